@@ -1,0 +1,243 @@
+"""Data contracts: every input table defined once.
+
+Column names are Swedish, as in the analysts' spreadsheets. `data/README.md`
+is generated from these definitions (`bro-analysis docs`), and a test checks
+that it is up to date.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+NKI_AREAS = (
+    "brandskydd",
+    "bygglov",
+    "livsmedelskontroll",
+    "markupplåtelse",
+    "miljö- och hälsoskydd",
+    "serveringstillstånd",
+    "totalt",
+)
+NKI_MEASURES = (
+    "NKI",
+    "information",
+    "tillgänglighet",
+    "bemötande",
+    "kompetens",
+    "rättssäkerhet",
+    "effektivitet",
+)
+INVESTMENT_STAGES = ("lead", "dialog", "beslut", "etablerad", "förlorad")
+LEAD_STAGES = ("lead", "kvalificerad", "konverterad")
+ARENA_TYPES = ("nationell", "internationell")
+ACTIVITY_TYPES = (
+    "workshop",
+    "utbildning",
+    "samverkansprojekt",
+    "företagsdialog",
+    "marknadsföringsstöd",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input table.
+
+    kind: int, float, str, date, bool, year, municipality, municipalities
+    (a list of municipalities separated by ';' or ','), code (any 4-digit
+    municipality code) or category (one of `allowed`).
+    """
+
+    name: str
+    kind: str
+    description: str
+    unit: str = ""
+    required: bool = True
+    allowed: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    example: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    """One input table: file stem in the data folder, columns and key."""
+
+    name: str
+    stem: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    optional: bool = False
+    # Columns holding personal data: dropped at load, never reach an output.
+    personal_data: tuple[str, ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+YEAR = dict(kind="year", min=2000, max=2100)
+
+NKI = Table(
+    name="nki",
+    stem="nki",
+    title="NKI-resultat (SKR Insikt)",
+    description=(
+        "Insikt-resultat per mätår, medlemskommun, myndighetsområde och mått. "
+        "En rad per kombination; ett område som inte mättes ett år saknas helt "
+        "(skriv aldrig 0)."
+    ),
+    columns=(
+        Column("mätår", description="Insikts mätår", example="2025", aliases=("år", "matar"), **YEAR),
+        Column("kommun", "municipality", "Medlemskommun, namn eller 4-siffrig kod", example="Kumla"),
+        Column("område", "category", "Myndighetsområde, eller totalt", allowed=NKI_AREAS,
+               example="bygglov", aliases=("myndighetsområde",)),
+        Column("mått", "category", "NKI eller en servicefaktor", allowed=NKI_MEASURES,
+               example="NKI", aliases=("matt",)),
+        Column("värde", "float", "Resultat", unit="index 0–100", min=0, max=100, example="72,4"),
+        Column("antal_svar", "int", "Antal svar bakom resultatet", unit="st", required=False,
+               min=0, example="38"),
+        Column("ki_nedre", "float", "Konfidensintervallets nedre gräns (95 %)", unit="index 0–100",
+               required=False, min=0, max=100, example="66,1"),
+        Column("ki_övre", "float", "Konfidensintervallets övre gräns (95 %)", unit="index 0–100",
+               required=False, min=0, max=100, example="78,7"),
+    ),
+    key=("mätår", "kommunkod", "område", "mått"),
+)
+
+NKI_NATIONAL = Table(
+    name="nki_riket",
+    stem="nki_riket",
+    title="NKI-resultat för rikets kommuner (valfri)",
+    description=(
+        "Samma mått för alla landets kommuner, som jämförelse. Valfri tabell; "
+        "kommunkoden kan vara vilken svensk kommunkod som helst."
+    ),
+    columns=(
+        Column("mätår", description="Insikts mätår", example="2025", aliases=("år",), **YEAR),
+        Column("kommunkod", "code", "Kommunens 4-siffriga kod", example="0180"),
+        Column("område", "category", "Myndighetsområde, eller totalt", allowed=NKI_AREAS,
+               example="totalt", aliases=("myndighetsområde",)),
+        Column("mått", "category", "NKI eller en servicefaktor", allowed=NKI_MEASURES, example="NKI"),
+        Column("värde", "float", "Resultat", unit="index 0–100", min=0, max=100, example="71"),
+        Column("antal_svar", "int", "Antal svar", unit="st", required=False, min=0, example="412"),
+    ),
+    key=("mätår", "kommunkod", "område", "mått"),
+    optional=True,
+)
+
+INVESTMENTS = Table(
+    name="investeringar",
+    stem="investeringar",
+    title="Investerings- och etableringsregister",
+    description="Ett projekt per rad, i det skede det nått längst.",
+    columns=(
+        Column("id", "str", "Projektets id, unikt", example="INV-2025-014"),
+        Column("företag", "str", "Företagets namn", example="Nordlager AB"),
+        Column("kommun", "municipality", "Medlemskommun där investeringen sker", example="Örebro"),
+        Column("målområde", "category", "Målområde; tillåtna värden står i data/okr.toml",
+               example="logistik"),
+        Column("skede", "category", "Längsta skede projektet nått", allowed=INVESTMENT_STAGES,
+               example="beslut"),
+        Column("investeringsvärde_msek", "float", "Investeringsvärde", unit="MSEK",
+               required=False, min=0, example="450,0", aliases=("investeringsvärde",)),
+        Column("arbetstillfällen", "int", "Nya arbetstillfällen", unit="st", required=False,
+               min=0, example="120"),
+        Column("första_kontakt", "date", "Datum för första kontakt", unit="ÅÅÅÅ-MM-DD",
+               example="2024-03-15"),
+        Column("beslutsdatum", "date", "Datum för investeringsbeslut (krävs för beslut och etablerad)",
+               unit="ÅÅÅÅ-MM-DD", required=False, example="2025-01-20"),
+        Column("uppskattat_värde", "bool", "Är värdet en uppskattning?", unit="ja/nej",
+               example="nej"),
+        Column("källa", "str", "Uppgiftens källa", required=False, example="Företaget"),
+    ),
+    key=("id",),
+)
+
+LEADS = Table(
+    name="leads",
+    stem="leads",
+    title="Leads från marknadsföringen",
+    description=(
+        "Ett lead per rad med det steg det nått längst. Kolumner med "
+        "personuppgifter (namn, e-post, telefon) tas bort vid inläsning."
+    ),
+    columns=(
+        Column("id", "str", "Leadets id, unikt", example="L-2025-0042"),
+        Column("datum", "date", "Datum då leadet kom in", unit="ÅÅÅÅ-MM-DD", example="2025-04-02"),
+        Column("kanal", "str", "Kanal eller kampanj", example="LinkedIn-kampanj"),
+        Column("arena", "str", "Arena där leadet kom in, om någon", required=False,
+               example="Logistikdagarna"),
+        Column("steg", "category", "Längsta steg leadet nått", allowed=LEAD_STAGES,
+               example="kvalificerad", aliases=("högsta_steg",)),
+    ),
+    key=("id",),
+    personal_data=("namn", "kontaktperson", "e-post", "epost", "email", "mejl", "telefon",
+                   "mobil", "tel"),
+)
+
+ARENAS = Table(
+    name="arenor",
+    stem="arenor",
+    title="Arenor (mässor, konferenser, evenemang)",
+    description="En rad per deltagande i en nationell eller internationell arena.",
+    columns=(
+        Column("namn", "str", "Arenans namn", example="Expo Real"),
+        Column("typ", "category", "Nationell eller internationell", allowed=ARENA_TYPES,
+               example="internationell"),
+        Column("datum", "date", "Datum (första dagen)", unit="ÅÅÅÅ-MM-DD", example="2025-10-06"),
+        Column("mål_formulerade", "bool", "Fanns skriftliga mål?", unit="ja/nej", example="ja"),
+        Column("uppföljning_gjord", "bool", "Är uppföljningen gjord?", unit="ja/nej", example="nej"),
+    ),
+    key=("namn", "datum"),
+)
+
+ACTIVITIES = Table(
+    name="aktiviteter",
+    stem="aktiviteter",
+    title="Aktiviteter",
+    description=(
+        "Workshops och erfarenhetsutbyten, utbildningsinsatser om investeringar och "
+        "etableringar, samverkansprojekt mellan kommuner, dialoger med strategiska "
+        "företag och marknadsföringsstöd till kommuner."
+    ),
+    columns=(
+        Column("id", "str", "Aktivitetens id, unikt", example="A-2025-007"),
+        Column("datum", "date", "Datum (start)", unit="ÅÅÅÅ-MM-DD", example="2025-05-14"),
+        Column("typ", "category", "Slag av aktivitet", allowed=ACTIVITY_TYPES, example="workshop"),
+        Column("titel", "str", "Rubrik", example="Erfarenhetsutbyte bygglov"),
+        Column("kommuner", "municipalities",
+               "Deltagande eller stödda kommuner, åtskilda med semikolon; 'alla' för alla",
+               required=False, example="Kumla; Hallsberg"),
+        Column("företag", "str", "Företag (för företagsdialog)", required=False,
+               example="Nordlager AB"),
+    ),
+    key=("id",),
+)
+
+MUNICIPALITIES = Table(
+    name="kommuner",
+    stem="kommuner",
+    title="Medlemskommuner per år",
+    description=(
+        "En rad per medlemskommun och år: folkmängd (31 december föregående år, "
+        "underlag för driftsbidraget), användning av de gemensamt upphandlade "
+        "verktygen och beredskap för etableringsförfrågningar."
+    ),
+    columns=(
+        Column("år", description="År", example="2025", **YEAR),
+        Column("kommun", "municipality", "Medlemskommun, namn eller kod", example="Nora"),
+        Column("folkmängd", "int", "Folkmängd", unit="invånare", min=0, example="10 512"),
+        Column("insikt", "bool", "Använder Insikt", unit="ja/nej", example="ja"),
+        Column("syna", "bool", "Använder Syna", unit="ja/nej", example="ja"),
+        Column("objektvision", "bool", "Använder Objektvision", unit="ja/nej", example="nej"),
+        Column("etableringsberedskap", "bool", "Beredd att ta emot och svara på etableringsförfrågningar",
+               unit="ja/nej", example="ja"),
+    ),
+    key=("år", "kommunkod"),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (NKI, NKI_NATIONAL, INVESTMENTS, LEADS, ARENAS, ACTIVITIES, MUNICIPALITIES)
+}
