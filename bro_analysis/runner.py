@@ -103,6 +103,7 @@ def run_notebook(notebook: Path, period: Period, data_dir: Path, out_dir: Path) 
         nb = pm.execute_notebook(
             str(notebook), str(tmp), parameters=params, kernel_name="python3",
             cwd=str(notebook.parent), progress_bar=False, log_output=False,
+            extra_arguments=["--IPKernelApp.log_level=40"],  # no kernel chatter on the terminal
         )
     except Exception as exc:  # a failing notebook must not stop the others
         failed = nb_dir / f"{stem}.failed.ipynb"

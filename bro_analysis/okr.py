@@ -1,0 +1,64 @@
+"""Key-result outcomes and their status against the plan's targets (data/okr.toml).
+
+Each area module computes the outcome of its own key results and returns
+`Outcome`s; the overview collects them. `judge` holds the shared rules.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .config import KeyResult
+from .formatting import fmt_number
+
+MET = "uppnått"
+ON_TRACK = "på väg"
+NOT_MET = "ej uppnått"
+UNKNOWN = "kan inte bedömas"
+STATUSES = (MET, ON_TRACK, NOT_MET, UNKNOWN)
+
+
+@dataclass
+class Outcome:
+    """One key result for one period: outcome, previous outcome, status and why."""
+
+    id: str
+    value: float | None
+    previous: float | None
+    status: str
+    reason: str
+    value_text: str = ""
+    previous_text: str = ""
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+
+
+def judge(kr: KeyResult, value: float | None, previous: float | None = None,
+          members: int = 12, fraction_of_year: float = 1.0) -> tuple[str, str]:
+    """Status and reason by the target type.
+
+    minst: value >= target. alla: value (municipalities meeting it) == members.
+    ökning: value/previous - 1 >= target (relative change). For a year-to-date
+    period (fraction_of_year < 1) a count that is on pace for the year is "på väg".
+    """
+    if value is None:
+        return UNKNOWN, "uppgift saknas för perioden"
+    if kr.kind == "alla":
+        if value >= members:
+            return MET, f"alla {members} kommuner"
+        return NOT_MET, f"{fmt_number(value, 0)} av {members} kommuner"
+    if kr.kind == "minst":
+        if value >= kr.target:
+            return MET, f"{fmt_number(value, 1 if kr.unit == 'NKI' else 0)} mot målet minst {fmt_number(kr.target, 0)}"
+        if fraction_of_year < 1 and value >= kr.target * fraction_of_year:
+            return ON_TRACK, (f"{fmt_number(value, 0)} hittills; i takt med målet {fmt_number(kr.target, 0)} "
+                              "för helåret")
+        return NOT_MET, f"{fmt_number(value, 1 if kr.unit == 'NKI' else 0)} mot målet minst {fmt_number(kr.target, 0)}"
+    if previous is None or previous == 0:
+        return UNKNOWN, "inget jämförbart utfall föregående år"
+    change = value / previous - 1
+    needed = "en ökning" if kr.target == 0 else f"minst {fmt_number(100 * kr.target, 0)} % ökning"
+    text = f"förändring {fmt_number(100 * change, 1)} % mot föregående år; målet är {needed}"
+    met = change > 0 if kr.target == 0 else change >= kr.target
+    return (MET if met else NOT_MET), text

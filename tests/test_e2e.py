@@ -1,0 +1,121 @@
+"""End to end: the runner on the example data, and the HTML a committee member gets."""
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from bro_analysis.config import EXAMPLE_DATA_DIR, NOTEBOOKS_DIR
+from bro_analysis.periods import Period
+from bro_analysis.runner import list_notebooks, run_periods
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def run_2025(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    results = run_periods([Period(2025)], EXAMPLE_DATA_DIR, out)
+    return out, results
+
+
+def test_every_notebook_runs(run_2025):
+    _, results = run_2025
+    assert [r.notebook for r in results] == [p.stem for p in list_notebooks(NOTEBOOKS_DIR)]
+    assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+
+
+def _htmls(out):
+    files = sorted((out / "2025").glob("*.html"))
+    assert files
+    return {f.name: f.read_text(encoding="utf-8") for f in files}
+
+
+def test_html_is_self_contained_and_swedish(run_2025):
+    out, _ = run_2025
+    for name, html in _htmls(out).items():
+        assert '<html lang="sv">' in html, name
+        assert not re.search(r'(src|href)\s*=\s*["\']?(https?:)?//', html), name
+        assert "require.js" not in html and "mathjax" not in html.lower(), name
+        assert "Exempeldata" in html, name
+        assert "2025" in re.search(r"<title>(.*?)</title>", html, re.S).group(1), name
+
+
+def test_html_shows_no_code_or_prompts(run_2025):
+    out, _ = run_2025
+    for name, html in _htmls(out).items():
+        assert "open_context" not in html and "import " not in html, name
+        assert "In&nbsp;[" not in html and "Out[" not in html, name
+        assert "data_dir" not in html, name  # the parameters cell is gone
+        assert "No description has been provided" not in html, name
+
+
+def test_figures_present_with_alt_text(run_2025):
+    out, _ = run_2025
+    for name, html in _htmls(out).items():
+        images = re.findall(r"<img\b[^>]*>", html)
+        assert images, name
+        for img in images:
+            assert 'src="data:image/png;base64,' in img
+            assert re.search(r'alt="[^"]{20,}"', img), img[:200]
+
+
+def test_executed_notebooks_are_kept(run_2025):
+    out, _ = run_2025
+    for nb in list_notebooks(NOTEBOOKS_DIR):
+        assert (out / "2025" / "notebooks" / f"{nb.stem}.ipynb").exists()
+
+
+def test_a_failing_notebook_does_not_stop_the_others(tmp_path):
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir()
+    good = NOTEBOOKS_DIR / "10_nki.ipynb"
+    shutil.copy(good, nb_dir / "20_good.ipynb")
+    bad = nbformat.read(good, as_version=4)
+    bad.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('avsiktligt fel')"))
+    nbformat.write(bad, nb_dir / "10_bad.ipynb")
+    out = tmp_path / "out"
+    results = run_periods([Period(2025)], EXAMPLE_DATA_DIR, out, notebooks=sorted(nb_dir.glob("*.ipynb")))
+    assert [r.ok for r in results] == [False, True]
+    assert "avsiktligt fel" in results[0].error
+    assert (out / "2025" / "notebooks" / "10_bad.failed.ipynb").exists()
+    assert not (out / "2025" / "10_bad.html").exists()
+    assert (out / "2025" / "20_good.html").exists()
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "bro_analysis.cli", *args],
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_cli_exit_code_for_bad_data_names_the_problem(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(EXAMPLE_DATA_DIR, data)
+    nki = data / "nki.csv"
+    lines = nki.read_text(encoding="utf-8-sig").splitlines()
+    cells = lines[1].split(";")
+    header = lines[0].split(";")
+    cells[header.index("värde")] = "105"
+    lines[1] = ";".join(cells)
+    nki.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    out = tmp_path / "out"
+    result = _cli("run", "--data", str(data), "--out", str(out), "--period", "2025")
+    assert result.returncode == 2
+    assert "nki.csv, rad 2, kolumn 'värde': värdet '105'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_cli_refuses_future_period(tmp_path):
+    result = _cli("run", "--out", str(tmp_path / "out"), "--period", "2031")
+    assert result.returncode == 2
+    assert "2031" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_validate_example_data():
+    result = _cli("validate")
+    assert result.returncode == 0, result.stderr
+    assert "nki.csv" in result.stdout
