@@ -60,5 +60,6 @@ def judge(kr: KeyResult, value: float | None, previous: float | None = None,
     change = value / previous - 1
     needed = "en ökning" if kr.target == 0 else f"minst {fmt_number(100 * kr.target, 0)} % ökning"
     text = f"förändring {fmt_number(100 * change, 1)} % mot föregående år; målet är {needed}"
-    met = change > 0 if kr.target == 0 else change >= kr.target
+    # 10 % -> 12 % is exactly +20 %; allow for binary floating point
+    met = change > 1e-12 if kr.target == 0 else change >= kr.target - 1e-12
     return (MET if met else NOT_MET), text
