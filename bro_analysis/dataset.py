@@ -232,6 +232,8 @@ def find_header(cells: pd.DataFrame, table: Table, search_rows: int = 10) -> int
 def _missing_header_problem(cells: pd.DataFrame, table: Table, file: str) -> Problem:
     names = _header_names(table)
     rows = [[v for v in r if v] for _, r in cells.head(10).iterrows() if any(r)]
+    if not rows:
+        return Problem(file, message="hittar ingen rubrikrad; de 10 första raderna är tomma")
     found_in = [{names.get(parsing.header_key(v)) for v in r} for r in rows]
     best = max(range(len(rows)), key=lambda i: len(found_in[i] - {None}))  # the likeliest header
     first, found = rows[best], found_in[best]
@@ -381,7 +383,8 @@ def _key_problems(frame: pd.DataFrame, table: Table, file: str) -> list[Problem]
     problems = []
     for _, group in frame[dup].groupby(list(table.key), sort=False):
         rows = [int(r) for r in group.index]
-        value = " / ".join(str(v) for v in group.iloc[0][list(table.key)])
+        value = " / ".join(str(v.date()) if isinstance(v, pd.Timestamp) else str(v)
+                           for v in group.iloc[0][list(table.key)])
         for row in rows[1:]:
             problems.append(Problem(file, row, ", ".join(table.key), value,
                                     f"samma nyckel som rad {rows[0]}; varje nyckel får finnas en gång"))
