@@ -112,11 +112,18 @@ def decode(raw: bytes) -> str:
         return raw.decode("cp1252")
 
 
-def sniff_separator(text: str) -> str:
-    """';', ',' or tab, whichever the first non-empty line uses most."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
-    return max(counts, key=counts.get)
+def sniff_separator(text: str, lines: int = 10) -> str:
+    """';', ',' or tab: the one most lines of the first `lines` use most often,
+    so that a title row above the header ("Leads, januari–augusti") does not decide."""
+    head = [line for line in text.splitlines()[:50] if line.strip()][:lines]
+
+    def typical(sep: str) -> int:
+        counts = sorted(line.count(sep) for line in head)
+        return counts[len(counts) // 2] if counts else 0
+
+    first = head[0] if head else ""
+    scores = {sep: (typical(sep), first.count(sep)) for sep in (";", ",", "\t")}
+    return max(scores, key=scores.get)
 
 
 def _read_text(path: Path) -> str:
@@ -422,8 +429,9 @@ def load_table(path: Path | str, table: Table | str, plan: Plan | None = None) -
     plan = plan or load_plan()
     cells = read_cells(path, table)
     frame, problems, warnings = validate_cells(cells, table, plan, path.name)
-    if not problems:
-        problems = _cross_checks(frame, table, path.name)
+    if len(frame):  # rows with a bad value are left out here: they already have a problem
+        bad_rows = {p.row for p in problems}
+        problems += _cross_checks(frame[~frame.index.isin(bad_rows)], table, path.name)
     if problems:
         raise DataError(problems)
     frame = frame.reset_index(drop=True)

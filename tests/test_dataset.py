@@ -584,3 +584,32 @@ def test_duplicate_key_with_date_shows_the_date_as_written(write_csv, plan):
         load_table(write_csv("arenor.csv", [header, row, row]), "arenor", plan)
     assert str(only_problem(exc)) == ("arenor.csv, rad 3, kolumn 'namn, datum': värdet 'Expo Real / 2025-10-06' – "
                                       "samma nyckel som rad 2; varje nyckel får finnas en gång")
+
+
+def test_title_row_with_comma_does_not_decide_the_separator(tmp_path):
+    path = tmp_path / "arenor.csv"
+    path.write_text("Arenor, hela 2025\n"
+                    "namn;typ;datum;mål_formulerade;uppföljning_gjord\n"
+                    "Expo Real;internationell;2025-10-06;ja;nej\n"
+                    "Almedalen;nationell;2025-06-23;ja;ja\n", encoding="utf-8")
+    frame, _ = load_table(path, "arenor")
+    assert frame["namn"].tolist() == ["Expo Real", "Almedalen"]
+
+
+def test_cross_checks_are_reported_together_with_value_errors(tmp_path):
+    from bro_analysis.dataset import DataError
+    path = tmp_path / "investeringar.csv"
+    path.write_text(
+        "id;företag;kommun;målområde;skede;investeringsvärde_msek;arbetstillfällen;första_kontakt;"
+        "beslutsdatum;uppskattat_värde;källa\n"
+        "A;X AB;Kumla;logistik;beslut;-5;1;2025-01-01;2025-02-01;nej;\n"      # negative value
+        "B;Y AB;Kumla;logistik;etablerad;10;1;2025-01-01;;nej;\n"             # no decision date
+        "C;Z AB;Kumla;logistik;beslut;10;1;2025-03-01;2025-02-01;nej;\n",     # decided before contact
+        encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_table(path, "investeringar")
+    text = str(info.value)
+    assert "rad 2, kolumn 'investeringsvärde_msek'" in text
+    assert "rad 3, kolumn 'beslutsdatum'" in text and "kräver ett beslutsdatum" in text
+    assert "rad 4, kolumn 'beslutsdatum'" in text and "före första kontakt" in text
+    assert len(info.value.problems) == 3
