@@ -96,3 +96,67 @@ def _all_members_outcome(kr, table: pd.DataFrame, previous: pd.DataFrame, column
         reason += "; saknas: " + "; ".join(describe(r) for _, r in short.iterrows())
     return okr.Outcome(kr.id, now, before, status, reason, f"{now} av {members}",
                        f"{before} av {members}" if before is not None else "–")
+
+
+def _names(codes, plan: Plan) -> str:
+    return ", ".join(plan.members.get(c, c) for c in codes)
+
+
+def projects_table(projects: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """Display table of the period's collaboration projects."""
+    return pd.DataFrame({
+        "Projekt": projects["titel"],
+        "Start": projects["datum"].dt.strftime("%Y-%m-%d"),
+        "Kommuner": projects["kommuner"].map(lambda c: _names(c, plan)),
+        "Räknas": projects["räknas"].map({True: "ja", False: "nej, färre än två kommuner"}),
+    })
+
+
+def projects_text(projects: pd.DataFrame, plan: Plan) -> str:
+    """Swedish summary of the collaboration projects."""
+    counted = int(projects["räknas"].sum())
+    target = plan.key_result("S3").target
+    text = (f"Under perioden startade {counted} samverkansprojekt mellan två eller fler kommuner; "
+            f"målet är minst {fmt_int(target)} per år.")
+    single = len(projects) - counted
+    if single:
+        text += f" {single} projekt med bara en kommun räknas inte."
+    return text
+
+
+def tools_table(tools: pd.DataFrame) -> pd.DataFrame:
+    """Display table: one row per municipality, ja/nej per tool."""
+    shown = tools[["kommun", *TOOLS.values()]].copy()
+    for label in TOOLS.values():
+        shown[label] = shown[label].map({True: "ja", False: "nej"}).fillna("uppgift saknas")
+    return shown.rename(columns={"kommun": "Kommun"})
+
+
+def tools_text(tools: pd.DataFrame, year: int) -> str:
+    """Swedish summary: how many use all three tools, and who falls short."""
+    full = int(tools["alla_verktyg"].fillna(False).astype(bool).sum())
+    text = f"{full} av {len(tools)} kommuner använde alla tre gemensamma verktyg {year}."
+    short = tools[tools["alla_verktyg"] != True]  # noqa: E712 - unknown also falls short
+    if len(short):
+        text += " Saknas: " + "; ".join(f"{r.kommun} ({r.saknar})" for r in short.itertuples()) + "."
+    return text
+
+
+def contributions_table(contrib: pd.DataFrame) -> pd.DataFrame:
+    """Display table of contributions with a total row."""
+    shown = contrib.rename(columns={"kommun": "Kommun", "folkmängd": "Folkmängd", "bidrag_kr": "Bidrag (kr)"})
+    total = pd.DataFrame([{"Kommun": "Totalt", "Folkmängd": shown["Folkmängd"].sum(),
+                           "Bidrag (kr)": shown["Bidrag (kr)"].sum()}])
+    return pd.concat([shown, total], ignore_index=True)
+
+
+def contributions_text(contrib: pd.DataFrame, plan: Plan, year: int) -> str:
+    """Swedish summary of the operating contribution."""
+    if contrib.empty:
+        return f"Folkmängd saknas för {year}; driftsbidraget kan inte beräknas."
+    missing = len(plan.members) - len(contrib)
+    text = (f"Driftsbidraget {year} är {fmt_int(plan.contribution_per_inhabitant)} kronor per invånare, "
+            f"totalt {fmt_int(contrib['bidrag_kr'].sum())} kronor från {len(contrib)} kommuner.")
+    if missing:
+        text += f" Folkmängd saknas för {missing} kommuner."
+    return text

@@ -85,3 +85,18 @@ def test_outcomes_unknown_without_municipality_rows():
     ctx = SimpleNamespace(period=Period(2025), plan=PLAN, dataset=ds)
     s4 = next(o for o in collaboration.outcomes(ctx) if o.id == "S4")
     assert s4.status == okr.UNKNOWN
+
+
+def test_display_tables_and_texts():
+    projects = collaboration.collaboration_projects(ACTS, Period(2025))
+    table = collaboration.projects_table(projects, PLAN)
+    assert table["Kommuner"].tolist()[0] == "Örebro, Kumla"
+    text = collaboration.projects_text(projects, PLAN)
+    assert text.startswith("Under perioden startade 2 samverkansprojekt") and "1 projekt med bara en" in text
+    tools = collaboration.tool_use(_municipalities(2025, without="1864"), 2025, PLAN)
+    assert collaboration.tools_text(tools, 2025) == (
+        "11 av 12 kommuner använde alla tre gemensamma verktyg 2025. Saknas: Ljusnarsberg (Syna).")
+    contrib = collaboration.contributions(_municipalities(2025), 2025, PLAN)
+    shown = collaboration.contributions_table(contrib)
+    assert shown.iloc[-1].tolist() == ["Totalt", 120_000, 1_200_000]
+    assert "totalt 1\u00a0200\u00a0000 kronor från 12 kommuner" in collaboration.contributions_text(contrib, PLAN, 2025)
