@@ -15,6 +15,13 @@ ON_TRACK = "på väg"
 NOT_MET = "ej uppnått"
 UNKNOWN = "kan inte bedömas"
 STATUSES = (MET, ON_TRACK, NOT_MET, UNKNOWN)
+# A symbol beside every status word: status is never shown by colour alone.
+SYMBOLS = {MET: "✔", ON_TRACK: "➚", NOT_MET: "✘", UNKNOWN: "?"}
+
+
+def status_label(status: str) -> str:
+    """'✔ uppnått' and so on."""
+    return f"{SYMBOLS[status]} {status}"
 
 
 @dataclass

@@ -18,7 +18,8 @@ from IPython.display import HTML
 
 from .formatting import fmt_number
 
-FIGURE_DPI = 110
+# 150 dpi: an 8-inch figure printed across an A4 text column (18 cm) keeps about 165 dpi.
+FIGURE_DPI = 150
 
 
 def _html(markup: str) -> HTML:
@@ -36,7 +37,7 @@ def title(text: str, period_label: str, example: bool, made: dt.date | None = No
     if example:
         parts.append('<p class="example-banner" role="note">Exempeldata – rapporten bygger på '
                      "påhittade uppgifter och visar inga verkliga resultat.</p>")
-    return _html("\n".join(parts))
+    return _html('<header class="report-title">\n' + "\n".join(parts) + "\n</header>")
 
 
 def heading(text: str, level: int = 2) -> HTML:
@@ -106,6 +107,17 @@ def figure_png(fig: plt.Figure) -> bytes:
     fig.savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight",
                 metadata={"Software": None})
     plt.close(fig)
+    return compact_png(buffer.getvalue())
+
+
+def compact_png(png: bytes) -> bytes:
+    """The PNG with a 256-colour palette: a chart looks the same and the file is about a third."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    palette = image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    palette.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
 
 

@@ -1,5 +1,10 @@
 """Run the notebooks for reporting periods with papermill and export them to HTML.
 
+Fast by design: papermill and nbconvert are imported once, notebooks run
+concurrently in up to `jobs` long-lived kernels (reset between notebooks, so
+imports are paid once per kernel, not per notebook), and a notebook whose
+inputs have not changed is not run again (see cache.py).
+
 Layout of the outputs for a period:
     outputs/<period>/<notebook>.html                 committee-ready HTML
     outputs/<period>/notebooks/<notebook>.ipynb      the executed notebook
@@ -12,10 +17,13 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cache
 from .config import NOTEBOOKS_DIR, TEMPLATES_DIR
 from .periods import Period
 
@@ -33,6 +41,7 @@ class NotebookResult:
     html: Path | None = None
     executed: Path | None = None
     error: str = ""
+    cached: bool = False
 
 
 def list_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
@@ -86,7 +95,44 @@ def _error_text(exc: Exception) -> str:
     return f"{ename}: {evalue}".strip()
 
 
-def run_notebook(notebook: Path, period: Period, data_dir: Path, out_dir: Path) -> NotebookResult:
+KERNEL_ARGS = ["--IPKernelApp.log_level=40"]  # no kernel chatter on the terminal
+WARM_UP = "import bro_analysis.overview, bro_analysis.context, bro_analysis.report"
+RESET = "get_ipython().reset(new_session=True)"
+
+
+class Kernel:
+    """A long-lived python3 kernel that runs one notebook after another."""
+
+    def __init__(self, cwd: Path = NOTEBOOKS_DIR):
+        from jupyter_client.manager import KernelManager
+
+        self.cwd = cwd
+        self.km = KernelManager(kernel_name="python3")
+        self.km.start_kernel(cwd=str(cwd), extra_arguments=KERNEL_ARGS)
+        self.run_code(WARM_UP)
+
+    def run_code(self, code: str) -> None:
+        client = self.km.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            client.execute_interactive(code, timeout=120, output_hook=lambda _msg: None)
+        finally:
+            client.stop_channels()
+
+    def reset(self) -> None:
+        """Forget the last notebook's variables (imported modules stay loaded)."""
+        if not self.km.is_alive():
+            self.km.restart_kernel(now=True)
+            return
+        self.run_code(RESET)
+
+    def shutdown(self) -> None:
+        self.km.shutdown_kernel(now=True)
+
+
+def run_notebook(notebook: Path, period: Period, data_dir: Path, out_dir: Path,
+                 kernel: Kernel | None = None) -> NotebookResult:
     """Execute one notebook for one period and export it; never raises for a notebook error."""
     import nbformat
     import papermill as pm
@@ -98,12 +144,14 @@ def run_notebook(notebook: Path, period: Period, data_dir: Path, out_dir: Path) 
     fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".ipynb", dir=nb_dir)
     os.close(fd)
     tmp = Path(tmp_name)
-    params = {"period": period.key, "data_dir": str(Path(data_dir).resolve())}
+    params = cache.parameters(period, data_dir)
+    # papermill's cwd= changes the process's working directory, which threads share:
+    # a pooled kernel already runs in the notebooks folder, so it is only passed without one.
+    extra = {"km": kernel.km} if kernel else {"cwd": str(notebook.parent)}
     try:
         nb = pm.execute_notebook(
             str(notebook), str(tmp), parameters=params, kernel_name="python3",
-            cwd=str(notebook.parent), progress_bar=False, log_output=False,
-            extra_arguments=["--IPKernelApp.log_level=40"],  # no kernel chatter on the terminal
+            progress_bar=False, log_output=False, extra_arguments=KERNEL_ARGS, **extra,
         )
     except Exception as exc:  # a failing notebook must not stop the others
         failed = nb_dir / f"{stem}.failed.ipynb"
@@ -124,17 +172,129 @@ def run_notebook(notebook: Path, period: Period, data_dir: Path, out_dir: Path) 
     return NotebookResult(stem, period.key, True, time.perf_counter() - started, html_path, executed)
 
 
+class _Pool:
+    """One kernel per worker thread, shut down at the end."""
+
+    def __init__(self):
+        self.local = threading.local()
+        self.kernels: list[Kernel] = []
+        self.lock = threading.Lock()
+
+    def kernel(self) -> Kernel:
+        kernel = getattr(self.local, "kernel", None)
+        if kernel is None:
+            kernel = self.local.kernel = Kernel()
+            with self.lock:
+                self.kernels.append(kernel)
+        return kernel
+
+    def shutdown(self) -> None:
+        for kernel in self.kernels:
+            try:
+                kernel.shutdown()
+            except Exception:  # a dead kernel is already shut down
+                pass
+
+
 def run_periods(periods: list[Period], data_dir: Path, out_root: Path,
-                notebooks: list[Path] | None = None, progress=sys.stderr) -> list[NotebookResult]:
-    """Run every notebook for every period; returns one result per notebook and period."""
-    notebooks = notebooks or list_notebooks()
-    jobs = [(p, nb) for p in periods for nb in notebooks]
-    results = []
-    for i, (period, nb) in enumerate(jobs, 1):
-        print(f"[{i}/{len(jobs)}] {period.key} · {nb.stem} …", file=progress, flush=True)
-        result = run_notebook(nb, period, data_dir, out_root / period.key)
-        state = "klar" if result.ok else "MISSLYCKADES"
-        print(f"[{i}/{len(jobs)}] {period.key} · {nb.stem}: {state} ({result.seconds:.1f} s)",
-              file=progress, flush=True)
-        results.append(result)
+                notebooks: list[Path] | None = None, progress=sys.stderr,
+                combine: bool = True, jobs: int | None = None, force: bool = False,
+                reuse_kernels: bool = True) -> list[NotebookResult]:
+    """Run every notebook for every period; returns one result per notebook and period
+    (and per combined report).
+
+    Up to `jobs` notebooks run at once (default: the number of cores). A notebook
+    whose notebook file, parameters, input data, configuration and package code are
+    unchanged since its last successful run is taken from the cache unless `force`.
+    With `combine`, a period whose notebooks all succeeded also gets the combined
+    committee report and okr.csv/okr.json; a period with a failure gets none
+    (a committee document is never half-made), and the failure is reported."""
+    notebooks = [Path(nb).resolve() for nb in (notebooks or list_notebooks())]
+    data_dir, out_root = Path(data_dir).resolve(), Path(out_root).resolve()
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    inputs = cache.input_digest(data_dir)
+    work = [(p, nb) for p in periods for nb in notebooks]
+    say = _Progress(progress, len(work))
+    pool = _Pool()
+
+    def one(item):
+        period, nb = item
+        out_dir = out_root / period.key
+        key = cache.notebook_key(nb, period, data_dir, inputs)
+        if not force and cache.is_fresh(out_dir, nb.stem, key):
+            result = NotebookResult(nb.stem, period.key, True, 0.0, out_dir / f"{nb.stem}.html",
+                                    out_dir / "notebooks" / f"{nb.stem}.ipynb", cached=True)
+        else:
+            say.start(period.key, nb.stem)
+            cache.forget(out_dir, nb.stem)
+            kernel = pool.kernel() if reuse_kernels else None
+            try:
+                result = run_notebook(nb, period, data_dir, out_dir, kernel)
+            finally:
+                if kernel:
+                    kernel.reset()
+            if result.ok:
+                cache.remember(out_dir, nb.stem, key)
+        say.done(result)
+        return result
+
+    try:
+        if jobs == 1:
+            results = [one(item) for item in work]
+        else:
+            with ThreadPoolExecutor(max_workers=jobs) as executor:
+                results = list(executor.map(one, work))
+    finally:
+        pool.shutdown()
+    if combine:
+        for period in periods:
+            results.append(_combine(period, data_dir, out_root / period.key,
+                                    [r for r in results if r.period == period.key], inputs, force, progress))
     return results
+
+
+class _Progress:
+    """Thread-safe progress lines on stderr."""
+
+    def __init__(self, stream, total: int):
+        self.stream, self.total, self.count = stream, total, 0
+        self.lock = threading.Lock()
+
+    def start(self, period: str, stem: str) -> None:
+        with self.lock:
+            print(f"       {period} · {stem} körs …", file=self.stream, flush=True)
+
+    def done(self, result: NotebookResult) -> None:
+        with self.lock:
+            self.count += 1
+            state = "från cache" if result.cached else ("klar" if result.ok else "MISSLYCKADES")
+            print(f"[{self.count}/{self.total}] {result.period} · {result.notebook}: {state}"
+                  f" ({result.seconds:.1f} s)", file=self.stream, flush=True)
+
+
+def _combine(period: Period, data_dir: Path, out_dir: Path, results: list[NotebookResult],
+             inputs: str, force: bool, progress) -> NotebookResult:
+    """The combined report for a period, when every notebook of it succeeded."""
+    from .combined import report_name
+
+    started = time.perf_counter()
+    name = Path(report_name(period.key)).stem
+    html = out_dir / report_name(period.key)
+    if not all(r.ok for r in results):
+        return NotebookResult(name, period.key, False, 0.0,
+                              error="samlad rapport gjordes inte eftersom en notebook misslyckades")
+    key = cache.combined_key([cache.read_key(out_dir, r.notebook) for r in results], inputs)
+    if not force and cache.is_fresh(out_dir, name, key, html_name=html.name):
+        return NotebookResult(name, period.key, True, 0.0, html=html, cached=True)
+    try:
+        from .combined import write_period_report
+        from .context import open_context
+
+        cache.forget(out_dir, name)
+        ctx = open_context(period.key, data_dir)
+        write_period_report(ctx, [r.executed for r in results], out_dir)
+    except Exception as exc:  # reported like a failed notebook, the others stand
+        return NotebookResult(name, period.key, False, time.perf_counter() - started, error=_error_text(exc))
+    cache.remember(out_dir, name, key)
+    print(f"{period.key} · samlad rapport: {html}", file=progress, flush=True)
+    return NotebookResult(name, period.key, True, time.perf_counter() - started, html=html)
