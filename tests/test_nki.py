@@ -1,13 +1,45 @@
-"""NKI computations against hand-computed values."""
+"""NKI computations against hand-computed values (or scipy/numpy called directly)."""
+import math
+from types import SimpleNamespace
+
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
-from bro_analysis import nki
+from bro_analysis import nki, okr
+from bro_analysis.config import load_settings
+from bro_analysis.periods import Period
+
+SETTINGS = load_settings()
+Z = 1.959963984540054  # two-sided 95 % normal quantile
+MANDATORY = ["bygglov", "miljö- och hälsoskydd", "livsmedelskontroll", "serveringstillstånd"]
 
 
 def _rows(records):
     return pd.DataFrame(records, columns=["mätår", "kommun", "område", "mått", "värde"])
 
+
+def _full(records):
+    """Rows (mätår, kommun, område, mått, värde, antal_svar, ki_nedre, ki_övre)."""
+    frame = pd.DataFrame(records, columns=["mätår", "kommun", "område", "mått", "värde", "antal_svar",
+                                           "ki_nedre", "ki_övre"])
+    frame["antal_svar"] = frame["antal_svar"].astype("Int64")
+    return frame
+
+
+def _twelve(year, total, areas=None, n=50, ci=2.0, count=12):
+    """`count` municipalities with the given total and area values (same for all)."""
+    records = []
+    for i in range(count):
+        name = f"K{i:02d}"
+        records.append((year, name, "totalt", "NKI", total, n, total - ci, total + ci))
+        for area, value in (areas or {}).items():
+            records.append((year, name, area, "NKI", value, n, value - ci, value + ci))
+    return records
+
+
+# --- kept from the first version ---------------------------------------------------
 
 def test_county_mean_is_unweighted_and_skips_missing_years():
     frame = _rows([
@@ -28,3 +60,353 @@ def test_county_text_states_target_and_change():
     text = nki.county_text(county, 2025, 80)
     assert "81,3" in text and "når målet 80" in text and "+7,3" in text
     assert "inget NKI-resultat" in nki.county_text(county, 2022, 80)
+
+
+# --- bands, minimums, uncertainty -----------------------------------------------------
+
+def test_bands_and_grades_follow_skr():
+    band_list = nki.bands(SETTINGS)
+    assert band_list[0] == ("mycket högt", 80.0)
+    expected = {80: "mycket högt", 79.9: "högt", 70: "högt", 69.9: "godkänt", 62: "godkänt", 61.9: "lågt",
+                0: "lågt"}
+    assert {v: nki.grade(v, band_list) for v in expected} == expected
+    assert nki.grade(float("nan"), band_list) is None
+    text = nki.bands_text(band_list, 80, 70)
+    assert "70 är SKR:s gräns för ”högt”" in text
+    assert "62–69 ”godkänt”" in text and "under 62 ”lågt”" in text and "80 och högre ”mycket högt”" in text
+
+
+def test_standard_error_from_interval_or_sd_else_unknown():
+    rows = pd.DataFrame({"värde": [65.0, 70.0, 70.0], "antal_svar": pd.array([20, 36, 36], dtype="Int64"),
+                         "ki_nedre": [60.0, np.nan, np.nan], "ki_övre": [70.0, np.nan, np.nan],
+                         "standardavvikelse": [np.nan, 18.0, np.nan]})
+    se = nki.standard_errors(rows)
+    assert se[0] == pytest.approx(10 / (2 * 1.96), rel=1e-3)
+    assert se[1] == pytest.approx(18 / 6)
+    assert math.isnan(se[2])
+
+
+def test_uncertain_below_the_configured_minimum():
+    rows = _full([
+        (2025, "A", "bygglov", "NKI", 70.0, 9, np.nan, np.nan),    # area minimum 10
+        (2025, "B", "bygglov", "NKI", 70.0, 10, np.nan, np.nan),
+        (2025, "A", "totalt", "NKI", 70.0, 9, np.nan, np.nan),     # total minimum 7
+        (2025, "B", "totalt", "NKI", 70.0, 6, np.nan, np.nan),
+        (2025, "C", "totalt", "NKI", 70.0, None, np.nan, np.nan),  # unknown n: not flagged
+    ])
+    assert nki.annotate(rows, SETTINGS)["osäker"].tolist() == [True, False, False, True, False]
+
+
+def test_change_test_against_hand_values():
+    test = nki.change_test(75.0, 2.0, 70.0, 1.5)
+    assert test["förändring"] == 5.0 and test["se"] == pytest.approx(2.5)
+    assert test["z"] == pytest.approx(2.0)
+    assert test["p"] == pytest.approx(0.0455003, abs=1e-6)  # 2 * (1 - Phi(2)) from a table
+    assert test["ki_nedre"] == pytest.approx(5 - Z * 2.5)
+    assert math.isnan(nki.change_test(75.0, np.nan, 70.0, 1.5)["p"])
+
+
+# --- county and key results ---------------------------------------------------------------
+
+def test_county_summary_weighted_interval_and_uncertain():
+    rows = _full([
+        (2025, "A", "totalt", "NKI", 70.0, 10, 66.0, 74.0),
+        (2025, "B", "totalt", "NKI", 80.0, 30, 78.0, 82.0),
+        (2025, "C", "totalt", "NKI", 90.0, 5, 80.0, 100.0),
+        (2024, "A", "totalt", "NKI", 70.0, 10, 66.0, 74.0),
+        (2024, "B", "totalt", "NKI", 80.0, None, np.nan, np.nan),
+    ])
+    summary = nki.county_summary(rows, SETTINGS).set_index("mätår")
+    r = summary.loc[2025]
+    assert r["medel"] == pytest.approx(80.0)
+    assert r["viktat_medel"] == pytest.approx((700 + 2400 + 450) / 45)
+    se = math.sqrt((8 / (2 * Z)) ** 2 + (4 / (2 * Z)) ** 2 + (20 / (2 * Z)) ** 2) / 3
+    assert r["se"] == pytest.approx(se)
+    assert r["ki_nedre"] == pytest.approx(80 - Z * se)
+    assert r["antal_osäkra"] == 1
+    assert math.isnan(summary.loc[2024, "viktat_medel"]) and math.isnan(summary.loc[2024, "ki_nedre"])
+
+
+def test_county_status_too_few_municipalities_and_margin():
+    row = pd.Series({"mätår": 2025, "medel": 82.0, "antal_kommuner": 9, "ki_nedre": 80.5, "ki_övre": 83.5})
+    status, reason = nki.county_status(row, 80, 12, 10)
+    assert status == okr.UNKNOWN and "bara 9 av 12" in reason
+    row["antal_kommuner"] = 12
+    assert nki.county_status(row, 80, 12, 10)[0] == okr.MET
+    row["medel"], row["ki_nedre"], row["ki_övre"] = 79.0, 77.5, 80.5
+    status, reason = nki.county_status(row, 80, 12, 10)
+    assert status == okr.NOT_MET and "omfattar målet" in reason
+
+
+def test_areas_status_met_not_met_unknown():
+    good = _full(_twelve(2025, 80.0, {"bygglov": 72.0, "brandskydd": 75.0}))
+    areas = nki.area_results(good, 2025, SETTINGS, 70, 12)
+    assert nki.areas_status(areas, 70)[0] == okr.MET
+    bad = _full(_twelve(2025, 80.0, {"bygglov": 68.0, "brandskydd": 75.0}))
+    status, reason = nki.areas_status(nki.area_results(bad, 2025, SETTINGS, 70, 12), 70)
+    assert status == okr.NOT_MET and "bygglov 68,0" in reason
+    few = _full(_twelve(2025, 80.0, {"bygglov": 72.0}) + _twelve(2025, 0, {"brandskydd": 75.0}, count=5)[1::2])
+    status, reason = nki.areas_status(nki.area_results(few, 2025, SETTINGS, 70, 12), 70)
+    assert status == okr.UNKNOWN and "brandskydd" in reason
+
+
+def _ctx(frame, period, plan):
+    return SimpleNamespace(period=period, dataset={"nki": frame}, plan=plan, settings=SETTINGS)
+
+
+def test_outcomes_use_latest_mätår_for_a_year_to_date_period(plan):
+    frame = _full(_twelve(2024, 78.0, {"bygglov": 69.0}) + _twelve(2025, 81.0, {"bygglov": 71.0}))
+    s1, s2 = nki.outcomes(_ctx(frame, Period(2026, 8), plan))
+    assert (s1.id, s1.status, s1.value, s1.previous) == ("S1", okr.MET, pytest.approx(81.0), pytest.approx(78.0))
+    assert "senaste publicerade mätår, 2025" in s1.reason
+    assert (s2.id, s2.status, s2.value, s2.previous) == ("S2", okr.MET, pytest.approx(71.0), pytest.approx(69.0))
+    s1, s2 = nki.outcomes(_ctx(frame, Period(2024), plan))
+    assert s1.status == okr.NOT_MET and s2.status == okr.NOT_MET and "mätår 2024" in s1.reason
+    none = nki.outcomes(_ctx(frame, Period(2023), plan))
+    assert [o.status for o in none] == [okr.UNKNOWN, okr.UNKNOWN]
+
+
+def test_outcome_unknown_when_too_few_measured(plan):
+    frame = _full(_twelve(2025, 85.0, {"bygglov": 75.0}, count=8))
+    s1, s2 = nki.outcomes(_ctx(frame, Period(2025), plan))
+    assert s1.status == okr.UNKNOWN and "bara 8 av 12" in s1.reason
+    assert s2.status == okr.UNKNOWN
+
+
+# --- municipality × area ----------------------------------------------------------------
+
+def test_area_table_matrix_and_below_threshold():
+    frame = _full([
+        (2025, "A", "bygglov", "NKI", 65.0, 30, 60.0, 70.0),
+        (2025, "A", "totalt", "NKI", 60.0, 30, 55.0, 65.0),
+        (2025, "B", "bygglov", "NKI", 69.0, 5, np.nan, np.nan),
+        (2025, "B", "brandskydd", "NKI", 80.0, 30, np.nan, np.nan),
+        (2024, "B", "bygglov", "NKI", 10.0, 30, np.nan, np.nan),
+    ])
+    table = nki.area_table(frame, 2025, SETTINGS)
+    values, flags = nki.heatmap_matrix(table)
+    assert list(values.columns) == ["brandskydd", "bygglov", "totalt"]
+    assert math.isnan(values.loc["A", "brandskydd"]) and bool(flags.loc["B", "bygglov"])
+    below = nki.below_threshold(table, 70)
+    assert below[["kommun", "område"]].values.tolist() == [["A", "bygglov"], ["B", "bygglov"]]  # not totalt
+    items = nki.below_items(table, 70)
+    assert "osäkert, 5 svar" in items[1] and "intervall saknas" in items[1]
+    assert "Diagrammet visar 3 resultat per kommun och myndighetsområde" in nki.heatmap_text(table, 70, 2025)
+
+
+# --- change -------------------------------------------------------------------------------
+
+def test_changes_significance_gaps_and_the_2024_break():
+    records = [
+        # A: measured 2022 and 2025 (2023-2024 a gap): compared with 2022, significant
+        (2022, "A", "bygglov", "NKI", 60.0, 100, 58.0, 62.0),
+        (2025, "A", "bygglov", "NKI", 70.0, 100, 68.0, 72.0),
+        # B: no interval -> cannot be judged
+        (2024, "B", "bygglov", "NKI", 60.0, 40, np.nan, np.nan),
+        (2025, "B", "bygglov", "NKI", 75.0, 40, np.nan, np.nan),
+        # C: joined 2025 -> no previous measurement
+        (2025, "C", "bygglov", "NKI", 70.0, 40, 65.0, 75.0),
+        # D: overlapping intervals -> no significant change
+        (2024, "D", "bygglov", "NKI", 70.0, 40, 60.0, 80.0),
+        (2025, "D", "bygglov", "NKI", 72.0, 40, 62.0, 82.0),
+    ]
+    table = nki.changes(_full(records), 2025, SETTINGS, area="bygglov").set_index("kommun")
+    assert table.loc["A", "föregående_mätår"] == 2022 and table.loc["A", "bedömning"] == nki.CHANGE_UP
+    se = math.hypot(4 / (2 * Z), 4 / (2 * Z))
+    assert table.loc["A", "p"] == pytest.approx(2 * stats.norm.sf(10 / se))
+    assert table.loc["B", "bedömning"] == nki.CHANGE_UNKNOWN
+    assert table.loc["C", "bedömning"] == nki.CHANGE_FIRST
+    assert table.loc["D", "bedömning"] == nki.CHANGE_NONE
+    text = nki.changes_text(table.reset_index(), 2025)
+    assert "1 där det inte kan bedömas" in text and "slump" in text
+
+
+def test_total_is_not_compared_across_the_new_definition():
+    areas = {a: 70.0 for a in MANDATORY + ["brandskydd"]}
+    frame = _full(_twelve(2023, 70.0, areas, count=1) + _twelve(2024, 75.0, areas, count=1)
+                  + _twelve(2025, 80.0, areas, count=1))
+    assert nki.changes(frame, 2024, SETTINGS)["bedömning"].tolist() == [nki.CHANGE_BREAK]
+    assert nki.changes(frame, 2025, SETTINGS)["bedömning"].tolist() == [nki.CHANGE_UP]
+    scopes = nki.scope_table(frame, SETTINGS).set_index("mätår")
+    assert scopes.loc[2023, "antal_områden"] == 5 and scopes.loc[2024, "antal_områden"] == 4
+    assert scopes.loc[2024, "redovisas_separat"] == "brandskydd"
+    assert "Totalen före och efter 2024 mäter därför olika saker" in nki.scope_text(
+        nki.scope_table(frame, SETTINGS), SETTINGS)
+
+
+def test_county_change_uses_county_standard_errors():
+    summary = pd.DataFrame({"mätår": [2023, 2025], "medel": [74.0, 78.0], "se": [1.0, 1.0]})
+    change = nki.county_change(summary, 2025, SETTINGS)
+    assert change["föregående_mätår"] == 2023 and change["förändring"] == 4.0
+    assert change["p"] == pytest.approx(2 * stats.norm.sf(4 / math.sqrt(2)))
+    assert nki.county_change(summary, 2023, SETTINGS) is None
+
+
+# --- trend and forecast -------------------------------------------------------------------
+
+def test_linear_trend_matches_an_independent_ols_with_gaps():
+    years = [2019, 2021, 2022, 2023, 2025]          # 2020 and 2024 are gaps, not zeros
+    values = [70.0, 72.5, 72.0, 75.0, 76.5]
+    fit = nki.linear_trend(years + [2024], values + [np.nan], 2027, 80)
+    x, y = np.array(years, float), np.array(values)
+    slope, intercept = np.polyfit(x, y, 1)
+    resid = y - (intercept + slope * x)
+    s = math.sqrt((resid ** 2).sum() / 3)
+    se_pred = s * math.sqrt(1 + 1 / 5 + (2027 - x.mean()) ** 2 / ((x - x.mean()) ** 2).sum())
+    t = stats.t.ppf(0.975, 3)
+    pred = intercept + slope * 2027
+    assert fit["antal_år"] == 5
+    assert fit["lutning"] == pytest.approx(slope)
+    assert fit["prognos"] == pytest.approx(pred)
+    assert fit["prognos_ki_övre"] == pytest.approx(pred + t * se_pred)
+    assert fit["sannolikhet_mål"] == pytest.approx(1 - stats.t.cdf((80 - pred) / se_pred, 3))
+
+
+def test_linear_trend_edge_cases():
+    two = nki.linear_trend([2024, 2025], [70.0, 72.0], 2027, 80)
+    assert math.isnan(two["prognos"]) and "bara 2 mätår" in two["skäl"]
+    one = nki.linear_trend([2025], [70.0], 2027, 80)
+    assert math.isnan(one["lutning"]) and "bara 1 mätår" in one["skäl"]
+    empty = nki.linear_trend([2023, 2024, 2025], [np.nan] * 3, 2027, 80)
+    assert "bara 0 mätår" in empty["skäl"]
+    exact = nki.linear_trend([2023, 2024, 2025], [74.0, 76.0, 78.0], 2027, 80)
+    assert exact["prognos"] == pytest.approx(82.0) and exact["sannolikhet_mål"] == 1.0
+
+
+def test_comparable_total_before_and_after_2024():
+    records = []
+    for area, value, n in zip(MANDATORY, [60.0, 70.0, 80.0, 90.0], [10, 20, 30, 40]):
+        records.append((2023, "A", area, "NKI", value, n, np.nan, np.nan))
+        if area != "serveringstillstånd":
+            records.append((2022, "A", area, "NKI", value, n, np.nan, np.nan))  # incomplete: a gap
+    records += [(2023, "A", "brandskydd", "NKI", 10.0, 99, np.nan, np.nan),    # outside the new total
+                (2023, "A", "totalt", "NKI", 50.0, 199, np.nan, np.nan),       # old total: not used
+                (2024, "A", "totalt", "NKI", 77.0, 100, np.nan, np.nan)]
+    series = nki.comparable_total(_full(records), SETTINGS)
+    assert series["mätår"].tolist() == [2023, 2024]
+    assert series["värde"].tolist() == pytest.approx([(600 + 1400 + 2400 + 3600) / 100, 77.0])
+
+
+def test_trends_county_and_a_municipality_that_joined_later():
+    series = pd.DataFrame({
+        "mätår": [2021, 2022, 2023, 2024, 2025, 2024, 2025],
+        "kommun": ["A"] * 5 + ["Ny", "Ny"],
+        "värde": [70.0, 71.0, 72.0, 73.0, 74.0, 60.0, 62.0],
+    })
+    settings = {**SETTINGS, "nki": {**SETTINGS["nki"], "minsta_antal_kommuner": 1}}
+    table = nki.trends(series, settings, 2027, 80).set_index("kommun")
+    assert table.loc["A", "prognos"] == pytest.approx(76.0)
+    assert math.isnan(table.loc["Ny", "prognos"]) and "bara 2 mätår" in table.loc["Ny", "skäl"]
+    county = nki.county_series(series, 1)
+    assert county["medel"].tolist() == pytest.approx([70, 71, 72, 66.5, 68])
+    assert nki.county_series(series, 2)["mätår"].tolist() == [2024, 2025]
+    text = nki.trend_text(table.reset_index(), 80, 2027)
+    assert "Av 2 kommuner kan trenden bedömas för 1" in text
+
+
+# --- service factors ------------------------------------------------------------------------
+
+def test_factor_summary_correlation_and_quadrants():
+    rng = np.random.default_rng(1)
+    records = []
+    offsets = {"information": -6, "tillgänglighet": 0, "bemötande": 5, "kompetens": 3, "rättssäkerhet": 1,
+               "effektivitet": -8}
+    for k in range(6):
+        for area in ("bygglov", "livsmedelskontroll"):
+            base = 65 + 3 * k + (2 if area == "bygglov" else 0)
+            records.append((2025, f"K{k}", area, "NKI", base, 40, np.nan, np.nan))
+            for f, off in offsets.items():
+                noise = rng.normal(0, 4 if f == "information" else 0.5)
+                records.append((2025, f"K{k}", area, f, base + off + noise, 40, np.nan, np.nan))
+        for f, off in offsets.items():
+            records.append((2025, f"K{k}", "totalt", f, 70 + off + k, 80, np.nan, np.nan))
+    records.append((2025, "K9", "bygglov", "NKI", 99.0, 3, np.nan, np.nan))      # uncertain: left out
+    records.append((2025, "K9", "bygglov", "effektivitet", 0.0, 3, np.nan, np.nan))
+    frame = _full(records)
+    factors = nki.factor_summary(frame, 2025, SETTINGS).set_index("faktor")
+    pairs = frame[(frame["område"] != "totalt") & (frame["kommun"] != "K9")]
+    wide = pairs.pivot_table(index=["kommun", "område"], columns="mått", values="värde")
+    for f in offsets:
+        assert factors.loc[f, "samband"] == pytest.approx(np.corrcoef(wide[f], wide["NKI"])[0, 1])
+        assert factors.loc[f, "betyg"] == pytest.approx(70 + offsets[f] + 2.5)
+    r = factors.loc["information", "samband"]
+    fisher = np.tanh(np.arctanh(r) - Z / math.sqrt(12 - 3))
+    assert factors.loc["information", "samband_ki_nedre"] == pytest.approx(fisher, abs=1e-6)
+    assert factors.loc["information", "kvadrant"] == "bevaka"        # low score, weak link
+    assert factors.loc["effektivitet", "kvadrant"] == "prioritera"   # low score, strong link
+    assert factors.loc["bemötande", "kvadrant"] == "behåll"
+    assert "Svagast i länet är effektivitet" in nki.factors_text(factors.reset_index())
+
+
+# --- Sweden as the yardstick ---------------------------------------------------------------
+
+def test_national_percentile_and_ranking_minimum():
+    riket = pd.DataFrame({"mätår": [2025] * 6, "kommunkod": ["0001", "0002", "0003", "0004", "1880", "1881"],
+                          "område": "totalt", "mått": "NKI",
+                          "värde": [60.0, 70.0, 80.0, 99.0, 75.0, 90.0],
+                          "antal_svar": pd.array([50, 50, 50, 5, 200, 10], dtype="Int64")})
+    own = _full([(2025, "Örebro", "totalt", "NKI", 75.0, 200, np.nan, np.nan),
+                 (2025, "Kumla", "totalt", "NKI", 90.0, 10, np.nan, np.nan)])
+    table, national = nki.national_position(riket, own, 2025, SETTINGS, {"1880": "Örebro", "1881": "Kumla"})
+    table = table.set_index("kommun")
+    # reference: 60, 70, 80, 75 (0004 and Kumla have fewer than 20 responses)
+    assert table.loc["Örebro", "percentil"] == pytest.approx(3 / 4)
+    assert not table.loc["Kumla", "rankas"] and math.isnan(table.loc["Kumla", "percentil"])
+    assert national["median"] == pytest.approx(72.5) and national["antal"] == 4
+    assert national["länsmedel"] == pytest.approx(82.5)
+    text = nki.national_text(table.reset_index(), national)
+    assert "Kumla rankas inte" in text and "72,5" in text
+    assert nki.national_position(None, own, 2025, SETTINGS, {})[1] == {}
+    assert "saknas" in nki.national_text(table, {})
+
+
+# --- figures (they draw, with the example data's shapes) ------------------------------------
+
+def test_figures_draw_from_example_data():
+    import matplotlib.pyplot as plt
+
+    from bro_analysis import plots
+    from bro_analysis.config import EXAMPLE_DATA_DIR
+    from bro_analysis.dataset import load_dataset
+
+    ds = load_dataset(EXAMPLE_DATA_DIR, names=("nki", "nki_riket"))
+    frame = ds["nki"]
+    table = nki.area_table(frame, 2025, SETTINGS)
+    values, flags = nki.heatmap_matrix(table)
+    series = nki.comparable_total(frame, SETTINGS)
+    trend = nki.trends(series, SETTINGS, 2027, 80)
+    position, national = nki.national_position(ds.tables["nki_riket"], frame, 2025, SETTINGS, ds.plan.members)
+    figures = [
+        plots.nki_county_years(nki.county_table(frame, SETTINGS, 80, 12), nki.municipal_series(frame), 80, 2024),
+        plots.nki_heatmap(values, flags, nki.bands(SETTINGS), 70, 10, 7),
+        plots.nki_forecast(nki.county_series(series, 10), nki.wide(series), trend.iloc[0].to_dict(), 80, 2027),
+        plots.nki_priority_matrix(nki.factor_summary(frame, 2025, SETTINGS)),
+        plots.nki_national(position, national),
+    ]
+    assert all(isinstance(f, plt.Figure) for f in figures)
+    for f in figures:
+        plt.close(f)
+
+
+# --- texts that say what cannot be judged ---------------------------------------------------
+
+def test_texts_say_when_uncertainty_is_unknown():
+    table = pd.DataFrame({"mätår": [2024, 2025], "medel": [74.0, 76.0], "ki_nedre": [np.nan] * 2,
+                          "ki_övre": [np.nan] * 2, "viktat_medel": [np.nan] * 2, "antal_svar": [np.nan] * 2,
+                          "antal_osäkra": [0, 0], "se": [np.nan] * 2})
+    change = nki.county_change(table, 2025, SETTINGS)
+    text = nki.county_detail_text(table, 2025, change)
+    assert "Osäkerheten i genomsnittet kan inte beräknas" in text
+    assert "svarsviktat genomsnitt kan inte beräknas" in text
+    assert "(+2,0) kan inte prövas statistiskt" in text
+    assert "senaste publicerade mätår, 2025" in nki.period_text(Period(2026, 8), 2025)
+    assert nki.period_text(Period(2025), 2025) == "Rapporten för 2025 bygger på Insikts mätår 2025."
+
+
+def test_comparable_note_names_years_without_area_results():
+    frame = _full([(y, "A", "totalt", "NKI", 70.0, None, np.nan, np.nan) for y in (2022, 2023, 2024, 2025)])
+    series = nki.comparable_total(frame, SETTINGS)
+    assert series["mätår"].tolist() == [2024, 2025]
+    assert nki.comparable_note(frame, series, SETTINGS).startswith("För 2022 och 2023 saknas")
+    rows = nki.bands_display(nki.bands(SETTINGS), 80, 70).set_index("SKR:s betyg")["Planens gränser i bandet"]
+    assert "mål för länets genomsnitt (80)" in rows["mycket högt"] and "(70)" in rows["högt"]
