@@ -530,17 +530,6 @@ def outcomes(ctx) -> list[okr.Outcome]:
             outcome_i3(ds["aktiviteter"], period, plan), outcome_i4(ds["kommuner"], period, plan)]
 
 
-def outcome_table(items: list[okr.Outcome], plan) -> pd.DataFrame:
-    """Outcomes as a table for the report."""
-    return pd.DataFrame({
-        "Nyckelresultat": [f"{o.id} {plan.key_result(o.id).text}" for o in items],
-        "Utfall": [o.value_text for o in items],
-        "Jämförelse": [o.previous_text for o in items],
-        "Status": [o.status for o in items],
-        "Motivering": [o.reason for o in items],
-    })
-
-
 # --- alt texts --------------------------------------------------------------------
 
 def totals_alt_text(yearly: pd.DataFrame, what: str) -> str:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import KeyResult
+import pandas as pd
+
+from .config import KeyResult, Plan
 from .formatting import fmt_number
 
 MET = "uppnått"
@@ -70,3 +72,27 @@ def judge(kr: KeyResult, value: float | None, previous: float | None = None,
     # 10 % -> 12 % is exactly +20 %; allow for binary floating point
     met = change > 1e-12 if kr.target == 0 else change >= kr.target - 1e-12
     return (MET if met else NOT_MET), text
+
+
+def target_text(kr: KeyResult, members: int) -> str:
+    """The target as the report states it: 'minst 80', 'alla 12', 'minst +20 %'."""
+    if kr.kind == "alla":
+        return f"alla {members}"
+    if kr.kind == "ökning":
+        return "ökning" if not kr.target else f"minst +{fmt_number(100 * kr.target, 0)} %"
+    return f"minst {fmt_number(kr.target, 0)}"
+
+
+def outcome_table(plan: Plan, results: list[Outcome]) -> pd.DataFrame:
+    """One row per key result: target, outcome now and before, status (with its symbol) and why.
+    The overview and every area notebook show their key results with this one table."""
+    members = len(plan.members)
+    rows = []
+    for o in results:
+        kr = plan.key_result(o.id)
+        rows.append({
+            "Id": o.id, "Nyckelresultat": kr.text, "Mål": target_text(kr, members),
+            "Utfall": o.value_text or "–", "Föregående": o.previous_text or "–",
+            "Status": status_label(o.status), "Förklaring": o.reason,
+        })
+    return pd.DataFrame(rows)

@@ -24,7 +24,8 @@ def run_2025(tmp_path_factory):
 
 def test_every_notebook_runs(run_2025):
     _, results = run_2025
-    assert [r.notebook for r in results] == [p.stem for p in list_notebooks(NOTEBOOKS_DIR)]
+    names = [p.stem for p in list_notebooks(NOTEBOOKS_DIR)] + ["BRO_uppfoljning_2025"]
+    assert [r.notebook for r in results] == names
     assert all(r.ok for r in results), [r.error for r in results if not r.ok]
 
 
@@ -57,7 +58,7 @@ def test_figures_present_with_alt_text(run_2025):
     out, _ = run_2025
     for name, html in _htmls(out).items():
         images = re.findall(r"<img\b[^>]*>", html)
-        assert images, name
+        assert images or name == "00_oversikt.html", name  # the overview is a table
         for img in images:
             assert 'src="data:image/png;base64,' in img
             assert re.search(r'alt="[^"]{20,}"', img), img[:200]
@@ -79,7 +80,8 @@ def test_a_failing_notebook_does_not_stop_the_others(tmp_path):
     nbformat.write(bad, nb_dir / "10_bad.ipynb")
     out = tmp_path / "out"
     results = run_periods([Period(2025)], EXAMPLE_DATA_DIR, out, notebooks=sorted(nb_dir.glob("*.ipynb")))
-    assert [r.ok for r in results] == [False, True]
+    assert [r.ok for r in results] == [False, True, False]  # no combined report when a part failed
+    assert not (out / "2025" / "BRO_uppfoljning_2025.html").exists()
     assert "avsiktligt fel" in results[0].error
     assert (out / "2025" / "notebooks" / "10_bad.failed.ipynb").exists()
     assert not (out / "2025" / "10_bad.html").exists()
@@ -119,3 +121,73 @@ def test_cli_validate_example_data():
     result = _cli("validate")
     assert result.returncode == 0, result.stderr
     assert "nki.csv" in result.stdout
+
+
+# --- the combined committee report and the summary files ---------------------------
+
+def _combined(out):
+    return (out / "2025" / "BRO_uppfoljning_2025.html").read_text(encoding="utf-8")
+
+
+def _table_rows(html: str, caption_start: str) -> list[list[str]]:
+    import html as html_lib
+    start = html.index(f"<caption>{caption_start}")
+    table = html[start:html.index("</table>", start)]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        rows.append([html_lib.unescape(re.sub(r"<[^>]+>", "", c)) for c in cells])
+    return rows
+
+
+def test_combined_report_structure(run_2025):
+    out, _ = run_2025
+    html = _combined(out)
+    assert html.count("<h1>") == 1
+    assert "Uppföljning av verksamhetsplanen – 2025" in html
+    assert "Exempeldata" in html and "framtagen " in html
+    assert '<nav aria-labelledby="toc">' in html
+    first_screen = html[html.index("<body"):][:6000]
+    assert "nyckelresultat är uppnådda" in first_screen
+    sections = re.findall(r'<a href="#(avsnitt-\d+)">', html)
+    assert len(sections) == len(list_notebooks(NOTEBOOKS_DIR))
+    for anchor in sections:
+        assert f'id="{anchor}"' in html
+    assert html.index("Översikt") < html.index("Myndighetsservice (NKI)") < html.index('id="bilaga"')
+    for name in ("nki.csv", "leads.csv", "investeringar.csv"):
+        assert name in html
+    assert re.search(r"[0-9a-f]{64}", html)  # SHA-256 of the inputs
+    assert "Antaganden och förbehåll" in html
+
+
+def test_summary_files_match_the_overview_table(run_2025):
+    import csv
+    import json
+    out, _ = run_2025
+    records = json.loads((out / "2025" / "okr.json").read_text(encoding="utf-8"))
+    with open(out / "2025" / "okr.csv", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    assert [r["id"] for r in records] == [r["id"] for r in rows] == [f"{a}{i}" for a, n in
+                                                                    (("S", 5), ("I", 4), ("M", 3))
+                                                                    for i in range(1, n + 1)]
+    assert [r["status"] for r in records] == [r["status"] for r in rows]
+    table = _table_rows(_combined(out), "Nyckelresultat 2025")
+    assert [t[0] for t in table] == [r["id"] for r in records]
+    for t, r in zip(table, records):
+        assert t[1] == r["text"]
+        assert t[5].endswith(r["status"]), (t, r)
+
+
+def test_overview_agrees_with_the_area_notebooks(run_2025):
+    """Each key result's outcome, as the overview shows it, also stands in its area's notebook."""
+    from html import escape
+    from bro_analysis import overview
+    from bro_analysis.context import open_context
+    out, _ = run_2025
+    pages = {p.stem: p.read_text(encoding="utf-8") for p in (out / "2025").glob("[0-9]*.html")}
+    area_page = {"S1": "10_nki", "S2": "10_nki", "I": "20_investeringar", "M": "30_marknadsforing",
+                 "S": "00_oversikt"}
+    for outcome in overview.outcomes(open_context("2025", EXAMPLE_DATA_DIR)):
+        page = area_page.get(outcome.id) or area_page[outcome.id[0]]
+        assert escape(outcome.value_text, quote=False) in pages[page], (outcome.id, outcome.value_text, page)
+        assert escape(outcome.value_text, quote=False) in pages["00_oversikt"]

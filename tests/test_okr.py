@@ -48,3 +48,14 @@ def test_plan_has_the_twelve_key_results():
 def test_unknown_status_is_refused():
     with pytest.raises(ValueError):
         okr.Outcome("X", 1, None, "klart", "")
+
+
+def test_outcome_table_shows_target_status_symbol_and_reason():
+    plan = load_plan()
+    results = [okr.Outcome("S4", 11, 12, okr.NOT_MET, "11 av 12 kommuner; saknas: Laxå", "11 av 12", "12 av 12"),
+               okr.Outcome("M2", None, None, okr.UNKNOWN, "för få leads")]
+    table = okr.outcome_table(plan, results)
+    assert table.columns.tolist() == ["Id", "Nyckelresultat", "Mål", "Utfall", "Föregående", "Status", "Förklaring"]
+    assert table.iloc[0].tolist() == ["S4", plan.key_result("S4").text, "alla 12", "11 av 12", "12 av 12",
+                                      "✘ ej uppnått", "11 av 12 kommuner; saknas: Laxå"]
+    assert table.iloc[1][["Mål", "Utfall", "Status"]].tolist() == ["minst +20 %", "–", "? kan inte bedömas"]

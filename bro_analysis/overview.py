@@ -1,0 +1,54 @@
+"""Every key result of the plan on one page, computed by the area modules."""
+from __future__ import annotations
+
+from . import collaboration, investments, marketing, nki, okr
+
+AREA_MODULES = (collaboration, nki, investments, marketing)
+STATUS_ORDER = (okr.MET, okr.ON_TRACK, okr.NOT_MET, okr.UNKNOWN)
+
+
+def outcomes(ctx) -> list[okr.Outcome]:
+    """Outcomes of all key results, in the plan's order."""
+    found = {o.id: o for module in AREA_MODULES for o in module.outcomes(ctx)}
+    result = []
+    for kr in ctx.plan.key_results:
+        result.append(found.get(kr.id) or okr.Outcome(kr.id, None, None, okr.UNKNOWN,
+                                                      f"inget beräknat mått '{kr.metric}'"))
+    return result
+
+
+def summary_records(ctx, results: list[okr.Outcome]) -> list[dict]:
+    """Machine-readable rows for okr.csv / okr.json."""
+    members = len(ctx.plan.members)
+    records = []
+    for o in results:
+        kr = ctx.plan.key_result(o.id)
+        target = members if kr.kind == "alla" else kr.target
+        records.append({
+            "id": o.id, "område": kr.area, "text": kr.text, "typ": kr.kind, "mål": target,
+            "utfall": o.value, "föregående_utfall": o.previous, "enhet": kr.unit,
+            "status": o.status, "förklaring": o.reason, "period": ctx.period.key,
+        })
+    return records
+
+
+def headline(results: list[okr.Outcome]) -> str:
+    """The first sentence a committee member reads."""
+    counts = {s: sum(o.status == s for o in results) for s in STATUS_ORDER}
+    parts = [f"{counts[okr.MET]} av {len(results)} nyckelresultat är uppnådda"]
+    if counts[okr.ON_TRACK]:
+        parts.append(f"{counts[okr.ON_TRACK]} är på väg")
+    if counts[okr.NOT_MET]:
+        parts.append(f"{counts[okr.NOT_MET]} är inte uppnådda")
+    if counts[okr.UNKNOWN]:
+        parts.append(f"{counts[okr.UNKNOWN]} kan inte bedömas")
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
+    return text + "."
+
+
+def status_lists(results: list[okr.Outcome], plan) -> dict[str, list[str]]:
+    """Per status, the key results in it as 'S1 text'."""
+    out: dict[str, list[str]] = {s: [] for s in STATUS_ORDER}
+    for o in results:
+        out[o.status].append(f"{o.id} {plan.key_result(o.id).text}")
+    return out
