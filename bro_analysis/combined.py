@@ -3,6 +3,10 @@
 The executed notebooks are merged in name order (the overview first) under a
 title page with a table of contents, and an appendix lists the data sources,
 the package version and the assumptions and caveats.
+
+The overview notebook computes the key-result summary and the appendix and
+publishes them as outputs of its own (`publish`); the merge step only reads
+executed notebooks, so it needs neither the data nor the analysis imports.
 """
 from __future__ import annotations
 
@@ -16,10 +20,10 @@ from pathlib import Path
 
 import nbformat
 
-from . import __version__, assumptions, overview
-from .context import Context
-from .report import table_html
+from . import __version__
 from .runner import export_html, write_atomic
+
+SUMMARY_MIME = "application/vnd.bro.summary+json"
 
 TITLE_BLOCK = re.compile(r'<header class="report-title">.*?<h1>(.*?)</h1>.*?</header>', re.S)
 HEADING_TAG = re.compile(r"<(/?)h([1-5])\b")
@@ -67,24 +71,27 @@ def section_cells(nb, anchor: str) -> tuple[str, list]:
     return title, cells
 
 
-def title_page(ctx: Context, sections: list[tuple[str, str]], made: dt.date) -> str:
+def title_page(summary: dict, sections: list[tuple[str, str]], made: dt.date) -> str:
     """Title, period, date, example-data banner and table of contents."""
     toc = "".join(f'<li><a href="#{a}">{escape(t)}</a></li>' for a, t in sections)
     toc += '<li><a href="#bilaga">Bilaga: underlag, antaganden och förbehåll</a></li>'
     banner = ('<p class="example-banner" role="note">Exempeldata – rapporten bygger på påhittade '
-              "uppgifter och visar inga verkliga resultat.</p>") if ctx.dataset.is_example else ""
+              "uppgifter och visar inga verkliga resultat.</p>") if summary["example"] else ""
     return (
         '<header class="report-title">'
-        f"<h1>Uppföljning av verksamhetsplanen – {escape(ctx.period.label)}</h1>"
+        f"<h1>Uppföljning av verksamhetsplanen – {escape(summary['label'])}</h1>"
         f'<p class="subtitle">Business Region Örebro · till Regionala tillväxtnämnden · '
         f"framtagen {made.isoformat()}</p>{banner}</header>"
         f'<nav aria-labelledby="toc"><h2 id="toc">Innehåll</h2><ol>{toc}</ol></nav>'
     )
 
 
-def appendix(ctx: Context) -> str:
+def appendix(ctx) -> str:
     """Data sources with checksums, the version, and the assumptions-and-caveats log."""
     import pandas as pd
+
+    from . import assumptions
+    from .report import table_html
 
     sources = pd.DataFrame([{
         "Fil": s.file, "Rader": s.rows,
@@ -103,22 +110,57 @@ def appendix(ctx: Context) -> str:
     )
 
 
-def build(ctx: Context, executed: list[Path], made: dt.date) -> nbformat.NotebookNode:
+def summary(ctx) -> dict:
+    """What the combined report needs from the analysis: period, example flag,
+    the key-result records (okr.csv/okr.json) and the appendix."""
+    from . import overview
+
+    return {
+        "period": ctx.period.key, "label": ctx.period.label, "example": ctx.dataset.is_example,
+        "records": overview.summary_records(ctx, overview.outcomes(ctx)),
+        "appendix": appendix(ctx),
+    }
+
+
+def publish(ctx):
+    """Called by the overview notebook: the summary as an output no template shows."""
+    from IPython.display import display
+
+    display({SUMMARY_MIME: summary(ctx)}, raw=True)
+
+
+def read_summary(nb) -> dict | None:
+    """The published summary in an executed notebook, if any."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if SUMMARY_MIME in output.get("data", {}):
+                return dict(output["data"][SUMMARY_MIME])
+    return None
+
+
+def build(notebooks: list, info: dict, made: dt.date) -> nbformat.NotebookNode:
     """Merge the executed notebooks into one notebook of HTML outputs."""
     sections, body = [], []
-    for i, path in enumerate(executed, 1):
-        nb = nbformat.read(path, as_version=4)
+    for i, nb in enumerate(notebooks, 1):
         anchor = f"avsnitt-{i}"
         title, cells = section_cells(nb, anchor)
         sections.append((anchor, title))
         body += cells
     merged = nbformat.v4.new_notebook()
     merged.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    merged.cells = [_html_cell(title_page(ctx, sections, made)), *body, _html_cell(appendix(ctx))]
+    merged.cells = [_html_cell(title_page(info, sections, made)), *body, _html_cell(info["appendix"])]
     return merged
 
 
+def _ordered(records: list[dict]) -> list[dict]:
+    """Records with their keys in SUMMARY_FIELDS order (notebook JSON sorts keys)."""
+    from .okr import SUMMARY_FIELDS
+
+    return [{k: r[k] for k in SUMMARY_FIELDS} for r in records]
+
+
 def summary_csv(records: list[dict]) -> bytes:
+    """okr.csv as Swedish Excel reads it: semicolons, decimal comma, UTF-8 with BOM."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(records[0]), delimiter=";", lineterminator="\n")
     writer.writeheader()
@@ -128,14 +170,17 @@ def summary_csv(records: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")  # Excel opens it with å/ä/ö intact
 
 
-def write_period_report(ctx: Context, executed: list[Path], out_dir: Path,
-                        made: dt.date | None = None) -> Path:
+def write_period_report(executed: list[Path], out_dir: Path, made: dt.date | None = None) -> Path:
     """Write the combined HTML, okr.csv and okr.json for one period; returns the HTML path."""
     made = made or dt.date.today()
-    records = overview.summary_records(ctx, overview.outcomes(ctx))
-    merged = build(ctx, executed, made)
-    title = f"Uppföljning av verksamhetsplanen – {ctx.period.label} – Business Region Örebro"
-    html_path = out_dir / report_name(ctx.period.key)
+    notebooks = [nbformat.read(p, as_version=4) for p in executed]
+    info = next((s for s in map(read_summary, notebooks) if s), None)
+    if info is None:
+        raise ValueError("ingen notebook publicerade nyckelresultaten (combined.publish saknas i översikten)")
+    merged = build(notebooks, info, made)
+    title = f"Uppföljning av verksamhetsplanen – {info['label']} – Business Region Örebro"
+    html_path = out_dir / report_name(info["period"])
+    records = _ordered(info["records"])
     write_atomic(out_dir / "okr.csv", summary_csv(records))
     write_atomic(out_dir / "okr.json", json.dumps(records, ensure_ascii=False, indent=2).encode("utf-8"))
     write_atomic(html_path, export_html(merged, title))

@@ -17,6 +17,9 @@ ON_TRACK = "på väg"
 NOT_MET = "ej uppnått"
 UNKNOWN = "kan inte bedömas"
 STATUSES = (MET, ON_TRACK, NOT_MET, UNKNOWN)
+# Columns of okr.csv / keys of okr.json, in this order.
+SUMMARY_FIELDS = ("id", "område", "text", "typ", "mål", "utfall", "föregående_utfall", "enhet",
+                  "status", "förklaring", "period")
 # A symbol beside every status word: status is never shown by colour alone.
 SYMBOLS = {MET: "✔", ON_TRACK: "➚", NOT_MET: "✘", UNKNOWN: "?"}
 

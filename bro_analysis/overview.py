@@ -24,11 +24,9 @@ def summary_records(ctx, results: list[okr.Outcome]) -> list[dict]:
     for o in results:
         kr = ctx.plan.key_result(o.id)
         target = members if kr.kind == "alla" else kr.target
-        records.append({
-            "id": o.id, "område": kr.area, "text": kr.text, "typ": kr.kind, "mål": target,
-            "utfall": o.value, "föregående_utfall": o.previous, "enhet": kr.unit,
-            "status": o.status, "förklaring": o.reason, "period": ctx.period.key,
-        })
+        values = (o.id, kr.area, kr.text, kr.kind, target, o.value, o.previous, kr.unit,
+                  o.status, o.reason, ctx.period.key)
+        records.append(dict(zip(okr.SUMMARY_FIELDS, values)))
     return records
 
 

@@ -288,11 +288,9 @@ def _combine(period: Period, data_dir: Path, out_dir: Path, results: list[Notebo
         return NotebookResult(name, period.key, True, 0.0, html=html, cached=True)
     try:
         from .combined import write_period_report
-        from .context import open_context
 
         cache.forget(out_dir, name)
-        ctx = open_context(period.key, data_dir)
-        write_period_report(ctx, [r.executed for r in results], out_dir)
+        write_period_report([r.executed for r in results], out_dir)
     except Exception as exc:  # reported like a failed notebook, the others stand
         return NotebookResult(name, period.key, False, time.perf_counter() - started, error=_error_text(exc))
     cache.remember(out_dir, name, key)
