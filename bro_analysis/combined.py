@@ -21,6 +21,7 @@ from pathlib import Path
 import nbformat
 
 from . import __version__
+from .config import REPORT_NAME
 from .runner import export_html, write_atomic
 
 SUMMARY_MIME = "application/vnd.bro.summary+json"
@@ -30,7 +31,7 @@ HEADING_TAG = re.compile(r"<(/?)h([1-5])\b")
 
 
 def report_name(period_key: str) -> str:
-    return f"BRO_uppfoljning_{period_key}.html"
+    return REPORT_NAME.format(period=period_key)
 
 
 def _demote(html: str) -> str:
@@ -126,7 +127,7 @@ def publish(ctx):
     """Called by the overview notebook: the summary as an output no template shows."""
     from IPython.display import display
 
-    display({SUMMARY_MIME: summary(ctx)}, raw=True)
+    display({SUMMARY_MIME: summary(ctx), "text/plain": ""}, raw=True)
 
 
 def read_summary(nb) -> dict | None:

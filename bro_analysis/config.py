@@ -15,6 +15,9 @@ OKR_FILE = DATA_DIR / "okr.toml"
 SETTINGS_FILE = DATA_DIR / "settings.toml"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
+# The combined committee report of a period.
+REPORT_NAME = "BRO_uppfoljning_{period}.html"
+
 # A data folder holding this file is example data: every report says so.
 EXAMPLE_MARKER = "EXEMPELDATA.txt"
 

@@ -1,7 +1,7 @@
 """What every notebook starts from: the period, the data and the plan."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import EXAMPLE_DATA_DIR, Plan, load_plan, load_settings
@@ -19,10 +19,35 @@ class Context:
     settings: dict
 
 
+_LOADED: dict[tuple, Dataset] = {}
+
+
+def _fingerprint(data_dir: Path) -> tuple:
+    """Name, size and modification time of every file: changes when any input does."""
+    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns)
+                        for p in data_dir.iterdir() if p.is_file()))
+
+
+def load_dataset_once(data_dir: Path) -> Dataset:
+    """load_dataset, remembered for this process while no input file changes.
+
+    A kernel that runs one notebook after another (the runner's pool) then reads
+    and validates the files once. Each caller gets its own copies of the tables
+    (copy-on-write, so this is cheap), so no notebook can change another's data."""
+    data_dir = Path(data_dir).resolve()
+    key = (data_dir, _fingerprint(data_dir))
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = load_dataset(data_dir)
+    cached = _LOADED[key]
+    return replace(cached, tables={k: v.copy() for k, v in cached.tables.items()},
+                   warnings=list(cached.warnings))
+
+
 def open_context(period: str = "", data_dir: str | Path = "") -> Context:
     """Load the data folder (default: the example data) and resolve the period
     (default: the latest complete year in the data)."""
-    dataset = load_dataset(Path(data_dir) if data_dir else EXAMPLE_DATA_DIR)
+    dataset = load_dataset_once(Path(data_dir) if data_dir else EXAMPLE_DATA_DIR)
     if period:
         resolved = parse_period(period)
     else:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache
-from .config import NOTEBOOKS_DIR, TEMPLATES_DIR
+from .config import NOTEBOOKS_DIR, REPORT_NAME, TEMPLATES_DIR
 from .periods import Period
 
 TEMPLATE_NAME = "bro"
@@ -63,8 +63,19 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+_EXPORTERS = threading.local()
+
+
 def html_exporter():
-    """nbconvert's HTML exporter with the project's own template: no code, no prompts."""
+    """nbconvert's HTML exporter with the project's own template: no code, no prompts.
+    One per thread, built once: loading the template is most of an export's cost."""
+    exporter = getattr(_EXPORTERS, "exporter", None)
+    if exporter is None:
+        exporter = _EXPORTERS.exporter = _new_exporter()
+    return exporter
+
+
+def _new_exporter():
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -101,27 +112,29 @@ RESET = "get_ipython().reset(new_session=True)"
 
 
 class Kernel:
-    """A long-lived python3 kernel that runs one notebook after another."""
+    """A long-lived python3 kernel that runs one notebook after another.
+
+    The kernel imports the analysis package as it starts (exec_lines), so that
+    kernels warm up while the runner itself imports papermill and nbconvert."""
 
     def __init__(self, cwd: Path = NOTEBOOKS_DIR):
         from jupyter_client.manager import KernelManager
 
-        self.cwd = cwd
         self.km = KernelManager(kernel_name="python3")
-        self.km.start_kernel(cwd=str(cwd), extra_arguments=KERNEL_ARGS)
-        self.run_code(WARM_UP)
+        self.km.start_kernel(cwd=str(cwd), extra_arguments=KERNEL_ARGS + [f"--IPKernelApp.exec_lines={WARM_UP}"])
 
     def run_code(self, code: str) -> None:
-        client = self.km.client()
+        client = self.km.client()  # made in the calling thread: zmq sockets are not thread-safe
         client.start_channels()
         try:
-            client.wait_for_ready(timeout=60)
+            client.wait_for_ready(timeout=120)
             client.execute_interactive(code, timeout=120, output_hook=lambda _msg: None)
         finally:
             client.stop_channels()
 
     def reset(self) -> None:
-        """Forget the last notebook's variables (imported modules stay loaded)."""
+        """Forget the last notebook's variables (imported modules stay loaded);
+        restart the kernel if the notebook killed it."""
         if not self.km.is_alive():
             self.km.restart_kernel(now=True)
             return
@@ -173,20 +186,21 @@ def run_notebook(notebook: Path, period: Period, data_dir: Path, out_dir: Path,
 
 
 class _Pool:
-    """One kernel per worker thread, shut down at the end."""
+    """Kernels started up front, one handed to each worker thread on first use."""
 
-    def __init__(self):
+    def __init__(self, size: int):
+        import queue
+
+        self.free: "queue.Queue[Kernel]" = queue.Queue()
+        self.kernels = [Kernel() for _ in range(size)]
+        for kernel in self.kernels:
+            self.free.put(kernel)
         self.local = threading.local()
-        self.kernels: list[Kernel] = []
-        self.lock = threading.Lock()
 
     def kernel(self) -> Kernel:
-        kernel = getattr(self.local, "kernel", None)
-        if kernel is None:
-            kernel = self.local.kernel = Kernel()
-            with self.lock:
-                self.kernels.append(kernel)
-        return kernel
+        if getattr(self.local, "kernel", None) is None:
+            self.local.kernel = self.free.get()
+        return self.local.kernel
 
     def shutdown(self) -> None:
         for kernel in self.kernels:
@@ -213,15 +227,19 @@ def run_periods(periods: list[Period], data_dir: Path, out_root: Path,
     data_dir, out_root = Path(data_dir).resolve(), Path(out_root).resolve()
     jobs = max(1, jobs or os.cpu_count() or 1)
     inputs = cache.input_digest(data_dir)
-    work = [(p, nb) for p in periods for nb in notebooks]
+    work = [(p, nb, cache.notebook_key(nb, p, data_dir, inputs)) for p in periods for nb in notebooks]
+    stale = [w for w in work if force or not cache.is_fresh(out_root / w[0].key, w[1].stem, w[2])]
+    jobs = min(jobs, max(1, len(stale)))
     say = _Progress(progress, len(work))
-    pool = _Pool()
+    pool = _Pool(jobs if stale and reuse_kernels else 0)
+    if stale:
+        import nbconvert  # noqa: F401 - imported here, while the kernels start
+        import papermill  # noqa: F401
 
     def one(item):
-        period, nb = item
+        period, nb, key = item
         out_dir = out_root / period.key
-        key = cache.notebook_key(nb, period, data_dir, inputs)
-        if not force and cache.is_fresh(out_dir, nb.stem, key):
+        if item not in stale:
             result = NotebookResult(nb.stem, period.key, True, 0.0, out_dir / f"{nb.stem}.html",
                                     out_dir / "notebooks" / f"{nb.stem}.ipynb", cached=True)
         else:
@@ -275,11 +293,9 @@ class _Progress:
 def _combine(period: Period, data_dir: Path, out_dir: Path, results: list[NotebookResult],
              inputs: str, force: bool, progress) -> NotebookResult:
     """The combined report for a period, when every notebook of it succeeded."""
-    from .combined import report_name
-
     started = time.perf_counter()
-    name = Path(report_name(period.key)).stem
-    html = out_dir / report_name(period.key)
+    html = out_dir / REPORT_NAME.format(period=period.key)
+    name = html.stem
     if not all(r.ok for r in results):
         return NotebookResult(name, period.key, False, 0.0,
                               error="samlad rapport gjordes inte eftersom en notebook misslyckades")

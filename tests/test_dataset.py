@@ -613,3 +613,21 @@ def test_cross_checks_are_reported_together_with_value_errors(tmp_path):
     assert "rad 3, kolumn 'beslutsdatum'" in text and "kräver ett beslutsdatum" in text
     assert "rad 4, kolumn 'beslutsdatum'" in text and "före första kontakt" in text
     assert len(info.value.problems) == 3
+
+
+def test_load_dataset_once_remembers_until_a_file_changes(tmp_path):
+    import shutil
+
+    from bro_analysis import context
+    from bro_analysis.config import EXAMPLE_DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(EXAMPLE_DATA_DIR, data)
+    first = context.load_dataset_once(data)
+    first["arenor"].loc[0, "namn"] = "ändrad i en notebook"  # must not leak to the next caller
+    second = context.load_dataset_once(data)
+    assert second["arenor"].loc[0, "namn"] != "ändrad i en notebook"
+    with open(data / "arenor.csv", "a", encoding="utf-8") as fh:
+        fh.write("Ny arena;nationell;2025-03-03;ja;ja\n")
+    third = context.load_dataset_once(data)
+    assert len(third["arenor"]) == len(second["arenor"]) + 1
