@@ -94,18 +94,23 @@ def _join(items) -> str:
 # --- personal data ------------------------------------------------------------
 
 def mask_personal_text(leads: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Text columns with e-mail addresses or phone numbers masked; returns (frame, cells masked)."""
+    """Free-text columns with e-mail addresses or phone numbers masked; returns (frame, cells
+    masked). The id is a key, not free text, and is left alone. Each distinct text is checked
+    once (a channel name repeats thousands of times)."""
     out = leads.copy()
     masked = 0
     for col in out.columns:
-        if not (pd.api.types.is_string_dtype(out[col]) or out[col].dtype == object):
+        if col == "id" or not (pd.api.types.is_string_dtype(out[col]) or out[col].dtype == object):
             continue
-        text = out[col].astype("string")
+        codes, uniques = pd.factorize(out[col])
+        text = pd.Series(uniques, dtype="string")
         hit = text.str.contains(EMAIL, na=False) | text.str.contains(PHONE, na=False)
         if hit.any():
-            cleaned = text.str.replace(EMAIL, MASK, regex=True).str.replace(PHONE, MASK, regex=True)
-            out[col] = out[col].where(~hit, cleaned)
-            masked += int(hit.sum())
+            cleaned = text.where(~hit, text.str.replace(EMAIL, MASK, regex=True)
+                                 .str.replace(PHONE, MASK, regex=True))
+            rows = codes >= 0
+            out.loc[rows, col] = cleaned.to_numpy(dtype=object)[codes[rows]]
+            masked += int(np.isin(codes, np.flatnonzero(hit.to_numpy())).sum())
     return out, masked
 
 

@@ -52,14 +52,16 @@ def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return numbers.astype(float), errors
 
 
-def mixed_decimal_rows(values: pd.Series) -> pd.Series:
-    """Rows whose decimal mark differs from the column's usual one (comma vs point)."""
+def mixed_decimal_rows(values: pd.Series, weights=None) -> pd.Series:
+    """Rows whose decimal mark differs from the column's usual one (comma vs point).
+    `weights` counts how often each value occurs when `values` holds distinct values."""
     compact = values.str.replace(_SPACES, "", regex=True)
     comma = compact.str.match(r"^[-+]?\d*,\d+$")
     point = compact.str.match(r"^[-+]?\d*\.\d+$")
     if not (comma.any() and point.any()):
         return pd.Series(False, index=values.index)
-    return point if comma.sum() >= point.sum() else comma
+    weights = 1 if weights is None else weights
+    return point if (comma * weights).sum() >= (point * weights).sum() else comma
 
 
 def parse_int(values: pd.Series) -> tuple[pd.Series, pd.Series]:

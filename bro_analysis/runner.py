@@ -107,8 +107,17 @@ def _error_text(exc: Exception) -> str:
 
 
 KERNEL_ARGS = ["--IPKernelApp.log_level=40"]  # no kernel chatter on the terminal
-WARM_UP = "import bro_analysis.overview, bro_analysis.context, bro_analysis.report"
+WARM_UP = "import bro_analysis.overview, bro_analysis.context, bro_analysis.report, bro_analysis.plots"
 RESET = "get_ipython().reset(new_session=True)"
+ASYNC_CLIENT = "jupyter_client.asynchronous.AsyncKernelClient"
+
+
+def _blocking_client(km):
+    """A blocking client of the manager's kernel, for the runner's own short requests."""
+    from jupyter_client.blocking import BlockingKernelClient
+
+    return BlockingKernelClient(**km.get_connection_info(session=True),
+                                connection_file=km.connection_file, parent=km)
 
 
 class Kernel:
@@ -120,11 +129,14 @@ class Kernel:
     def __init__(self, cwd: Path = NOTEBOOKS_DIR):
         from jupyter_client.manager import KernelManager
 
-        self.km = KernelManager(kernel_name="python3")
+        self.cwd = cwd
+        # papermill gets an asynchronous client from this manager: a blocking one
+        # would wait forever for output from a kernel that died (os._exit, a crash).
+        self.km = KernelManager(kernel_name="python3", client_class=ASYNC_CLIENT)
         self.km.start_kernel(cwd=str(cwd), extra_arguments=KERNEL_ARGS + [f"--IPKernelApp.exec_lines={WARM_UP}"])
 
     def run_code(self, code: str) -> None:
-        client = self.km.client()  # made in the calling thread: zmq sockets are not thread-safe
+        client = _blocking_client(self.km)  # made in the calling thread: zmq sockets are not thread-safe
         client.start_channels()
         try:
             client.wait_for_ready(timeout=120)
@@ -135,8 +147,9 @@ class Kernel:
     def reset(self) -> None:
         """Forget the last notebook's variables (imported modules stay loaded);
         restart the kernel if the notebook killed it."""
-        if not self.km.is_alive():
-            self.km.restart_kernel(now=True)
+        if not self.km.is_alive():  # a fresh manager: the old one's sockets are closed
+            self.km.cleanup_resources()
+            self.__init__(self.cwd)
             return
         self.run_code(RESET)
 
@@ -173,6 +186,9 @@ def run_notebook(notebook: Path, period: Period, data_dir: Path, out_dir: Path,
         tmp.unlink(missing_ok=True)
         return NotebookResult(stem, period.key, False, time.perf_counter() - started,
                               executed=failed if failed.exists() else None, error=_error_text(exc))
+    except BaseException:  # Ctrl-C: no half-written notebook left behind
+        tmp.unlink(missing_ok=True)
+        raise
     try:
         html = export_html(nbformat.from_dict(nb), notebook_title(nb, period))
         html_path = out_dir / f"{stem}.html"
@@ -261,10 +277,15 @@ def run_periods(periods: list[Period], data_dir: Path, out_root: Path,
             results = [one(item) for item in work]
         else:
             with ThreadPoolExecutor(max_workers=jobs) as executor:
-                results = list(executor.map(one, work))
+                try:
+                    results = list(executor.map(one, work))
+                except BaseException:  # Ctrl-C: start no further notebook
+                    executor.shutdown(wait=False, cancel_futures=True)
+                    raise
     finally:
         pool.shutdown()
-    if combine:
+    # The combined report needs the notebook that publishes the key-result summary (the overview).
+    if combine and any("combined.publish(" in nb.read_text(encoding="utf-8") for nb in notebooks):
         for period in periods:
             results.append(_combine(period, data_dir, out_root / period.key,
                                     [r for r in results if r.period == period.key], inputs, force, progress))
