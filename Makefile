@@ -39,5 +39,8 @@ validate: $(STAMP)
 example-data: $(STAMP)
 	$(BIN)/bro-analysis example-data --out data/example
 
+bench: $(STAMP)
+	$(BIN)/python -m bro_analysis.benchmark
+
 clean:
 	rm -rf outputs .pytest_cache
