@@ -17,7 +17,10 @@ def test_environment_yml_matches_pyproject():
     wanted |= {_name(r) for r in project["optional-dependencies"]["test"]}
     env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
-    assert conda == wanted
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    from_pip = {_name(r) for r in pip_section if not r.startswith("-")}
+    assert not conda & from_pip, "a package is listed twice"
+    assert conda | from_pip == wanted
 
 
 def test_environment_yml_installs_the_project():

@@ -1,0 +1,120 @@
+"""Shared by test_browser.py and test_accessibility.py: one run of every notebook
+for the checked periods, the HTML files it must produce, and the rule for when a
+browser test may be skipped (Chromium absent and not in CI; in CI it fails)."""
+from __future__ import annotations
+
+import atexit
+import functools
+import os
+import re
+import shutil
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from bro_analysis.browser import find_chromium
+from bro_analysis.combined import report_name
+from bro_analysis.config import EXAMPLE_DATA_DIR
+from bro_analysis.periods import parse_periods
+from bro_analysis.runner import list_notebooks, run_periods
+
+PERIODS = ("2025", "2026-08")
+
+
+def expected_html(period: str) -> list[str]:
+    """Every HTML a run must write for a period: one per notebook and the combined report."""
+    return [f"{nb.stem}.html" for nb in list_notebooks()] + [report_name(period)]
+
+
+PAGES = [(period, name) for period in PERIODS for name in expected_html(period)]
+PAGE_IDS = [f"{period}/{name}" for period, name in PAGES]
+
+
+@functools.cache
+def report_root() -> Path:
+    """Outputs of one run of every notebook for PERIODS on the example data (made once)."""
+    root = Path(tempfile.mkdtemp(prefix="bro-pages-"))
+    atexit.register(shutil.rmtree, root, True)
+    results = run_periods(parse_periods(list(PERIODS)), EXAMPLE_DATA_DIR, root, progress=open(os.devnull, "w"))
+    failed = [f"{r.period} {r.notebook}: {r.error}" for r in results if not r.ok]
+    assert not failed, failed
+    return root
+
+
+def page_path(period: str, name: str) -> Path:
+    """The HTML file; a missing one fails the test, never skips it."""
+    path = report_root() / period / name
+    assert path.exists(), f"körningen skrev inte {period}/{name}"
+    return path
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def require_chromium() -> str:
+    """Chromium's path; skip only outside CI when it is absent."""
+    path = find_chromium()
+    if path is None:
+        message = "Chromium saknas (Debian: apt-get install chromium)"
+        if in_ci():
+            pytest.fail(message + "; .ci/run ska installera det")
+        pytest.skip(message)
+    return path
+
+
+def require_java() -> str:
+    path = shutil.which("java")
+    if path is None:
+        message = "Java saknas för W3C Nu-kontrollen (Debian: apt-get install default-jre-headless)"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+class _Text(HTMLParser):
+    """The text a reader sees: no markup, styles, scripts or attribute values."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "script", "title"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script", "title"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+# Numbers not in Swedish format: a decimal point, % without a space, a comma as
+# thousands separator, five or more digits without a space, a hyphen as minus sign.
+NOT_SWEDISH = re.compile(
+    r"(?<![\d.,])\d+\.\d+(?![\d.])"
+    r"|\d%"
+    r"|\d,\d{3},\d{3}"
+    r"|(?<![\w.])\d{5,}(?!\w)"
+    r"|(?<![\w\-–−.])-\d"
+)
+HEX_DIGEST = re.compile(r"\b[0-9a-f]{32,}\b")
+
+
+def non_swedish_numbers(text: str) -> list[str]:
+    """Numbers written the English way (checksums are left out)."""
+    text = HEX_DIGEST.sub(" ", text)
+    return [text[max(0, m.start() - 25):m.end() + 25] for m in NOT_SWEDISH.finditer(text)]
