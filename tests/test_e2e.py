@@ -190,3 +190,15 @@ def test_overview_agrees_with_the_area_notebooks(run_2025):
         page = area_page.get(outcome.id) or area_page[outcome.id[0]]
         assert escape(outcome.value_text, quote=False) in pages[page], (outcome.id, outcome.value_text, page)
         assert escape(outcome.value_text, quote=False) in pages["00_oversikt"]
+
+
+@pytest.mark.parametrize("notebook", list_notebooks(NOTEBOOKS_DIR), ids=lambda p: p.stem)
+def test_notebook_runs_top_to_bottom_with_its_defaults(notebook):
+    """As an analyst opens it in JupyterLab: no parameters given, working folder notebooks/."""
+    import papermill as pm
+    nb = pm.execute_notebook(str(notebook), None, kernel_name="python3", cwd=str(notebook.parent),
+                             progress_bar=False, extra_arguments=["--IPKernelApp.log_level=40"])
+    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
+    from bro_analysis.context import open_context
+    default = open_context().period  # the latest complete year in the example data
+    assert "Exempeldata" in html and f"period {default.label}" in html
