@@ -30,7 +30,8 @@ def target_line(ax: plt.Axes, value: float, label: str) -> None:
     """A dashed horizontal line for a target, labelled at its right end."""
     ax.axhline(value, color="black", linestyle="--", linewidth=1.2)
     ax.annotate(label, xy=(1, value), xycoords=("axes fraction", "data"), xytext=(-4, 4),
-                textcoords="offset points", ha="right", va="bottom", fontsize=9)
+                textcoords="offset points", ha="right", va="bottom", fontsize=9, zorder=6,
+                bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
 
 
 def nki_trend(county: pd.DataFrame, municipal: pd.DataFrame, target: float) -> plt.Figure:
@@ -275,9 +276,10 @@ def nki_county_years(county: pd.DataFrame, municipal: pd.DataFrame, target: floa
     if len(weighted):
         ax.plot(weighted["mätår"], weighted["viktat_medel"], color="black", linewidth=1.3, linestyle="--",
                 marker="s", markersize=4, markerfacecolor="white", zorder=3, label="Viktat med antal svar")
-    for x, y in zip(county["mätår"], county["medel"]):
-        ax.annotate(fmt_number(y, 1), (x, y), xytext=(0, 8), textcoords="offset points", ha="center",
-                    fontsize=8, fontweight="bold")
+    for x, y in zip(county["mätår"], county["medel"]):  # left of the point, clear of the error bar
+        ax.annotate(fmt_number(y, 1), (x, y), xytext=(-7, 5), textcoords="offset points", ha="right",
+                    va="bottom", fontsize=8, fontweight="bold", zorder=5,
+                    bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85))
     target_line(ax, target, f"Mål {fmt_number(target, 0)}")
     _break_line(ax, break_year, county["mätår"])
     ax.set_xlabel("Mätår")
