@@ -34,35 +34,6 @@ def target_line(ax: plt.Axes, value: float, label: str) -> None:
                 bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
 
 
-def nki_trend(county: pd.DataFrame, municipal: pd.DataFrame, target: float) -> plt.Figure:
-    """County mean NKI per year (bold) over each municipality (thin grey) with the target."""
-    use_style()
-    fig, ax = plt.subplots(figsize=FIGSIZE)
-    for name in municipal.columns:
-        series = municipal[name].dropna()
-        ax.plot(series.index, series.values, color="0.7", linewidth=0.9, marker=".", zorder=1)
-    ax.plot(county["mätår"], county["medel"], color="black", linewidth=2.5, marker="o",
-            label="Länets genomsnitt (kommunernas medelvärde)", zorder=3)
-    for x, y in zip(county["mätår"], county["medel"]):
-        ax.annotate(fmt_number(y, 1), (x, y), xytext=(0, 7), textcoords="offset points",
-                    ha="center", fontsize=8)
-    target_line(ax, target, f"Mål {fmt_number(target, 0)}")
-    ax.plot([], [], color="0.7", marker=".", label="En kommun")
-    ax.set_xlabel("Mätår")
-    ax.set_ylabel("NKI")
-    ax.set_xticks(list(county["mätår"]))
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _p: f"{int(x)}"))
-    ax.yaxis.set_major_formatter(axis_formatter(0))
-    ax.legend(loc="lower right", frameon=True)
-    fig.tight_layout()
-    return fig
-
-
-# --- marketing ---
-
-from .formatting import fmt_percent  # noqa: E402
-
-
 def conversion_by_year(years: pd.DataFrame, period_year: int, target_rate: float | None = None,
                        months_label: str = "", confidence: float = 0.95) -> plt.Figure:
     """Conversion rate per year with its confidence interval; the period's year is a filled square.
