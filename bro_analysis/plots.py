@@ -10,10 +10,11 @@ import matplotlib
 matplotlib.use("Agg")  # no display needed; notebooks embed PNGs themselves
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from .formatting import axis_formatter, fmt_number  # noqa: E402
+from .formatting import axis_formatter, fmt_number, fmt_percent  # noqa: E402
 
 PALETTE = "colorblind"
 FIGSIZE = (8, 4.5)
@@ -32,6 +33,10 @@ def target_line(ax: plt.Axes, value: float, label: str) -> None:
     ax.annotate(label, xy=(1, value), xycoords=("axes fraction", "data"), xytext=(-4, 4),
                 textcoords="offset points", ha="right", va="bottom", fontsize=9, zorder=6,
                 bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
+
+
+# --- marketing ---
+
 
 
 def conversion_by_year(years: pd.DataFrame, period_year: int, target_rate: float | None = None,
@@ -104,7 +109,6 @@ def conversion_by_group(table: pd.DataFrame, label: str = "kanal", confidence: f
 
 # --- investments ---
 
-import numpy as np  # noqa: E402
 
 _STAGE_LABELS = {"lead": "Lead", "dialog": "Dialog", "beslut": "Beslut", "etablerad": "Etablerad",
                  "förlorad": "Förlorad"}
