@@ -20,8 +20,12 @@ CACHE_DIR = ".cache"
 
 
 def parameters(period: Period, data_dir: Path) -> dict:
-    """The papermill parameters of a run."""
-    return {"period": period.key, "data_dir": str(Path(data_dir).resolve())}
+    """The papermill parameters of a run, checked before they are injected into a notebook."""
+    from .context import check_parameters
+
+    params = {"period": period.key, "data_dir": str(Path(data_dir).resolve())}
+    check_parameters(**params)
+    return params
 
 
 def _digest(parts) -> str:

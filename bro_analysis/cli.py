@@ -6,17 +6,33 @@ Errors are printed as readable Swedish text; `--debug` shows the traceback.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import traceback
 from pathlib import Path
 
 from . import __version__
-from .config import EXAMPLE_DATA_DIR, OUTPUTS_DIR, ConfigError
+from .config import DATA_DIR, EXAMPLE_DATA_DIR, OUTPUTS_DIR, ConfigError
 from .dataset import DataError, load_dataset
 from .kolada import KoladaError
 from .periods import PeriodError, Period, check_not_future, latest_complete_year, parse_periods, years_in_tables
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+
+
+class UsageError(ValueError):
+    """A command line that cannot be carried out as given (e.g. an unsafe output folder)."""
+
+
+def check_output_folder(out: Path, data: Path) -> None:
+    """Outputs never go into the input folder or the repository's data/ folder: inputs are only read."""
+    out = Path(out).resolve()
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"Utdatamappen {out} är en fil, inte en mapp; ange en mapp med --out.")
+    for folder in (Path(data).resolve(), DATA_DIR.resolve()):
+        if out == folder or folder in out.parents:
+            raise UsageError(f"Utdatamappen {out} ligger i datamappen {folder}; indata ska bara läsas. "
+                             "Välj en utdatamapp utanför, t.ex. outputs/.")
 
 
 def _print_warnings(warnings: list[str]) -> None:
@@ -64,6 +80,7 @@ def cmd_run(args) -> int:
         except BrowserMissing as exc:
             print(f"Kan inte skriva PDF: {exc}", file=sys.stderr)
             return EXIT_INPUT
+    check_output_folder(Path(args.out), Path(args.data))
     dataset = load_dataset(args.data)
     _print_warnings(dataset.warnings)
     periods = resolve_periods(args.period, years_in_tables(dataset.tables))
@@ -148,10 +165,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="kör om allt, även det som inte ändrats")
     run.add_argument("--pdf", action="store_true",
                      help="skriv även den samlade rapporten som PDF (A4, kräver Chromium)")
+    run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     run.set_defaults(func=cmd_run)
 
     val = sub.add_parser("validate", help="kontrollera alla tabeller i en datamapp")
     val.add_argument("--data", default=str(EXAMPLE_DATA_DIR))
+    val.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     val.set_defaults(func=cmd_validate)
 
     ex = sub.add_parser("example-data", help="skapa exempeldata med en fast slumpfrö")
@@ -184,14 +203,22 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (DataError, PeriodError, ConfigError, KoladaError) as exc:
+    except (DataError, PeriodError, ConfigError, KoladaError, UsageError) as exc:
         if args.debug:
             traceback.print_exc()
         print(str(exc), file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
+        if not args.debug:  # tasks the interrupt cut short are not worth a traceback
+            logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         print("Avbrutet; tidigare resultat är orörda.", file=sys.stderr)
         return 130
+    except Exception as exc:  # unexpected: a short message, the traceback only with --debug
+        if args.debug:
+            traceback.print_exc()
+        print(f"Oväntat fel: {type(exc).__name__}: {exc}\n"
+              "Kör igen med --debug för fullständig felsökningsinformation.", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

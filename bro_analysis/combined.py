@@ -182,7 +182,11 @@ def write_period_report(executed: list[Path], out_dir: Path, made: dt.date | Non
     title = f"Uppföljning av verksamhetsplanen – {info['label']} – Business Region Örebro"
     html_path = out_dir / report_name(info["period"])
     records = _ordered(info["records"])
-    write_atomic(out_dir / "okr.csv", summary_csv(records))
-    write_atomic(out_dir / "okr.json", json.dumps(records, ensure_ascii=False, indent=2).encode("utf-8"))
-    write_atomic(html_path, export_html(merged, title))
+    # Everything is rendered first and then renamed into place back to back, so that an
+    # interrupted run leaves the three files from one run, not a mix, in all but a moment.
+    files = {out_dir / "okr.csv": summary_csv(records),
+             out_dir / "okr.json": json.dumps(records, ensure_ascii=False, indent=2).encode("utf-8"),
+             html_path: export_html(merged, title)}
+    for path, data in files.items():
+        write_atomic(path, data)
     return html_path

@@ -1,12 +1,30 @@
 """What every notebook starts from: the period, the data and the plan."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import EXAMPLE_DATA_DIR, Plan, load_plan, load_settings
-from .dataset import Dataset, load_dataset
-from .periods import Period, latest_complete_year, parse_period, years_in_tables
+from .dataset import Dataset, DataError, Problem, load_dataset
+from .periods import Period, PeriodError, latest_complete_year, parse_period, years_in_tables
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\"'`]")  # could end a string literal or a line of code
+
+
+def check_parameters(period: str, data_dir: str | Path) -> None:
+    """The notebook parameters, checked before papermill injects them and again in the
+    notebook: a period key ('2025', '2026-08' or '' for the default) and an existing
+    data folder ('' for the example data) whose name holds no quotes or line breaks."""
+    key = str(period)
+    if key and (parse_period(key) is None or key != key.strip()):  # parse_period raises when wrong
+        raise PeriodError(f"Parametern period='{key}' ska skrivas ÅÅÅÅ eller ÅÅÅÅ-MM")
+    folder = str(data_dir)
+    if _UNSAFE.search(folder):
+        raise DataError([Problem(repr(folder), message=(
+            "datamappens namn får inte innehålla citattecken, radbrytningar eller styrtecken"))])
+    if folder and not Path(folder).is_dir():
+        raise DataError([Problem(folder, message="datamappen finns inte")])
 
 
 @dataclass
@@ -47,6 +65,7 @@ def load_dataset_once(data_dir: Path) -> Dataset:
 def open_context(period: str = "", data_dir: str | Path = "") -> Context:
     """Load the data folder (default: the example data) and resolve the period
     (default: the latest complete year in the data)."""
+    check_parameters(period, data_dir)
     dataset = load_dataset_once(Path(data_dir) if data_dir else EXAMPLE_DATA_DIR)
     if period:
         resolved = parse_period(period)

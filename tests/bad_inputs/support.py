@@ -1,0 +1,76 @@
+"""Helpers shared by the reliability tests: the real CLI in a subprocess, copies of
+the example data to mutate, one good earlier run to protect, and file snapshots."""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bro_analysis.config import EXAMPLE_DATA_DIR, PROJECT_ROOT
+
+ENCODING = "utf-8-sig"  # the example data is UTF-8 with BOM, ';'-separated
+
+
+def cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """`bro-analysis ARGS` exactly as an analyst runs it (stdout, stderr, exit code)."""
+    return subprocess.run([sys.executable, "-m", "bro_analysis.cli", *args], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def cli_async(*args: str) -> subprocess.Popen:
+    """The CLI started without waiting: several short calls run side by side."""
+    return subprocess.Popen([sys.executable, "-m", "bro_analysis.cli", *args], cwd=PROJECT_ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def copy_example(folder: Path) -> Path:
+    """A private copy of the example data (the original is never touched)."""
+    shutil.copytree(EXAMPLE_DATA_DIR, folder)
+    return folder
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding=ENCODING), newline=""), delimiter=";"))
+
+
+def write_rows(path: Path, rows: list[list[str]], sep: str = ";", encoding: str = ENCODING) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=sep, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under `folder` (hidden ones too): its bytes and modification time."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+_GOOD_RUN: dict[str, Path] = {}
+
+
+def good_run(tmp_path_factory) -> Path:
+    """outputs/ of one real, successful `bro-analysis run --period 2025 --force`
+    on the example data, made once per test session and shared (read-only)."""
+    if "out" not in _GOOD_RUN:
+        out = tmp_path_factory.mktemp("good-run")
+        result = cli("run", "--period", "2025", "--out", str(out), "--force")
+        assert result.returncode == 0, result.stderr
+        _GOOD_RUN["out"] = out
+    return _GOOD_RUN["out"]
+
+
+def copy_outputs(src: Path, dest: Path) -> Path:
+    """A copy of an outputs folder with the files' modification times kept."""
+    shutil.copytree(src, dest, copy_function=shutil.copy2)
+    return dest
+
+
+def no_temp_files(folder: Path) -> list[str]:
+    """Temporary files the runner writes (hidden '.name.xxxx.tmp' / '.stem.xxxx.ipynb')."""
+    return [p.relative_to(folder).as_posix() for p in folder.rglob(".*")
+            if p.is_file() and p.parent.name != ".cache"]
+
+

@@ -1,0 +1,95 @@
+"""Bad inputs through the real command line (issue 8).
+
+Every case of tests/bad_inputs/cases.py is run through `bro-analysis validate`
+and, when it is an error, through `bro-analysis run` into a folder that already
+holds a good earlier report for the period. Checked for each: the exit code, a
+message naming file, row, column and value, no Python traceback, no notebook
+started, and the earlier outputs untouched (same bytes, same modification times).
+"""
+from __future__ import annotations
+
+import pytest
+
+from bad_inputs.cases import CASES, NKI, Case, set_cell
+from bad_inputs.support import cli, cli_async, copy_example, copy_outputs, good_run, snapshot
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory):
+    """A good outputs/ folder for 2025, made once by a real run."""
+    return good_run(tmp_path_factory)
+
+
+def test_corpus_is_broad():
+    """At least 40 cases, every input table among them, errors and fine variants both."""
+    assert len(CASES) >= 40
+    assert sum(c.validate != 0 for c in CASES) >= 30 and sum(c.validate == 0 and c.run is None for c in CASES) >= 8
+    text = " ".join(c.id for c in CASES) + " ".join(" ".join(c.expect) for c in CASES)
+    for name in ("nki.csv", "nki_riket.csv", "investeringar", "leads.csv", "arenor", "aktiviteter.csv",
+                 "kommuner"):
+        assert name in text, name
+
+
+def _finish(process) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=300)
+    return process.returncode, out, err
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_bad_input(case: Case, tmp_path, previous):
+    data = copy_example(tmp_path / "data")
+    case.mutate(data)
+    out = copy_outputs(previous, tmp_path / "out")
+    before = snapshot(out)
+    validate = cli_async("validate", "--data", str(data))
+    run = None
+    if case.run is not None:
+        run = cli_async("run", "--period", case.period, "--data", str(data), "--out", str(out))
+
+    code, stdout, stderr = _finish(validate)
+    assert code == case.validate, stderr
+    assert "Traceback" not in stderr
+    if case.validate != 0 or run is None:
+        for piece in case.expect:
+            assert piece in stdout + stderr, (piece, stderr)
+    for file, rows in case.rows.items():
+        assert f"OK  {file}: {rows} rader" in stdout, stdout
+
+    if run is not None:
+        code, stdout, stderr = _finish(run)
+        assert code == case.run, stderr
+        assert "Traceback" not in stderr
+        for piece in case.expect:
+            assert piece in stderr, (piece, stderr)
+        assert "körs" not in stderr  # stopped before any notebook started
+        assert snapshot(out) == before  # the earlier report is untouched
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    data = copy_example(tmp_path / "data")
+    set_cell(NKI, 2, "värde", "105")(data)
+    result = cli("--debug", "validate", "--data", str(data))
+    assert result.returncode == 2
+    assert "Traceback" in result.stderr and "DataError" in result.stderr
+    assert "nki.csv, rad 2, kolumn 'värde': värdet '105'" in result.stderr
+    also_after = cli("validate", "--data", str(data), "--debug")
+    assert also_after.returncode == 2 and "Traceback" in also_after.stderr
+
+
+def test_every_problem_of_a_folder_is_listed_at_once(tmp_path):
+    """Two files wrong: one run names both, so the analyst fixes everything in one go."""
+    data = copy_example(tmp_path / "data")
+    set_cell(NKI, 2, "värde", "105")(data)
+    set_cell("leads.csv", 3, "datum", "1/3/2025")(data)
+    result = cli("validate", "--data", str(data))
+    assert result.returncode == 2
+    assert "2 fel i indata" in result.stderr
+    assert "nki.csv, rad 2" in result.stderr and "leads.csv, rad 3" in result.stderr
+
+
+def test_missing_data_folder(tmp_path):
+    result = cli("run", "--data", str(tmp_path / "finns-inte"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "finns-inte" in result.stderr and "datamappen finns inte" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
