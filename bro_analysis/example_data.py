@@ -120,6 +120,8 @@ NATIONAL_MEDIAN_2019 = 70.5
 NATIONAL_TREND = 0.5
 NKI_SD = 18.0  # individual answers' standard deviation on the 0-100 scale
 NKI_YEARS_WITHOUT_CI = (2019, 2020)
+# Of those, this year gives the responses' standard deviation instead (uncertainty from sd and n).
+NKI_YEAR_WITH_SD = 2020
 
 CHANNELS = ("LinkedIn-kampanj", "Webbplats", "Nyhetsbrev", "Mässa", "Partnerförmedlat", "Business Sweden")
 CHANNEL_SHARE = (0.30, 0.22, 0.15, 0.13, 0.10, 0.10)
@@ -354,13 +356,16 @@ def _nki(seed: int, kommuner: pd.DataFrame) -> pd.DataFrame:
                     continue
                 for measure in NKI_MEASURES:
                     value, n = rounded[area][measure]
-                    lo = hi = np.nan
+                    lo = hi = sd = np.nan
                     if year not in NKI_YEARS_WITHOUT_CI:
                         half = 1.96 * NKI_SD / math.sqrt(n)
                         lo = round(max(0.0, value - half), 1)
                         hi = round(min(100.0, value + half), 1)
+                    elif year == NKI_YEAR_WITH_SD:
+                        sd = NKI_SD  # no interval, but the spread: the other route to uncertainty
                     rows.append({"mätår": year, "kommun": name, "område": area, "mått": measure,
-                                 "värde": value, "antal_svar": n, "ki_nedre": lo, "ki_övre": hi})
+                                 "värde": value, "antal_svar": n, "ki_nedre": lo, "ki_övre": hi,
+                                 "standardavvikelse": sd})
     return pd.DataFrame(rows)
 
 
@@ -603,7 +608,12 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
         "aktiviteter": _aktiviteter(seed),
         "kommuner": kommuner,
     }
-    return {name: tables[name][[c.name for c in TABLES[name].columns]] for name in TABLES}
+    return {name: tables[name][_columns(TABLES[name], tables[name])] for name in TABLES}
+
+
+def _columns(table: Table, frame: pd.DataFrame) -> list[str]:
+    """The contract's columns in its order; optional ones the generator does not make are left out."""
+    return [c.name for c in table.columns if c.required or c.name in frame.columns]
 
 
 SCALED_TABLES = ("leads", "investeringar", "aktiviteter")
@@ -656,8 +666,8 @@ def table_csv(frame: pd.DataFrame, table: Table | str) -> str:
     table = TABLES[table] if isinstance(table, str) else table
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
-    writer.writerow([c.name for c in table.columns])
-    columns = [(c.name, c.kind) for c in table.columns]
+    columns = [(c.name, c.kind) for c in table.columns if c.name in _columns(table, frame)]
+    writer.writerow([name for name, _ in columns])
     for record in frame[[name for name, _ in columns]].itertuples(index=False, name=None):
         writer.writerow([_format(v, kind, name) for v, (name, kind) in zip(record, columns)])
     return buffer.getvalue()

@@ -102,6 +102,9 @@ NKI = Table(
                required=False, min=0, max=100, example="66,1"),
         Column("ki_övre", "float", "Konfidensintervallets övre gräns (95 %)", unit="index 0–100",
                required=False, min=0, max=100, example="78,7"),
+        Column("standardavvikelse", "float",
+               "Svarens standardavvikelse; med antal_svar ger den osäkerheten där intervall saknas",
+               unit="index 0–100", required=False, min=0, max=100, example="17,9", aliases=("sd",)),
     ),
     key=("mätår", "kommunkod", "område", "mått"),
 )

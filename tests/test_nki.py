@@ -410,3 +410,16 @@ def test_comparable_note_names_years_without_area_results():
     assert nki.comparable_note(frame, series, SETTINGS).startswith("För 2022 och 2023 saknas")
     rows = nki.bands_display(nki.bands(SETTINGS), 80, 70).set_index("SKR:s betyg")["Planens gränser i bandet"]
     assert "mål för länets genomsnitt (80)" in rows["mycket högt"] and "(70)" in rows["högt"]
+
+
+def test_standard_error_from_sd_and_n_where_no_interval(tmp_path):
+    """The contract's optional standardavvikelse column: SE = sd / sqrt(n) when no interval."""
+    from bro_analysis.dataset import load_table
+    path = tmp_path / "nki.csv"
+    path.write_text("mätår;kommun;område;mått;värde;antal_svar;ki_nedre;ki_övre;standardavvikelse\n"
+                    "2025;Kumla;totalt;NKI;72;64;;;16\n"
+                    "2025;Nora;totalt;NKI;75;40;70;80;\n", encoding="utf-8")
+    frame, _ = load_table(path, "nki")
+    se = nki.standard_errors(frame)
+    assert se.iloc[0] == pytest.approx(16 / 8)                 # 16 / sqrt(64), by hand
+    assert se.iloc[1] == pytest.approx(10 / (2 * 1.959963985))  # from the interval
