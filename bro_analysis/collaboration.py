@@ -61,25 +61,21 @@ def contributions(municipalities: pd.DataFrame, year: int, plan: Plan) -> pd.Dat
 def outcomes(ctx) -> list[okr.Outcome]:
     """Key results S3 (collaboration projects), S4 (shared tools) and S5 (workshops)."""
     period, plan, ds = ctx.period, ctx.plan, ctx.dataset
-    fraction = period.end_month / 12
     result = []
 
-    kr = plan.key_result("S3")
+    members = len(plan.members)
     now = int(collaboration_projects(ds["aktiviteter"], period)["räknas"].sum())
     before = int(collaboration_projects(ds["aktiviteter"], period.previous)["räknas"].sum())
-    status, reason = okr.judge(kr, now, before, fraction_of_year=fraction)
-    result.append(okr.Outcome("S3", now, before, status, reason, fmt_int(now), fmt_int(before)))
+    result.append(okr.count_outcome(plan.key_result("S3"), now, before, period, members))
 
     kr = plan.key_result("S4")
     result.append(_all_members_outcome(kr, tool_use(ds["kommuner"], period.year, plan),
                                        tool_use(ds["kommuner"], period.year - 1, plan), "alla_verktyg",
                                        lambda r: f"{r['kommun']} ({r['saknar']})"))
 
-    kr = plan.key_result("S5")
     now = len(activities_in(ds["aktiviteter"], "workshop", period))
     before = len(activities_in(ds["aktiviteter"], "workshop", period.previous))
-    status, reason = okr.judge(kr, now, before, fraction_of_year=fraction)
-    result.append(okr.Outcome("S5", now, before, status, reason, fmt_int(now), fmt_int(before)))
+    result.append(okr.count_outcome(plan.key_result("S5"), now, before, period, members))
     return result
 
 

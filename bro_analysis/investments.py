@@ -483,21 +483,15 @@ def outcome_i1(inv: pd.DataFrame, period: Period, plan) -> okr.Outcome:
 
 
 def outcome_i2(act: pd.DataFrame, period: Period, plan) -> okr.Outcome:
-    kr = plan.key_result("I2")
-    value = len(training_efforts(act, period))
-    previous = len(training_efforts(act, period.previous))
-    status, reason = okr.judge(kr, value, previous, len(plan.members), _fraction(period))
-    return okr.Outcome("I2", value, previous, status, reason, f"{fmt_int(value)} insatser",
-                       f"{fmt_int(previous)} insatser")
+    return okr.count_outcome(plan.key_result("I2"), len(training_efforts(act, period)),
+                             len(training_efforts(act, period.previous)), period, len(plan.members),
+                             "insatser")
 
 
 def outcome_i3(act: pd.DataFrame, period: Period, plan) -> okr.Outcome:
-    kr = plan.key_result("I3")
-    value = len(strategic_companies(act, period))
-    previous = len(strategic_companies(act, period.previous))
-    status, reason = okr.judge(kr, value, previous, len(plan.members), _fraction(period))
-    return okr.Outcome("I3", value, previous, status, reason, f"{fmt_int(value)} företag",
-                       f"{fmt_int(previous)} företag")
+    return okr.count_outcome(plan.key_result("I3"), len(strategic_companies(act, period)),
+                             len(strategic_companies(act, period.previous)), period, len(plan.members),
+                             "företag")
 
 
 def outcome_i4(municipalities: pd.DataFrame, period: Period, plan) -> okr.Outcome:

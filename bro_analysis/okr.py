@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .config import KeyResult, Plan
-from .formatting import fmt_number
+from .formatting import fmt_int, fmt_number
 
 MET = "uppnått"
 ON_TRACK = "på väg"
@@ -75,6 +75,16 @@ def judge(kr: KeyResult, value: float | None, previous: float | None = None,
     # 10 % -> 12 % is exactly +20 %; allow for binary floating point
     met = change > 1e-12 if kr.target == 0 else change >= kr.target - 1e-12
     return (MET if met else NOT_MET), text
+
+
+def count_outcome(kr: KeyResult, value: int, previous: int, period, members: int,
+                  unit: str = "") -> Outcome:
+    """A key result counted in the period (projects, workshops, efforts, companies),
+    judged against its minimum; a year-to-date period is judged on pace."""
+    status, reason = judge(kr, value, previous, members, period.end_month / 12)
+    suffix = f" {unit}" if unit else ""
+    return Outcome(kr.id, value, previous, status, reason, f"{fmt_int(value)}{suffix}",
+                   f"{fmt_int(previous)}{suffix}")
 
 
 def target_text(kr: KeyResult, members: int) -> str:
