@@ -218,6 +218,15 @@ class _Pool:
             self.local.kernel = self.free.get()
         return self.local.kernel
 
+    def interrupt(self) -> None:
+        """Interrupt every kernel: the kernels run in their own process group, so a
+        Ctrl-C on the terminal does not reach them by itself."""
+        for kernel in self.kernels:
+            try:
+                kernel.km.interrupt_kernel()
+            except Exception:  # a kernel that is gone needs no interrupt
+                pass
+
     def shutdown(self) -> None:
         for kernel in self.kernels:
             try:
@@ -279,8 +288,9 @@ def run_periods(periods: list[Period], data_dir: Path, out_root: Path,
             with ThreadPoolExecutor(max_workers=jobs) as executor:
                 try:
                     results = list(executor.map(one, work))
-                except BaseException:  # Ctrl-C: start no further notebook
+                except BaseException:  # Ctrl-C: start no further notebook, stop the running ones
                     executor.shutdown(wait=False, cancel_futures=True)
+                    pool.interrupt()
                     raise
     finally:
         pool.shutdown()
