@@ -555,23 +555,22 @@ def funnel_alt_text(current: pd.DataFrame, label: str) -> str:
 
 # --- report tables (Swedish column names) -------------------------------------------
 
+def _totals_columns(frame: pd.DataFrame) -> dict:
+    """The columns `by_area` and `by_municipality` share, with their report names."""
+    return {"Beslutade projekt": frame["projekt"], "Värde, MSEK": frame["värde_msek"],
+            "varav uppskattat, MSEK": frame["uppskattat_msek"], "Arbetstillfällen": frame["arbetstillfällen"],
+            "Öppna projekt": frame["pipeline_projekt"], "Öppet värde, MSEK": frame["pipeline_msek"]}
+
+
 def area_table(frame: pd.DataFrame) -> pd.DataFrame:
     """`by_area` for the report."""
-    return pd.DataFrame({
-        "Målområde": frame["målområde"] + np.where(frame["prioriterat"], " (prioriterat)", ""),
-        "Beslutade projekt": frame["projekt"], "Värde, MSEK": frame["värde_msek"],
-        "varav uppskattat, MSEK": frame["uppskattat_msek"], "Arbetstillfällen": frame["arbetstillfällen"],
-        "Öppna projekt": frame["pipeline_projekt"], "Öppet värde, MSEK": frame["pipeline_msek"],
-    })
+    label = frame["målområde"] + np.where(frame["prioriterat"], " (prioriterat)", "")
+    return pd.DataFrame({"Målområde": label, **_totals_columns(frame)})
 
 
 def municipality_table(frame: pd.DataFrame) -> pd.DataFrame:
     """`by_municipality` for the report."""
-    return pd.DataFrame({
-        "Kommun": frame["kommun"], "Beslutade projekt": frame["projekt"], "Värde, MSEK": frame["värde_msek"],
-        "varav uppskattat, MSEK": frame["uppskattat_msek"], "Arbetstillfällen": frame["arbetstillfällen"],
-        "Öppna projekt": frame["pipeline_projekt"], "Öppet värde, MSEK": frame["pipeline_msek"],
-    })
+    return pd.DataFrame({"Kommun": frame["kommun"], **_totals_columns(frame)})
 
 
 def funnel_table(frame: pd.DataFrame) -> pd.DataFrame:

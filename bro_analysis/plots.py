@@ -35,6 +35,14 @@ def target_line(ax: plt.Axes, value: float, label: str) -> None:
                 bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
 
 
+def municipality_lines(ax: plt.Axes, municipal: pd.DataFrame, grey: str) -> None:
+    """Each municipality's series (columns of `municipal`) as a thin grey line, one legend entry."""
+    for name in municipal.columns:
+        series = municipal[name].dropna()
+        ax.plot(series.index, series.values, color=grey, linewidth=0.8, marker=".", zorder=1)
+    ax.plot([], [], color=grey, marker=".", label="En kommun")
+
+
 # --- marketing ---
 
 
@@ -236,10 +244,7 @@ def nki_county_years(county: pd.DataFrame, municipal: pd.DataFrame, target: floa
     the respondent-weighted mean (dashed), each municipality (thin grey) and the target."""
     use_style()
     fig, ax = plt.subplots(figsize=FIGSIZE)
-    for name in municipal.columns:
-        series = municipal[name].dropna()
-        ax.plot(series.index, series.values, color="0.75", linewidth=0.8, marker=".", zorder=1)
-    ax.plot([], [], color="0.75", marker=".", label="En kommun")
+    municipality_lines(ax, municipal, "0.75")
     has_ci = county["ki_nedre"].notna()
     ax.errorbar(county.loc[has_ci, "mätår"], county.loc[has_ci, "medel"],
                 yerr=[county.loc[has_ci, "medel"] - county.loc[has_ci, "ki_nedre"],
@@ -271,7 +276,6 @@ def nki_heatmap(values: pd.DataFrame, uncertain: pd.DataFrame, band_list: list[t
     """Municipalities × areas: every cell shows its value; colour = SKR band;
     firm results under the threshold get a thick frame; uncertain results
     (too few responses) are white, hatched and in parentheses."""
-    import numpy as np
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.patches import Patch, Rectangle
 
@@ -331,14 +335,9 @@ def nki_forecast(county: pd.DataFrame, municipal: pd.DataFrame, fit: dict, targe
                  target_year: int) -> plt.Figure:
     """Comparable county series with its linear trend extended to target_year and the
     95 % prediction interval (shaded, hatched) around it; municipalities thin grey."""
-    import numpy as np
-
     use_style()
     fig, ax = plt.subplots(figsize=FIGSIZE)
-    for name in municipal.columns:
-        series = municipal[name].dropna()
-        ax.plot(series.index, series.values, color="0.8", linewidth=0.8, marker=".", zorder=1)
-    ax.plot([], [], color="0.8", marker=".", label="En kommun")
+    municipality_lines(ax, municipal, "0.8")
     ax.plot(county["mätår"], county["medel"], color="black", marker="o", linewidth=0, markersize=7, zorder=4,
             label="Länets genomsnitt (jämförbar serie)")
     years = list(county["mätår"]) + [target_year]
