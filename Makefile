@@ -1,34 +1,68 @@
-# Business Region Örebro analysis workbook.
-# `make report` and `make test` create the virtual environment on first use.
+# Business Region Örebro analysis workbook: the front door.
+# `make report` and `make test` create .venv on first use and install exactly what
+# uv.lock pins (uv, at the version pyproject.toml requires, is bootstrapped into .venv).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+UV := $(BIN)/uv
+UV_VERSION := $(shell sed -n 's/^required-version = "==\(.*\)"/\1/p' pyproject.toml)
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?=
 DATA ?= data/example
+# pytest-xdist workers for the full suite (each test module stays on one worker).
+JOBS ?= 2
 
-.PHONY: report test lab validate example-data bench clean help
+.PHONY: report test test-fast lint format typecheck lock hooks lab validate example-data bench clean help
 
 help:
 	@echo "make report        run every notebook for the default period on $(DATA) -> outputs/"
 	@echo "make report PERIOD=2026-08 DATA=path/to/data"
-	@echo "make test          run the test suite"
+	@echo "make test          the full test suite (what CI runs)"
+	@echo "make test-fast     the quick tier: no kernels, no browser"
+	@echo "make lint          ruff check, ruff format --check and mypy"
+	@echo "make format        ruff format and the safe ruff fixes"
+	@echo "make lock          refresh uv.lock to the newest versions pyproject.toml allows"
+	@echo "make hooks         install the pre-commit hooks (ruff, notebooks without outputs)"
 	@echo "make lab           open JupyterLab on notebooks/"
 	@echo "make validate      check every table in $(DATA)"
 	@echo "make example-data  regenerate data/example/ from its seeded generator"
 	@echo "make bench         run the performance benchmark"
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+$(UV):
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installerar uv $(UV_VERSION) i $(VENV) …"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)" 2>&1 | grep -v "is ignored: it is neither a file nor a directory" || true
+	@test -x $(UV)
+
+# Everything the lock pins (the package, its test extra and the developer tools), exactly.
+$(STAMP): $(UV) uv.lock pyproject.toml
+	@echo "Installerar beroendena exakt enligt uv.lock …"
+	$(UV) sync --locked --all-extras --python $(BIN)/python
+	@touch $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/bro-analysis run --data $(DATA) $(if $(PERIOD),--period $(PERIOD))
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not e2e" -p no:xdist
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+lock: $(UV)
+	$(UV) lock --upgrade
+
+hooks: $(STAMP)
+	$(BIN)/pre-commit install
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
@@ -43,4 +77,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bro_analysis.benchmark
 
 clean:
-	rm -rf outputs .pytest_cache
+	rm -rf outputs .pytest_cache .mypy_cache .ruff_cache
