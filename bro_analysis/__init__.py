@@ -1,2 +1,3 @@
 """Analysis workbook for Business Region Örebro."""
+
 __version__ = "0.1.0"

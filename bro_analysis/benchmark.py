@@ -6,6 +6,7 @@ in the same run on the same machine and written to outputs/benchmark/.
 Baseline: for each notebook and period, `papermill` then `jupyter nbconvert
 --to html --no-input` from the shell, one after another, as one would by hand.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,21 @@ def naive(periods: list[str], data_dir: Path, out: Path) -> float:
         for nb in list_notebooks():
             executed = out / period / nb.name
             executed.parent.mkdir(parents=True, exist_ok=True)
-            total += _timed([str(BIN / "papermill"), str(nb), str(executed), "-p", "period", period,
-                             "-p", "data_dir", str(data_dir), "--cwd", str(nb.parent)])
+            total += _timed(
+                [
+                    str(BIN / "papermill"),
+                    str(nb),
+                    str(executed),
+                    "-p",
+                    "period",
+                    period,
+                    "-p",
+                    "data_dir",
+                    str(data_dir),
+                    "--cwd",
+                    str(nb.parent),
+                ]
+            )
             total += _timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
     return total
 
@@ -91,8 +105,12 @@ def computations(root: Path, period: str) -> list[dict]:
     for factor in SCALES:
         data_dir = scaled_data(factor, root)
         for nb in list_notebooks():
-            proc = subprocess.run([sys.executable, "-m", "bro_analysis.benchmark", "compute", str(nb),
-                                   str(data_dir), period], check=True, capture_output=True, text=True)
+            proc = subprocess.run(
+                [sys.executable, "-m", "bro_analysis.benchmark", "compute", str(nb), str(data_dir), period],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
             rows.append({"notebook": nb.stem, "scale": factor, **json.loads(proc.stdout.splitlines()[-1])})
             print(f"  {nb.stem} {factor}×: {rows[-1]['seconds']:.2f} s, {rows[-1]['peak_mb']:.0f} MB", flush=True)
     return rows
@@ -108,33 +126,51 @@ def growth(rows: list[dict]) -> dict[str, float]:
 
 
 def report(m: dict) -> str:
-    lines = ["# Benchmark", "", f"Machine: {m['cores']} cores. All figures measured in one run.", "",
-             "| what | naive s | bro-analysis s | ratio | target |", "|---|---|---|---|---|"]
+    lines = [
+        "# Benchmark",
+        "",
+        f"Machine: {m['cores']} cores. All figures measured in one run.",
+        "",
+        "| what | naive s | bro-analysis s | ratio | target |",
+        "|---|---|---|---|---|",
+    ]
     for key, label in (("one_period", "one period (2025), cold"), ("backfill", "backfill 2019–2026, cold")):
         if key in m["naive"]:
             ratio = m["runner"][key] / m["naive"][key]
-            lines.append(f"| {label} | {m['naive'][key]:.1f} | {m['runner'][key]:.1f} | {ratio:.2f} | "
-                         f"≤ {TARGETS[key]} {'✔' if ratio <= TARGETS[key] else '✘'} |")
+            lines.append(
+                f"| {label} | {m['naive'][key]:.1f} | {m['runner'][key]:.1f} | {ratio:.2f} | "
+                f"≤ {TARGETS[key]} {'✔' if ratio <= TARGETS[key] else '✘'} |"
+            )
     warm = m["runner"]["backfill_warm"]
-    lines.append(f"| backfill, warm cache | – | {warm:.2f} | – | < {TARGETS['warm_seconds']} s "
-                 f"{'✔' if warm < TARGETS['warm_seconds'] else '✘'} |")
-    lines += ["", "Computations (notebook code without kernel start-up or imports):", "",
-              "| notebook | scale | seconds | peak MB |", "|---|---|---|---|"]
+    lines.append(
+        f"| backfill, warm cache | – | {warm:.2f} | – | < {TARGETS['warm_seconds']} s "
+        f"{'✔' if warm < TARGETS['warm_seconds'] else '✘'} |"
+    )
+    lines += [
+        "",
+        "Computations (notebook code without kernel start-up or imports):",
+        "",
+        "| notebook | scale | seconds | peak MB |",
+        "|---|---|---|---|",
+    ]
     for r in m["computations"]:
         lines.append(f"| {r['notebook']} | {r['scale']}× | {r['seconds']:.2f} | {r['peak_mb']:.0f} |")
     lines += ["", "Growth exponent from 10× to 100× (1 = linear):", ""]
     for nb, k in sorted(m["growth"].items()):
         slowest = max(r["seconds"] for r in m["computations"] if r["notebook"] == nb and r["scale"] == 100)
-        lines.append(f"- {nb}: {k:.2f}; {slowest:.2f} s at 100× "
-                     f"({'✔' if slowest <= TARGETS['compute_seconds_100x'] and k <= 1.1 else '✘'})")
+        lines.append(
+            f"- {nb}: {k:.2f}; {slowest:.2f} s at 100× "
+            f"({'✔' if slowest <= TARGETS['compute_seconds_100x'] and k <= 1.1 else '✘'})"
+        )
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bro_analysis.benchmark")
     parser.add_argument("--out", default=str(OUTPUTS_DIR / "benchmark"))
-    parser.add_argument("--skip-naive-backfill", action="store_true",
-                        help="skip the slowest measurement (about 6 minutes)")
+    parser.add_argument(
+        "--skip-naive-backfill", action="store_true", help="skip the slowest measurement (about 6 minutes)"
+    )
     sub = parser.add_subparsers(dest="command")
     comp = sub.add_parser("compute")
     comp.add_argument("notebook")

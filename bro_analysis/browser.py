@@ -5,29 +5,39 @@ the DevTools protocol by Playwright, which never downloads a browser here.
 Every page is opened offline: requests for anything but the file itself and
 its data: URLs are refused and recorded, so a report that needs the network shows.
 """
+
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 # Names of the Chromium executable, first found wins; BRO_CHROMIUM overrides.
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 # The first screen a committee member sees on a laptop.
-SCREEN = {"width": 1280, "height": 800}
+SCREEN: Any = {"width": 1280, "height": 800}  # playwright's ViewportSize
 # Page number only, centred at the foot of every PDF page; no browser header.
-PDF_FOOTER = ('<div style="width:100%;text-align:center;font-size:9pt;color:#333;'
-              'font-family:\'DejaVu Sans\',Arial,sans-serif;">'
-              '<span class="pageNumber"></span> (<span class="totalPages"></span>)</div>')
+PDF_FOOTER = (
+    '<div style="width:100%;text-align:center;font-size:9pt;color:#333;'
+    "font-family:'DejaVu Sans',Arial,sans-serif;\">"
+    '<span class="pageNumber"></span> (<span class="totalPages"></span>)</div>'
+)
 PDF_HEADER = "<span></span>"
 TIMEOUT_MS = 120_000
 
@@ -52,13 +62,16 @@ def check_available() -> str:
     """The Chromium path; raises BrowserMissing (in Swedish) when Chromium or Playwright is missing."""
     executable = find_chromium()
     if executable is None:
-        raise BrowserMissing("Chromium saknas. Installera det (Debian: apt-get install chromium) "
-                             "eller ange sökvägen i miljövariabeln BRO_CHROMIUM.")
+        raise BrowserMissing(
+            "Chromium saknas. Installera det (Debian: apt-get install chromium) "
+            "eller ange sökvägen i miljövariabeln BRO_CHROMIUM."
+        )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError as exc:
-        raise BrowserMissing("Python-paketet playwright saknas; installera projektet på nytt "
-                             "(pip install -e .).") from exc
+        raise BrowserMissing(
+            "Python-paketet playwright saknas; installera projektet på nytt (pip install -e .)."
+        ) from exc
     return executable
 
 
@@ -70,21 +83,28 @@ def _local(url: str) -> bool:
 class OfflinePage:
     """A page opened without network, and every request it tried to make outside the file."""
 
-    page: object
+    page: Any  # playwright's Page, imported only when a browser is used
     blocked: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
 
 @contextmanager
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Any]:
     """A headless Chromium with a fresh profile; raises BrowserMissing without one."""
     executable = check_available()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="bro-chromium-") as profile, sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            profile, executable_path=executable, headless=True, args=CHROMIUM_ARGS,
-            offline=True, viewport=SCREEN, locale="sv-SE", service_workers="block")
+            profile,
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            offline=True,
+            viewport=SCREEN,
+            locale="sv-SE",
+            service_workers="block",
+        )
         context.set_default_timeout(TIMEOUT_MS)  # a stuck page fails instead of hanging
         try:
             yield context
@@ -125,9 +145,17 @@ def write_pdf(html: Path, pdf: Path) -> Path:
     os.close(fd)
     try:
         with browser() as context, open_offline(context, html, media="print") as opened:
-            opened.page.pdf(path=tmp, format="A4", prefer_css_page_size=True, print_background=True,
-                            display_header_footer=True, header_template=PDF_HEADER,
-                            footer_template=PDF_FOOTER, tagged=True, outline=True)
+            opened.page.pdf(
+                path=tmp,
+                format="A4",
+                prefer_css_page_size=True,
+                print_background=True,
+                display_header_footer=True,
+                header_template=PDF_HEADER,
+                footer_template=PDF_FOOTER,
+                tagged=True,
+                outline=True,
+            )
         os.chmod(tmp, 0o644)
         os.replace(tmp, pdf)
     finally:

@@ -5,6 +5,7 @@ file in the data folder, the OKR and settings files and the package's own code
 and templates. The key of a successful run is stored beside its outputs in
 `<period>/.cache/<name>.json`; a later run with the same key reuses the outputs.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -3,6 +3,7 @@
 Exit codes: 0 everything went well, 1 a notebook failed, 2 bad input or usage.
 Errors are printed as readable Swedish text; `--debug` shows the traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,7 +16,7 @@ from . import __version__
 from .config import DATA_DIR, EXAMPLE_DATA_DIR, OUTPUTS_DIR, ConfigError
 from .dataset import DataError, load_dataset
 from .kolada import KoladaError
-from .periods import PeriodError, Period, check_not_future, latest_complete_year, parse_periods, years_in_tables
+from .periods import Period, PeriodError, check_not_future, latest_complete_year, parse_periods, years_in_tables
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
@@ -31,8 +32,10 @@ def check_output_folder(out: Path, data: Path) -> None:
         raise UsageError(f"Utdatamappen {out} är en fil, inte en mapp; ange en mapp med --out.")
     for folder in (Path(data).resolve(), DATA_DIR.resolve()):
         if out == folder or folder in out.parents:
-            raise UsageError(f"Utdatamappen {out} ligger i datamappen {folder}; indata ska bara läsas. "
-                             "Välj en utdatamapp utanför, t.ex. outputs/.")
+            raise UsageError(
+                f"Utdatamappen {out} ligger i datamappen {folder}; indata ska bara läsas. "
+                "Välj en utdatamapp utanför, t.ex. outputs/."
+            )
 
 
 def _print_warnings(warnings: list[str]) -> None:
@@ -48,8 +51,11 @@ def resolve_periods(requested: list[str] | None, years: set[int]) -> list[Period
     for period in periods:
         check_not_future(period)
         if period.year not in years:
-            raise PeriodError(f"Ingen data för perioden {period.key}; data finns för "
-                              f"{min(years)}–{max(years)}" if years else "Ingen data alls")
+            raise PeriodError(
+                f"Ingen data för perioden {period.key}; data finns för {min(years)}–{max(years)}"
+                if years
+                else "Ingen data alls"
+            )
     return periods
 
 
@@ -87,11 +93,14 @@ def cmd_run(args) -> int:
     results = run_periods(periods, Path(args.data), Path(args.out), jobs=args.jobs, force=args.force)
     failed = [r for r in results if not r.ok]
     cached = sum(r.cached for r in results)
-    print(f"\n{len(results) - len(failed)} av {len(results)} delar klara ({cached} oförändrade, från cache); "
-          f"resultat i {args.out}")
+    print(
+        f"\n{len(results) - len(failed)} av {len(results)} delar klara ({cached} oförändrade, från cache); "
+        f"resultat i {args.out}"
+    )
     for r in failed:
-        print(f"MISSLYCKADES: {r.period} · {r.notebook}: {r.error}\n"
-              f"  körd notebook sparad: {r.executed}", file=sys.stderr)
+        print(
+            f"MISSLYCKADES: {r.period} · {r.notebook}: {r.error}\n  körd notebook sparad: {r.executed}", file=sys.stderr
+        )
     if getattr(args, "pdf", False) and not failed:
         return _write_pdfs(periods, Path(args.out))
     return EXIT_FAILED if failed else EXIT_OK
@@ -127,9 +136,14 @@ def cmd_kolada_fetch(args) -> int:
 
     settings = load_settings().get("kolada", {})
     codes = [c for item in (args.municipality or list(load_plan().members)) for c in item.split(",") if c]
-    data = fetch(args.kpi, codes, parse_years(args.years),
-                 base_url=args.base_url or settings.get("bas_url", DEFAULT_BASE_URL),
-                 timeout=float(settings.get("tidsgräns", 60)), max_pages=int(settings.get("max_sidor", 200)))
+    data = fetch(
+        args.kpi,
+        codes,
+        parse_years(args.years),
+        base_url=args.base_url or settings.get("bas_url", DEFAULT_BASE_URL),
+        timeout=float(settings.get("tidsgräns", 60)),
+        max_pages=int(settings.get("max_sidor", 200)),
+    )
     save_response(data, args.output)
     print(f"Hämtade {data['count']} värden ({data['källa']['sidor']} sidor) till {args.output}")
     return EXIT_OK
@@ -144,8 +158,11 @@ def cmd_kolada_import(args) -> int:
     if counts["saknade"]:
         print(f"{counts['saknade']} värden saknades i Kolada och togs inte med (de är inte 0)")
     if counts["andra_kommuner"] and not args.riket:
-        print(f"Varning: {counts['andra_kommuner']} värden för kommuner utanför BRO togs inte med; "
-              "ange --riket FIL för att skriva dem som nki_riket", file=sys.stderr)
+        print(
+            f"Varning: {counts['andra_kommuner']} värden för kommuner utanför BRO togs inte med; "
+            "ange --riket FIL för att skriva dem som nki_riket",
+            file=sys.stderr,
+        )
     if args.riket:
         print(f"Skrev {counts['riket']} rader till {args.riket}")
     return EXIT_OK
@@ -161,10 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--period", nargs="+", help="2025, 2026-08 (jan–aug) eller ett intervall 2019-2025")
     run.add_argument("--data", default=str(EXAMPLE_DATA_DIR), help="datamapp (standard: exempeldata)")
     run.add_argument("--out", default=str(OUTPUTS_DIR), help="utdatamapp (standard: outputs/)")
-    run.add_argument("--jobs", type=int, default=None, help="antal notebooks som körs samtidigt (standard: antal kärnor)")
+    run.add_argument(
+        "--jobs", type=int, default=None, help="antal notebooks som körs samtidigt (standard: antal kärnor)"
+    )
     run.add_argument("--force", action="store_true", help="kör om allt, även det som inte ändrats")
-    run.add_argument("--pdf", action="store_true",
-                     help="skriv även den samlade rapporten som PDF (A4, kräver Chromium)")
+    run.add_argument(
+        "--pdf", action="store_true", help="skriv även den samlade rapporten som PDF (A4, kräver Chromium)"
+    )
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     run.set_defaults(func=cmd_run)
 
@@ -216,8 +236,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # unexpected: a short message, the traceback only with --debug
         if args.debug:
             traceback.print_exc()
-        print(f"Oväntat fel: {type(exc).__name__}: {exc}\n"
-              "Kör igen med --debug för fullständig felsökningsinformation.", file=sys.stderr)
+        print(
+            f"Oväntat fel: {type(exc).__name__}: {exc}\nKör igen med --debug för fullständig felsökningsinformation.",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
 
 

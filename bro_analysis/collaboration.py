@@ -1,5 +1,6 @@
 """Samverkan och näringslivsservice: collaboration projects, shared tools,
 workshops (key results S3–S5) and the operating contribution per municipality."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -39,14 +40,21 @@ def tool_use(municipalities: pd.DataFrame, year: int, plan: Plan) -> pd.DataFram
     records = []
     for code, name in plan.members.items():
         if code in rows.index:
-            uses = {label: bool(rows.at[code, col]) if pd.notna(rows.at[code, col]) else False
-                    for col, label in TOOLS.items()}
+            uses = {
+                label: bool(rows.at[code, col]) if pd.notna(rows.at[code, col]) else False
+                for col, label in TOOLS.items()
+            }
             missing = [label for label, used in uses.items() if not used]
-            records.append({"kommun": name, **uses, "alla_verktyg": not missing,
-                            "saknar": ", ".join(missing)})
+            records.append({"kommun": name, **uses, "alla_verktyg": not missing, "saknar": ", ".join(missing)})
         else:
-            records.append({"kommun": name, **{label: None for label in TOOLS.values()},
-                            "alla_verktyg": None, "saknar": "uppgift saknas"})
+            records.append(
+                {
+                    "kommun": name,
+                    **{label: None for label in TOOLS.values()},
+                    "alla_verktyg": None,
+                    "saknar": "uppgift saknas",
+                }
+            )
     return pd.DataFrame(records)
 
 
@@ -69,9 +77,15 @@ def outcomes(ctx) -> list[okr.Outcome]:
     result.append(okr.count_outcome(plan.key_result("S3"), now, before, period, members))
 
     kr = plan.key_result("S4")
-    result.append(_all_members_outcome(kr, tool_use(ds["kommuner"], period.year, plan),
-                                       tool_use(ds["kommuner"], period.year - 1, plan), "alla_verktyg",
-                                       lambda r: f"{r['kommun']} ({r['saknar']})"))
+    result.append(
+        _all_members_outcome(
+            kr,
+            tool_use(ds["kommuner"], period.year, plan),
+            tool_use(ds["kommuner"], period.year - 1, plan),
+            "alla_verktyg",
+            lambda r: f"{r['kommun']} ({r['saknar']})",
+        )
+    )
 
     now = len(activities_in(ds["aktiviteter"], "workshop", period))
     before = len(activities_in(ds["aktiviteter"], "workshop", period.previous))
@@ -79,8 +93,7 @@ def outcomes(ctx) -> list[okr.Outcome]:
     return result
 
 
-def _all_members_outcome(kr, table: pd.DataFrame, previous: pd.DataFrame, column: str,
-                         describe) -> okr.Outcome:
+def _all_members_outcome(kr, table: pd.DataFrame, previous: pd.DataFrame, column: str, describe) -> okr.Outcome:
     members = len(table)
     if table[column].isna().all():
         return okr.Outcome(kr.id, None, None, okr.UNKNOWN, "uppgift saknas för året")
@@ -90,8 +103,15 @@ def _all_members_outcome(kr, table: pd.DataFrame, previous: pd.DataFrame, column
     short = table[table[column] != True]  # noqa: E712 - None (unknown) also falls short
     if len(short):
         reason += "; saknas: " + "; ".join(describe(r) for _, r in short.iterrows())
-    return okr.Outcome(kr.id, now, before, status, reason, f"{now} av {members}",
-                       f"{before} av {members}" if before is not None else "–")
+    return okr.Outcome(
+        kr.id,
+        now,
+        before,
+        status,
+        reason,
+        f"{now} av {members}",
+        f"{before} av {members}" if before is not None else "–",
+    )
 
 
 def _names(codes, plan: Plan) -> str:
@@ -100,20 +120,24 @@ def _names(codes, plan: Plan) -> str:
 
 def projects_table(projects: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     """Display table of the period's collaboration projects."""
-    return pd.DataFrame({
-        "Projekt": projects["titel"],
-        "Start": projects["datum"].dt.strftime("%Y-%m-%d"),
-        "Kommuner": projects["kommuner"].map(lambda c: _names(c, plan)),
-        "Räknas": projects["räknas"].map({True: "ja", False: "nej, färre än två kommuner"}),
-    })
+    return pd.DataFrame(
+        {
+            "Projekt": projects["titel"],
+            "Start": projects["datum"].dt.strftime("%Y-%m-%d"),
+            "Kommuner": projects["kommuner"].map(lambda c: _names(c, plan)),
+            "Räknas": projects["räknas"].map({True: "ja", False: "nej, färre än två kommuner"}),
+        }
+    )
 
 
 def projects_text(projects: pd.DataFrame, plan: Plan) -> str:
     """Swedish summary of the collaboration projects."""
     counted = int(projects["räknas"].sum())
     target = plan.key_result("S3").target
-    text = (f"Under perioden startade {counted} samverkansprojekt mellan två eller fler kommuner; "
-            f"målet är minst {fmt_int(target)} per år.")
+    text = (
+        f"Under perioden startade {counted} samverkansprojekt mellan två eller fler kommuner; "
+        f"målet är minst {fmt_int(target)} per år."
+    )
     single = len(projects) - counted
     if single:
         text += f" {single} projekt med bara en kommun räknas inte."
@@ -141,8 +165,9 @@ def tools_text(tools: pd.DataFrame, year: int) -> str:
 def contributions_table(contrib: pd.DataFrame) -> pd.DataFrame:
     """Display table of contributions with a total row."""
     shown = contrib.rename(columns={"kommun": "Kommun", "folkmängd": "Folkmängd", "bidrag_kr": "Bidrag (kr)"})
-    total = pd.DataFrame([{"Kommun": "Totalt", "Folkmängd": shown["Folkmängd"].sum(),
-                           "Bidrag (kr)": shown["Bidrag (kr)"].sum()}])
+    total = pd.DataFrame(
+        [{"Kommun": "Totalt", "Folkmängd": shown["Folkmängd"].sum(), "Bidrag (kr)": shown["Bidrag (kr)"].sum()}]
+    )
     return pd.concat([shown, total], ignore_index=True)
 
 
@@ -151,8 +176,10 @@ def contributions_text(contrib: pd.DataFrame, plan: Plan, year: int) -> str:
     if contrib.empty:
         return f"Folkmängd saknas för {year}; driftsbidraget kan inte beräknas."
     missing = len(plan.members) - len(contrib)
-    text = (f"Driftsbidraget {year} är {fmt_int(plan.contribution_per_inhabitant)} kronor per invånare, "
-            f"totalt {fmt_int(contrib['bidrag_kr'].sum())} kronor från {len(contrib)} kommuner.")
+    text = (
+        f"Driftsbidraget {year} är {fmt_int(plan.contribution_per_inhabitant)} kronor per invånare, "
+        f"totalt {fmt_int(contrib['bidrag_kr'].sum())} kronor från {len(contrib)} kommuner."
+    )
     if missing:
         text += f" Folkmängd saknas för {missing} kommuner."
     return text

@@ -8,6 +8,7 @@ The overview notebook computes the key-result summary and the appendix and
 publishes them as outputs of its own (`publish`); the merge step only reads
 executed notebooks, so it needs neither the data nor the analysis imports.
 """
+
 from __future__ import annotations
 
 import csv
@@ -76,8 +77,14 @@ def title_page(summary: dict, sections: list[tuple[str, str]], made: dt.date) ->
     """Title, period, date, example-data banner and table of contents."""
     toc = "".join(f'<li><a href="#{a}">{escape(t)}</a></li>' for a, t in sections)
     toc += '<li><a href="#bilaga">Bilaga: underlag, antaganden och förbehåll</a></li>'
-    banner = ('<p class="example-banner" role="note">Exempeldata – rapporten bygger på påhittade '
-              "uppgifter och visar inga verkliga resultat.</p>") if summary["example"] else ""
+    banner = (
+        (
+            '<p class="example-banner" role="note">Exempeldata – rapporten bygger på påhittade '
+            "uppgifter och visar inga verkliga resultat.</p>"
+        )
+        if summary["example"]
+        else ""
+    )
     return (
         '<header class="report-title">'
         f"<h1>Uppföljning av verksamhetsplanen – {escape(summary['label'])}</h1>"
@@ -94,13 +101,18 @@ def appendix(ctx) -> str:
     from . import assumptions
     from .report import table_html
 
-    sources = pd.DataFrame([{
-        "Fil": s.file, "Rader": s.rows,
-        "Period i filen": f"{s.first_date} – {s.last_date}" if s.first_date else "–",
-        "SHA-256": s.sha256,
-    } for s in ctx.dataset.sources])
-    log = "".join(f"<li><strong>{escape(area)}:</strong> {escape(text)}</li>"
-                  for area, text in assumptions.log(ctx))
+    sources = pd.DataFrame(
+        [
+            {
+                "Fil": s.file,
+                "Rader": s.rows,
+                "Period i filen": f"{s.first_date} – {s.last_date}" if s.first_date else "–",
+                "SHA-256": s.sha256,
+            }
+            for s in ctx.dataset.sources
+        ]
+    )
+    log = "".join(f"<li><strong>{escape(area)}:</strong> {escape(text)}</li>" for area, text in assumptions.log(ctx))
     return (
         '<h2 id="bilaga">Bilaga: underlag, antaganden och förbehåll</h2>'
         "<h3>Datakällor</h3>"
@@ -117,7 +129,9 @@ def summary(ctx) -> dict:
     from . import overview
 
     return {
-        "period": ctx.period.key, "label": ctx.period.label, "example": ctx.dataset.is_example,
+        "period": ctx.period.key,
+        "label": ctx.period.label,
+        "example": ctx.dataset.is_example,
         "records": overview.summary_records(ctx, overview.outcomes(ctx)),
         "appendix": appendix(ctx),
     }
@@ -166,8 +180,9 @@ def summary_csv(records: list[dict]) -> bytes:
     writer = csv.DictWriter(buffer, fieldnames=list(records[0]), delimiter=";", lineterminator="\n")
     writer.writeheader()
     for rec in records:
-        writer.writerow({k: ("" if v is None else str(v).replace(".", ",") if isinstance(v, float) else v)
-                         for k, v in rec.items()})
+        writer.writerow(
+            {k: ("" if v is None else str(v).replace(".", ",") if isinstance(v, float) else v) for k, v in rec.items()}
+        )
     return buffer.getvalue().encode("utf-8-sig")  # Excel opens it with å/ä/ö intact
 
 
@@ -184,9 +199,11 @@ def write_period_report(executed: list[Path], out_dir: Path, made: dt.date | Non
     records = _ordered(info["records"])
     # Everything is rendered first and then renamed into place back to back, so that an
     # interrupted run leaves the three files from one run, not a mix, in all but a moment.
-    files = {out_dir / "okr.csv": summary_csv(records),
-             out_dir / "okr.json": json.dumps(records, ensure_ascii=False, indent=2).encode("utf-8"),
-             html_path: export_html(merged, title)}
+    files = {
+        out_dir / "okr.csv": summary_csv(records),
+        out_dir / "okr.json": json.dumps(records, ensure_ascii=False, indent=2).encode("utf-8"),
+        html_path: export_html(merged, title),
+    }
     for path, data in files.items():
         write_atomic(path, data)
     return html_path

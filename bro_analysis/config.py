@@ -1,4 +1,5 @@
 """Paths and the editable configuration (`data/okr.toml`, `data/settings.toml`)."""
+
 from __future__ import annotations
 
 import tomllib

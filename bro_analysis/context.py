@@ -1,4 +1,5 @@
 """What every notebook starts from: the period, the data and the plan."""
+
 from __future__ import annotations
 
 import re
@@ -6,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import EXAMPLE_DATA_DIR, Plan, load_plan, load_settings
-from .dataset import Dataset, DataError, Problem, load_dataset
+from .dataset import DataError, Dataset, Problem, load_dataset
 from .periods import Period, PeriodError, latest_complete_year, parse_period, years_in_tables
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\"'`]")  # could end a string literal or a line of code
@@ -21,8 +22,14 @@ def check_parameters(period: str, data_dir: str | Path) -> None:
         raise PeriodError(f"Parametern period='{key}' ska skrivas ÅÅÅÅ eller ÅÅÅÅ-MM")
     folder = str(data_dir)
     if _UNSAFE.search(folder):
-        raise DataError([Problem(repr(folder), message=(
-            "datamappens namn får inte innehålla citattecken, radbrytningar eller styrtecken"))])
+        raise DataError(
+            [
+                Problem(
+                    repr(folder),
+                    message=("datamappens namn får inte innehålla citattecken, radbrytningar eller styrtecken"),
+                )
+            ]
+        )
     if folder and not Path(folder).is_dir():
         raise DataError([Problem(folder, message="datamappen finns inte")])
 
@@ -42,8 +49,7 @@ _LOADED: dict[tuple, Dataset] = {}
 
 def _fingerprint(data_dir: Path) -> tuple:
     """Name, size and modification time of every file: changes when any input does."""
-    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns)
-                        for p in data_dir.iterdir() if p.is_file()))
+    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in data_dir.iterdir() if p.is_file()))
 
 
 def load_dataset_once(data_dir: Path) -> Dataset:
@@ -58,8 +64,7 @@ def load_dataset_once(data_dir: Path) -> Dataset:
         _LOADED.clear()
         _LOADED[key] = load_dataset(data_dir)
     cached = _LOADED[key]
-    return replace(cached, tables={k: v.copy() for k, v in cached.tables.items()},
-                   warnings=list(cached.warnings))
+    return replace(cached, tables={k: v.copy() for k, v in cached.tables.items()}, warnings=list(cached.warnings))
 
 
 def open_context(period: str = "", data_dir: str | Path = "") -> Context:

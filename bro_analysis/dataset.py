@@ -3,6 +3,7 @@
 Inputs are only read. Every problem in a file is collected and reported with
 file, row (as Excel numbers it), column, value and what was expected.
 """
+
 from __future__ import annotations
 
 import csv
@@ -91,13 +92,21 @@ class Dataset:
 
 # --- reading files -----------------------------------------------------------
 
+
 def find_file(data_dir: Path, stem: str) -> Path | None:
     """The table's file in the folder: stem.csv or stem.xlsx, any case."""
-    matches = [p for p in sorted(Path(data_dir).iterdir())
-               if p.stem.lower() == stem.lower() and p.suffix.lower() in SUFFIXES]
+    matches = [
+        p for p in sorted(Path(data_dir).iterdir()) if p.stem.lower() == stem.lower() and p.suffix.lower() in SUFFIXES
+    ]
     if len(matches) > 1:
-        raise DataError([Problem(str(data_dir), message=(
-            f"flera filer för tabellen '{stem}': {', '.join(p.name for p in matches)}; behåll en"))])
+        raise DataError(
+            [
+                Problem(
+                    str(data_dir),
+                    message=(f"flera filer för tabellen '{stem}': {', '.join(p.name for p in matches)}; behåll en"),
+                )
+            ]
+        )
     return matches[0] if matches else None
 
 
@@ -124,7 +133,7 @@ def sniff_separator(text: str, lines: int = 10) -> str:
 
     first = head[0] if head else ""
     scores = {sep: (typical(sep), first.count(sep)) for sep in (";", ",", "\t")}
-    return max(scores, key=scores.get)
+    return max(scores, key=lambda sep: scores[sep])
 
 
 def _read_text(path: Path) -> str:
@@ -134,8 +143,14 @@ def _read_text(path: Path) -> str:
     except UnicodeDecodeError:
         text = "\x00"
     if "\x00" in text:
-        raise DataError([Problem(path.name, message=(
-            "är ingen textfil; spara som CSV (UTF-8) eller som Excel-fil med ändelsen .xlsx"))])
+        raise DataError(
+            [
+                Problem(
+                    path.name,
+                    message=("är ingen textfil; spara som CSV (UTF-8) eller som Excel-fil med ändelsen .xlsx"),
+                )
+            ]
+        )
     return text
 
 
@@ -147,8 +162,15 @@ def _csv_rows(text: str, sep: str, file: str) -> list[list[str]]:
             list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True))
         except csv.Error as exc:
             if "end of data" in str(exc):
-                raise DataError([Problem(file, len(rows), message=(
-                    'ett citattecken (") avslutas aldrig, så resten av filen blev ett enda värde'))]) from None
+                raise DataError(
+                    [
+                        Problem(
+                            file,
+                            len(rows),
+                            message=('ett citattecken (") avslutas aldrig, så resten av filen blev ett enda värde'),
+                        )
+                    ]
+                ) from None
     return rows
 
 
@@ -159,8 +181,15 @@ def read_csv_cells(path: Path) -> pd.DataFrame:
         raise DataError([Problem(path.name, message="filen är tom")])
     sep = sniff_separator(text)
     try:  # pandas' C parser is fast; it refuses ragged rows and open quotes …
-        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, engine="c").fillna("")
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            engine="c",
+        ).fillna("")
     except (pd.errors.ParserError, ValueError):  # … which the csv module then reports precisely
         rows = _csv_rows(text, sep, path.name)
         width = max(len(r) for r in rows)
@@ -210,8 +239,13 @@ def read_excel_cells(path: Path, table: Table) -> pd.DataFrame:
             cells = _sheet_cells(book[name])
             if len(candidates) == 1 or find_header(cells, table) is not None:
                 return cells
-        raise DataError([Problem(path.name, message=(
-            f"hittar inget blad med tabellens rubrikrad; bladen heter {', '.join(names)}"))])
+        raise DataError(
+            [
+                Problem(
+                    path.name, message=(f"hittar inget blad med tabellens rubrikrad; bladen heter {', '.join(names)}")
+                )
+            ]
+        )
     finally:
         book.close()
 
@@ -223,6 +257,7 @@ def read_cells(path: Path, table: Table) -> pd.DataFrame:
 
 
 # --- header and columns --------------------------------------------------------
+
 
 def _header_names(table: Table) -> dict[str, str]:
     names = {}
@@ -257,11 +292,11 @@ def _missing_header_problem(cells: pd.DataFrame, table: Table, file: str) -> Pro
         hint = " (fel avgränsare? använd semikolon eller komma)"
     else:
         hint = ""
-    return Problem(file, message=(
-        f"saknar obligatoriska kolumner: {', '.join(missing)}; rubrikraden har {seen}{hint}"))
+    return Problem(file, message=(f"saknar obligatoriska kolumner: {', '.join(missing)}; rubrikraden har {seen}{hint}"))
 
 
 # --- validation ---------------------------------------------------------------------
+
 
 def parse_column(values: pd.Series, col: Column, plan: Plan) -> tuple[pd.Series, pd.Series]:
     """Parsed values and an error message per value ("" where fine)."""
@@ -318,7 +353,9 @@ def _range_errors(parsed: pd.Series, col: Column) -> pd.Series:
     return errors
 
 
-def validate_cells(cells: pd.DataFrame, table: Table, plan: Plan, file: str) -> tuple[pd.DataFrame, list[Problem], list[str]]:
+def validate_cells(
+    cells: pd.DataFrame, table: Table, plan: Plan, file: str
+) -> tuple[pd.DataFrame, list[Problem], list[str]]:
     """Check and convert the raw cells of one file into the table's DataFrame."""
     if not (cells != "").any().any():
         return pd.DataFrame(), [Problem(file, message="filen är tom")], []
@@ -327,7 +364,7 @@ def validate_cells(cells: pd.DataFrame, table: Table, plan: Plan, file: str) -> 
         return pd.DataFrame(), [_missing_header_problem(cells, table, file)], []
     names = _header_names(table)
     header = cells.loc[header_row]
-    body = cells.loc[header_row + 1:]
+    body = cells.loc[header_row + 1 :]
     body = body[(body != "").any(axis=1)]  # empty rows (e.g. trailing) carry nothing
     problems: list[Problem] = []
     warnings: list[str] = []
@@ -366,8 +403,9 @@ def validate_cells(cells: pd.DataFrame, table: Table, plan: Plan, file: str) -> 
         # dates and a handful of channels.
         codes, uniques = pd.factorize(values)
         distinct = pd.Series(uniques, dtype=str)
-        parsed, errors = check_values(distinct, col, plan, np.bincount(codes, minlength=len(distinct)),
-                                      file.lower().endswith(".csv"))
+        parsed, errors = check_values(
+            distinct, col, plan, np.bincount(codes, minlength=len(distinct)), file.lower().endswith(".csv")
+        )
         bad = np.flatnonzero((errors != "").to_numpy())
         if len(bad):
             for row_no, code in zip(values.index[np.isin(codes, bad)], codes[np.isin(codes, bad)]):
@@ -398,9 +436,19 @@ def _overflow_problems(body: pd.DataFrame, header: pd.Series, file: str) -> list
     last = max((pos for pos, text in header.items() if text), default=-1)
     extra = body.loc[:, [pos for pos in body.columns if pos > last]]
     rows = extra.index[(extra != "").any(axis=1)]
-    return [Problem(file, int(row), None, ", ".join(v for v in extra.loc[row] if v), (
-        "raden har fler fält än rubrikraden (decimalkomma i en kommaseparerad fil?); "
-        "använd semikolon som avgränsare eller citattecken runt talen")) for row in rows]
+    return [
+        Problem(
+            file,
+            int(row),
+            None,
+            ", ".join(v for v in extra.loc[row] if v),
+            (
+                "raden har fler fält än rubrikraden (decimalkomma i en kommaseparerad fil?); "
+                "använd semikolon som avgränsare eller citattecken runt talen"
+            ),
+        )
+        for row in rows
+    ]
 
 
 def _key_problems(frame: pd.DataFrame, table: Table, file: str) -> list[Problem]:
@@ -411,11 +459,19 @@ def _key_problems(frame: pd.DataFrame, table: Table, file: str) -> list[Problem]
     problems = []
     for _, group in frame[dup].groupby(list(table.key), sort=False):
         rows = [int(r) for r in group.index]
-        value = " / ".join(str(v.date()) if isinstance(v, pd.Timestamp) else str(v)
-                           for v in group.iloc[0][list(table.key)])
+        value = " / ".join(
+            str(v.date()) if isinstance(v, pd.Timestamp) else str(v) for v in group.iloc[0][list(table.key)]
+        )
         for row in rows[1:]:
-            problems.append(Problem(file, row, ", ".join(table.key), value,
-                                    f"samma nyckel som rad {rows[0]}; varje nyckel får finnas en gång"))
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    ", ".join(table.key),
+                    value,
+                    f"samma nyckel som rad {rows[0]}; varje nyckel får finnas en gång",
+                )
+            )
     return problems
 
 
@@ -424,18 +480,35 @@ def _cross_checks(frame: pd.DataFrame, table: Table, file: str) -> list[Problem]
     if table.name == "investeringar":
         decided = frame["skede"].isin(["beslut", "etablerad"]) & frame["beslutsdatum"].isna()
         for row in frame.index[decided]:
-            problems.append(Problem(file, int(row), "beslutsdatum", "",
-                                    f"skedet '{frame.at[row, 'skede']}' kräver ett beslutsdatum"))
+            problems.append(
+                Problem(
+                    file, int(row), "beslutsdatum", "", f"skedet '{frame.at[row, 'skede']}' kräver ett beslutsdatum"
+                )
+            )
         early = frame["beslutsdatum"].notna() & (frame["beslutsdatum"] < frame["första_kontakt"])
         for row in frame.index[early]:
-            problems.append(Problem(file, int(row), "beslutsdatum", str(frame.at[row, "beslutsdatum"].date()),
-                                    "beslutsdatum före första kontakt"))
+            problems.append(
+                Problem(
+                    file,
+                    int(row),
+                    "beslutsdatum",
+                    str(frame.at[row, "beslutsdatum"].date()),
+                    "beslutsdatum före första kontakt",
+                )
+            )
     if table.name == "nki" and {"ki_nedre", "ki_övre"} <= set(frame.columns):
         lo, hi, v = frame["ki_nedre"], frame["ki_övre"], frame["värde"]
         wrong = lo.notna() & hi.notna() & ((lo > v) | (v > hi))
         for row in frame.index[wrong]:
-            problems.append(Problem(file, int(row), "ki_nedre/ki_övre", f"{lo[row]}–{hi[row]}",
-                                    f"intervallet måste omsluta värdet {v[row]}"))
+            problems.append(
+                Problem(
+                    file,
+                    int(row),
+                    "ki_nedre/ki_övre",
+                    f"{lo[row]}–{hi[row]}",
+                    f"intervallet måste omsluta värdet {v[row]}",
+                )
+            )
     return problems
 
 
@@ -482,8 +555,12 @@ def load_dataset(data_dir: Path | str, plan: Plan | None = None, names: tuple[st
             path = find_file(data_dir, table.stem)
             if path is None:
                 if not table.optional:
-                    problems.append(Problem(f"{table.stem}.csv", message=(
-                        f"filen saknas i {data_dir} (tabellen '{table.title}', .csv eller .xlsx)")))
+                    problems.append(
+                        Problem(
+                            f"{table.stem}.csv",
+                            message=(f"filen saknas i {data_dir} (tabellen '{table.title}', .csv eller .xlsx)"),
+                        )
+                    )
                 continue
             frame, table_warnings = load_table(path, table, plan)
         except DataError as exc:

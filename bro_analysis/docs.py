@@ -1,4 +1,5 @@
 """Generate `data/README.md` from the data contracts in `schema.py`."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,9 +40,16 @@ Mål och nyckelresultat står i [`okr.toml`](okr.toml), analysinställningar
 """
 
 KIND_TEXT = {
-    "int": "heltal", "float": "tal", "str": "text", "date": "datum", "bool": "ja/nej",
-    "year": "år (heltal)", "municipality": "medlemskommun", "municipalities": "kommunlista",
-    "code": "kommunkod", "category": "värde ur lista",
+    "int": "heltal",
+    "float": "tal",
+    "str": "text",
+    "date": "datum",
+    "bool": "ja/nej",
+    "year": "år (heltal)",
+    "municipality": "medlemskommun",
+    "municipalities": "kommunlista",
+    "code": "kommunkod",
+    "category": "värde ur lista",
 }
 
 
@@ -66,18 +74,24 @@ def table_markdown(name: str) -> str:
         f"## {table.title}",
         "",
         f"Fil: `{table.stem}.csv` eller `{table.stem}.xlsx`"
-        + (" (valfri)" if table.optional else "") + ". " + table.description,
+        + (" (valfri)" if table.optional else "")
+        + ". "
+        + table.description,
         "",
     ]
     if table.key:
         lines += [f"Nyckel (får bara förekomma en gång): {', '.join(table.key)}.", ""]
     if table.personal_data:
         lines += [f"Tas bort vid inläsning: {', '.join(table.personal_data)}.", ""]
-    lines += ["| kolumn | betydelse | typ | enhet | krävs | tillåtna värden | exempel |",
-              "|---|---|---|---|---|---|---|"]
+    lines += [
+        "| kolumn | betydelse | typ | enhet | krävs | tillåtna värden | exempel |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for col in table.columns:
-        lines.append(f"| `{col.name}` | {col.description} | {KIND_TEXT[col.kind]} | {col.unit} | "
-                     f"{'ja' if col.required else 'nej'} | {_allowed(col)} | {col.example} |")
+        lines.append(
+            f"| `{col.name}` | {col.description} | {KIND_TEXT[col.kind]} | {col.unit} | "
+            f"{'ja' if col.required else 'nej'} | {_allowed(col)} | {col.example} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -34,7 +34,9 @@ Assumptions and shape of the data (so the analysis meets its edge cases):
   value +- 1.96*18/sqrt(n), clipped to 0-100, and blank for mätår 2019-2020.
   Mätår 2020 lacks markupplåtelse and serveringstillstånd everywhere; some
   small members lack brandskydd some years; Lekeberg has no NKI before 2021.
-  'totalt' is the response-weighted mean of the areas included: all measured
+  'totalt' is the response-weighted mean of the areas included (computed
+  exactly from the rounded area values, half up to one decimal: see
+  `weighted_mean_1dp`, so every machine writes the same digit): all measured
   areas up to 2023, from 2024 only bygglov, miljö- och hälsoskydd,
   livsmedelskontroll and serveringstillstånd (SKR's change).
 * nki_riket: 'totalt'/NKI for 290 municipality codes (the 12 real member
@@ -60,6 +62,7 @@ Randomness comes only from numpy's default_rng seeded with (seed, table
 number); no dict/set ordering or current date is used, so the same seed gives
 byte-identical files.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,7 +70,9 @@ import csv
 import datetime as dt
 import io
 import math
+from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -103,16 +108,28 @@ AREAS = tuple(a for a in NKI_AREAS if a != "totalt")
 MANDATORY_FROM_2024 = ("bygglov", "miljö- och hälsoskydd", "livsmedelskontroll", "serveringstillstånd")
 # Responses per 1 000 inhabitants and the area's level relative to the municipality.
 AREA_RESPONSES = {
-    "brandskydd": 0.60, "bygglov": 1.60, "livsmedelskontroll": 1.00,
-    "markupplåtelse": 0.30, "miljö- och hälsoskydd": 1.30, "serveringstillstånd": 0.35,
+    "brandskydd": 0.60,
+    "bygglov": 1.60,
+    "livsmedelskontroll": 1.00,
+    "markupplåtelse": 0.30,
+    "miljö- och hälsoskydd": 1.30,
+    "serveringstillstånd": 0.35,
 }
 AREA_EFFECT = {
-    "brandskydd": 5.0, "bygglov": -4.5, "livsmedelskontroll": 3.0,
-    "markupplåtelse": 1.0, "miljö- och hälsoskydd": -1.0, "serveringstillstånd": 4.0,
+    "brandskydd": 5.0,
+    "bygglov": -4.5,
+    "livsmedelskontroll": 3.0,
+    "markupplåtelse": 1.0,
+    "miljö- och hälsoskydd": -1.0,
+    "serveringstillstånd": 4.0,
 }
 FACTOR_OFFSET = {
-    "information": -4.0, "tillgänglighet": 0.5, "bemötande": 5.0,
-    "kompetens": 3.0, "rättssäkerhet": 1.5, "effektivitet": -5.5,
+    "information": -4.0,
+    "tillgänglighet": 0.5,
+    "bemötande": 5.0,
+    "kompetens": 3.0,
+    "rättssäkerhet": 1.5,
+    "effektivitet": -5.5,
 }
 NKI_COUNTY_MEAN_2019 = 70.2  # county mean of the members' totalt NKI
 NKI_COUNTY_TREND = 1.25  # per year
@@ -126,20 +143,49 @@ NKI_YEAR_WITH_SD = 2020
 CHANNELS = ("LinkedIn-kampanj", "Webbplats", "Nyhetsbrev", "Mässa", "Partnerförmedlat", "Business Sweden")
 CHANNEL_SHARE = (0.30, 0.22, 0.15, 0.13, 0.10, 0.10)
 CHANNEL_CONVERSION = (0.03, 0.09, 0.06, 0.15, 0.28, 0.20)
-YEAR_CONVERSION = {2019: 0.85, 2020: 0.78, 2021: 1.02, 2022: 1.06, 2023: 1.35, 2024: 1.22,
-                   2025: 1.32, 2026: 1.40}
+YEAR_CONVERSION = {2019: 0.85, 2020: 0.78, 2021: 1.02, 2022: 1.06, 2023: 1.35, 2024: 1.22, 2025: 1.32, 2026: 1.40}
 MONTH_WEIGHT = (1.0, 1.1, 1.2, 1.1, 1.1, 0.8, 0.25, 0.8, 1.3, 1.3, 1.1, 0.7)
 
 TARGET_AREA_WEIGHT = {
-    "logistik": 0.30, "industri": 0.27, "innovation och tech": 0.18, "handel och service": 0.08,
-    "livsmedel": 0.07, "energi": 0.06, "övrigt": 0.04,
+    "logistik": 0.30,
+    "industri": 0.27,
+    "innovation och tech": 0.18,
+    "handel och service": 0.08,
+    "livsmedel": 0.07,
+    "energi": 0.06,
+    "övrigt": 0.04,
 }
 COMPANY_PREFIXES = (
-    "Ekvreten", "Tallmoen", "Korpåsen", "Hjortmossen", "Blåtorpet", "Svartkärret", "Lönnhagen",
-    "Granmyren", "Björkslätten", "Rävlyckan", "Stenvreten", "Ormbacken", "Videmossen", "Ugglebo",
-    "Tranvreten", "Lodjursberg", "Kråkhyttan", "Näverlund", "Gruvmoen", "Malmvreten", "Kvarnmossen",
-    "Slaggbacken", "Tjäderåsen", "Sälgdalen", "Rönnhyttan", "Norrmyren", "Vintervreten",
-    "Smedjevreten", "Ljungmossen", "Hjälmarnäs",
+    "Ekvreten",
+    "Tallmoen",
+    "Korpåsen",
+    "Hjortmossen",
+    "Blåtorpet",
+    "Svartkärret",
+    "Lönnhagen",
+    "Granmyren",
+    "Björkslätten",
+    "Rävlyckan",
+    "Stenvreten",
+    "Ormbacken",
+    "Videmossen",
+    "Ugglebo",
+    "Tranvreten",
+    "Lodjursberg",
+    "Kråkhyttan",
+    "Näverlund",
+    "Gruvmoen",
+    "Malmvreten",
+    "Kvarnmossen",
+    "Slaggbacken",
+    "Tjäderåsen",
+    "Sälgdalen",
+    "Rönnhyttan",
+    "Norrmyren",
+    "Vintervreten",
+    "Smedjevreten",
+    "Ljungmossen",
+    "Hjälmarnäs",
 )
 COMPANY_SUFFIXES = {
     "logistik": ("Logistik AB", "Lager AB", "Terminal AB", "Transport AB"),
@@ -151,8 +197,15 @@ COMPANY_SUFFIXES = {
     "övrigt": ("Fastigheter AB", "Gruppen AB"),
 }
 DEFAULT_SUFFIXES = ("Gruppen AB", "Utveckling AB")
-STRATEGIC_SUFFIXES = ("Industrier AB", "Verkstäder AB", "Logistik AB", "Foods AB", "Teknik AB",
-                      "Emballage AB", "Stål AB")
+STRATEGIC_SUFFIXES = (
+    "Industrier AB",
+    "Verkstäder AB",
+    "Logistik AB",
+    "Foods AB",
+    "Teknik AB",
+    "Emballage AB",
+    "Stål AB",
+)
 # Very large projects: (year, target area, company, value MSEK range).
 MEGA_PROJECTS = (
     (2020, "logistik", "Hjälmarnäs Logistikcenter AB", (1_200, 2_000)),
@@ -168,10 +221,16 @@ STAGE_BY_AGE = (  # (max age in years, probabilities of INVESTMENT_STAGES)
     (99.0, (0.02, 0.08, 0.15, 0.35, 0.40)),
 )
 ESTIMATE_SHARE = {"lead": 0.9, "dialog": 0.7, "beslut": 0.3, "etablerad": 0.1, "förlorad": 0.6}
-JOBS_PER_MSEK = {"logistik": 0.5, "industri": 0.4, "innovation och tech": 0.5, "handel och service": 1.0,
-                 "livsmedel": 0.6, "energi": 0.05, "övrigt": 0.4}
-SOURCES = ("Företaget", "Kommunen", "Business Sweden", "Pressmeddelande", "Fastighetsägare",
-           "BRO:s uppskattning")
+JOBS_PER_MSEK = {
+    "logistik": 0.5,
+    "industri": 0.4,
+    "innovation och tech": 0.5,
+    "handel och service": 1.0,
+    "livsmedel": 0.6,
+    "energi": 0.05,
+    "övrigt": 0.4,
+}
+SOURCES = ("Företaget", "Kommunen", "Business Sweden", "Pressmeddelande", "Fastighetsägare", "BRO:s uppskattning")
 
 # Arenas: name -> (type, month, day, years attended).
 ARENAS = {
@@ -188,21 +247,35 @@ NO_FOLLOW_UP_FROM = dt.date(2026, 8, 1)
 HTML_TITLE = 'Workshop: "Bygglov & miljö" <steg 2>'
 HTML_TITLE_YEAR = 2025
 WORKSHOP_TITLES = (
-    "Erfarenhetsutbyte bygglov", "Nätverksträff näringslivschefer", "Workshop Insikt-resultat",
-    "Erfarenhetsutbyte servicegarantier", "Workshop företagslots", "Erfarenhetsutbyte livsmedelskontroll",
+    "Erfarenhetsutbyte bygglov",
+    "Nätverksträff näringslivschefer",
+    "Workshop Insikt-resultat",
+    "Erfarenhetsutbyte servicegarantier",
+    "Workshop företagslots",
+    "Erfarenhetsutbyte livsmedelskontroll",
     "Workshop digital ärendehantering",
 )
 TRAINING_TITLES = (
-    "Utbildning etableringsprocessen", "Att svara på etableringsförfrågningar",
-    "Utbildning i Objektvision", "Mark och lokaler för etableringar", "Utbildning i Syna",
-    "Investerardialog med Business Sweden", "Detaljplan och etablering",
+    "Utbildning etableringsprocessen",
+    "Att svara på etableringsförfrågningar",
+    "Utbildning i Objektvision",
+    "Mark och lokaler för etableringar",
+    "Utbildning i Syna",
+    "Investerardialog med Business Sweden",
+    "Detaljplan och etablering",
 )
 COLLABORATION_TITLES = (
-    "Gemensam företagslots", "Samordnad livsmedelskontroll", "Delad miljöinspektör",
-    "Gemensam mark- och lokalbank", "Samordnad bygglovsrådgivning",
+    "Gemensam företagslots",
+    "Samordnad livsmedelskontroll",
+    "Delad miljöinspektör",
+    "Gemensam mark- och lokalbank",
+    "Samordnad bygglovsrådgivning",
 )
-SUPPORT_TITLES = ("Marknadsföringsstöd investeringsprospekt", "Marknadsföringsstöd etableringsbroschyr",
-                  "Marknadsföringsstöd kampanj")
+SUPPORT_TITLES = (
+    "Marknadsföringsstöd investeringsprospekt",
+    "Marknadsföringsstöd etableringsbroschyr",
+    "Marknadsföringsstöd kampanj",
+)
 
 MARKER_TEXT = """\
 EXEMPELDATA
@@ -221,6 +294,7 @@ skapa filerna på nytt. Rapporter som bygger på den här mappen märks "Exempel
 
 # --- helpers -------------------------------------------------------------------
 
+
 def _rng(seed: int, stream: int) -> np.random.Generator:
     return np.random.default_rng([seed, stream])
 
@@ -236,7 +310,8 @@ def _year_end(year: int) -> dt.date:
 
 def _day_weights(year: int) -> tuple[list[dt.date], np.ndarray]:
     """Days of the year (up to DATA_END) and their relative activity."""
-    days, weights = [], []
+    days: list[dt.date] = []
+    weights: list[float] = []
     day = dt.date(year, 1, 1)
     end = _year_end(year)
     while day <= end:
@@ -248,8 +323,8 @@ def _day_weights(year: int) -> tuple[list[dt.date], np.ndarray]:
         days.append(day)
         weights.append(w)
         day += dt.timedelta(days=1)
-    w = np.asarray(weights)
-    return days, w / w.sum()
+    relative = np.asarray(weights)
+    return days, relative / relative.sum()
 
 
 def _year_fraction(year: int) -> float:
@@ -273,6 +348,7 @@ def _population(name: str, year: int, rng_noise: float) -> int:
 
 # --- tables --------------------------------------------------------------------
 
+
 def _kommuner(seed: int) -> pd.DataFrame:
     rng = _rng(seed, 7)
     members = _members()
@@ -289,25 +365,38 @@ def _kommuner(seed: int) -> pd.DataFrame:
     for year in YEARS:
         for _, name in members:
             noise = rng.normal(0, POPULATION[name][0] * 0.0008)
-            rows.append({
-                "år": year,
-                "kommun": name,
-                "folkmängd": _population(name, year, noise),
-                "insikt": not (name == "Lekeberg" and year < 2021),
-                "syna": year >= syna[name],
-                "objektvision": year >= objekt[name],
-                "etableringsberedskap": ready[name] <= year < not_ready_from.get(name, 9999),
-            })
+            rows.append(
+                {
+                    "år": year,
+                    "kommun": name,
+                    "folkmängd": _population(name, year, noise),
+                    "insikt": not (name == "Lekeberg" and year < 2021),
+                    "syna": year >= syna[name],
+                    "objektvision": year >= objekt[name],
+                    "etableringsberedskap": ready[name] <= year < not_ready_from.get(name, 9999),
+                }
+            )
     return pd.DataFrame(rows)
+
+
+def weighted_mean_1dp(values: list[float], weights: list[int]) -> float:
+    """The weighted mean of one-decimal values, rounded half up to one decimal, exactly.
+
+    In floating point a mean that lies on a tie (74,85) comes out a hair above or
+    below it depending on the CPU, BLAS and library versions, and so rounds either
+    way; here the values are read as the decimals they are written as and the
+    arithmetic is exact (fractions), so every machine gives the same digit.
+    """
+    mean = sum(Fraction(repr(v)) * w for v, w in zip(values, weights, strict=True)) / sum(weights)
+    return math.floor(mean * 10 + Fraction(1, 2)) / 10  # values are 0–100: half up
 
 
 def _nki(seed: int, kommuner: pd.DataFrame) -> pd.DataFrame:
     rng = _rng(seed, 1)
     members = _members()
     names = [n for _, n in members]
-    muni_effect = rng.normal(0, 3.2, len(names))
-    muni_effect -= muni_effect.mean()
-    muni_effect = dict(zip(names, muni_effect))
+    draws = rng.normal(0, 3.2, len(names))
+    muni_effect = dict(zip(names, draws - draws.mean()))
     muni_area = {(n, a): rng.normal(0, 2.5) for n in names for a in AREAS}
     pop = {(r.år, r.kommun): r.folkmängd for r in kommuner.itertuples()}
     rows = []
@@ -338,18 +427,23 @@ def _nki(seed: int, kommuner: pd.DataFrame) -> pd.DataFrame:
             raw[name] = results
             included[name] = [a for a in areas if year < 2024 or a in MANDATORY_FROM_2024]
         # Shift the whole year so the county mean of 'totalt' NKI hits the target.
-        means = [np.average([raw[m][a]["NKI"][0] for a in included[m]],
-                            weights=[raw[m][a]["NKI"][1] for a in included[m]]) for m in raw]
+        means = [
+            np.average([raw[m][a]["NKI"][0] for a in included[m]], weights=[raw[m][a]["NKI"][1] for a in included[m]])
+            for m in raw
+        ]
         shift = target - float(np.mean(means))
         for name, results in raw.items():
-            rounded = {area: {measure: (round(float(np.clip(v + shift, 0, 100)), 1), n)
-                              for measure, (v, n) in by_measure.items()}
-                       for area, by_measure in results.items()}
+            rounded = {
+                area: {
+                    measure: (round(float(np.clip(v + shift, 0, 100)), 1), n) for measure, (v, n) in by_measure.items()
+                }
+                for area, by_measure in results.items()
+            }
             total = {}
             for measure in NKI_MEASURES:
-                ns = np.array([rounded[a][measure][1] for a in included[name]], dtype=float)
-                vs = np.array([rounded[a][measure][0] for a in included[name]])
-                total[measure] = (round(float(np.dot(ns, vs) / ns.sum()), 1), int(ns.sum()))
+                ns = [rounded[a][measure][1] for a in included[name]]
+                vs = [rounded[a][measure][0] for a in included[name]]
+                total[measure] = (weighted_mean_1dp(vs, ns), sum(ns))
             rounded["totalt"] = total
             for area in NKI_AREAS:
                 if area not in rounded:
@@ -363,17 +457,45 @@ def _nki(seed: int, kommuner: pd.DataFrame) -> pd.DataFrame:
                         hi = round(min(100.0, value + half), 1)
                     elif year == NKI_YEAR_WITH_SD:
                         sd = NKI_SD  # no interval, but the spread: the other route to uncertainty
-                    rows.append({"mätår": year, "kommun": name, "område": area, "mått": measure,
-                                 "värde": value, "antal_svar": n, "ki_nedre": lo, "ki_övre": hi,
-                                 "standardavvikelse": sd})
+                    rows.append(
+                        {
+                            "mätår": year,
+                            "kommun": name,
+                            "område": area,
+                            "mått": measure,
+                            "värde": value,
+                            "antal_svar": n,
+                            "ki_nedre": lo,
+                            "ki_övre": hi,
+                            "standardavvikelse": sd,
+                        }
+                    )
     return pd.DataFrame(rows)
 
 
 def _national_codes(rng: np.random.Generator, member_codes: list[str]) -> list[str]:
     """290 unique 4-digit codes: real member codes plus invented ones per county."""
-    counties = {"01": 26, "03": 8, "04": 9, "05": 13, "06": 13, "07": 8, "08": 12, "10": 5,
-                "12": 33, "13": 6, "14": 49, "17": 16, "19": 10, "20": 15, "21": 10, "22": 7,
-                "23": 8, "24": 15, "25": 14}
+    counties = {
+        "01": 26,
+        "03": 8,
+        "04": 9,
+        "05": 13,
+        "06": 13,
+        "07": 8,
+        "08": 12,
+        "10": 5,
+        "12": 33,
+        "13": 6,
+        "14": 49,
+        "17": 16,
+        "19": 10,
+        "20": 15,
+        "21": 10,
+        "22": 7,
+        "23": 8,
+        "24": 15,
+        "25": 14,
+    }
     codes = list(member_codes) + ["0980"]
     for county, count in counties.items():
         suffixes = np.sort(rng.choice(np.arange(14, 99), size=count, replace=False))
@@ -397,15 +519,31 @@ def _nki_riket(seed: int, nki: pd.DataFrame) -> pd.DataFrame:
             if code in members.values():
                 if (year, code) in own:
                     value, n = own[(year, code)]
-                    rows.append({"mätår": year, "kommunkod": code, "område": "totalt", "mått": "NKI",
-                                 "värde": value, "antal_svar": n})
+                    rows.append(
+                        {
+                            "mätår": year,
+                            "kommunkod": code,
+                            "område": "totalt",
+                            "mått": "NKI",
+                            "värde": value,
+                            "antal_svar": n,
+                        }
+                    )
                 continue
             if rng.random() < 0.06:  # not every municipality takes part every year
                 continue
             n = max(8, int(rng.poisson(size[code])))
             value = trend + effect[code] + rng.normal(0, 2.0) + rng.normal(0, NKI_SD / math.sqrt(n) * 0.5)
-            rows.append({"mätår": year, "kommunkod": code, "område": "totalt", "mått": "NKI",
-                         "värde": round(float(np.clip(value, 0, 100)), 1), "antal_svar": n})
+            rows.append(
+                {
+                    "mätår": year,
+                    "kommunkod": code,
+                    "område": "totalt",
+                    "mått": "NKI",
+                    "värde": round(float(np.clip(value, 0, 100)), 1),
+                    "antal_svar": n,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -423,7 +561,7 @@ def _investeringar(seed: int, kommuner: pd.DataFrame) -> pd.DataFrame:
         mw /= mw.sum()
         n = int(round(rng.integers(25, 46) * _year_fraction(year)))
         dates = _sample_dates(rng, year, n)
-        year_rows = []
+        year_rows: list[dict[str, Any]] = []
         for first in dates:
             area = areas[rng.choice(len(areas), p=weights)]
             kommun = members[rng.choice(len(members), p=mw)]
@@ -435,21 +573,25 @@ def _investeringar(seed: int, kommuner: pd.DataFrame) -> pd.DataFrame:
             value = float(rng.lognormal(math.log(20), 1.3))
             while value > ORDINARY_MAX_MSEK:  # only the MEGA_PROJECTS go above
                 value = float(rng.lognormal(math.log(20), 1.3))
-            year_rows.append(dict(företag=company, kommun=kommun, målområde=area, skede=stage,
-                                  värde=value, första_kontakt=first))
+            year_rows.append(
+                dict(företag=company, kommun=kommun, målområde=area, skede=stage, värde=value, första_kontakt=first)
+            )
         for mega_year, area, company, (low, high) in MEGA_PROJECTS:
             if mega_year == year and area in areas and year_rows:
                 row = year_rows[int(rng.integers(len(year_rows)))]
-                row.update(företag=company, målområde=area, värde=float(rng.uniform(low, high)),
-                           kommun=("Örebro", "Hallsberg", "Kumla")[int(rng.integers(3))],
-                           skede=("beslut", "etablerad", "dialog")[int(rng.integers(3))] if year < 2025 else "dialog")
+                row.update(
+                    företag=company,
+                    målområde=area,
+                    värde=float(rng.uniform(low, high)),
+                    kommun=("Örebro", "Hallsberg", "Kumla")[int(rng.integers(3))],
+                    skede=("beslut", "etablerad", "dialog")[int(rng.integers(3))] if year < 2025 else "dialog",
+                )
         for i, row in enumerate(year_rows, start=1):
             first, stage = row["första_kontakt"], row["skede"]
             room = (DATA_END - first).days
             decided = None
-            if stage in ("beslut", "etablerad"):
-                if room < 30 or (stage == "etablerad" and room < 200):
-                    stage = "dialog" if room < 30 else "beslut"
+            if stage in ("beslut", "etablerad") and (room < 30 or (stage == "etablerad" and room < 200)):
+                stage = "dialog" if room < 30 else "beslut"
             if stage in ("beslut", "etablerad"):
                 lead_days = int(rng.lognormal(math.log(270), 0.6))
                 upper = room - (180 if stage == "etablerad" else 1)
@@ -465,19 +607,21 @@ def _investeringar(seed: int, kommuner: pd.DataFrame) -> pd.DataFrame:
                 jobs = int(round(value * per * rng.lognormal(0, 0.5)))
             estimate = bool(not np.isnan(value) and rng.random() < ESTIMATE_SHARE[stage])
             source = SOURCES[int(rng.integers(len(SOURCES)))] if rng.random() < 0.93 else ""
-            rows.append({
-                "id": f"INV-{year}-{i:03d}",
-                "företag": row["företag"],
-                "kommun": row["kommun"],
-                "målområde": row["målområde"],
-                "skede": stage,
-                "investeringsvärde_msek": round(value, 1) if not np.isnan(value) else np.nan,
-                "arbetstillfällen": jobs,
-                "första_kontakt": pd.Timestamp(first),
-                "beslutsdatum": pd.Timestamp(decided) if decided else pd.NaT,
-                "uppskattat_värde": estimate,
-                "källa": source,
-            })
+            rows.append(
+                {
+                    "id": f"INV-{year}-{i:03d}",
+                    "företag": row["företag"],
+                    "kommun": row["kommun"],
+                    "målområde": row["målområde"],
+                    "skede": stage,
+                    "investeringsvärde_msek": round(value, 1) if not np.isnan(value) else np.nan,
+                    "arbetstillfällen": jobs,
+                    "första_kontakt": pd.Timestamp(first),
+                    "beslutsdatum": pd.Timestamp(decided) if decided else pd.NaT,
+                    "uppskattat_värde": estimate,
+                    "källa": source,
+                }
+            )
     frame = pd.DataFrame(rows)
     frame["arbetstillfällen"] = frame["arbetstillfällen"].astype("Int64")
     return frame
@@ -496,8 +640,15 @@ def _arenor(seed: int) -> pd.DataFrame:
             goal_share = 0.5 if year <= 2022 else 0.85
             goals = bool(rng.random() < goal_share)
             follow = bool(rng.random() < (0.85 if goals else 0.4)) and date < NO_FOLLOW_UP_FROM
-            rows.append({"namn": name, "typ": kind, "datum": pd.Timestamp(date),
-                         "mål_formulerade": goals, "uppföljning_gjord": follow})
+            rows.append(
+                {
+                    "namn": name,
+                    "typ": kind,
+                    "datum": pd.Timestamp(date),
+                    "mål_formulerade": goals,
+                    "uppföljning_gjord": follow,
+                }
+            )
     return pd.DataFrame(rows).sort_values(["datum", "namn"], kind="stable").reset_index(drop=True)
 
 
@@ -536,8 +687,15 @@ def _leads(seed: int, arenor: pd.DataFrame) -> pd.DataFrame:
         stage[qualified] = "kvalificerad"
         order = sorted(range(n), key=lambda i: (dates[i], i))
         for number, i in enumerate(order, start=1):
-            rows.append({"id": f"L-{year}-{number:04d}", "datum": pd.Timestamp(dates[i]),
-                         "kanal": CHANNELS[channel[i]], "arena": arena[i], "steg": stage[i]})
+            rows.append(
+                {
+                    "id": f"L-{year}-{number:04d}",
+                    "datum": pd.Timestamp(dates[i]),
+                    "kanal": CHANNELS[channel[i]],
+                    "arena": arena[i],
+                    "steg": stage[i],
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -587,12 +745,21 @@ def _aktiviteter(seed: int) -> pd.DataFrame:
         order = sorted(range(len(items)), key=lambda i: (dates[i], i))
         for number, i in enumerate(order, start=1):
             kind, title, munis, company = items[i]
-            rows.append({"id": f"A-{year}-{number:03d}", "datum": pd.Timestamp(dates[i]), "typ": kind,
-                         "titel": title, "kommuner": munis, "företag": company})
+            rows.append(
+                {
+                    "id": f"A-{year}-{number:03d}",
+                    "datum": pd.Timestamp(dates[i]),
+                    "typ": kind,
+                    "titel": title,
+                    "kommuner": munis,
+                    "företag": company,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 # --- public API --------------------------------------------------------------------
+
 
 def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     """All example tables in memory, keyed by table name, columns as in the schema."""

@@ -4,6 +4,7 @@ Rounding is half away from zero, as in Excel and in print (81,25 -> 81,3).
 Thousands are separated by a no-break space so that a number never wraps,
 the decimal mark is a comma and negative numbers take a real minus sign.
 """
+
 from __future__ import annotations
 
 import math

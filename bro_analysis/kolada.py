@@ -10,6 +10,7 @@ not the number of survey responses, so `antal_svar` stays empty; Kolada gives
 no intervals either, so significance of change cannot be judged from it.
 The KPI -> (område, mått) mapping is `[kolada.kpi.<id>]` in data/settings.toml.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,6 +36,7 @@ class KoladaError(Exception):
 
 
 # --- arguments -----------------------------------------------------------------
+
 
 def parse_years(text: str) -> list[int]:
     """'2014-2025' or '2019,2021' (or both mixed) -> sorted years."""
@@ -74,11 +76,11 @@ def check_codes(codes: list[str]) -> list[str]:
 def data_url(base_url: str, kpis: list[str], municipalities: list[str], years: list[int]) -> str:
     """The v3 data URL for KPIs × municipalities × years."""
     quote = lambda items: ",".join(urllib.parse.quote(str(i), safe="") for i in items)  # noqa: E731
-    return (f"{base_url.rstrip('/')}/data/kpi/{quote(kpis)}/municipality/{quote(municipalities)}"
-            f"/year/{quote(years)}")
+    return f"{base_url.rstrip('/')}/data/kpi/{quote(kpis)}/municipality/{quote(municipalities)}/year/{quote(years)}"
 
 
 # --- download ------------------------------------------------------------------
+
 
 def _get_json(url: str, timeout: float) -> dict:
     request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": USER_AGENT})
@@ -87,8 +89,9 @@ def _get_json(url: str, timeout: float) -> dict:
             body = response.read()
     except urllib.error.HTTPError as exc:
         detail = exc.read()[:300].decode("utf-8", "replace").strip()
-        raise KoladaError(f"Kolada svarade med fel {exc.code} ({exc.reason}) för {url}"
-                          + (f": {detail}" if detail else "")) from None
+        raise KoladaError(
+            f"Kolada svarade med fel {exc.code} ({exc.reason}) för {url}" + (f": {detail}" if detail else "")
+        ) from None
     except urllib.error.URLError as exc:
         raise KoladaError(f"Kunde inte nå Kolada ({url}): {exc.reason}") from None
     except TimeoutError:
@@ -115,16 +118,26 @@ def _next_url(page: dict, current: str) -> str | None:
     return urllib.parse.urljoin(current, str(nxt))
 
 
-def fetch(kpis: list[str], municipalities: list[str], years: list[int],
-          base_url: str = DEFAULT_BASE_URL, timeout: float = 60, max_pages: int = 200) -> dict:
+def fetch(
+    kpis: list[str],
+    municipalities: list[str],
+    years: list[int],
+    base_url: str = DEFAULT_BASE_URL,
+    timeout: float = 60,
+    max_pages: int = 200,
+) -> dict:
     """Download every page and return one response: {"values": [...], "count": n, "källa": {...}}."""
     if not kpis:
         raise KoladaError("Ange minst ett nyckeltal med --kpi")
     if not municipalities:
         raise KoladaError("Ange minst en kommunkod med --municipality")
     url = data_url(base_url, kpis, check_codes(municipalities), years)
-    first_url, values, seen = url, [], set()
-    while url:
+    first_url: str = url
+    values: list[dict] = []
+    seen: set[str] = set()
+    next_url: str | None = url
+    while next_url:
+        url = next_url
         if url in seen:
             raise KoladaError(f"Kolada hänvisar tillbaka till en sida som redan hämtats ({url})")
         if len(seen) >= max_pages:
@@ -132,13 +145,22 @@ def fetch(kpis: list[str], municipalities: list[str], years: list[int],
         seen.add(url)
         page = _get_json(url, timeout)
         values += page["values"]
-        url = _next_url(page, url)
-    return {"values": values, "count": len(values),
-            "källa": {"url": first_url, "sidor": len(seen), "nyckeltal": list(kpis),
-                      "kommuner": check_codes(municipalities), "år": list(years)}}
+        next_url = _next_url(page, url)
+    return {
+        "values": values,
+        "count": len(values),
+        "källa": {
+            "url": first_url,
+            "sidor": len(seen),
+            "nyckeltal": list(kpis),
+            "kommuner": check_codes(municipalities),
+            "år": list(years),
+        },
+    }
 
 
 # --- files ---------------------------------------------------------------------
+
 
 def write_atomic(path: Path | str, text: str, encoding: str = "utf-8") -> Path:
     """Write text to a temporary file beside `path`, then rename it into place."""
@@ -176,6 +198,7 @@ def read_response(path: Path | str) -> dict:
 
 # --- import --------------------------------------------------------------------
 
+
 def kpi_mapping(settings: dict) -> dict[str, tuple[str, str]]:
     """KPI id -> (område, mått) from [kolada.kpi.<id>], checked against the contract."""
     raw = settings.get("kolada", {}).get("kpi", {})
@@ -183,8 +206,10 @@ def kpi_mapping(settings: dict) -> dict[str, tuple[str, str]]:
     for kpi, entry in raw.items():
         area, measure = entry.get("område"), entry.get("mått")
         if area not in NKI_AREAS or measure not in NKI_MEASURES:
-            raise KoladaError(f"settings.toml [kolada.kpi.{kpi}]: område '{area}' och mått '{measure}' måste "
-                              f"vara ett av {', '.join(NKI_AREAS)} respektive {', '.join(NKI_MEASURES)}")
+            raise KoladaError(
+                f"settings.toml [kolada.kpi.{kpi}]: område '{area}' och mått '{measure}' måste "
+                f"vara ett av {', '.join(NKI_AREAS)} respektive {', '.join(NKI_MEASURES)}"
+            )
         mapping[kpi] = (area, measure)
     return mapping
 
@@ -200,9 +225,12 @@ def response_rows(data: dict, mapping: dict[str, tuple[str, str]]) -> tuple[pd.D
     and counted. Unknown KPIs and conflicting duplicates are errors."""
     unknown = sorted({str(item.get("kpi")) for item in data["values"]} - set(mapping))
     if unknown:
-        raise KoladaError(f"Nyckeltalen {', '.join(unknown)} saknar koppling till område och mått; lägg till "
-                          f"[kolada.kpi.{unknown[0]}] med \"område\" och \"mått\" i data/settings.toml")
-    rows, missing = {}, 0
+        raise KoladaError(
+            f"Nyckeltalen {', '.join(unknown)} saknar koppling till område och mått; lägg till "
+            f'[kolada.kpi.{unknown[0]}] med "område" och "mått" i data/settings.toml'
+        )
+    rows: dict[tuple, float] = {}
+    missing = 0
     for item in data["values"]:
         try:
             kpi, code, year = str(item["kpi"]), str(item["municipality"]).zfill(4), int(item["period"])
@@ -217,11 +245,12 @@ def response_rows(data: dict, mapping: dict[str, tuple[str, str]]) -> tuple[pd.D
         area, measure = mapping[kpi]
         key = (year, code, area, measure)
         if key in rows and rows[key] != value:
-            raise KoladaError(f"Motstridiga värden för {kpi}, kommun {code}, år {year}: "
-                              f"{fmt_number(rows[key], 1)} och {fmt_number(value, 1)}")
+            raise KoladaError(
+                f"Motstridiga värden för {kpi}, kommun {code}, år {year}: "
+                f"{fmt_number(rows[key], 1)} och {fmt_number(value, 1)}"
+            )
         rows[key] = value
-    frame = pd.DataFrame([(*k, v) for k, v in rows.items()],
-                         columns=["mätår", "kommunkod", "område", "mått", "värde"])
+    frame = pd.DataFrame([(*k, v) for k, v in rows.items()], columns=["mätår", "kommunkod", "område", "mått", "värde"])
     return frame.sort_values(["mätår", "kommunkod", "område", "mått"]).reset_index(drop=True), missing
 
 
@@ -230,8 +259,13 @@ def _csv(frame: pd.DataFrame) -> str:
     return frame.to_csv(sep=";", index=False, decimal=",", lineterminator="\n")
 
 
-def import_response(path: Path | str, output: Path | str, settings: dict, members: dict[str, str],
-                    national_output: Path | str | None = None) -> dict:
+def import_response(
+    path: Path | str,
+    output: Path | str,
+    settings: dict,
+    members: dict[str, str],
+    national_output: Path | str | None = None,
+) -> dict:
     """Turn a saved response into nki.csv (members, by name) and optionally
     nki_riket.csv (every municipality, by code). Returns counts for the message."""
     data = read_response(path)
@@ -243,5 +277,9 @@ def import_response(path: Path | str, output: Path | str, settings: dict, member
     write_atomic(output, "\ufeff" + _csv(nki))
     if national_output is not None:
         write_atomic(national_output, "\ufeff" + _csv(rows.assign(antal_svar=pd.NA)))
-    return {"rader": len(nki), "saknade": missing, "andra_kommuner": others,
-            "riket": len(rows) if national_output is not None else 0}
+    return {
+        "rader": len(nki),
+        "saknade": missing,
+        "andra_kommuner": others,
+        "riket": len(rows) if national_output is not None else 0,
+    }

@@ -6,6 +6,7 @@ window, the confidence level) come from the [marknadsföring] section of
 previous year is a ratio of rates with a Katz log interval and a one-sided
 Fisher exact test of improvement.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,6 +33,7 @@ PHONE = re.compile(r"(?<![\w-])(?:\+\d{1,3}[\s-]?(?:\(0\)\s?)?|0)\d{1,4}(?:[\s-]
 
 
 # --- definitions --------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Definitions:
@@ -62,8 +64,9 @@ def definitions(settings: dict) -> Definitions:
     )
     unknown = [s for s in (*defs.lead_stages, defs.converted_stage) if s not in LEAD_STAGES]
     if unknown:
-        raise ValueError(f"settings.toml [{SETTINGS_SECTION}]: okända steg {unknown}; "
-                         f"tillåtna är {', '.join(LEAD_STAGES)}")
+        raise ValueError(
+            f"settings.toml [{SETTINGS_SECTION}]: okända steg {unknown}; tillåtna är {', '.join(LEAD_STAGES)}"
+        )
     return defs
 
 
@@ -71,18 +74,24 @@ def definitions_text(defs: Definitions) -> list[str]:
     """The definitions as Swedish sentences for the report."""
     window = "Ett lead hör till den period då det kom in (kolumnen datum)"
     if defs.maturation_days:
-        window += (f", utom leads från periodens sista {defs.maturation_days} dagar som inte hunnit "
-                   "konvertera; samma dagar räknas inte heller året innan")
+        window += (
+            f", utom leads från periodens sista {defs.maturation_days} dagar som inte hunnit "
+            "konvertera; samma dagar räknas inte heller året innan"
+        )
     return [
         f"Lead: ett lead vars längsta steg är {_join(defs.lead_stages)}.",
         f"Konverterat: ett lead som nått steget ”{defs.converted_stage}” när filen togs ut.",
         "Konverteringsgrad: antal konverterade delat med antal leads.",
         window + ".",
-        (f"Osäkerhet: {fmt_number(100 * defs.confidence, 0)} % konfidensintervall (Wilson) för varje "
-         "andel. Förändringen mot föregående år är kvoten mellan andelarna med intervall enligt Katz "
-         "(logaritmmetoden); om förbättringen är verklig prövas med Fishers exakta test (ensidigt)."),
-        (f"Nyckelresultatet bedöms bara när båda perioderna har minst {defs.min_leads} leads; "
-         f"kanaler och arenor med färre än {defs.min_leads_channel} leads rangordnas inte."),
+        (
+            f"Osäkerhet: {fmt_number(100 * defs.confidence, 0)} % konfidensintervall (Wilson) för varje "
+            "andel. Förändringen mot föregående år är kvoten mellan andelarna med intervall enligt Katz "
+            "(logaritmmetoden); om förbättringen är verklig prövas med Fishers exakta test (ensidigt)."
+        ),
+        (
+            f"Nyckelresultatet bedöms bara när båda perioderna har minst {defs.min_leads} leads; "
+            f"kanaler och arenor med färre än {defs.min_leads_channel} leads rangordnas inte."
+        ),
     ]
 
 
@@ -92,6 +101,7 @@ def _join(items) -> str:
 
 
 # --- personal data ------------------------------------------------------------
+
 
 def mask_personal_text(leads: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Free-text columns with e-mail addresses or phone numbers masked; returns (frame, cells
@@ -106,8 +116,7 @@ def mask_personal_text(leads: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         text = pd.Series(uniques, dtype="string")
         hit = text.str.contains(EMAIL, na=False) | text.str.contains(PHONE, na=False)
         if hit.any():
-            cleaned = text.where(~hit, text.str.replace(EMAIL, MASK, regex=True)
-                                 .str.replace(PHONE, MASK, regex=True))
+            cleaned = text.where(~hit, text.str.replace(EMAIL, MASK, regex=True).str.replace(PHONE, MASK, regex=True))
             rows = codes >= 0
             out.loc[rows, col] = cleaned.to_numpy(dtype=object)[codes[rows]]
             masked += int(np.isin(codes, np.flatnonzero(hit.to_numpy())).sum())
@@ -122,19 +131,21 @@ def dropped_personal_columns(warnings: list[str]) -> list[str]:
 def personal_data_text(dropped: list[str], masked: int) -> str:
     """A note on what was removed, without any of the removed values."""
     if dropped:
-        text = ("Kolumner med personuppgifter (namn, e-post, telefon) lästes inte in: "
-                + "; ".join(dropped) + ".")
+        text = "Kolumner med personuppgifter (namn, e-post, telefon) lästes inte in: " + "; ".join(dropped) + "."
     else:
         text = "Leadsfilen innehöll inga kolumner med personuppgifter."
     if masked:
-        text += (f" I {fmt_int(masked)} textfält (t.ex. kanal) stod något som liknade en e-postadress eller "
-                 f"ett telefonnummer; det ersattes med {MASK}.")
+        text += (
+            f" I {fmt_int(masked)} textfält (t.ex. kanal) stod något som liknade en e-postadress eller "
+            f"ett telefonnummer; det ersattes med {MASK}."
+        )
     else:
         text += " Inga textfält innehöll något som liknade en e-postadress eller ett telefonnummer."
     return text
 
 
 # --- leads and windows ----------------------------------------------------------
+
 
 def classify(leads: pd.DataFrame, defs: Definitions) -> pd.DataFrame:
     """Only rows counted as leads, with a boolean column 'konverterad'."""
@@ -158,6 +169,7 @@ def in_period(leads: pd.DataFrame, period: Period, defs: Definitions) -> pd.Data
 
 
 # --- rates with uncertainty -------------------------------------------------------
+
 
 def wilson_interval(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for k successes out of n (arrays); n = 0 gives NaN."""
@@ -202,6 +214,7 @@ def rates_by_year(leads: pd.DataFrame, period: Period, defs: Definitions) -> pd.
 
 
 # --- the key result: change against the previous year --------------------------------
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -248,8 +261,9 @@ class Comparison:
         """Katz log interval for the ratio (scipy); NaN when a period has no conversions."""
         if not (self.converted and self.previous_converted):
             return float("nan"), float("nan")
-        ci = relative_risk(self.converted, self.leads, self.previous_converted,
-                           self.previous_leads).confidence_interval(self.confidence)
+        ci = relative_risk(
+            self.converted, self.leads, self.previous_converted, self.previous_leads
+        ).confidence_interval(self.confidence)
         return float(ci.low), float(ci.high)
 
     @property
@@ -257,8 +271,10 @@ class Comparison:
         """One-sided Fisher exact test: is the rate higher than the previous year's?"""
         if not (self.leads and self.previous_leads):
             return float("nan")
-        table = [[self.converted, self.leads - self.converted],
-                 [self.previous_converted, self.previous_leads - self.previous_converted]]
+        table = [
+            [self.converted, self.leads - self.converted],
+            [self.previous_converted, self.previous_leads - self.previous_converted],
+        ]
         return float(stats.fisher_exact(table, alternative="greater").pvalue)
 
     @property
@@ -270,8 +286,14 @@ def compare(leads: pd.DataFrame, period: Period, defs: Definitions) -> Compariso
     """Counts for the period and the same months of the previous year."""
     now = in_period(leads, period, defs)
     before = in_period(leads, period.previous, defs)
-    return Comparison(len(now), int(now["konverterad"].sum()), len(before),
-                      int(before["konverterad"].sum()), defs.confidence, defs.min_leads)
+    return Comparison(
+        len(now),
+        int(now["konverterad"].sum()),
+        len(before),
+        int(before["konverterad"].sum()),
+        defs.confidence,
+        defs.min_leads,
+    )
 
 
 def pct_change(change: float) -> str:
@@ -296,8 +318,7 @@ def significance_text(cmp: Comparison) -> str:
     if cmp.points <= 0:
         return f"Konverteringsgraden har inte förbättrats ({p})."
     if cmp.significant:
-        return (f"Förbättringen är statistiskt säkerställd ({p}); den är för stor för att "
-                "rimligen bero på slumpen.")
+        return f"Förbättringen är statistiskt säkerställd ({p}); den är för stor för att rimligen bero på slumpen."
     return f"Förbättringen är inte statistiskt säkerställd ({p}); den kan bero på slumpen."
 
 
@@ -307,31 +328,42 @@ def interval_text(cmp: Comparison) -> str:
     level = fmt_number(100 * cmp.confidence, 0)
     if pd.isna(low):
         return "Osäkerheten i förändringen kan inte beräknas eftersom en period saknar konverteringar."
-    return (f"Med {level} % konfidens ligger den verkliga förändringen mellan "
-            f"{pct_change(low - 1)} och {pct_change(high - 1)}.")
+    return (
+        f"Med {level} % konfidens ligger den verkliga förändringen mellan "
+        f"{pct_change(low - 1)} och {pct_change(high - 1)}."
+    )
 
 
 def comparison_text(cmp: Comparison, period: Period, target: float) -> str:
     """The key result in Swedish sentences, answer first."""
     now, before = period.label, period.previous.label
-    head = (f"Konverteringsgraden var {rate_text(cmp.rate, cmp.converted, cmp.leads)} under {now}, "
-            f"mot {rate_text(cmp.previous_rate, cmp.previous_converted, cmp.previous_leads)} under {before}.")
+    head = (
+        f"Konverteringsgraden var {rate_text(cmp.rate, cmp.converted, cmp.leads)} under {now}, "
+        f"mot {rate_text(cmp.previous_rate, cmp.previous_converted, cmp.previous_leads)} under {before}."
+    )
     if not cmp.enough:
-        return (head + f" Det är för få leads för att bedöma målet (minst {fmt_int(cmp.min_leads)} "
-                "leads per period behövs).")
+        return (
+            head + f" Det är för få leads för att bedöma målet (minst {fmt_int(cmp.min_leads)} "
+            "leads per period behövs)."
+        )
     if pd.isna(cmp.ratio):
         return head + " Föregående period hade inga konverteringar, så en relativ förändring kan inte beräknas."
     verdict = "når" if cmp.change >= target else "når inte"
-    return " ".join([
-        head,
-        (f"Det är en relativ förändring på {pct_change(cmp.change)} ({fmt_signed(100 * cmp.points, 1)} "
-         f"procentenheter) och {verdict} målet, en ökning med minst {fmt_number(100 * target, 0)} %."),
-        interval_text(cmp),
-        significance_text(cmp),
-    ])
+    return " ".join(
+        [
+            head,
+            (
+                f"Det är en relativ förändring på {pct_change(cmp.change)} ({fmt_signed(100 * cmp.points, 1)} "
+                f"procentenheter) och {verdict} målet, en ökning med minst {fmt_number(100 * target, 0)} %."
+            ),
+            interval_text(cmp),
+            significance_text(cmp),
+        ]
+    )
 
 
 # --- channels, arenas, funnel --------------------------------------------------------
+
 
 def group_rates(leads: pd.DataFrame, period: Period, defs: Definitions, by: str = "kanal") -> pd.DataFrame:
     """Conversion per channel (or arena) in the period, ranked by the Wilson lower bound.
@@ -352,20 +384,23 @@ def group_text(table: pd.DataFrame, by_label: str, defs: Definitions) -> str:
     """Which channel (arena) converts best, with its uncertainty, in Swedish."""
     ranked = table[table["rangordnas"]]
     few = table.loc[~table["rangordnas"], table.columns[0]].tolist()
-    tail = (f" {len(few)} med färre än {defs.min_leads_channel} leads rangordnas inte: {', '.join(few)}."
-            if few else "")
+    tail = f" {len(few)} med färre än {defs.min_leads_channel} leads rangordnas inte: {', '.join(few)}." if few else ""
     if ranked.empty:
         return f"Ingen {by_label} hade tillräckligt många leads för att rangordnas.{tail}"
     best = ranked.iloc[0]
     name = best[table.columns[0]]
-    text = (f"Bäst konverterar {name}: {fmt_percent(best['andel'])} av {fmt_int(best['leads'])} leads "
-            f"(konfidensintervall {ci_text(best['ki_nedre'], best['ki_övre'])}), rangordnat efter "
-            "intervallets nedre gräns så att en kanal med få leads inte hamnar först på en slump.")
+    text = (
+        f"Bäst konverterar {name}: {fmt_percent(best['andel'])} av {fmt_int(best['leads'])} leads "
+        f"(konfidensintervall {ci_text(best['ki_nedre'], best['ki_övre'])}), rangordnat efter "
+        "intervallets nedre gräns så att en kanal med få leads inte hamnar först på en slump."
+    )
     if len(ranked) > 1:
         second = ranked.iloc[1]
         if second["ki_övre"] >= best["ki_nedre"]:
-            text += (f" Intervallet överlappar med {second[table.columns[0]]} "
-                     f"({fmt_percent(second['andel'])}), så ordningen mellan dem är osäker.")
+            text += (
+                f" Intervallet överlappar med {second[table.columns[0]]} "
+                f"({fmt_percent(second['andel'])}), så ordningen mellan dem är osäker."
+            )
         else:
             text += f" Intervallet överlappar inte med nästa ({second[table.columns[0]]})."
     return text + tail
@@ -384,6 +419,7 @@ def funnel(leads: pd.DataFrame, period: Period, defs: Definitions, by: str = "ka
 
 
 # --- arenas (M1) --------------------------------------------------------------------
+
 
 def arenas_in_period(arenas: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Arenas attended in the period with whether goals and follow-up are both in place."""
@@ -414,16 +450,22 @@ def arena_label(row: pd.Series) -> str:
 def arenas_text(table: pd.DataFrame, period: Period, target: float) -> str:
     """How many arenas met the requirement, and which lacked what."""
     met = int(table["uppfyller"].sum())
-    text = (f"Under {period.label} deltog BRO i {fmt_int(len(table))} nationella eller internationella arenor; "
-            f"{fmt_int(met)} hade både skriftliga mål och gjord uppföljning, mot målet minst {fmt_int(target)}.")
+    text = (
+        f"Under {period.label} deltog BRO i {fmt_int(len(table))} nationella eller internationella arenor; "
+        f"{fmt_int(met)} hade både skriftliga mål och gjord uppföljning, mot målet minst {fmt_int(target)}."
+    )
     missing = table[~table["uppfyller"]]
     if len(missing):
-        text += " Saknar mål eller uppföljning: " + "; ".join(
-            f"{arena_label(r)} saknar {r['saknas']}" for _, r in missing.iterrows()) + "."
+        text += (
+            " Saknar mål eller uppföljning: "
+            + "; ".join(f"{arena_label(r)} saknar {r['saknas']}" for _, r in missing.iterrows())
+            + "."
+        )
     return text
 
 
 # --- municipal support (M3) ------------------------------------------------------------
+
 
 def supported_municipalities(activities: pd.DataFrame, period: Period, members: dict[str, str]) -> pd.DataFrame:
     """Per member municipality: number of marketing-support activities in the period."""
@@ -439,7 +481,9 @@ def supported_municipalities(activities: pd.DataFrame, period: Period, members: 
 def support_text(table: pd.DataFrame, period: Period) -> str:
     """How many members got marketing support, naming those that did not."""
     supported = int(table["stödd"].sum())
-    text = f"Under {period.label} fick {fmt_int(supported)} av {fmt_int(len(table))} medlemskommuner marknadsföringsstöd."
+    text = (
+        f"Under {period.label} fick {fmt_int(supported)} av {fmt_int(len(table))} medlemskommuner marknadsföringsstöd."
+    )
     missing = table.loc[~table["stödd"], "kommun"].tolist()
     if missing:
         text += " Inget stöd registrerat för: " + ", ".join(missing) + "."
@@ -450,6 +494,7 @@ def support_text(table: pd.DataFrame, period: Period) -> str:
 
 # --- outcomes for the overview ------------------------------------------------------------
 
+
 def _m1(ctx) -> okr.Outcome:
     kr = ctx.plan.key_result("M1")
     table = arenas_in_period(ctx.dataset["arenor"], ctx.period)
@@ -459,8 +504,15 @@ def _m1(ctx) -> okr.Outcome:
     missing = table[~table["uppfyller"]]
     if len(missing):
         reason += "; saknar mål eller uppföljning: " + ", ".join(arena_label(r) for _, r in missing.iterrows())
-    return okr.Outcome("M1", value, previous, status, reason,
-                       f"{fmt_int(value)} av {fmt_int(len(table))} arenor", f"{fmt_int(previous)} arenor")
+    return okr.Outcome(
+        "M1",
+        value,
+        previous,
+        status,
+        reason,
+        f"{fmt_int(value)} av {fmt_int(len(table))} arenor",
+        f"{fmt_int(previous)} arenor",
+    )
 
 
 def _m2(ctx) -> okr.Outcome:
@@ -469,11 +521,15 @@ def _m2(ctx) -> okr.Outcome:
     cmp = compare(ctx.dataset["leads"], ctx.period, defs)
     value = cmp.rate if cmp.leads else None
     previous = cmp.previous_rate if cmp.previous_leads else None
-    texts = (rate_text(cmp.rate, cmp.converted, cmp.leads),
-             rate_text(cmp.previous_rate, cmp.previous_converted, cmp.previous_leads))
+    texts = (
+        rate_text(cmp.rate, cmp.converted, cmp.leads),
+        rate_text(cmp.previous_rate, cmp.previous_converted, cmp.previous_leads),
+    )
     if not cmp.enough:
-        reason = (f"för få leads för att bedöma ({fmt_int(cmp.leads)} i perioden, {fmt_int(cmp.previous_leads)} "
-                  f"föregående år; minst {fmt_int(defs.min_leads)} i varje behövs)")
+        reason = (
+            f"för få leads för att bedöma ({fmt_int(cmp.leads)} i perioden, {fmt_int(cmp.previous_leads)} "
+            f"föregående år; minst {fmt_int(defs.min_leads)} i varje behövs)"
+        )
         return okr.Outcome("M2", value, previous, okr.UNKNOWN, reason, *texts)
     status, reason = okr.judge(kr, value, previous, len(ctx.plan.members), ctx.period.end_month / 12)
     if not pd.isna(cmp.ratio):
@@ -491,8 +547,15 @@ def _m3(ctx) -> okr.Outcome:
     missing = table.loc[~table["stödd"], "kommun"].tolist()
     if missing:
         reason += "; inget stöd till " + ", ".join(missing)
-    return okr.Outcome("M3", value, previous, status, reason,
-                       f"{fmt_int(value)} av {len(members)} kommuner", f"{fmt_int(previous)} av {len(members)}")
+    return okr.Outcome(
+        "M3",
+        value,
+        previous,
+        status,
+        reason,
+        f"{fmt_int(value)} av {len(members)} kommuner",
+        f"{fmt_int(previous)} av {len(members)}",
+    )
 
 
 def outcomes(ctx) -> list[okr.Outcome]:
@@ -501,6 +564,7 @@ def outcomes(ctx) -> list[okr.Outcome]:
 
 
 # --- tables and texts for the report ---------------------------------------------------
+
 
 def ci_text(low: float, high: float) -> str:
     """'10,9–18,4 %'; '–' when there is no interval."""
@@ -526,8 +590,9 @@ def year_display(years: pd.DataFrame, defs: Definitions) -> pd.DataFrame:
 
 def group_display(table: pd.DataFrame, label: str, defs: Definitions) -> pd.DataFrame:
     """The per-channel (arena) table with Swedish headers and the rank or 'för få leads'."""
-    return pd.DataFrame({label: table[table.columns[0]].tolist(), **_rate_columns(table, defs),
-                         "Rang": table["bedömning"].tolist()})
+    return pd.DataFrame(
+        {label: table[table.columns[0]].tolist(), **_rate_columns(table, defs), "Rang": table["bedömning"].tolist()}
+    )
 
 
 def funnel_display(table: pd.DataFrame) -> pd.DataFrame:
@@ -543,25 +608,31 @@ def funnel_display(table: pd.DataFrame) -> pd.DataFrame:
 
 def arena_display(table: pd.DataFrame) -> pd.DataFrame:
     """Arenas in the period: type, date, goals, follow-up, and what is lacking."""
+
     def yes_no(value):
         return "uppgift saknas" if pd.isna(value) else ("ja" if value else "nej")
-    return pd.DataFrame({
-        "Arena": table["namn"].tolist(),
-        "Typ": table["typ"].tolist(),
-        "Datum": [d.date().isoformat() for d in table["datum"]],
-        "Skriftliga mål": [yes_no(v) for v in table["mål_formulerade"]],
-        "Uppföljning gjord": [yes_no(v) for v in table["uppföljning_gjord"]],
-        "Räknas mot målet": ["ja" if v else "nej" for v in table["uppfyller"]],
-    })
+
+    return pd.DataFrame(
+        {
+            "Arena": table["namn"].tolist(),
+            "Typ": table["typ"].tolist(),
+            "Datum": [d.date().isoformat() for d in table["datum"]],
+            "Skriftliga mål": [yes_no(v) for v in table["mål_formulerade"]],
+            "Uppföljning gjord": [yes_no(v) for v in table["uppföljning_gjord"]],
+            "Räknas mot målet": ["ja" if v else "nej" for v in table["uppfyller"]],
+        }
+    )
 
 
 def support_display(table: pd.DataFrame) -> pd.DataFrame:
     """Municipal support with Swedish headers."""
-    return pd.DataFrame({
-        "Kommun": table["kommun"].tolist(),
-        "Insatser med marknadsföringsstöd": table["insatser"].tolist(),
-        "Fått stöd": ["ja" if v else "nej" for v in table["stödd"]],
-    })
+    return pd.DataFrame(
+        {
+            "Kommun": table["kommun"].tolist(),
+            "Insatser med marknadsföringsstöd": table["insatser"].tolist(),
+            "Fått stöd": ["ja" if v else "nej" for v in table["stödd"]],
+        }
+    )
 
 
 def year_alt_text(years: pd.DataFrame, period: Period) -> str:
@@ -571,8 +642,10 @@ def year_alt_text(years: pd.DataFrame, period: Period) -> str:
         return "Diagram utan data: inga leads."
     points = "; ".join(f"{int(r['år'])}: {fmt_percent(r['andel'])}" for _, r in data.iterrows())
     empty = years.loc[years["leads"] == 0, "år"].tolist()
-    text = (f"Punktdiagram över konverteringsgraden per år med konfidensintervall som lodräta streck. "
-            f"{points}. Periodens år {period.year} är en fylld fyrkant.")
+    text = (
+        f"Punktdiagram över konverteringsgraden per år med konfidensintervall som lodräta streck. "
+        f"{points}. Periodens år {period.year} är en fylld fyrkant."
+    )
     if empty:
         text += " Inga leads: " + ", ".join(str(y) for y in empty) + "."
     return text
@@ -582,19 +655,23 @@ def group_alt_text(table: pd.DataFrame, label: str) -> str:
     """Alt text for the per-channel (arena) figure, from its data."""
     if table.empty:
         return f"Diagram utan data: inga leads per {label}."
-    items = "; ".join(f"{r[table.columns[0]]}: {fmt_percent(r['andel'])} av {fmt_int(r['leads'])} leads"
-                      + ("" if r["rangordnas"] else " (för få leads)") for _, r in table.iterrows())
+    items = "; ".join(
+        f"{r[table.columns[0]]}: {fmt_percent(r['andel'])} av {fmt_int(r['leads'])} leads"
+        + ("" if r["rangordnas"] else " (för få leads)")
+        for _, r in table.iterrows()
+    )
     return f"Konverteringsgrad per {label} med konfidensintervall som vågräta streck. {items}."
 
 
 def window_caveat(period: Period, defs: Definitions) -> str:
     """Why recent leads may lower the rate: conversion is counted when the file was taken out."""
-    text = ("Konverteringen räknas per lead efter datumet då leadet kom in, med det steg det nått när filen "
-            "togs ut. Leads från periodens sista veckor har haft kortare tid att konvertera än föregående års, "
-            "så periodens konverteringsgrad kan vara något för låg.")
+    text = (
+        "Konverteringen räknas per lead efter datumet då leadet kom in, med det steg det nått när filen "
+        "togs ut. Leads från periodens sista veckor har haft kortare tid att konvertera än föregående års, "
+        "så periodens konverteringsgrad kan vara något för låg."
+    )
     if not period.is_full_year:
-        text += (f" Perioden är {period.label} och jämförs med samma månader året innan "
-                 f"({period.previous.label}).")
+        text += f" Perioden är {period.label} och jämförs med samma månader året innan ({period.previous.label})."
     if defs.maturation_days:
         text += f" Leads från de sista {defs.maturation_days} dagarna av varje period räknas inte av det skälet."
     return text

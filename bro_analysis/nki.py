@@ -8,6 +8,7 @@ n and a standard deviation (column `standardavvikelse`, when present).
 Where neither is known the functions return NaN and the texts say that
 significance cannot be judged.
 """
+
 from __future__ import annotations
 
 import math
@@ -24,6 +25,7 @@ FACTORS = ("information", "tillgänglighet", "bemötande", "kompetens", "rättss
 
 
 # --- settings ------------------------------------------------------------------
+
 
 def bands(settings: dict) -> list[tuple[str, float]]:
     """SKR's grading bands as (name, lower bound), highest first."""
@@ -65,6 +67,7 @@ def total_scope(year: int, measured: list[str] | tuple[str, ...], settings: dict
 
 # --- basic selections (kept from the first version) -----------------------------
 
+
 def select(nki: pd.DataFrame, area: str = TOTAL, measure: str = "NKI") -> pd.DataFrame:
     """Rows of one area and measure."""
     return nki[(nki["område"] == area) & (nki["mått"] == measure)]
@@ -98,6 +101,7 @@ def measurement_year(nki: pd.DataFrame, year: int) -> int | None:
 
 # --- uncertainty ------------------------------------------------------------------
 
+
 def standard_errors(rows: pd.DataFrame, level: float = 0.95) -> pd.Series:
     """SE per row: from the interval, (hi - lo) / (2 z); else sd / sqrt(n); else NaN."""
     se = pd.Series(np.nan, index=rows.index, dtype=float)
@@ -114,8 +118,11 @@ def annotate(rows: pd.DataFrame, settings: dict) -> pd.DataFrame:
     """Rows with `se`, `osäker` (fewer responses than the minimum) and `betyg` (SKR band)."""
     out = rows.copy()
     out["se"] = standard_errors(out, confidence(settings))
-    n = out["antal_svar"].astype("Float64") if "antal_svar" in out else pd.Series(pd.NA, index=out.index,
-                                                                                 dtype="Float64")
+    n = (
+        out["antal_svar"].astype("Float64")
+        if "antal_svar" in out
+        else pd.Series(pd.NA, index=out.index, dtype="Float64")
+    )
     minimum = out["område"].map(lambda a: min_responses(settings, a)).astype(float)
     out["osäker"] = (n < minimum).fillna(False).astype(bool)
     band_list = bands(settings)
@@ -123,21 +130,26 @@ def annotate(rows: pd.DataFrame, settings: dict) -> pd.DataFrame:
     return out
 
 
-def change_test(value: float, se: float, previous: float, se_previous: float,
-                level: float = 0.95) -> dict:
+def change_test(value: float, se: float, previous: float, se_previous: float, level: float = 0.95) -> dict:
     """Difference of two independent results with a z-test; NaN where an SE is unknown."""
     diff = value - previous
-    se_diff = math.sqrt(se ** 2 + se_previous ** 2) if not (pd.isna(se) or pd.isna(se_previous)) else np.nan
+    se_diff = math.sqrt(se**2 + se_previous**2) if not (pd.isna(se) or pd.isna(se_previous)) else np.nan
     if pd.isna(se_diff) or se_diff == 0:
-        return {"förändring": diff, "se": np.nan, "ki_nedre": np.nan, "ki_övre": np.nan, "z": np.nan,
-                "p": np.nan}
+        return {"förändring": diff, "se": np.nan, "ki_nedre": np.nan, "ki_övre": np.nan, "z": np.nan, "p": np.nan}
     z = diff / se_diff
     half = z_value(level) * se_diff
-    return {"förändring": diff, "se": se_diff, "ki_nedre": diff - half, "ki_övre": diff + half,
-            "z": z, "p": float(2 * stats.norm.sf(abs(z)))}
+    return {
+        "förändring": diff,
+        "se": se_diff,
+        "ki_nedre": diff - half,
+        "ki_övre": diff + half,
+        "z": z,
+        "p": float(2 * stats.norm.sf(abs(z))),
+    }
 
 
 # --- the county --------------------------------------------------------------------
+
 
 def county_summary(nki: pd.DataFrame, settings: dict, area: str = TOTAL, measure: str = "NKI") -> pd.DataFrame:
     """Per mätår: unweighted mean (the key result's measure) with its 95 % interval
@@ -151,17 +163,32 @@ def county_summary(nki: pd.DataFrame, settings: dict, area: str = TOTAL, measure
         mean = group["värde"].mean()
         se = math.sqrt((group["se"] ** 2).sum()) / k if group["se"].notna().all() else np.nan
         n = group["antal_svar"].astype("Float64") if "antal_svar" in group else pd.Series([pd.NA] * k)
-        weighted = (float((group["värde"] * n).sum() / n.sum())
-                    if n.notna().all() and n.sum() > 0 else np.nan)
+        weighted = float((group["värde"] * n).sum() / n.sum()) if n.notna().all() and n.sum() > 0 else np.nan
         half = z_value(level) * se
-        records.append({
-            "mätår": int(year), "medel": mean, "antal_kommuner": k,
-            "ki_nedre": mean - half, "ki_övre": mean + half, "se": se,
-            "viktat_medel": weighted, "antal_svar": float(n.sum()) if n.notna().all() else np.nan,
-            "antal_osäkra": int(group["osäker"].sum()),
-        })
-    columns = ["mätår", "medel", "antal_kommuner", "ki_nedre", "ki_övre", "se", "viktat_medel",
-               "antal_svar", "antal_osäkra"]
+        records.append(
+            {
+                "mätår": int(year),
+                "medel": mean,
+                "antal_kommuner": k,
+                "ki_nedre": mean - half,
+                "ki_övre": mean + half,
+                "se": se,
+                "viktat_medel": weighted,
+                "antal_svar": float(n.sum()) if n.notna().all() else np.nan,
+                "antal_osäkra": int(group["osäker"].sum()),
+            }
+        )
+    columns = [
+        "mätår",
+        "medel",
+        "antal_kommuner",
+        "ki_nedre",
+        "ki_övre",
+        "se",
+        "viktat_medel",
+        "antal_svar",
+        "antal_osäkra",
+    ]
     return pd.DataFrame(records, columns=columns)
 
 
@@ -171,13 +198,16 @@ def county_status(row: pd.Series | None, target: float, members: int, min_munici
         return okr.UNKNOWN, "inget resultat"
     k = int(row["antal_kommuner"])
     if k < min_municipalities:
-        return okr.UNKNOWN, (f"bara {k} av {members} kommuner mätta mätår {int(row['mätår'])} "
-                             f"(minst {min_municipalities} krävs)")
+        return okr.UNKNOWN, (
+            f"bara {k} av {members} kommuner mätta mätår {int(row['mätår'])} (minst {min_municipalities} krävs)"
+        )
     verdict = okr.MET if row["medel"] >= target else okr.NOT_MET
     reason = f"{fmt_number(row['medel'], 1)} mot målet minst {fmt_number(target, 0)}"
     if pd.notna(row.get("ki_nedre")) and row["ki_nedre"] <= target <= row["ki_övre"]:
-        reason += (f"; 95 %-intervallet {fmt_number(row['ki_nedre'], 1)}–{fmt_number(row['ki_övre'], 1)} "
-                   "omfattar målet, så marginalen är osäker")
+        reason += (
+            f"; 95 %-intervallet {fmt_number(row['ki_nedre'], 1)}–{fmt_number(row['ki_övre'], 1)} "
+            "omfattar målet, så marginalen är osäker"
+        )
     return verdict, reason
 
 
@@ -203,10 +233,30 @@ def area_results(nki: pd.DataFrame, year: int, settings: dict, threshold: float,
             continue
         row = summary.iloc[0]
         status, reason = county_status(row, threshold, members, minimum)
-        rows.append({"område": area, **row.to_dict(), "status": status, "skäl": reason,
-                     "betyg": grade(row["medel"], bands(settings))})
-    columns = ["område", "mätår", "medel", "antal_kommuner", "ki_nedre", "ki_övre", "se",
-               "viktat_medel", "antal_svar", "antal_osäkra", "status", "skäl", "betyg"]
+        rows.append(
+            {
+                "område": area,
+                **row.to_dict(),
+                "status": status,
+                "skäl": reason,
+                "betyg": grade(row["medel"], bands(settings)),
+            }
+        )
+    columns = [
+        "område",
+        "mätår",
+        "medel",
+        "antal_kommuner",
+        "ki_nedre",
+        "ki_övre",
+        "se",
+        "viktat_medel",
+        "antal_svar",
+        "antal_osäkra",
+        "status",
+        "skäl",
+        "betyg",
+    ]
     out = pd.DataFrame(rows, columns=columns)
     return out.astype({"mätår": int, "antal_kommuner": int, "antal_osäkra": int}) if len(out) else out
 
@@ -224,15 +274,19 @@ def areas_status(areas: pd.DataFrame, threshold: float) -> tuple[str, str]:
     if len(unknown):
         return okr.UNKNOWN, f"för få kommuner mätta inom {', '.join(unknown['område'])}"
     low = areas.loc[areas["medel"].idxmin()]
-    return okr.MET, (f"alla {len(areas)} områden minst {fmt_number(threshold, 0)}; lägst "
-                     f"{low['område']} {fmt_number(low['medel'], 1)}")
+    return okr.MET, (
+        f"alla {len(areas)} områden minst {fmt_number(threshold, 0)}; lägst "
+        f"{low['område']} {fmt_number(low['medel'], 1)}"
+    )
 
 
 def _period_note(period, year_m: int) -> str:
     if year_m == period.year:
         return f"mätår {year_m}"
-    return (f"senaste publicerade mätår, {year_m}, eftersom Insikts resultat är årliga och perioden "
-            f"{period.label} inte har något eget mätår")
+    return (
+        f"senaste publicerade mätår, {year_m}, eftersom Insikts resultat är årliga och perioden "
+        f"{period.label} inte har något eget mätår"
+    )
 
 
 def outcomes(ctx) -> list[okr.Outcome]:
@@ -244,8 +298,10 @@ def outcomes(ctx) -> list[okr.Outcome]:
     year_m = measurement_year(nki, ctx.period.year)
     if year_m is None:
         reason = f"inget NKI-resultat för mätår {ctx.period.year} eller tidigare"
-        return [okr.Outcome(s1.id, None, None, okr.UNKNOWN, reason),
-                okr.Outcome(s2.id, None, None, okr.UNKNOWN, reason)]
+        return [
+            okr.Outcome(s1.id, None, None, okr.UNKNOWN, reason),
+            okr.Outcome(s2.id, None, None, okr.UNKNOWN, reason),
+        ]
     note = _period_note(ctx.period, year_m)
     county = county_table(nki, settings, s1.target, members)
     row = county[county["mätår"] == year_m].iloc[0]
@@ -253,10 +309,14 @@ def outcomes(ctx) -> list[okr.Outcome]:
     prev = earlier.iloc[-1] if len(earlier) else None
     status, reason = row["status"], row["skäl"]
     out1 = okr.Outcome(
-        s1.id, float(row["medel"]), float(prev["medel"]) if prev is not None else None, status,
+        s1.id,
+        float(row["medel"]),
+        float(prev["medel"]) if prev is not None else None,
+        status,
         f"{reason}; {note}",
         value_text=f"{fmt_number(row['medel'], 1)} (mätår {year_m})",
-        previous_text=f"{fmt_number(prev['medel'], 1)} (mätår {int(prev['mätår'])})" if prev is not None else "")
+        previous_text=f"{fmt_number(prev['medel'], 1)} (mätår {int(prev['mätår'])})" if prev is not None else "",
+    )
     areas = area_results(nki, year_m, settings, s2.target, members)
     status2, reason2 = areas_status(areas, s2.target)
     prev_year = int(prev["mätår"]) if prev is not None else None
@@ -264,13 +324,19 @@ def outcomes(ctx) -> list[okr.Outcome]:
     value2 = float(areas["medel"].min()) if len(areas) else None
     prev2 = float(prev_areas["medel"].min()) if len(prev_areas) else None
     out2 = okr.Outcome(
-        s2.id, value2, prev2, status2, f"{reason2}; {note}",
+        s2.id,
+        value2,
+        prev2,
+        status2,
+        f"{reason2}; {note}",
         value_text=f"lägst {fmt_number(value2, 1)} (mätår {year_m})" if value2 is not None else "",
-        previous_text=f"lägst {fmt_number(prev2, 1)} (mätår {prev_year})" if prev2 is not None else "")
+        previous_text=f"lägst {fmt_number(prev2, 1)} (mätår {prev_year})" if prev2 is not None else "",
+    )
     return [out1, out2]
 
 
 # --- municipality × area -----------------------------------------------------------
+
 
 def area_table(nki: pd.DataFrame, year: int, settings: dict) -> pd.DataFrame:
     """Every municipality × area NKI result of one mätår with SE, interval, band and `osäker`."""
@@ -309,8 +375,9 @@ CHANGE_FIRST = "ingen tidigare mätning"
 def _scopes(nki: pd.DataFrame, settings: dict) -> dict[tuple[int, str], tuple[str, ...]]:
     """(mätår, kommun) -> the areas the total covers."""
     rows = nki[(nki["mått"] == "NKI") & nki["värde"].notna() & (nki["område"] != TOTAL)]
-    return {(int(y), k): total_scope(int(y), list(g["område"]), settings)
-            for (y, k), g in rows.groupby(["mätår", "kommun"])}
+    return {
+        (int(y), k): total_scope(int(y), list(g["område"]), settings) for (y, k), g in rows.groupby(["mätår", "kommun"])
+    }
 
 
 def changes(nki: pd.DataFrame, year: int, settings: dict, area: str = TOTAL) -> pd.DataFrame:
@@ -326,18 +393,32 @@ def changes(nki: pd.DataFrame, year: int, settings: dict, area: str = TOTAL) -> 
             continue
         now = now.iloc[0]
         before = group[group["mätår"] < year].sort_values("mätår")
-        record = {"kommun": kommun, "mätår": year, "värde": now["värde"], "osäker": bool(now["osäker"]),
-                  "föregående_mätår": np.nan, "föregående": np.nan, "förändring": np.nan,
-                  "ki_nedre": np.nan, "ki_övre": np.nan, "p": np.nan}
+        record = {
+            "kommun": kommun,
+            "mätår": year,
+            "värde": now["värde"],
+            "osäker": bool(now["osäker"]),
+            "föregående_mätår": np.nan,
+            "föregående": np.nan,
+            "förändring": np.nan,
+            "ki_nedre": np.nan,
+            "ki_övre": np.nan,
+            "p": np.nan,
+        }
         if before.empty:
             record["bedömning"] = CHANGE_FIRST
             out.append(record)
             continue
         prev = before.iloc[-1]
         test = change_test(now["värde"], now["se"], prev["värde"], prev["se"], level)
-        record.update({"föregående_mätår": int(prev["mätår"]), "föregående": prev["värde"],
-                       "osäker": bool(now["osäker"] or prev["osäker"]),
-                       **{k: test[k] for k in ("förändring", "ki_nedre", "ki_övre", "p")}})
+        record.update(
+            {
+                "föregående_mätår": int(prev["mätår"]),
+                "föregående": prev["värde"],
+                "osäker": bool(now["osäker"] or prev["osäker"]),
+                **{k: test[k] for k in ("förändring", "ki_nedre", "ki_övre", "p")},
+            }
+        )
         if area == TOTAL and scopes.get((year, kommun)) != scopes.get((int(prev["mätår"]), kommun)):
             record["bedömning"] = CHANGE_BREAK
         elif pd.isna(test["p"]):
@@ -347,8 +428,19 @@ def changes(nki: pd.DataFrame, year: int, settings: dict, area: str = TOTAL) -> 
         else:
             record["bedömning"] = CHANGE_NONE
         out.append(record)
-    columns = ["kommun", "mätår", "värde", "föregående_mätår", "föregående", "förändring", "ki_nedre",
-               "ki_övre", "p", "osäker", "bedömning"]
+    columns = [
+        "kommun",
+        "mätår",
+        "värde",
+        "föregående_mätår",
+        "föregående",
+        "förändring",
+        "ki_nedre",
+        "ki_övre",
+        "p",
+        "osäker",
+        "bedömning",
+    ]
     return pd.DataFrame(out, columns=columns)
 
 
@@ -360,11 +452,17 @@ def county_change(summary: pd.DataFrame, year: int, settings: dict) -> dict | No
         return None
     now, prev = now.iloc[0], before.iloc[-1]
     test = change_test(now["medel"], now["se"], prev["medel"], prev["se"], confidence(settings))
-    return {"mätår": year, "föregående_mätår": int(prev["mätår"]), "värde": now["medel"],
-            "föregående": prev["medel"], **test}
+    return {
+        "mätår": year,
+        "föregående_mätår": int(prev["mätår"]),
+        "värde": now["medel"],
+        "föregående": prev["medel"],
+        **test,
+    }
 
 
 # --- the total's definition per year ----------------------------------------------------
+
 
 def scope_table(nki: pd.DataFrame, settings: dict) -> pd.DataFrame:
     """Per mätår: which areas the total covers and which were measured but fall outside it."""
@@ -373,13 +471,19 @@ def scope_table(nki: pd.DataFrame, settings: dict) -> pd.DataFrame:
     for year, group in rows.groupby("mätår"):
         measured = sorted(set(group["område"]))
         covered = total_scope(int(year), measured, settings)
-        out.append({"mätår": int(year), "områden_i_totalen": ", ".join(covered),
-                    "antal_områden": len(covered),
-                    "redovisas_separat": ", ".join(a for a in measured if a not in covered) or "–"})
+        out.append(
+            {
+                "mätår": int(year),
+                "områden_i_totalen": ", ".join(covered),
+                "antal_områden": len(covered),
+                "redovisas_separat": ", ".join(a for a in measured if a not in covered) or "–",
+            }
+        )
     return pd.DataFrame(out, columns=["mätår", "områden_i_totalen", "antal_områden", "redovisas_separat"])
 
 
 # --- trend and forecast ------------------------------------------------------------
+
 
 def comparable_total(nki: pd.DataFrame, settings: dict) -> pd.DataFrame:
     """A total on the same footing every year: SKR's total from the new definition's
@@ -389,8 +493,7 @@ def comparable_total(nki: pd.DataFrame, settings: dict) -> pd.DataFrame:
     mandatory = list(settings["nki"]["obligatoriska_områden_från_2024"])
     nki_rows = nki[(nki["mått"] == "NKI") & nki["värde"].notna()]
     new = nki_rows[(nki_rows["område"] == TOTAL) & (nki_rows["mätår"] >= first_new)]
-    records = [{"mätår": int(r["mätår"]), "kommun": r["kommun"], "värde": float(r["värde"])}
-               for _, r in new.iterrows()]
+    records = [{"mätår": int(r["mätår"]), "kommun": r["kommun"], "värde": float(r["värde"])} for _, r in new.iterrows()]
     old = nki_rows[(nki_rows["område"].isin(mandatory)) & (nki_rows["mätår"] < first_new)]
     for (year, kommun), group in old.groupby(["mätår", "kommun"]):
         if set(group["område"]) != set(mandatory):
@@ -402,16 +505,23 @@ def comparable_total(nki: pd.DataFrame, settings: dict) -> pd.DataFrame:
     return out.sort_values(["kommun", "mätår"]).reset_index(drop=True)
 
 
-def linear_trend(years, values, target_year: int, target: float, level: float = 0.95,
-                 min_years: int = 3) -> dict:
+def linear_trend(years, values, target_year: int, target: float, level: float = 0.95, min_years: int = 3) -> dict:
     """OLS of value on year over the measured years (gaps dropped, never zero).
     Prediction at target_year with a t prediction interval, and the probability
     that the value then is at least the target. NaN with a reason below min_years."""
     frame = pd.DataFrame({"x": years, "y": values}).dropna()
     n = len(frame)
-    result = {"antal_år": n, "lutning": np.nan, "lutning_ki_nedre": np.nan, "lutning_ki_övre": np.nan,
-              "prognos": np.nan, "prognos_ki_nedre": np.nan, "prognos_ki_övre": np.nan,
-              "sannolikhet_mål": np.nan, "skäl": ""}
+    result = {
+        "antal_år": n,
+        "lutning": np.nan,
+        "lutning_ki_nedre": np.nan,
+        "lutning_ki_övre": np.nan,
+        "prognos": np.nan,
+        "prognos_ki_nedre": np.nan,
+        "prognos_ki_övre": np.nan,
+        "sannolikhet_mål": np.nan,
+        "skäl": "",
+    }
     if n < max(min_years, 3):
         result["skäl"] = f"bara {n} mätår med resultat (minst {max(min_years, 3)} krävs)"
         return result
@@ -428,12 +538,18 @@ def linear_trend(years, values, target_year: int, target: float, level: float = 
         probability = float(stats.t.sf((target - pred) / se_pred, df))
     else:
         probability = float(pred >= target)
-    result.update({
-        "lutning": fit.slope, "lutning_ki_nedre": fit.slope - t * fit.stderr,
-        "lutning_ki_övre": fit.slope + t * fit.stderr, "prognos": pred,
-        "prognos_ki_nedre": pred - t * se_pred, "prognos_ki_övre": pred + t * se_pred,
-        "sannolikhet_mål": probability, "intercept": fit.intercept,
-    })
+    result.update(
+        {
+            "lutning": fit.slope,
+            "lutning_ki_nedre": fit.slope - t * fit.stderr,
+            "lutning_ki_övre": fit.slope + t * fit.stderr,
+            "prognos": pred,
+            "prognos_ki_nedre": pred - t * se_pred,
+            "prognos_ki_övre": pred + t * se_pred,
+            "sannolikhet_mål": probability,
+            "intercept": fit.intercept,
+        }
+    )
     return result
 
 
@@ -444,24 +560,36 @@ def county_series(series: pd.DataFrame, min_municipalities: int) -> pd.DataFrame
     return out[out["antal_kommuner"] >= min_municipalities].reset_index(drop=True)
 
 
-def trends(series: pd.DataFrame, settings: dict, target_year: int, target: float,
-           upto: int | None = None) -> pd.DataFrame:
+def trends(
+    series: pd.DataFrame, settings: dict, target_year: int, target: float, upto: int | None = None
+) -> pd.DataFrame:
     """Trend and forecast per municipality and for the county ('Länet', first row)."""
     nki_set = settings["nki"]
     level, min_years = confidence(settings), int(nki_set.get("minsta_antal_mätår_trend", 3))
     if upto is not None:
         series = series[series["mätår"] <= upto]
     county = county_series(series, int(nki_set["minsta_antal_kommuner"]))
-    rows = [{"kommun": "Länet", "senaste": county["medel"].iloc[-1] if len(county) else np.nan,
-             **linear_trend(county["mätår"], county["medel"], target_year, target, level, min_years)}]
+    rows = [
+        {
+            "kommun": "Länet",
+            "senaste": county["medel"].iloc[-1] if len(county) else np.nan,
+            **linear_trend(county["mätår"], county["medel"], target_year, target, level, min_years),
+        }
+    ]
     for kommun, group in series.groupby("kommun"):
         group = group.sort_values("mätår")
-        rows.append({"kommun": kommun, "senaste": group["värde"].iloc[-1],
-                     **linear_trend(group["mätår"], group["värde"], target_year, target, level, min_years)})
+        rows.append(
+            {
+                "kommun": kommun,
+                "senaste": group["värde"].iloc[-1],
+                **linear_trend(group["mätår"], group["värde"], target_year, target, level, min_years),
+            }
+        )
     return pd.DataFrame(rows).drop(columns=["intercept"], errors="ignore")
 
 
 # --- service factors -------------------------------------------------------------
+
 
 def factor_summary(nki: pd.DataFrame, year: int, settings: dict) -> pd.DataFrame:
     """Each service factor's county score (mean of the municipalities' totals) and how
@@ -474,17 +602,26 @@ def factor_summary(nki: pd.DataFrame, year: int, settings: dict) -> pd.DataFrame
     records = []
     for factor in FACTORS:
         score_rows = rows[(rows["mått"] == factor) & (rows["område"] == TOTAL)]
-        pairs = nki_rows.merge(rows[(rows["mått"] == factor) & (rows["område"] != TOTAL)],
-                               on=["kommun", "område"], suffixes=("_nki", ""))
+        pairs = nki_rows.merge(
+            rows[(rows["mått"] == factor) & (rows["område"] != TOTAL)], on=["kommun", "område"], suffixes=("_nki", "")
+        )
         r = lo = hi = np.nan
         if len(pairs) >= 4 and pairs["värde"].std() > 0 and pairs["värde_nki"].std() > 0:
             test = stats.pearsonr(pairs["värde"], pairs["värde_nki"])
             r = float(test.statistic)
             ci = test.confidence_interval(confidence_level=level)
             lo, hi = float(ci.low), float(ci.high)
-        records.append({"faktor": factor, "betyg": score_rows["värde"].mean() if len(score_rows) else np.nan,
-                        "antal_kommuner": len(score_rows), "samband": r, "samband_ki_nedre": lo,
-                        "samband_ki_övre": hi, "antal_par": len(pairs)})
+        records.append(
+            {
+                "faktor": factor,
+                "betyg": score_rows["värde"].mean() if len(score_rows) else np.nan,
+                "antal_kommuner": len(score_rows),
+                "samband": r,
+                "samband_ki_nedre": lo,
+                "samband_ki_övre": hi,
+                "antal_par": len(pairs),
+            }
+        )
     out = pd.DataFrame(records)
     return priority_quadrants(out)
 
@@ -496,12 +633,18 @@ def priority_quadrants(factors: pd.DataFrame) -> pd.DataFrame:
     out = factors.copy()
     known = out["betyg"].notna() & out["samband"].notna()
     score_mid, link_mid = out.loc[known, "betyg"].mean(), out.loc[known, "samband"].mean()
+
     def quadrant(row):
         if not (pd.notna(row["betyg"]) and pd.notna(row["samband"])):
             return "kan inte bedömas"
         strong, high = row["samband"] >= link_mid, row["betyg"] >= score_mid
-        return {(True, False): "prioritera", (True, True): "behåll",
-                (False, False): "bevaka", (False, True): "mindre viktigt"}[(strong, high)]
+        return {
+            (True, False): "prioritera",
+            (True, True): "behåll",
+            (False, False): "bevaka",
+            (False, True): "mindre viktigt",
+        }[(strong, high)]
+
     out["kvadrant"] = out.apply(quadrant, axis=1) if len(out) else []
     out.attrs["betyg_mitt"], out.attrs["samband_mitt"] = score_mid, link_mid
     return out
@@ -509,8 +652,10 @@ def priority_quadrants(factors: pd.DataFrame) -> pd.DataFrame:
 
 # --- Sweden as the yardstick -------------------------------------------------------
 
-def national_position(riket: pd.DataFrame | None, nki: pd.DataFrame, year: int, settings: dict,
-                      members: dict[str, str]) -> tuple[pd.DataFrame, dict]:
+
+def national_position(
+    riket: pd.DataFrame | None, nki: pd.DataFrame, year: int, settings: dict, members: dict[str, str]
+) -> tuple[pd.DataFrame, dict]:
     """Each member's total NKI as a percentile of all municipalities' results that
     mätår (share with a result at or below it). Results under the ranking
     minimum are neither in the reference nor ranked. Returns the table and the
@@ -530,18 +675,23 @@ def national_position(riket: pd.DataFrame | None, nki: pd.DataFrame, year: int, 
         n = r.get("antal_svar", pd.NA)
         ranked = pd.isna(n) or n >= minimum
         pct = stats.percentileofscore(ref["värde"], r["värde"], kind="weak") / 100 if ranked else np.nan
-        rows.append({"kommun": r["kommun"], "värde": r["värde"], "antal_svar": n, "rankas": ranked,
-                     "percentil": pct})
+        rows.append({"kommun": r["kommun"], "värde": r["värde"], "antal_svar": n, "rankas": ranked, "percentil": pct})
     table = pd.DataFrame(rows, columns=empty.columns).sort_values("värde", ascending=False)
     values = ref["värde"].astype(float)
-    national = {"mätår": year, "median": float(values.median()), "q1": float(values.quantile(0.25)),
-                "q3": float(values.quantile(0.75)), "antal": int(len(values)),
-                "länsmedel": float(own["värde"].mean()) if len(own) else np.nan,
-                "värden": values.to_numpy()}
+    national = {
+        "mätår": year,
+        "median": float(values.median()),
+        "q1": float(values.quantile(0.25)),
+        "q3": float(values.quantile(0.75)),
+        "antal": int(len(values)),
+        "länsmedel": float(own["värde"].mean()) if len(own) else np.nan,
+        "värden": values.to_numpy(),
+    }
     return table.reset_index(drop=True), national
 
 
 # --- texts (Swedish, generated from the numbers) -------------------------------------
+
 
 def _list(items: list[str]) -> str:
     items = [i for i in items if i]
@@ -558,13 +708,17 @@ def county_text(county: pd.DataFrame, year: int, target: float) -> str:
     year_m = int(row["mätår"])
     value = row["medel"]
     verdict = "når" if value >= target else "når inte"
-    text = (f"Mätår {year_m} var länets genomsnittliga NKI {fmt_number(value, 1)} "
-            f"(medelvärdet av {int(row['antal_kommuner'])} kommuner) och {verdict} målet {fmt_number(target, 0)}.")
+    text = (
+        f"Mätår {year_m} var länets genomsnittliga NKI {fmt_number(value, 1)} "
+        f"(medelvärdet av {int(row['antal_kommuner'])} kommuner) och {verdict} målet {fmt_number(target, 0)}."
+    )
     earlier = county[county["mätår"] < year_m]
     if len(earlier):
         prev = earlier.iloc[-1]
-        text += (f" Föregående mätning, {int(prev['mätår'])}, var genomsnittet {fmt_number(prev['medel'], 1)}, "
-                 f"en förändring med {fmt_signed(value - prev['medel'], 1)} enheter.")
+        text += (
+            f" Föregående mätning, {int(prev['mätår'])}, var genomsnittet {fmt_number(prev['medel'], 1)}, "
+            f"en förändring med {fmt_signed(value - prev['medel'], 1)} enheter."
+        )
     return text
 
 
@@ -576,31 +730,44 @@ def county_detail_text(table: pd.DataFrame, year: int, change: dict | None) -> s
     row = rows.iloc[0]
     parts = []
     if pd.notna(row["ki_nedre"]):
-        parts.append(f"Med hänsyn till urvalsosäkerheten ligger genomsnittet med 95 % säkerhet mellan "
-                     f"{fmt_number(row['ki_nedre'], 1)} och {fmt_number(row['ki_övre'], 1)}.")
+        parts.append(
+            f"Med hänsyn till urvalsosäkerheten ligger genomsnittet med 95 % säkerhet mellan "
+            f"{fmt_number(row['ki_nedre'], 1)} och {fmt_number(row['ki_övre'], 1)}."
+        )
     else:
-        parts.append("Osäkerheten i genomsnittet kan inte beräknas, eftersom konfidensintervall saknas "
-                     "för någon kommun.")
+        parts.append(
+            "Osäkerheten i genomsnittet kan inte beräknas, eftersom konfidensintervall saknas för någon kommun."
+        )
     if pd.notna(row["viktat_medel"]):
-        parts.append(f"Viktat med antalet svar ({fmt_number(row['antal_svar'], 0)} svar) blir länets NKI "
-                     f"{fmt_number(row['viktat_medel'], 1)}; de stora kommunerna väger då tyngre.")
+        parts.append(
+            f"Viktat med antalet svar ({fmt_number(row['antal_svar'], 0)} svar) blir länets NKI "
+            f"{fmt_number(row['viktat_medel'], 1)}; de stora kommunerna väger då tyngre."
+        )
     else:
         parts.append("Ett svarsviktat genomsnitt kan inte beräknas, eftersom antalet svar saknas för någon kommun.")
     if row["antal_osäkra"]:
-        parts.append(f"{int(row['antal_osäkra'])} av kommunernas totalresultat bygger på färre svar än "
-                     "SKR:s minimum och är osäkra.")
+        parts.append(
+            f"{int(row['antal_osäkra'])} av kommunernas totalresultat bygger på färre svar än "
+            "SKR:s minimum och är osäkra."
+        )
     if change is not None:
         diff = fmt_signed(change["förändring"], 1)
         if pd.isna(change["p"]):
-            parts.append(f"Förändringen sedan {change['föregående_mätår']} ({diff}) kan inte prövas statistiskt, "
-                         "eftersom osäkerheten inte är känd för båda åren.")
+            parts.append(
+                f"Förändringen sedan {change['föregående_mätår']} ({diff}) kan inte prövas statistiskt, "
+                "eftersom osäkerheten inte är känd för båda åren."
+            )
         elif change["p"] < 0.05:
-            parts.append(f"Förändringen sedan {change['föregående_mätår']} ({diff}) är statistiskt säkerställd "
-                         f"(95 %-intervall {fmt_signed(change['ki_nedre'], 1)} till {fmt_signed(change['ki_övre'], 1)}).")
+            parts.append(
+                f"Förändringen sedan {change['föregående_mätår']} ({diff}) är statistiskt säkerställd "
+                f"(95 %-intervall {fmt_signed(change['ki_nedre'], 1)} till {fmt_signed(change['ki_övre'], 1)})."
+            )
         else:
-            parts.append(f"Förändringen sedan {change['föregående_mätår']} ({diff}) är inte statistiskt "
-                         f"säkerställd (95 %-intervall {fmt_signed(change['ki_nedre'], 1)} till "
-                         f"{fmt_signed(change['ki_övre'], 1)}).")
+            parts.append(
+                f"Förändringen sedan {change['föregående_mätår']} ({diff}) är inte statistiskt "
+                f"säkerställd (95 %-intervall {fmt_signed(change['ki_nedre'], 1)} till "
+                f"{fmt_signed(change['ki_övre'], 1)})."
+            )
     return " ".join(parts)
 
 
@@ -623,10 +790,12 @@ def bands_text(band_list: list[tuple[str, float]], s1_target: float, s2_target: 
             parts.append(f"{fmt_number(low, 0)}–{fmt_number(high - 1, 0)} ”{name}”")
     s2_band = grade(s2_target, band_list)
     s1_band = grade(s1_target, band_list)
-    return (f"SKR kallar NKI {_list(list(reversed(parts)))}. Planen kallar 70 ”godkänt”, men planens "
-            f"gräns {fmt_number(s2_target, 0)} är SKR:s gräns för ”{s2_band}”, och målet "
-            f"{fmt_number(s1_target, 0)} för länets genomsnitt motsvarar ”{s1_band}”. SKR:s ”godkänt” "
-            f"börjar redan vid {fmt_number(min(low for _, low in band_list if low > 0), 0)}.")
+    return (
+        f"SKR kallar NKI {_list(list(reversed(parts)))}. Planen kallar 70 ”godkänt”, men planens "
+        f"gräns {fmt_number(s2_target, 0)} är SKR:s gräns för ”{s2_band}”, och målet "
+        f"{fmt_number(s1_target, 0)} för länets genomsnitt motsvarar ”{s1_band}”. SKR:s ”godkänt” "
+        f"börjar redan vid {fmt_number(min(low for _, low in band_list if low > 0), 0)}."
+    )
 
 
 def areas_text(areas: pd.DataFrame, threshold: float, year: int) -> str:
@@ -636,11 +805,15 @@ def areas_text(areas: pd.DataFrame, threshold: float, year: int) -> str:
     low = areas[areas["medel"] < threshold].sort_values("medel")
     if low.empty:
         worst = areas.loc[areas["medel"].idxmin()]
-        return (f"Mätår {year} når alla {len(areas)} myndighetsområden minst {fmt_number(threshold, 0)} som "
-                f"länsresultat; lägst är {worst['område']} med {fmt_number(worst['medel'], 1)}.")
+        return (
+            f"Mätår {year} når alla {len(areas)} myndighetsområden minst {fmt_number(threshold, 0)} som "
+            f"länsresultat; lägst är {worst['område']} med {fmt_number(worst['medel'], 1)}."
+        )
     names = _list([f"{a} ({fmt_number(v, 1)})" for a, v in zip(low["område"], low["medel"])])
-    return (f"Mätår {year} ligger {len(low)} av {len(areas)} myndighetsområden under {fmt_number(threshold, 0)} "
-            f"som länsresultat: {names}.")
+    return (
+        f"Mätår {year} ligger {len(low)} av {len(areas)} myndighetsområden under {fmt_number(threshold, 0)} "
+        f"som länsresultat: {names}."
+    )
 
 
 def heatmap_text(table: pd.DataFrame, threshold: float, year: int) -> str:
@@ -650,11 +823,13 @@ def heatmap_text(table: pd.DataFrame, threshold: float, year: int) -> str:
         return f"Det finns inga resultat per kommun och område för mätår {year}."
     below = below_threshold(table, threshold)
     firm_below = below[~below["osäker"]]
-    return (f"Diagrammet visar {len(areas)} resultat per kommun och myndighetsområde för mätår {year}, och "
-            f"kommunernas total i sista kolumnen. {len(below)} områdesresultat ligger under "
-            f"{fmt_number(threshold, 0)}, varav {len(firm_below)} bygger på tillräckligt många svar. "
-            f"{int(areas['osäker'].sum())} resultat har färre svar än minimum och är streckade; de ska inte "
-            "läsas som säkra.")
+    return (
+        f"Diagrammet visar {len(areas)} resultat per kommun och myndighetsområde för mätår {year}, och "
+        f"kommunernas total i sista kolumnen. {len(below)} områdesresultat ligger under "
+        f"{fmt_number(threshold, 0)}, varav {len(firm_below)} bygger på tillräckligt många svar. "
+        f"{int(areas['osäker'].sum())} resultat har färre svar än minimum och är streckade; de ska inte "
+        "läsas som säkra."
+    )
 
 
 def below_items(table: pd.DataFrame, threshold: float) -> list[str]:
@@ -662,8 +837,11 @@ def below_items(table: pd.DataFrame, threshold: float) -> list[str]:
     items = []
     for _, r in below_threshold(table, threshold).iterrows():
         extra = f"; osäkert, {fmt_number(r['antal_svar'], 0)} svar" if r["osäker"] else ""
-        interval = (f", 95 %-intervall {fmt_number(r['ki_nedre'], 1)}–{fmt_number(r['ki_övre'], 1)}"
-                    if pd.notna(r["ki_nedre"]) else ", intervall saknas")
+        interval = (
+            f", 95 %-intervall {fmt_number(r['ki_nedre'], 1)}–{fmt_number(r['ki_övre'], 1)}"
+            if pd.notna(r["ki_nedre"])
+            else ", intervall saknas"
+        )
         items.append(f"{r['kommun']}, {r['område']}: {fmt_number(r['värde'], 1)}{interval}{extra}")
     return items
 
@@ -673,18 +851,29 @@ def changes_text(table: pd.DataFrame, year: int) -> str:
     if table.empty:
         return f"Inga kommuner har resultat för mätår {year}."
     counts = table["bedömning"].value_counts()
-    parts = [f"{int(counts.get(label, 0))} {word}" for label, word in (
-        (CHANGE_UP, "med säkerställd ökning"), (CHANGE_DOWN, "med säkerställd minskning"),
-        (CHANGE_NONE, "utan säkerställd förändring"), (CHANGE_UNKNOWN, "där det inte kan bedömas"),
-        (CHANGE_BREAK, "som inte jämförs på grund av SKR:s nya total"), (CHANGE_FIRST, "utan tidigare mätning"))
-        if counts.get(label, 0)]
+    parts = [
+        f"{int(counts.get(label, 0))} {word}"
+        for label, word in (
+            (CHANGE_UP, "med säkerställd ökning"),
+            (CHANGE_DOWN, "med säkerställd minskning"),
+            (CHANGE_NONE, "utan säkerställd förändring"),
+            (CHANGE_UNKNOWN, "där det inte kan bedömas"),
+            (CHANGE_BREAK, "som inte jämförs på grund av SKR:s nya total"),
+            (CHANGE_FIRST, "utan tidigare mätning"),
+        )
+        if counts.get(label, 0)
+    ]
     text = f"Av {len(table)} kommuner med resultat mätår {year} är det {_list(parts)}."
     if counts.get(CHANGE_UNKNOWN, 0):
-        text += (" Där konfidensintervall och antal svar med spridning saknas (till exempel data från Kolada, "
-                 "som bara har värden) går det inte att säga om förändringen är verklig eller slump.")
+        text += (
+            " Där konfidensintervall och antal svar med spridning saknas (till exempel data från Kolada, "
+            "som bara har värden) går det inte att säga om förändringen är verklig eller slump."
+        )
     if counts.get(CHANGE_BREAK, 0):
-        text += (" Totalen bytte innehåll från mätår 2024, så en skillnad mot 2023 kan bero på att andra "
-                 "områden ingår och inte på servicen.")
+        text += (
+            " Totalen bytte innehåll från mätår 2024, så en skillnad mot 2023 kan bero på att andra "
+            "områden ingår och inte på servicen."
+        )
     return text
 
 
@@ -692,18 +881,24 @@ def scope_text(scopes: pd.DataFrame, settings: dict) -> str:
     """Which areas the total covers, and the 2024 change."""
     first_new = int(settings["nki"].get("ny_total_från_mätår", 2024))
     mandatory = _list(list(settings["nki"]["obligatoriska_områden_från_2024"]))
-    text = (f"Från mätår {first_new} omfattar SKR:s totala NKI bara de obligatoriska områdena {mandatory}; "
-            "brandskydd och markupplåtelse redovisas separat.")
+    text = (
+        f"Från mätår {first_new} omfattar SKR:s totala NKI bara de obligatoriska områdena {mandatory}; "
+        "brandskydd och markupplåtelse redovisas separat."
+    )
     if not scopes.empty and scopes["mätår"].min() < first_new <= scopes["mätår"].max():
-        text += (f" Totalen före och efter {first_new} mäter därför olika saker. Trenden nedan använder en "
-                 f"jämförbar serie: före {first_new} räknas totalen om från de obligatoriska områdena "
-                 "(viktat med antal svar).")
+        text += (
+            f" Totalen före och efter {first_new} mäter därför olika saker. Trenden nedan använder en "
+            f"jämförbar serie: före {first_new} räknas totalen om från de obligatoriska områdena "
+            "(viktat med antal svar)."
+        )
     before = scopes[scopes["mätår"] < first_new]
     varying = before[before["antal_områden"] < before["antal_områden"].max()] if len(before) else before
     if len(varying):
-        text += (f" Före {first_new} saknas några områden vissa år, så totalen omfattar färre områden: "
-                 + _list([f"{int(y)}: {int(n)} områden" for y, n in zip(varying["mätår"], varying["antal_områden"])])
-                 + ".")
+        text += (
+            f" Före {first_new} saknas några områden vissa år, så totalen omfattar färre områden: "
+            + _list([f"{int(y)}: {int(n)} områden" for y, n in zip(varying["mätår"], varying["antal_områden"])])
+            + "."
+        )
     return text
 
 
@@ -714,8 +909,10 @@ def comparable_note(nki: pd.DataFrame, series: pd.DataFrame, settings: dict) -> 
     lacking = sorted(y for y in totals - set(series["mätår"].astype(int)) if y < first_new)
     if not lacking:
         return ""
-    return (f"För {_list([str(y) for y in lacking])} saknas resultat för alla de obligatoriska områdena, så "
-            f"SKR:s total kan inte räknas om till den nya definitionen och de åren ingår inte i trenden.")
+    return (
+        f"För {_list([str(y) for y in lacking])} saknas resultat för alla de obligatoriska områdena, så "
+        f"SKR:s total kan inte räknas om till den nya definitionen och de åren ingår inte i trenden."
+    )
 
 
 def trend_text(trend_rows: pd.DataFrame, target: float, target_year: int, note: str = "") -> str:
@@ -724,24 +921,30 @@ def trend_text(trend_rows: pd.DataFrame, target: float, target_year: int, note: 
     if pd.isna(county["lutning"]):
         text = f"Länets trend kan inte bedömas: {county['skäl']}."
     else:
-        text = (f"Länets genomsnitt har förändrats med {fmt_signed(county['lutning'], 1)} enheter per år "
-                f"(95 %-intervall {fmt_signed(county['lutning_ki_nedre'], 1)} till "
-                f"{fmt_signed(county['lutning_ki_övre'], 1)}) över {int(county['antal_år'])} mätår. "
-                f"Fortsätter trenden blir det {fmt_number(county['prognos'], 1)} år {target_year} "
-                f"(prognosintervall {fmt_number(county['prognos_ki_nedre'], 1)}–"
-                f"{fmt_number(county['prognos_ki_övre'], 1)}); sannolikheten att nå minst "
-                f"{fmt_number(target, 0)} är enligt trendmodellen {fmt_percent(county['sannolikhet_mål'], 0)}.")
+        text = (
+            f"Länets genomsnitt har förändrats med {fmt_signed(county['lutning'], 1)} enheter per år "
+            f"(95 %-intervall {fmt_signed(county['lutning_ki_nedre'], 1)} till "
+            f"{fmt_signed(county['lutning_ki_övre'], 1)}) över {int(county['antal_år'])} mätår. "
+            f"Fortsätter trenden blir det {fmt_number(county['prognos'], 1)} år {target_year} "
+            f"(prognosintervall {fmt_number(county['prognos_ki_nedre'], 1)}–"
+            f"{fmt_number(county['prognos_ki_övre'], 1)}); sannolikheten att nå minst "
+            f"{fmt_number(target, 0)} är enligt trendmodellen {fmt_percent(county['sannolikhet_mål'], 0)}."
+        )
     munis = trend_rows[trend_rows["kommun"] != "Länet"]
     judged = munis[munis["sannolikhet_mål"].notna()]
     likely = judged[judged["sannolikhet_mål"] >= 0.5]
-    text += (f" Av {len(munis)} kommuner kan trenden bedömas för {len(judged)}; av dem når {len(likely)} "
-             f"troligen (sannolikhet minst 50 %) {fmt_number(target, 0)} år {target_year}.")
+    text += (
+        f" Av {len(munis)} kommuner kan trenden bedömas för {len(judged)}; av dem når {len(likely)} "
+        f"troligen (sannolikhet minst 50 %) {fmt_number(target, 0)} år {target_year}."
+    )
     if len(munis) > len(judged):
         text += " Övriga har för få mätår."
     if note:
         text += " " + note
-    text += (" En prognos som bara förlänger en rak linje är osäker: den säger vad som händer om "
-             "utvecklingen fortsätter som hittills, inte vad som kommer att hända.")
+    text += (
+        " En prognos som bara förlänger en rak linje är osäker: den säger vad som händer om "
+        "utvecklingen fortsätter som hittills, inte vad som kommer att hända."
+    )
     return text
 
 
@@ -752,20 +955,25 @@ def factors_text(factors: pd.DataFrame) -> str:
         return "Servicefaktorer saknas för mätåret."
     weakest = _list([f"{r['faktor']} ({fmt_number(r['betyg'], 1)})" for _, r in known.head(2).iterrows()])
     best = known.iloc[-1]
-    text = (f"Svagast i länet är {weakest}; starkast är {best['faktor']} ({fmt_number(best['betyg'], 1)}). ")
+    text = f"Svagast i länet är {weakest}; starkast är {best['faktor']} ({fmt_number(best['betyg'], 1)}). "
     prio = factors[factors["kvadrant"] == "prioritera"]
     if len(prio):
-        text += (f"Prioritetsmatrisen pekar på {_list(list(prio['faktor']))}: lågt betyg och starkt samband med "
-                 "NKI, så förbättringar där lönar sig mest. ")
+        text += (
+            f"Prioritetsmatrisen pekar på {_list(list(prio['faktor']))}: lågt betyg och starkt samband med "
+            "NKI, så förbättringar där lönar sig mest. "
+        )
     else:
         text += "Ingen faktor har både lägre betyg och starkare samband än genomsnittet. "
     if factors["samband"].notna().any():
         spread = factors["samband"].max() - factors["samband"].min()
-        text += (f"Sambanden ligger mellan {fmt_number(factors['samband'].min(), 2)} och "
-                 f"{fmt_number(factors['samband'].max(), 2)}")
-        overlaps = (factors["samband_ki_nedre"].max() <= factors["samband_ki_övre"].min())
-        text += ("; intervallen överlappar, så ordningen mellan faktorerna är osäker." if overlaps or spread < 0.1
-                 else ".")
+        text += (
+            f"Sambanden ligger mellan {fmt_number(factors['samband'].min(), 2)} och "
+            f"{fmt_number(factors['samband'].max(), 2)}"
+        )
+        overlaps = factors["samband_ki_nedre"].max() <= factors["samband_ki_övre"].min()
+        text += (
+            "; intervallen överlappar, så ordningen mellan faktorerna är osäker." if overlaps or spread < 0.1 else "."
+        )
     return text
 
 
@@ -776,17 +984,21 @@ def national_text(table: pd.DataFrame, national: dict) -> str:
     ranked = table[table["rankas"]]
     above = ranked[ranked["värde"] > national["median"]]
     diff = national["länsmedel"] - national["median"]
-    text = (f"Mätår {national['mätår']} var medianen för rikets {national['antal']} kommuner "
-            f"{fmt_number(national['median'], 1)}. Länets genomsnitt, {fmt_number(national['länsmedel'], 1)}, "
-            f"ligger {fmt_number(abs(diff), 1)} enheter {'över' if diff >= 0 else 'under'} medianen. "
-            f"{len(above)} av {len(ranked)} rankade medlemskommuner ligger över rikets median.")
+    text = (
+        f"Mätår {national['mätår']} var medianen för rikets {national['antal']} kommuner "
+        f"{fmt_number(national['median'], 1)}. Länets genomsnitt, {fmt_number(national['länsmedel'], 1)}, "
+        f"ligger {fmt_number(abs(diff), 1)} enheter {'över' if diff >= 0 else 'under'} medianen. "
+        f"{len(above)} av {len(ranked)} rankade medlemskommuner ligger över rikets median."
+    )
     if len(ranked):
         top, bottom = ranked.iloc[0], ranked.iloc[-1]
-        text += (f" Högst placerad är {top['kommun']} (percentil {fmt_number(100 * top['percentil'], 0)}), "
-                 f"lägst {bottom['kommun']} (percentil {fmt_number(100 * bottom['percentil'], 0)}).")
+        text += (
+            f" Högst placerad är {top['kommun']} (percentil {fmt_number(100 * top['percentil'], 0)}), "
+            f"lägst {bottom['kommun']} (percentil {fmt_number(100 * bottom['percentil'], 0)})."
+        )
     unranked = table[~table["rankas"]]
     if len(unranked):
-        text += (f" {_list(list(unranked['kommun']))} rankas inte, eftersom resultatet bygger på för få svar.")
+        text += f" {_list(list(unranked['kommun']))} rankas inte, eftersom resultatet bygger på för få svar."
     return text
 
 
@@ -796,6 +1008,7 @@ def wide(series: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- report tables and texts for the notebook -------------------------------------------
+
 
 def _one(v) -> str:
     return fmt_number(v, 1)
@@ -809,11 +1022,19 @@ def _interval(lo, hi, signed: bool = False) -> str:
 
 
 DISPLAY_FORMATS = {
-    "NKI": _one, "Medel": _one, "Viktat med antal svar": _one, "Föregående": _one, "Förändring": fmt_signed,
-    "Senaste": _one, "Per år": fmt_signed, "Prognos": _one, "Betyg": _one,
+    "NKI": _one,
+    "Medel": _one,
+    "Viktat med antal svar": _one,
+    "Föregående": _one,
+    "Förändring": fmt_signed,
+    "Senaste": _one,
+    "Per år": fmt_signed,
+    "Prognos": _one,
+    "Betyg": _one,
     "Samband med NKI": lambda v: fmt_number(v, 2),
     "Sannolikhet att nå målet": lambda v: fmt_percent(v, 0),
-    "Kommuner": lambda v: fmt_number(v, 0), "Mätår": lambda v: "–" if pd.isna(v) else str(int(v)),
+    "Kommuner": lambda v: fmt_number(v, 0),
+    "Mätår": lambda v: "–" if pd.isna(v) else str(int(v)),
     "Föregående mätår": lambda v: "–" if pd.isna(v) else str(int(v)),
     "Från": lambda v: fmt_number(v, 0),
 }
@@ -830,65 +1051,92 @@ def period_text(period, year_m: int | None) -> str:
         return f"Det finns inget NKI-resultat för mätår {period.year} eller tidigare."
     if year_m == period.year:
         return f"Rapporten för {period.label} bygger på Insikts mätår {year_m}."
-    return (f"Perioden är {period.label}. Insikts resultat är årliga och publiceras året efter mätåret, så "
-            f"rapporten använder senaste publicerade mätår, {year_m}.")
+    return (
+        f"Perioden är {period.label}. Insikts resultat är årliga och publiceras året efter mätåret, så "
+        f"rapporten använder senaste publicerade mätår, {year_m}."
+    )
 
 
 def county_display(table: pd.DataFrame) -> pd.DataFrame:
     """The county per mätår for the report."""
-    return pd.DataFrame({
-        "Mätår": table["mätår"], "Kommuner": table["antal_kommuner"], "Medel": table["medel"],
-        "95 %-intervall": [_interval(lo, hi) for lo, hi in zip(table["ki_nedre"], table["ki_övre"])],
-        "Viktat med antal svar": table["viktat_medel"], "SKR:s betyg": table["betyg"],
-        "Status mot målet": table["status"],
-    })
+    return pd.DataFrame(
+        {
+            "Mätår": table["mätår"],
+            "Kommuner": table["antal_kommuner"],
+            "Medel": table["medel"],
+            "95 %-intervall": [_interval(lo, hi) for lo, hi in zip(table["ki_nedre"], table["ki_övre"])],
+            "Viktat med antal svar": table["viktat_medel"],
+            "SKR:s betyg": table["betyg"],
+            "Status mot målet": table["status"],
+        }
+    )
 
 
 def area_display(areas: pd.DataFrame) -> pd.DataFrame:
     """Each area's county result for the report."""
-    return pd.DataFrame({
-        "Område": areas["område"], "Medel": areas["medel"],
-        "95 %-intervall": [_interval(lo, hi) for lo, hi in zip(areas["ki_nedre"], areas["ki_övre"])],
-        "Kommuner": areas["antal_kommuner"],
-        "Osäkra kommunresultat": areas["antal_osäkra"].map(lambda v: fmt_number(v, 0)),
-        "SKR:s betyg": areas["betyg"], "Status mot 70": areas["status"],
-    })
+    return pd.DataFrame(
+        {
+            "Område": areas["område"],
+            "Medel": areas["medel"],
+            "95 %-intervall": [_interval(lo, hi) for lo, hi in zip(areas["ki_nedre"], areas["ki_övre"])],
+            "Kommuner": areas["antal_kommuner"],
+            "Osäkra kommunresultat": areas["antal_osäkra"].map(lambda v: fmt_number(v, 0)),
+            "SKR:s betyg": areas["betyg"],
+            "Status mot 70": areas["status"],
+        }
+    )
 
 
 def changes_display(table: pd.DataFrame) -> pd.DataFrame:
     """Municipalities' change since their previous measurement for the report."""
-    return pd.DataFrame({
-        "Kommun": table["kommun"] + table["osäker"].map({True: " (osäkert, få svar)", False: ""}),
-        "NKI": table["värde"], "Mätår": table["föregående_mätår"], "Föregående": table["föregående"],
-        "Förändring": table["förändring"],
-        "95 %-intervall för förändringen": [_interval(lo, hi, signed=True)
-                                            for lo, hi in zip(table["ki_nedre"], table["ki_övre"])],
-        "Bedömning": table["bedömning"],
-    }).rename(columns={"Mätår": "Föregående mätår"})
+    return pd.DataFrame(
+        {
+            "Kommun": table["kommun"] + table["osäker"].map({True: " (osäkert, få svar)", False: ""}),
+            "NKI": table["värde"],
+            "Mätår": table["föregående_mätår"],
+            "Föregående": table["föregående"],
+            "Förändring": table["förändring"],
+            "95 %-intervall för förändringen": [
+                _interval(lo, hi, signed=True) for lo, hi in zip(table["ki_nedre"], table["ki_övre"])
+            ],
+            "Bedömning": table["bedömning"],
+        }
+    ).rename(columns={"Mätår": "Föregående mätår"})
 
 
 def trend_display(table: pd.DataFrame, target_year: int) -> pd.DataFrame:
     """Trend and forecast per municipality and county for the report."""
-    return pd.DataFrame({
-        "Kommun": table["kommun"], "Mätår med resultat": table["antal_år"].map(lambda v: fmt_number(v, 0)),
-        "Senaste": table["senaste"], "Per år": table["lutning"],
-        "Prognos": table["prognos"],
-        f"Prognosintervall {target_year}": [_interval(lo, hi) for lo, hi in
-                                            zip(table["prognos_ki_nedre"], table["prognos_ki_övre"])],
-        "Sannolikhet att nå målet": table["sannolikhet_mål"],
-        "Kommentar": table["skäl"].fillna(""),
-    }).rename(columns={"Prognos": f"Prognos {target_year}"})
+    return pd.DataFrame(
+        {
+            "Kommun": table["kommun"],
+            "Mätår med resultat": table["antal_år"].map(lambda v: fmt_number(v, 0)),
+            "Senaste": table["senaste"],
+            "Per år": table["lutning"],
+            "Prognos": table["prognos"],
+            f"Prognosintervall {target_year}": [
+                _interval(lo, hi) for lo, hi in zip(table["prognos_ki_nedre"], table["prognos_ki_övre"])
+            ],
+            "Sannolikhet att nå målet": table["sannolikhet_mål"],
+            "Kommentar": table["skäl"].fillna(""),
+        }
+    ).rename(columns={"Prognos": f"Prognos {target_year}"})
 
 
 def factors_display(factors: pd.DataFrame) -> pd.DataFrame:
     """Service factors for the report, weakest first."""
     ordered = factors.sort_values("betyg")
-    return pd.DataFrame({
-        "Faktor": ordered["faktor"], "Betyg": ordered["betyg"], "Samband med NKI": ordered["samband"],
-        "95 %-intervall för sambandet": [f"{fmt_number(lo, 2)}–{fmt_number(hi, 2)}" if pd.notna(lo) else "–"
-                                         for lo, hi in zip(ordered["samband_ki_nedre"], ordered["samband_ki_övre"])],
-        "Prioritetsmatris": ordered["kvadrant"],
-    })
+    return pd.DataFrame(
+        {
+            "Faktor": ordered["faktor"],
+            "Betyg": ordered["betyg"],
+            "Samband med NKI": ordered["samband"],
+            "95 %-intervall för sambandet": [
+                f"{fmt_number(lo, 2)}–{fmt_number(hi, 2)}" if pd.notna(lo) else "–"
+                for lo, hi in zip(ordered["samband_ki_nedre"], ordered["samband_ki_övre"])
+            ],
+            "Prioritetsmatris": ordered["kvadrant"],
+        }
+    )
 
 
 def bands_display(band_list: list[tuple[str, float]], s1_target: float, s2_target: float) -> pd.DataFrame:
@@ -905,8 +1153,13 @@ def bands_display(band_list: list[tuple[str, float]], s1_target: float, s2_targe
 
 
 def scope_display(scopes: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"Mätår": scopes["mätår"], "Områden i SKR:s total": scopes["områden_i_totalen"],
-                         "Redovisas separat": scopes["redovisas_separat"]})
+    return pd.DataFrame(
+        {
+            "Mätår": scopes["mätår"],
+            "Områden i SKR:s total": scopes["områden_i_totalen"],
+            "Redovisas separat": scopes["redovisas_separat"],
+        }
+    )
 
 
 def county_alt_text(table: pd.DataFrame, target: float) -> str:
@@ -914,10 +1167,12 @@ def county_alt_text(table: pd.DataFrame, target: float) -> str:
     if table.empty:
         return "Diagram utan data."
     first, last = table.iloc[0], table.iloc[-1]
-    return (f"Linjediagram över länets genomsnittliga NKI per mätår {int(first['mätår'])}–{int(last['mätår'])}, "
-            f"från {fmt_number(first['medel'], 1)} till {fmt_number(last['medel'], 1)}, med 95 %-intervall, "
-            f"det svarsviktade medelvärdet som streckad linje, varje kommun som tunn grå linje och målet "
-            f"{fmt_number(target, 0)} som streckad vågrät linje.")
+    return (
+        f"Linjediagram över länets genomsnittliga NKI per mätår {int(first['mätår'])}–{int(last['mätår'])}, "
+        f"från {fmt_number(first['medel'], 1)} till {fmt_number(last['medel'], 1)}, med 95 %-intervall, "
+        f"det svarsviktade medelvärdet som streckad linje, varje kommun som tunn grå linje och målet "
+        f"{fmt_number(target, 0)} som streckad vågrät linje."
+    )
 
 
 def forecast_alt_text(trend_rows: pd.DataFrame, target: float, target_year: int) -> str:
@@ -925,25 +1180,31 @@ def forecast_alt_text(trend_rows: pd.DataFrame, target: float, target_year: int)
     county = trend_rows[trend_rows["kommun"] == "Länet"].iloc[0]
     if pd.isna(county["prognos"]):
         return f"Punktdiagram över länets jämförbara NKI-serie; trenden kan inte beräknas ({county['skäl']})."
-    return (f"Punktdiagram över länets jämförbara NKI-serie med en rak trendlinje förlängd till {target_year}, "
-            f"där den når {fmt_number(county['prognos'], 1)} (prognosintervall "
-            f"{fmt_number(county['prognos_ki_nedre'], 1)}–{fmt_number(county['prognos_ki_övre'], 1)}). "
-            f"Målet {fmt_number(target, 0)} är en streckad linje.")
+    return (
+        f"Punktdiagram över länets jämförbara NKI-serie med en rak trendlinje förlängd till {target_year}, "
+        f"där den når {fmt_number(county['prognos'], 1)} (prognosintervall "
+        f"{fmt_number(county['prognos_ki_nedre'], 1)}–{fmt_number(county['prognos_ki_övre'], 1)}). "
+        f"Målet {fmt_number(target, 0)} är en streckad linje."
+    )
 
 
 def priority_alt_text(factors: pd.DataFrame) -> str:
     """Alt text for the priority matrix."""
-    parts = [f"{r['faktor']} betyg {fmt_number(r['betyg'], 1)}, samband {fmt_number(r['samband'], 2)}"
-             for _, r in factors.dropna(subset=["betyg", "samband"]).iterrows()]
+    parts = [
+        f"{r['faktor']} betyg {fmt_number(r['betyg'], 1)}, samband {fmt_number(r['samband'], 2)}"
+        for _, r in factors.dropna(subset=["betyg", "samband"]).iterrows()
+    ]
     return "Prioritetsmatris med sex servicefaktorer: " + "; ".join(parts) + "."
 
 
 def national_alt_text(table: pd.DataFrame, national: dict) -> str:
     """Alt text for the national comparison."""
-    return (f"Punktdiagram med medlemskommunernas NKI mätår {national['mätår']} mot rikets median "
-            f"{fmt_number(national['median'], 1)} och mittersta hälften av rikets kommuner "
-            f"({fmt_number(national['q1'], 1)}–{fmt_number(national['q3'], 1)}); länets genomsnitt "
-            f"{fmt_number(national['länsmedel'], 1)}.")
+    return (
+        f"Punktdiagram med medlemskommunernas NKI mätår {national['mätår']} mot rikets median "
+        f"{fmt_number(national['median'], 1)} och mittersta hälften av rikets kommuner "
+        f"({fmt_number(national['q1'], 1)}–{fmt_number(national['q3'], 1)}); länets genomsnitt "
+        f"{fmt_number(national['länsmedel'], 1)}."
+    )
 
 
 def method_notes(settings: dict, has_intervals: bool) -> list[str]:
@@ -960,6 +1221,8 @@ def method_notes(settings: dict, has_intervals: bool) -> list[str]:
         "(minsta kvadratmetoden) med prognosintervall från t-fördelningen.",
     ]
     if not has_intervals:
-        notes.append("Konfidensintervall saknas i underlaget (till exempel data från Kolada, som bara har värden); "
-                     "därför kan förändringars signifikans inte bedömas.")
+        notes.append(
+            "Konfidensintervall saknas i underlaget (till exempel data från Kolada, som bara har värden); "
+            "därför kan förändringars signifikans inte bedömas."
+        )
     return notes

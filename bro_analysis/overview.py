@@ -1,4 +1,5 @@
 """Every key result of the plan on one page, computed by the area modules."""
+
 from __future__ import annotations
 
 from . import collaboration, investments, marketing, nki, okr
@@ -12,8 +13,9 @@ def outcomes(ctx) -> list[okr.Outcome]:
     found = {o.id: o for module in AREA_MODULES for o in module.outcomes(ctx)}
     result = []
     for kr in ctx.plan.key_results:
-        result.append(found.get(kr.id) or okr.Outcome(kr.id, None, None, okr.UNKNOWN,
-                                                      f"inget beräknat mått '{kr.metric}'"))
+        result.append(
+            found.get(kr.id) or okr.Outcome(kr.id, None, None, okr.UNKNOWN, f"inget beräknat mått '{kr.metric}'")
+        )
     return result
 
 
@@ -24,8 +26,19 @@ def summary_records(ctx, results: list[okr.Outcome]) -> list[dict]:
     for o in results:
         kr = ctx.plan.key_result(o.id)
         target = members if kr.kind == "alla" else kr.target
-        values = (o.id, kr.area, kr.text, kr.kind, target, o.value, o.previous, kr.unit,
-                  o.status, o.reason, ctx.period.key)
+        values = (
+            o.id,
+            kr.area,
+            kr.text,
+            kr.kind,
+            target,
+            o.value,
+            o.previous,
+            kr.unit,
+            o.status,
+            o.reason,
+            ctx.period.key,
+        )
         records.append(dict(zip(okr.SUMMARY_FIELDS, values)))
     return records
 

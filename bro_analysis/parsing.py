@@ -4,6 +4,7 @@ Each parser takes a Series of stripped strings ("" is empty) and returns
 (parsed Series, Series of error messages with "" where the value is fine),
 so that a whole file's problems are found in one pass.
 """
+
 from __future__ import annotations
 
 import re
@@ -146,7 +147,8 @@ def parse_municipality(values: pd.Series, members: dict[str, str]) -> tuple[pd.S
 def parse_municipality_list(values: pd.Series, members: dict[str, str]) -> tuple[pd.Series, pd.Series]:
     """'Kumla; Hallsberg' or 'alla' -> tuple of codes."""
     lookup = municipality_lookup(members)
-    parsed, errors = [], []
+    parsed: list[tuple[str, ...]] = []
+    errors: list[str] = []
     for value in values:
         if not value:
             parsed.append(())

@@ -1,4 +1,5 @@
 """Reporting periods: a full year (`2025`) or a year to date (`2026-08`)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +9,18 @@ from dataclasses import dataclass
 import pandas as pd
 
 MONTHS_SV = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
 )
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
@@ -40,7 +51,7 @@ class Period:
         return pd.Timestamp(self.year, self.end_month, 1) + pd.offsets.MonthEnd(0)
 
     @property
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """The same months a year earlier."""
         return Period(self.year - 1, self.end_month)
 

@@ -4,13 +4,14 @@ Everything that comes from data is escaped, so a company name holding
 `<script>` is shown as text. Each function returns an IPython HTML object;
 its `.data` is the markup.
 """
+
 from __future__ import annotations
 
 import base64
 import datetime as dt
 import io
+from collections.abc import Callable, Iterable
 from html import escape
-from typing import Callable, Iterable
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -35,8 +36,10 @@ def title(text: str, period_label: str, example: bool, made: dt.date | None = No
         f"framtagen {made.isoformat()}</p>",
     ]
     if example:
-        parts.append('<p class="example-banner" role="note">Exempeldata – rapporten bygger på '
-                     "påhittade uppgifter och visar inga verkliga resultat.</p>")
+        parts.append(
+            '<p class="example-banner" role="note">Exempeldata – rapporten bygger på '
+            "påhittade uppgifter och visar inga verkliga resultat.</p>"
+        )
     return _html('<header class="report-title">\n' + "\n".join(parts) + "\n</header>")
 
 
@@ -73,13 +76,13 @@ def _cell(value, formatter: Callable | None) -> tuple[str, bool]:
     return str(value), False
 
 
-def table_html(frame: pd.DataFrame, caption: str, formats: dict[str, Callable] | None = None,
-               row_header: bool = True) -> str:
+def table_html(
+    frame: pd.DataFrame, caption: str, formats: dict[str, Callable] | None = None, row_header: bool = True
+) -> str:
     """An accessible table: caption, column headers, first column as row headers."""
     formats = formats or {}
     num = ' class="num"'
-    head = "".join(f'<th scope="col"{num if c in formats else ""}>{escape(str(c))}</th>'
-                   for c in frame.columns)
+    head = "".join(f'<th scope="col"{num if c in formats else ""}>{escape(str(c))}</th>' for c in frame.columns)
     rows = []
     for _, record in frame.iterrows():
         cells = []
@@ -91,12 +94,15 @@ def table_html(frame: pd.DataFrame, caption: str, formats: dict[str, Callable] |
             else:
                 cells.append(f"<td{cls}>{escape(text)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    return (f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return (
+        f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
-def table(frame: pd.DataFrame, caption: str, formats: dict[str, Callable] | None = None,
-          row_header: bool = True) -> HTML:
+def table(
+    frame: pd.DataFrame, caption: str, formats: dict[str, Callable] | None = None, row_header: bool = True
+) -> HTML:
     """Display a DataFrame as an accessible table with Swedish number format."""
     return _html(table_html(frame, caption, formats, row_header))
 
@@ -104,8 +110,7 @@ def table(frame: pd.DataFrame, caption: str, formats: dict[str, Callable] | None
 def figure_png(fig: plt.Figure) -> bytes:
     """The figure as PNG bytes (closes the figure)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight",
-                metadata={"Software": None})
+    fig.savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
     return compact_png(buffer.getvalue())
 
@@ -125,5 +130,7 @@ def compact_png(png: bytes) -> bytes:
 def figure(fig: plt.Figure, alt: str, caption: str) -> HTML:
     """Embed a figure as PNG with a meaningful alt text and a caption."""
     data = base64.b64encode(figure_png(fig)).decode("ascii")
-    return _html(f'<figure><img src="data:image/png;base64,{data}" alt="{escape(alt)}">'
-                 f"<figcaption>{escape(caption)}</figcaption></figure>")
+    return _html(
+        f'<figure><img src="data:image/png;base64,{data}" alt="{escape(alt)}">'
+        f"<figcaption>{escape(caption)}</figcaption></figure>"
+    )

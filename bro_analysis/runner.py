@@ -12,8 +12,10 @@ Layout of the outputs for a period:
 Every file is written to a temporary name and renamed into place, so a
 failed or interrupted run never leaves a half-written file where a good one was.
 """
+
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -116,8 +118,18 @@ def _blocking_client(km):
     """A blocking client of the manager's kernel, for the runner's own short requests."""
     from jupyter_client.blocking import BlockingKernelClient
 
-    return BlockingKernelClient(**km.get_connection_info(session=True),
-                                connection_file=km.connection_file, parent=km)
+    return BlockingKernelClient(**km.get_connection_info(session=True), connection_file=km.connection_file, parent=km)
+
+
+def _start_kernel(cwd: Path):
+    """A started python3 kernel manager that imports the package as the kernel starts."""
+    from jupyter_client.manager import KernelManager
+
+    # papermill gets an asynchronous client from this manager: a blocking one
+    # would wait forever for output from a kernel that died (os._exit, a crash).
+    km = KernelManager(kernel_name="python3", client_class=ASYNC_CLIENT)
+    km.start_kernel(cwd=str(cwd), extra_arguments=KERNEL_ARGS + [f"--IPKernelApp.exec_lines={WARM_UP}"])
+    return km
 
 
 class Kernel:
@@ -127,13 +139,8 @@ class Kernel:
     kernels warm up while the runner itself imports papermill and nbconvert."""
 
     def __init__(self, cwd: Path = NOTEBOOKS_DIR):
-        from jupyter_client.manager import KernelManager
-
         self.cwd = cwd
-        # papermill gets an asynchronous client from this manager: a blocking one
-        # would wait forever for output from a kernel that died (os._exit, a crash).
-        self.km = KernelManager(kernel_name="python3", client_class=ASYNC_CLIENT)
-        self.km.start_kernel(cwd=str(cwd), extra_arguments=KERNEL_ARGS + [f"--IPKernelApp.exec_lines={WARM_UP}"])
+        self.km = _start_kernel(cwd)
 
     def run_code(self, code: str) -> None:
         client = _blocking_client(self.km)  # made in the calling thread: zmq sockets are not thread-safe
@@ -149,7 +156,7 @@ class Kernel:
         restart the kernel if the notebook killed it."""
         if not self.km.is_alive():  # a fresh manager: the old one's sockets are closed
             self.km.cleanup_resources()
-            self.__init__(self.cwd)
+            self.km = _start_kernel(self.cwd)
             return
         self.run_code(RESET)
 
@@ -157,8 +164,9 @@ class Kernel:
         self.km.shutdown_kernel(now=True)
 
 
-def run_notebook(notebook: Path, period: Period, data_dir: Path, out_dir: Path,
-                 kernel: Kernel | None = None) -> NotebookResult:
+def run_notebook(
+    notebook: Path, period: Period, data_dir: Path, out_dir: Path, kernel: Kernel | None = None
+) -> NotebookResult:
     """Execute one notebook for one period and export it; never raises for a notebook error."""
     import nbformat
     import papermill as pm
@@ -176,16 +184,28 @@ def run_notebook(notebook: Path, period: Period, data_dir: Path, out_dir: Path,
     extra = {"km": kernel.km} if kernel else {"cwd": str(notebook.parent)}
     try:
         nb = pm.execute_notebook(
-            str(notebook), str(tmp), parameters=params, kernel_name="python3",
-            progress_bar=False, log_output=False, extra_arguments=KERNEL_ARGS, **extra,
+            str(notebook),
+            str(tmp),
+            parameters=params,
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            extra_arguments=KERNEL_ARGS,
+            **extra,
         )
     except Exception as exc:  # a failing notebook must not stop the others
         failed = nb_dir / f"{stem}.failed.ipynb"
         if tmp.exists() and tmp.stat().st_size:
             os.replace(tmp, failed)
         tmp.unlink(missing_ok=True)
-        return NotebookResult(stem, period.key, False, time.perf_counter() - started,
-                              executed=failed if failed.exists() else None, error=_error_text(exc))
+        return NotebookResult(
+            stem,
+            period.key,
+            False,
+            time.perf_counter() - started,
+            executed=failed if failed.exists() else None,
+            error=_error_text(exc),
+        )
     except BaseException:  # Ctrl-C: no half-written notebook left behind
         tmp.unlink(missing_ok=True)
         raise
@@ -207,7 +227,7 @@ class _Pool:
     def __init__(self, size: int):
         import queue
 
-        self.free: "queue.Queue[Kernel]" = queue.Queue()
+        self.free: queue.Queue[Kernel] = queue.Queue()
         self.kernels = [Kernel() for _ in range(size)]
         for kernel in self.kernels:
             self.free.put(kernel)
@@ -222,23 +242,26 @@ class _Pool:
         """Interrupt every kernel: the kernels run in their own process group, so a
         Ctrl-C on the terminal does not reach them by itself."""
         for kernel in self.kernels:
-            try:
+            with contextlib.suppress(Exception):  # a kernel that is gone needs no interrupt
                 kernel.km.interrupt_kernel()
-            except Exception:  # a kernel that is gone needs no interrupt
-                pass
 
     def shutdown(self) -> None:
         for kernel in self.kernels:
-            try:
+            with contextlib.suppress(Exception):  # a dead kernel is already shut down
                 kernel.shutdown()
-            except Exception:  # a dead kernel is already shut down
-                pass
 
 
-def run_periods(periods: list[Period], data_dir: Path, out_root: Path,
-                notebooks: list[Path] | None = None, progress=sys.stderr,
-                combine: bool = True, jobs: int | None = None, force: bool = False,
-                reuse_kernels: bool = True) -> list[NotebookResult]:
+def run_periods(
+    periods: list[Period],
+    data_dir: Path,
+    out_root: Path,
+    notebooks: list[Path] | None = None,
+    progress=sys.stderr,
+    combine: bool = True,
+    jobs: int | None = None,
+    force: bool = False,
+    reuse_kernels: bool = True,
+) -> list[NotebookResult]:
     """Run every notebook for every period; returns one result per notebook and period
     (and per combined report).
 
@@ -265,17 +288,24 @@ def run_periods(periods: list[Period], data_dir: Path, out_root: Path,
         period, nb, key = item
         out_dir = out_root / period.key
         if item not in stale:
-            result = NotebookResult(nb.stem, period.key, True, 0.0, out_dir / f"{nb.stem}.html",
-                                    out_dir / "notebooks" / f"{nb.stem}.ipynb", cached=True)
+            result = NotebookResult(
+                nb.stem,
+                period.key,
+                True,
+                0.0,
+                out_dir / f"{nb.stem}.html",
+                out_dir / "notebooks" / f"{nb.stem}.ipynb",
+                cached=True,
+            )
         else:
             say.start(period.key, nb.stem)
             cache.forget(out_dir, nb.stem)
             kernel = pool.kernel() if reuse_kernels else None
-            try:
-                result = run_notebook(nb, period, data_dir, out_dir, kernel)
-            finally:
-                if kernel:
-                    kernel.reset()
+            # A notebook error is a result; only Ctrl-C raises here, and then the kernel
+            # may still be busy in a cell: the pool interrupts it instead of a reset.
+            result = run_notebook(nb, period, data_dir, out_dir, kernel)
+            if kernel:
+                kernel.reset()
             if result.ok:
                 cache.remember(out_dir, nb.stem, key)
         say.done(result)
@@ -283,7 +313,11 @@ def run_periods(periods: list[Period], data_dir: Path, out_root: Path,
 
     try:
         if jobs == 1:
-            results = [one(item) for item in work]
+            try:
+                results = [one(item) for item in work]
+            except BaseException:  # Ctrl-C: stop the running notebook
+                pool.interrupt()
+                raise
         else:
             with ThreadPoolExecutor(max_workers=jobs) as executor:
                 try:
@@ -297,8 +331,17 @@ def run_periods(periods: list[Period], data_dir: Path, out_root: Path,
     # The combined report needs the notebook that publishes the key-result summary (the overview).
     if combine and any("combined.publish(" in nb.read_text(encoding="utf-8") for nb in notebooks):
         for period in periods:
-            results.append(_combine(period, data_dir, out_root / period.key,
-                                    [r for r in results if r.period == period.key], inputs, force, progress))
+            results.append(
+                _combine(
+                    period,
+                    data_dir,
+                    out_root / period.key,
+                    [r for r in results if r.period == period.key],
+                    inputs,
+                    force,
+                    progress,
+                )
+            )
     return results
 
 
@@ -317,19 +360,24 @@ class _Progress:
         with self.lock:
             self.count += 1
             state = "från cache" if result.cached else ("klar" if result.ok else "MISSLYCKADES")
-            print(f"[{self.count}/{self.total}] {result.period} · {result.notebook}: {state}"
-                  f" ({result.seconds:.1f} s)", file=self.stream, flush=True)
+            print(
+                f"[{self.count}/{self.total}] {result.period} · {result.notebook}: {state} ({result.seconds:.1f} s)",
+                file=self.stream,
+                flush=True,
+            )
 
 
-def _combine(period: Period, data_dir: Path, out_dir: Path, results: list[NotebookResult],
-             inputs: str, force: bool, progress) -> NotebookResult:
+def _combine(
+    period: Period, data_dir: Path, out_dir: Path, results: list[NotebookResult], inputs: str, force: bool, progress
+) -> NotebookResult:
     """The combined report for a period, when every notebook of it succeeded."""
     started = time.perf_counter()
     html = out_dir / REPORT_NAME.format(period=period.key)
     name = html.stem
     if not all(r.ok for r in results):
-        return NotebookResult(name, period.key, False, 0.0,
-                              error="samlad rapport gjordes inte eftersom en notebook misslyckades")
+        return NotebookResult(
+            name, period.key, False, 0.0, error="samlad rapport gjordes inte eftersom en notebook misslyckades"
+        )
     key = cache.combined_key([cache.read_key(out_dir, r.notebook) for r in results], inputs)
     if not force and cache.is_fresh(out_dir, name, key, html_name=html.name):
         return NotebookResult(name, period.key, True, 0.0, html=html, cached=True)
@@ -337,7 +385,7 @@ def _combine(period: Period, data_dir: Path, out_dir: Path, results: list[Notebo
         from .combined import write_period_report
 
         cache.forget(out_dir, name)
-        write_period_report([r.executed for r in results], out_dir)
+        write_period_report([r.executed for r in results if r.executed], out_dir)
     except Exception as exc:  # reported like a failed notebook, the others stand
         return NotebookResult(name, period.key, False, time.perf_counter() - started, error=_error_text(exc))
     cache.remember(out_dir, name, key)

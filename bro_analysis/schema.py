@@ -4,9 +4,11 @@ Column names are Swedish, as in the analysts' spreadsheets. `data/README.md`
 is generated from these definitions (`bro-analysis docs`), and a test checks
 that it is up to date.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 NKI_AREAS = (
     "brandskydd",
@@ -77,7 +79,7 @@ class Table:
         return next(c for c in self.columns if c.name == name)
 
 
-YEAR = dict(kind="year", min=2000, max=2100)
+YEAR: dict[str, Any] = dict(kind="year", min=2000, max=2100)
 
 NKI = Table(
     name="nki",
@@ -91,20 +93,50 @@ NKI = Table(
     columns=(
         Column("mätår", description="Insikts mätår", example="2025", aliases=("år", "matar"), **YEAR),
         Column("kommun", "municipality", "Medlemskommun, namn eller 4-siffrig kod", example="Kumla"),
-        Column("område", "category", "Myndighetsområde, eller totalt", allowed=NKI_AREAS,
-               example="bygglov", aliases=("myndighetsområde",)),
-        Column("mått", "category", "NKI eller en servicefaktor", allowed=NKI_MEASURES,
-               example="NKI", aliases=("matt",)),
+        Column(
+            "område",
+            "category",
+            "Myndighetsområde, eller totalt",
+            allowed=NKI_AREAS,
+            example="bygglov",
+            aliases=("myndighetsområde",),
+        ),
+        Column(
+            "mått", "category", "NKI eller en servicefaktor", allowed=NKI_MEASURES, example="NKI", aliases=("matt",)
+        ),
         Column("värde", "float", "Resultat", unit="index 0–100", min=0, max=100, example="72,4"),
-        Column("antal_svar", "int", "Antal svar bakom resultatet", unit="st", required=False,
-               min=0, example="38"),
-        Column("ki_nedre", "float", "Konfidensintervallets nedre gräns (95 %)", unit="index 0–100",
-               required=False, min=0, max=100, example="66,1"),
-        Column("ki_övre", "float", "Konfidensintervallets övre gräns (95 %)", unit="index 0–100",
-               required=False, min=0, max=100, example="78,7"),
-        Column("standardavvikelse", "float",
-               "Svarens standardavvikelse; med antal_svar ger den osäkerheten där intervall saknas",
-               unit="index 0–100", required=False, min=0, max=100, example="17,9", aliases=("sd",)),
+        Column("antal_svar", "int", "Antal svar bakom resultatet", unit="st", required=False, min=0, example="38"),
+        Column(
+            "ki_nedre",
+            "float",
+            "Konfidensintervallets nedre gräns (95 %)",
+            unit="index 0–100",
+            required=False,
+            min=0,
+            max=100,
+            example="66,1",
+        ),
+        Column(
+            "ki_övre",
+            "float",
+            "Konfidensintervallets övre gräns (95 %)",
+            unit="index 0–100",
+            required=False,
+            min=0,
+            max=100,
+            example="78,7",
+        ),
+        Column(
+            "standardavvikelse",
+            "float",
+            "Svarens standardavvikelse; med antal_svar ger den osäkerheten där intervall saknas",
+            unit="index 0–100",
+            required=False,
+            min=0,
+            max=100,
+            example="17,9",
+            aliases=("sd",),
+        ),
     ),
     key=("mätår", "kommunkod", "område", "mått"),
 )
@@ -120,8 +152,14 @@ NKI_NATIONAL = Table(
     columns=(
         Column("mätår", description="Insikts mätår", example="2025", aliases=("år",), **YEAR),
         Column("kommunkod", "code", "Kommunens 4-siffriga kod", example="0180"),
-        Column("område", "category", "Myndighetsområde, eller totalt", allowed=NKI_AREAS,
-               example="totalt", aliases=("myndighetsområde",)),
+        Column(
+            "område",
+            "category",
+            "Myndighetsområde, eller totalt",
+            allowed=NKI_AREAS,
+            example="totalt",
+            aliases=("myndighetsområde",),
+        ),
         Column("mått", "category", "NKI eller en servicefaktor", allowed=NKI_MEASURES, example="NKI"),
         Column("värde", "float", "Resultat", unit="index 0–100", min=0, max=100, example="71"),
         Column("antal_svar", "int", "Antal svar", unit="st", required=False, min=0, example="412"),
@@ -139,20 +177,29 @@ INVESTMENTS = Table(
         Column("id", "str", "Projektets id, unikt", example="INV-2025-014"),
         Column("företag", "str", "Företagets namn", example="Nordlager AB"),
         Column("kommun", "municipality", "Medlemskommun där investeringen sker", example="Örebro"),
-        Column("målområde", "category", "Målområde; tillåtna värden står i data/okr.toml",
-               example="logistik"),
-        Column("skede", "category", "Längsta skede projektet nått", allowed=INVESTMENT_STAGES,
-               example="beslut"),
-        Column("investeringsvärde_msek", "float", "Investeringsvärde", unit="MSEK",
-               required=False, min=0, example="450,0", aliases=("investeringsvärde",)),
-        Column("arbetstillfällen", "int", "Nya arbetstillfällen", unit="st", required=False,
-               min=0, example="120"),
-        Column("första_kontakt", "date", "Datum för första kontakt", unit="ÅÅÅÅ-MM-DD",
-               example="2024-03-15"),
-        Column("beslutsdatum", "date", "Datum för investeringsbeslut (krävs för beslut och etablerad)",
-               unit="ÅÅÅÅ-MM-DD", required=False, example="2025-01-20"),
-        Column("uppskattat_värde", "bool", "Är värdet en uppskattning?", unit="ja/nej",
-               example="nej"),
+        Column("målområde", "category", "Målområde; tillåtna värden står i data/okr.toml", example="logistik"),
+        Column("skede", "category", "Längsta skede projektet nått", allowed=INVESTMENT_STAGES, example="beslut"),
+        Column(
+            "investeringsvärde_msek",
+            "float",
+            "Investeringsvärde",
+            unit="MSEK",
+            required=False,
+            min=0,
+            example="450,0",
+            aliases=("investeringsvärde",),
+        ),
+        Column("arbetstillfällen", "int", "Nya arbetstillfällen", unit="st", required=False, min=0, example="120"),
+        Column("första_kontakt", "date", "Datum för första kontakt", unit="ÅÅÅÅ-MM-DD", example="2024-03-15"),
+        Column(
+            "beslutsdatum",
+            "date",
+            "Datum för investeringsbeslut (krävs för beslut och etablerad)",
+            unit="ÅÅÅÅ-MM-DD",
+            required=False,
+            example="2025-01-20",
+        ),
+        Column("uppskattat_värde", "bool", "Är värdet en uppskattning?", unit="ja/nej", example="nej"),
         Column("källa", "str", "Uppgiftens källa", required=False, example="Företaget"),
     ),
     key=("id",),
@@ -170,14 +217,18 @@ LEADS = Table(
         Column("id", "str", "Leadets id, unikt", example="L-2025-0042"),
         Column("datum", "date", "Datum då leadet kom in", unit="ÅÅÅÅ-MM-DD", example="2025-04-02"),
         Column("kanal", "str", "Kanal eller kampanj", example="LinkedIn-kampanj"),
-        Column("arena", "str", "Arena där leadet kom in, om någon", required=False,
-               example="Logistikdagarna"),
-        Column("steg", "category", "Längsta steg leadet nått", allowed=LEAD_STAGES,
-               example="kvalificerad", aliases=("högsta_steg",)),
+        Column("arena", "str", "Arena där leadet kom in, om någon", required=False, example="Logistikdagarna"),
+        Column(
+            "steg",
+            "category",
+            "Längsta steg leadet nått",
+            allowed=LEAD_STAGES,
+            example="kvalificerad",
+            aliases=("högsta_steg",),
+        ),
     ),
     key=("id",),
-    personal_data=("namn", "kontaktperson", "e-post", "epost", "email", "mejl", "telefon",
-                   "mobil", "tel"),
+    personal_data=("namn", "kontaktperson", "e-post", "epost", "email", "mejl", "telefon", "mobil", "tel"),
 )
 
 ARENAS = Table(
@@ -187,8 +238,7 @@ ARENAS = Table(
     description="En rad per deltagande i en nationell eller internationell arena.",
     columns=(
         Column("namn", "str", "Arenans namn", example="Expo Real"),
-        Column("typ", "category", "Nationell eller internationell", allowed=ARENA_TYPES,
-               example="internationell"),
+        Column("typ", "category", "Nationell eller internationell", allowed=ARENA_TYPES, example="internationell"),
         Column("datum", "date", "Datum (första dagen)", unit="ÅÅÅÅ-MM-DD", example="2025-10-06"),
         Column("mål_formulerade", "bool", "Fanns skriftliga mål?", unit="ja/nej", example="ja"),
         Column("uppföljning_gjord", "bool", "Är uppföljningen gjord?", unit="ja/nej", example="nej"),
@@ -210,11 +260,14 @@ ACTIVITIES = Table(
         Column("datum", "date", "Datum (start)", unit="ÅÅÅÅ-MM-DD", example="2025-05-14"),
         Column("typ", "category", "Slag av aktivitet", allowed=ACTIVITY_TYPES, example="workshop"),
         Column("titel", "str", "Rubrik", example="Erfarenhetsutbyte bygglov"),
-        Column("kommuner", "municipalities",
-               "Deltagande eller stödda kommuner, åtskilda med semikolon; 'alla' för alla",
-               required=False, example="Kumla; Hallsberg"),
-        Column("företag", "str", "Företag (för företagsdialog)", required=False,
-               example="Nordlager AB"),
+        Column(
+            "kommuner",
+            "municipalities",
+            "Deltagande eller stödda kommuner, åtskilda med semikolon; 'alla' för alla",
+            required=False,
+            example="Kumla; Hallsberg",
+        ),
+        Column("företag", "str", "Företag (för företagsdialog)", required=False, example="Nordlager AB"),
     ),
     key=("id",),
 )
@@ -235,8 +288,13 @@ MUNICIPALITIES = Table(
         Column("insikt", "bool", "Använder Insikt", unit="ja/nej", example="ja"),
         Column("syna", "bool", "Använder Syna", unit="ja/nej", example="ja"),
         Column("objektvision", "bool", "Använder Objektvision", unit="ja/nej", example="nej"),
-        Column("etableringsberedskap", "bool", "Beredd att ta emot och svara på etableringsförfrågningar",
-               unit="ja/nej", example="ja"),
+        Column(
+            "etableringsberedskap",
+            "bool",
+            "Beredd att ta emot och svara på etableringsförfrågningar",
+            unit="ja/nej",
+            example="ja",
+        ),
     ),
     key=("år", "kommunkod"),
 )
