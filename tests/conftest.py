@@ -1,11 +1,37 @@
-"""Shared fixtures: the plan, and writers for small CSV and Excel input files."""
+"""Shared fixtures: the plan, writers for small CSV and Excel input files, and one
+real run of the example data that every end-to-end test reads."""
+
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from bro_analysis.config import load_plan
+
+
+@pytest.fixture(scope="session")
+def example_run(tmp_path_factory) -> Path:
+    """outputs/ of one real `bro-analysis run --period 2025 2026-08 --force` on the
+    example data, made once per test session and shared by every xdist worker
+    (the first to take the lock makes it, the others wait for that). Read only:
+    a test that writes copies it first (bad_inputs.support.copy_outputs)."""
+    from bad_inputs.support import cli
+    from report_pages import PERIODS
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    root, done = shared / "example-run", shared / "example-run.done"
+    with FileLock(str(shared / "example-run.lock")):
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            result = cli("run", "--period", *PERIODS, "--out", str(root), "--force")
+            assert result.returncode == 0, result.stderr
+            done.write_text("klar", encoding="utf-8")
+    return root
 
 
 @pytest.fixture

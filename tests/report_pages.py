@@ -1,14 +1,12 @@
-"""Shared by test_browser.py and test_accessibility.py: one run of every notebook
-for the checked periods, the HTML files it must produce, and the rule for when a
-browser test may be skipped (Chromium absent and not in CI; in CI it fails)."""
+"""Shared by test_browser.py and test_accessibility.py: the HTML files the shared
+example run (conftest.example_run) must produce, and the rule for when a browser
+test may be skipped (Chromium absent and not required; in CI it fails)."""
+
 from __future__ import annotations
 
-import atexit
-import functools
 import os
 import re
 import shutil
-import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,10 +14,9 @@ import pytest
 
 from bro_analysis.browser import find_chromium
 from bro_analysis.combined import report_name
-from bro_analysis.config import EXAMPLE_DATA_DIR
-from bro_analysis.periods import parse_periods
-from bro_analysis.runner import list_notebooks, run_periods
+from bro_analysis.runner import list_notebooks
 
+# The periods of the shared example run (conftest.example_run): a full year and a part year.
 PERIODS = ("2025", "2026-08")
 
 
@@ -32,26 +29,17 @@ PAGES = [(period, name) for period in PERIODS for name in expected_html(period)]
 PAGE_IDS = [f"{period}/{name}" for period, name in PAGES]
 
 
-@functools.cache
-def report_root() -> Path:
-    """Outputs of one run of every notebook for PERIODS on the example data (made once)."""
-    root = Path(tempfile.mkdtemp(prefix="bro-pages-"))
-    atexit.register(shutil.rmtree, root, True)
-    results = run_periods(parse_periods(list(PERIODS)), EXAMPLE_DATA_DIR, root, progress=open(os.devnull, "w"))
-    failed = [f"{r.period} {r.notebook}: {r.error}" for r in results if not r.ok]
-    assert not failed, failed
-    return root
-
-
-def page_path(period: str, name: str) -> Path:
-    """The HTML file; a missing one fails the test, never skips it."""
-    path = report_root() / period / name
+def page_path(root: Path, period: str, name: str) -> Path:
+    """The HTML file of the shared example run (conftest.example_run); a missing one
+    fails the test, never skips it."""
+    path = root / period / name
     assert path.exists(), f"körningen skrev inte {period}/{name}"
     return path
 
 
 def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
+    """Browser tools must be there: BRO_REQUIRE_BROWSER=1 (.ci/run sets it) or CI=true."""
+    return os.environ.get("BRO_REQUIRE_BROWSER", "") == "1" or os.environ.get("CI", "").lower() == "true"
 
 
 def require_chromium() -> str:
@@ -117,4 +105,4 @@ HEX_DIGEST = re.compile(r"\b[0-9a-f]{32,}\b")
 def non_swedish_numbers(text: str) -> list[str]:
     """Numbers written the English way (checksums are left out)."""
     text = HEX_DIGEST.sub(" ", text)
-    return [text[max(0, m.start() - 25):m.end() + 25] for m in NOT_SWEDISH.finditer(text)]
+    return [text[max(0, m.start() - 25) : m.end() + 25] for m in NOT_SWEDISH.finditer(text)]

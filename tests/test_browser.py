@@ -4,6 +4,7 @@ Nothing may be requested from the network, every image must load, the first
 screen must show the title and the key-result summary, and the combined
 report must print to an A4 PDF with page numbers and no browser header or footer.
 A screenshot of the first screen is kept in outputs/screenshots/."""
+
 from __future__ import annotations
 
 import re
@@ -13,12 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from report_pages import PAGE_IDS, PAGES, PERIODS, expected_html, in_ci, page_path, require_chromium
 
 from bro_analysis import browser, cli
 from bro_analysis.combined import report_name
 from bro_analysis.config import EXAMPLE_DATA_DIR, OUTPUTS_DIR
-from report_pages import (PAGE_IDS, PAGES, PERIODS, expected_html, in_ci, page_path, report_root,
-                          require_chromium)
 
 pytestmark = pytest.mark.e2e
 MAX_REPORT_BYTES = 2 * 1024 * 1024
@@ -34,18 +34,19 @@ def chromium():
 
 
 @pytest.mark.parametrize("period", PERIODS)
-def test_run_writes_every_html_including_the_combined_report(period):
-    written = sorted(p.name for p in (report_root() / period).glob("*.html"))
+def test_run_writes_every_html_including_the_combined_report(example_run, period):
+    written = sorted(p.name for p in (example_run / period).glob("*.html"))
     assert written == sorted(expected_html(period))
     assert report_name(period) in written
 
 
 @pytest.mark.parametrize(("period", "name"), PAGES, ids=PAGE_IDS)
-def test_offline_page_requests_nothing_and_every_image_loads(chromium, period, name):
-    html = page_path(period, name)
+def test_offline_page_requests_nothing_and_every_image_loads(example_run, chromium, period, name):
+    html = page_path(example_run, period, name)
     with browser.open_offline(chromium, html) as opened:
         images = opened.page.evaluate(
-            "Array.from(document.images, i => ({ok: i.complete && i.naturalWidth > 0, alt: i.alt}))")
+            "Array.from(document.images, i => ({ok: i.complete && i.naturalWidth > 0, alt: i.alt}))"
+        )
     assert opened.blocked == [], f"bad om nätverket: {opened.blocked}"
     assert opened.failed == [], f"misslyckade hämtningar: {opened.failed}"
     assert len(images) == len(re.findall(r"<img\b", html.read_text(encoding="utf-8")))
@@ -54,16 +55,19 @@ def test_offline_page_requests_nothing_and_every_image_loads(chromium, period, n
 
 def test_the_offline_guard_catches_a_network_request(chromium, tmp_path):
     page = tmp_path / "nät.html"
-    page.write_text('<!DOCTYPE html><html lang="sv"><head><title>t</title></head><body>'
-                    '<img src="https://example.org/a.png" alt="a"></body></html>', encoding="utf-8")
+    page.write_text(
+        '<!DOCTYPE html><html lang="sv"><head><title>t</title></head><body>'
+        '<img src="https://example.org/a.png" alt="a"></body></html>',
+        encoding="utf-8",
+    )
     with browser.open_offline(chromium, page) as opened:
         pass
     assert opened.blocked == ["https://example.org/a.png"]
 
 
 @pytest.mark.parametrize("period", PERIODS)
-def test_first_screen_shows_title_and_key_result_summary(chromium, period):
-    html = page_path(period, report_name(period))
+def test_first_screen_shows_title_and_key_result_summary(example_run, chromium, period):
+    html = page_path(example_run, period, report_name(period))
     with browser.open_offline(chromium, html) as opened:
         seen = opened.page.evaluate("""() => {
             const onScreen = el => { const r = el.getBoundingClientRect();
@@ -83,19 +87,20 @@ def test_first_screen_shows_title_and_key_result_summary(chromium, period):
 
 
 @pytest.mark.parametrize("period", PERIODS)
-def test_combined_report_is_small(period):
-    size = page_path(period, report_name(period)).stat().st_size
+def test_combined_report_is_small(example_run, period):
+    size = page_path(example_run, period, report_name(period)).stat().st_size
     assert size <= MAX_REPORT_BYTES, f"{size / 1e6:.2f} MB"
 
 
 @pytest.mark.parametrize(("period", "name"), PAGES, ids=PAGE_IDS)
-def test_figures_have_print_resolution(chromium, period, name):
+def test_figures_have_print_resolution(example_run, chromium, period, name):
     """Each figure, as printed on A4, has at least PRINT_DPI pixels per inch."""
-    with browser.open_offline(chromium, page_path(period, name), media="print") as opened:
+    with browser.open_offline(chromium, page_path(example_run, period, name), media="print") as opened:
         # The A4 text column (210 mm less the 15 mm margins of bro.css) at 96 CSS px per inch.
         opened.page.set_viewport_size({"width": round(180 / 25.4 * 96), "height": 1000})
         dpis = opened.page.evaluate(
-            "Array.from(document.images, i => i.naturalWidth / (i.getBoundingClientRect().width / 96))")
+            "Array.from(document.images, i => i.naturalWidth / (i.getBoundingClientRect().width / 96))"
+        )
     assert all(d >= PRINT_DPI for d in dpis), dpis
 
 
@@ -105,17 +110,32 @@ def _pdf_pages(pdf: Path) -> list[str]:
         if in_ci():
             pytest.fail("pdftotext saknas (Debian: poppler-utils)")
         pytest.skip("pdftotext saknas (Debian: poppler-utils)")
-    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return [p for p in text.split("\f") if p.strip()]
 
 
-def test_run_pdf_writes_an_a4_pdf_with_page_numbers():
+def test_run_pdf_writes_an_a4_pdf_with_page_numbers(example_run, tmp_path):
     require_chromium()
-    root = report_root()  # the notebooks are already run: the runner takes them from its cache
-    done = subprocess.run([sys.executable, "-m", "bro_analysis.cli", "run", "--period", "2025",
-                           "--out", str(root), "--data", str(EXAMPLE_DATA_DIR), "--pdf"],
-                          capture_output=True, text=True, timeout=600)
+    # A copy of the shared run: its notebooks are already run, the runner takes them from its cache.
+    root = shutil.copytree(example_run, tmp_path / "out", copy_function=shutil.copy2)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bro_analysis.cli",
+            "run",
+            "--period",
+            "2025",
+            "--out",
+            str(root),
+            "--data",
+            str(EXAMPLE_DATA_DIR),
+            "--pdf",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     pdf = root / "2025" / "BRO_uppfoljning_2025.pdf"
     data = pdf.read_bytes()
@@ -140,11 +160,14 @@ def test_run_pdf_without_chromium_is_a_clear_error(monkeypatch, tmp_path, capsys
     assert not list(tmp_path.rglob("*.html"))  # refused before any notebook ran
 
 
-def test_missing_chromium_skips_only_outside_ci(monkeypatch, tmp_path):
+@pytest.mark.parametrize("variable, value", [("BRO_REQUIRE_BROWSER", "1"), ("CI", "true")])
+def test_missing_chromium_fails_where_required_and_skips_elsewhere(monkeypatch, tmp_path, variable, value):
     monkeypatch.setenv("BRO_CHROMIUM", str(tmp_path / "finns-inte"))
-    monkeypatch.setenv("CI", "true")
+    monkeypatch.delenv("BRO_REQUIRE_BROWSER", raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv(variable, value)
     with pytest.raises(pytest.fail.Exception):
         require_chromium()
-    monkeypatch.delenv("CI")
+    monkeypatch.delenv(variable)
     with pytest.raises(pytest.skip.Exception):
         require_chromium()

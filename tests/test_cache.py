@@ -1,8 +1,10 @@
 """The fast runner gives the same HTML sequentially, concurrently and from the cache."""
+
 import json
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from bro_analysis import cache
@@ -21,8 +23,7 @@ def _htmls(root: Path) -> dict[str, bytes]:
 @pytest.mark.e2e
 def test_same_html_sequential_concurrent_and_cached(tmp_path):
     seq, par = tmp_path / "seq", tmp_path / "par"
-    a = run_periods(PERIODS, EXAMPLE_DATA_DIR, seq, notebooks=[NKI], combine=False, jobs=1,
-                    reuse_kernels=False)
+    a = run_periods(PERIODS, EXAMPLE_DATA_DIR, seq, notebooks=[NKI], combine=False, jobs=1, reuse_kernels=False)
     b = run_periods(PERIODS, EXAMPLE_DATA_DIR, par, notebooks=[NKI], combine=False, jobs=2)
     assert all(r.ok and not r.cached for r in a + b)
     assert _htmls(seq) == _htmls(par)
@@ -32,18 +33,29 @@ def test_same_html_sequential_concurrent_and_cached(tmp_path):
     assert _htmls(par) == before
 
 
+def _small_notebook(path: Path) -> Path:
+    """A one-cell notebook: the cache keys on inputs, not on what a notebook computes."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell('period = ""\ndata_dir = ""')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("print(period)")]
+    nbformat.write(nb, path)
+    return path
+
+
 @pytest.mark.e2e
 def test_changed_data_invalidates_and_force_reruns(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(EXAMPLE_DATA_DIR, data)
     out = tmp_path / "out"
-    run_periods([Period(2025)], data, out, notebooks=[NKI], combine=False, jobs=1)
-    assert run_periods([Period(2025)], data, out, notebooks=[NKI], combine=False, jobs=1)[0].cached
+    small = [_small_notebook(tmp_path / "liten.ipynb")]
+    run_periods([Period(2025)], data, out, notebooks=small, combine=False, jobs=1)
+    assert run_periods([Period(2025)], data, out, notebooks=small, combine=False, jobs=1)[0].cached
     with open(data / "arenor.csv", "a", encoding="utf-8") as fh:
         fh.write("Ny arena;nationell;2025-03-03;ja;ja\n")
-    assert not run_periods([Period(2025)], data, out, notebooks=[NKI], combine=False, jobs=1)[0].cached
-    assert not run_periods([Period(2025)], data, out, notebooks=[NKI], combine=False, jobs=1,
-                           force=True)[0].cached
+    assert not run_periods([Period(2025)], data, out, notebooks=small, combine=False, jobs=1)[0].cached
+    assert not run_periods([Period(2025)], data, out, notebooks=small, combine=False, jobs=1, force=True)[0].cached
 
 
 def test_key_depends_on_period_notebook_and_inputs(tmp_path):

@@ -1,8 +1,8 @@
 """Collaboration key results S3–S5 and the operating contribution, checked by hand."""
+
 from types import SimpleNamespace
 
 import pandas as pd
-import pytest
 
 from bro_analysis import collaboration, okr
 from bro_analysis.config import load_plan
@@ -18,24 +18,35 @@ def _activities(rows):
     return frame
 
 
-ACTS = _activities([
-    ("A1", "2025-02-01", "samverkansprojekt", "P1", ("1880", "1881"), None),
-    ("A2", "2025-06-01", "samverkansprojekt", "P2", ("1884",), None),          # one municipality: not counted
-    ("A3", "2025-11-01", "samverkansprojekt", "P3", ("1861", "1862", "1814"), None),
-    ("A4", "2024-03-01", "samverkansprojekt", "P0", ("1880", "1881"), None),
-    ("A5", "2025-03-01", "workshop", "W1", (), None),
-    ("A6", "2025-09-01", "workshop", "W2", (), None),
-    ("A7", "2024-05-01", "workshop", "W0", (), None),
-    ("A8", "2025-03-01", "utbildning", "U1", (), None),
-])
+ACTS = _activities(
+    [
+        ("A1", "2025-02-01", "samverkansprojekt", "P1", ("1880", "1881"), None),
+        ("A2", "2025-06-01", "samverkansprojekt", "P2", ("1884",), None),  # one municipality: not counted
+        ("A3", "2025-11-01", "samverkansprojekt", "P3", ("1861", "1862", "1814"), None),
+        ("A4", "2024-03-01", "samverkansprojekt", "P0", ("1880", "1881"), None),
+        ("A5", "2025-03-01", "workshop", "W1", (), None),
+        ("A6", "2025-09-01", "workshop", "W2", (), None),
+        ("A7", "2024-05-01", "workshop", "W0", (), None),
+        ("A8", "2025-03-01", "utbildning", "U1", (), None),
+    ]
+)
 
 
 def _municipalities(year, without=None):
     rows = []
     for code, name in PLAN.members.items():
-        rows.append({"år": year, "kommunkod": code, "kommun": name, "folkmängd": 10000,
-                     "insikt": True, "syna": code != without, "objektvision": True,
-                     "etableringsberedskap": True})
+        rows.append(
+            {
+                "år": year,
+                "kommunkod": code,
+                "kommun": name,
+                "folkmängd": 10000,
+                "insikt": True,
+                "syna": code != without,
+                "objektvision": True,
+                "etableringsberedskap": True,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -70,8 +81,7 @@ def test_contribution_is_population_times_ten():
 
 
 def test_outcomes():
-    ds = {"aktiviteter": ACTS,
-          "kommuner": pd.concat([_municipalities(2024), _municipalities(2025, without="1864")])}
+    ds = {"aktiviteter": ACTS, "kommuner": pd.concat([_municipalities(2024), _municipalities(2025, without="1864")])}
     ctx = SimpleNamespace(period=Period(2025), plan=PLAN, dataset=ds)
     by_id = {o.id: o for o in collaboration.outcomes(ctx)}
     assert (by_id["S3"].value, by_id["S3"].previous, by_id["S3"].status) == (2, 1, okr.NOT_MET)
@@ -95,7 +105,8 @@ def test_display_tables_and_texts():
     assert text.startswith("Under perioden startade 2 samverkansprojekt") and "1 projekt med bara en" in text
     tools = collaboration.tool_use(_municipalities(2025, without="1864"), 2025, PLAN)
     assert collaboration.tools_text(tools, 2025) == (
-        "11 av 12 kommuner använde alla tre gemensamma verktyg 2025. Saknas: Ljusnarsberg (Syna).")
+        "11 av 12 kommuner använde alla tre gemensamma verktyg 2025. Saknas: Ljusnarsberg (Syna)."
+    )
     contrib = collaboration.contributions(_municipalities(2025), 2025, PLAN)
     shown = collaboration.contributions_table(contrib)
     assert shown.iloc[-1].tolist() == ["Totalt", 120_000, 1_200_000]

@@ -1,4 +1,5 @@
 """data/README.md is generated from the contracts and must be current."""
+
 from bro_analysis.config import DATA_DIR
 from bro_analysis.docs import data_readme
 from bro_analysis.schema import TABLES

@@ -1,9 +1,9 @@
 """End to end: the runner on the example data, and the HTML a committee member gets."""
+
 import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -16,17 +16,16 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def run_2025(tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    results = run_periods([Period(2025)], EXAMPLE_DATA_DIR, out)
-    return out, results
+def run_2025(example_run):
+    """The shared run of the example data (conftest.example_run); 2025 is read here."""
+    return example_run, None
 
 
 def test_every_notebook_runs(run_2025):
-    _, results = run_2025
-    names = [p.stem for p in list_notebooks(NOTEBOOKS_DIR)] + ["BRO_uppfoljning_2025"]
-    assert [r.notebook for r in results] == names
-    assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+    out, _ = run_2025
+    names = [p.stem for p in list_notebooks(NOTEBOOKS_DIR)]
+    assert sorted(p.stem for p in (out / "2025").glob("*.html")) == sorted([*names, "BRO_uppfoljning_2025"])
+    assert sorted(p.name for p in (out / "2025" / "notebooks").glob("*.ipynb")) == sorted(f"{n}.ipynb" for n in names)
 
 
 def _htmls(out):
@@ -88,8 +87,9 @@ def test_a_failing_notebook_does_not_stop_the_others(tmp_path):
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "bro_analysis.cli", *args],
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "bro_analysis.cli", *args], capture_output=True, text=True, timeout=600
+    )
 
 
 def test_cli_exit_code_for_bad_data_names_the_problem(tmp_path):
@@ -124,14 +124,16 @@ def test_cli_validate_example_data():
 
 # --- the combined committee report and the summary files ---------------------------
 
+
 def _combined(out):
     return (out / "2025" / "BRO_uppfoljning_2025.html").read_text(encoding="utf-8")
 
 
 def _table_rows(html: str, caption_start: str) -> list[list[str]]:
     import html as html_lib
+
     start = html.index(f"<caption>{caption_start}")
-    table = html[start:html.index("</table>", start)]
+    table = html[start : html.index("</table>", start)]
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:
         cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
@@ -146,7 +148,7 @@ def test_combined_report_structure(run_2025):
     assert "Uppföljning av verksamhetsplanen – 2025" in html
     assert "Exempeldata" in html and "framtagen " in html
     assert '<nav aria-labelledby="toc">' in html
-    first_screen = html[html.index("<body"):][:6000]
+    first_screen = html[html.index("<body") :][:6000]
     assert "nyckelresultat är uppnådda" in first_screen
     sections = re.findall(r'<a href="#(avsnitt-\d+)">', html)
     assert len(sections) == len(list_notebooks(NOTEBOOKS_DIR))
@@ -162,13 +164,16 @@ def test_combined_report_structure(run_2025):
 def test_summary_files_match_the_overview_table(run_2025):
     import csv
     import json
+
     out, _ = run_2025
     records = json.loads((out / "2025" / "okr.json").read_text(encoding="utf-8"))
     with open(out / "2025" / "okr.csv", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh, delimiter=";"))
-    assert [r["id"] for r in records] == [r["id"] for r in rows] == [f"{a}{i}" for a, n in
-                                                                    (("S", 5), ("I", 4), ("M", 3))
-                                                                    for i in range(1, n + 1)]
+    assert (
+        [r["id"] for r in records]
+        == [r["id"] for r in rows]
+        == [f"{a}{i}" for a, n in (("S", 5), ("I", 4), ("M", 3)) for i in range(1, n + 1)]
+    )
     assert [r["status"] for r in records] == [r["status"] for r in rows]
     table = _table_rows(_combined(out), "Nyckelresultat 2025")
     assert [t[0] for t in table] == [r["id"] for r in records]
@@ -180,12 +185,13 @@ def test_summary_files_match_the_overview_table(run_2025):
 def test_overview_agrees_with_the_area_notebooks(run_2025):
     """Each key result's outcome, as the overview shows it, also stands in its area's notebook."""
     from html import escape
+
     from bro_analysis import overview
     from bro_analysis.context import open_context
+
     out, _ = run_2025
     pages = {p.stem: p.read_text(encoding="utf-8") for p in (out / "2025").glob("[0-9]*.html")}
-    area_page = {"S1": "10_nki", "S2": "10_nki", "I": "20_investeringar", "M": "30_marknadsforing",
-                 "S": "00_oversikt"}
+    area_page = {"S1": "10_nki", "S2": "10_nki", "I": "20_investeringar", "M": "30_marknadsforing", "S": "00_oversikt"}
     for outcome in overview.outcomes(open_context("2025", EXAMPLE_DATA_DIR)):
         page = area_page.get(outcome.id) or area_page[outcome.id[0]]
         assert escape(outcome.value_text, quote=False) in pages[page], (outcome.id, outcome.value_text, page)
@@ -196,9 +202,17 @@ def test_overview_agrees_with_the_area_notebooks(run_2025):
 def test_notebook_runs_top_to_bottom_with_its_defaults(notebook):
     """As an analyst opens it in JupyterLab: no parameters given, working folder notebooks/."""
     import papermill as pm
-    nb = pm.execute_notebook(str(notebook), None, kernel_name="python3", cwd=str(notebook.parent),
-                             progress_bar=False, extra_arguments=["--IPKernelApp.log_level=40"])
+
+    nb = pm.execute_notebook(
+        str(notebook),
+        None,
+        kernel_name="python3",
+        cwd=str(notebook.parent),
+        progress_bar=False,
+        extra_arguments=["--IPKernelApp.log_level=40"],
+    )
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
     from bro_analysis.context import open_context
+
     default = open_context().period  # the latest complete year in the example data
     assert "Exempeldata" in html and f"period {default.label}" in html

@@ -1,4 +1,5 @@
 """The seeded example-data generator: deterministic, committed, loadable, plausible."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,6 +35,7 @@ def _files(folder):
 
 
 # --- determinism and the committed copy ------------------------------------------
+
 
 def test_same_seed_gives_identical_bytes(generated_dir, tmp_path):
     paths = example_data.write_example_data(tmp_path)
@@ -81,6 +83,7 @@ def test_generate_matches_schema_columns():
 
 # --- loading ---------------------------------------------------------------------------
 
+
 def test_every_table_loads_without_warnings(ds):
     assert set(ds.tables) == set(TABLES)
     assert ds.warnings == []
@@ -95,6 +98,7 @@ def test_no_personal_data_in_leads(ds):
 
 
 # --- kommuner -----------------------------------------------------------------------------
+
 
 def test_kommuner_population_and_tools(ds):
     k = ds["kommuner"]
@@ -116,6 +120,7 @@ def test_kommuner_population_and_tools(ds):
 
 
 # --- NKI ---------------------------------------------------------------------------------
+
 
 def test_nki_years_members_and_gaps(ds):
     nki = ds["nki"]
@@ -206,6 +211,7 @@ def test_nki_riket(ds):
 
 # --- investments ------------------------------------------------------------------------
 
+
 def test_investments(ds):
     inv = ds["investeringar"]
     plan = load_plan()
@@ -247,6 +253,7 @@ def test_investment_values_heavy_tailed(ds):
 
 
 # --- leads and arenas --------------------------------------------------------------------
+
 
 def _conversion(frame):
     return (frame["steg"] == "konverterad").mean()
@@ -303,6 +310,7 @@ def test_arenas(ds):
 
 # --- activities ------------------------------------------------------------------------
 
+
 def test_activities(ds):
     akt = ds["aktiviteter"]
     plan = load_plan()
@@ -329,6 +337,7 @@ def test_activities(ds):
 
 # --- scaling ----------------------------------------------------------------------------
 
+
 def test_scale_multiplies_rows_and_stays_valid(tmp_path):
     tables = example_data.generate()
     scaled = example_data.scale(tables, 10)
@@ -349,4 +358,25 @@ def test_generation_does_not_depend_on_today():
     # The data ends at a fixed date, not at the current date.
     tables = example_data.generate()
     assert tables["leads"]["datum"].max() <= END
-    assert example_data.DATA_END == dt.date(2026, 10, 31)
+    assert dt.date(2026, 10, 31) == example_data.DATA_END
+
+
+@pytest.mark.parametrize(
+    "values, weights, expected",
+    [
+        ([74.9, 74.8], [1, 1], 74.9),  # exactly 74,85: half up, on every machine
+        ([1.1, 1.2], [1, 1], 1.2),  # (1.1 + 1.2) / 2 is stored as 1.14999… in binary floating point
+        ([0.1, 0.2], [3, 1], 0.1),  # 0,125 -> 0,1
+        ([70.0, 80.0, 90.0], [2, 1, 1], 77.5),
+        ([80.0], [7], 80.0),
+    ],
+)
+def test_weighted_mean_is_exact_and_rounds_half_up(values, weights, expected):
+    assert example_data.weighted_mean_1dp(values, weights) == expected
+
+
+def test_weighted_mean_does_not_depend_on_floating_point():
+    """Where float arithmetic lands a hair below the tie, the exact mean still rounds up."""
+    values, weights = [1.1, 1.2], [1, 1]
+    assert round(float(np.dot(values, weights) / sum(weights)), 1) == 1.1  # what floats give here
+    assert example_data.weighted_mean_1dp(values, weights) == 1.2

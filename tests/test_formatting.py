@@ -1,5 +1,14 @@
-from bro_analysis.formatting import (MINUS, NBSP, fmt_int, fmt_msek, fmt_number, fmt_percent,
-                                     fmt_points, fmt_signed, axis_formatter)
+from bro_analysis.formatting import (
+    MINUS,
+    NBSP,
+    axis_formatter,
+    fmt_int,
+    fmt_msek,
+    fmt_number,
+    fmt_percent,
+    fmt_points,
+    fmt_signed,
+)
 
 
 def test_thousands_and_decimal_comma():

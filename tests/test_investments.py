@@ -1,4 +1,5 @@
 """Investment computations against hand-computed values and edge cases."""
+
 from types import SimpleNamespace
 
 import numpy as np
@@ -17,13 +18,39 @@ def register(rows):
     records = []
     for r in rows:
         kommun = r[9] if len(r) > 9 else "Örebro"
-        records.append({"id": r[0], "företag": r[1], "kommunkod": {"Örebro": "1880", "Kumla": "1881"}[kommun],
-                        "kommun": kommun, "målområde": r[2], "skede": r[3], "investeringsvärde_msek": r[4],
-                        "arbetstillfällen": r[5], "första_kontakt": r[6], "beslutsdatum": r[7],
-                        "uppskattat_värde": r[8], "källa": None})
-    frame = pd.DataFrame(records, columns=["id", "företag", "kommunkod", "kommun", "målområde", "skede",
-                                           "investeringsvärde_msek", "arbetstillfällen", "första_kontakt",
-                                           "beslutsdatum", "uppskattat_värde", "källa"])
+        records.append(
+            {
+                "id": r[0],
+                "företag": r[1],
+                "kommunkod": {"Örebro": "1880", "Kumla": "1881"}[kommun],
+                "kommun": kommun,
+                "målområde": r[2],
+                "skede": r[3],
+                "investeringsvärde_msek": r[4],
+                "arbetstillfällen": r[5],
+                "första_kontakt": r[6],
+                "beslutsdatum": r[7],
+                "uppskattat_värde": r[8],
+                "källa": None,
+            }
+        )
+    frame = pd.DataFrame(
+        records,
+        columns=[
+            "id",
+            "företag",
+            "kommunkod",
+            "kommun",
+            "målområde",
+            "skede",
+            "investeringsvärde_msek",
+            "arbetstillfällen",
+            "första_kontakt",
+            "beslutsdatum",
+            "uppskattat_värde",
+            "källa",
+        ],
+    )
     frame["investeringsvärde_msek"] = frame["investeringsvärde_msek"].astype(float)
     frame["arbetstillfällen"] = frame["arbetstillfällen"].astype("Int64")
     frame["första_kontakt"] = pd.to_datetime(frame["första_kontakt"])
@@ -32,18 +59,20 @@ def register(rows):
     return frame
 
 
-REG = register([
-    ("P1", "Alfa AB", "logistik", "beslut", 100.0, 10, "2024-01-10", "2025-03-01", False),
-    ("P2", "Beta AB", "industri", "etablerad", 50.0, None, "2024-06-01", "2025-09-15", True, "Kumla"),
-    ("P3", "Gamma AB", "logistik", "beslut", 30.0, 5, "2025-01-05", "2025-11-30", False),
-    ("P4", "Delta AB", "energi", "beslut", 20.0, 2, "2025-02-01", "2025-05-01", False),   # not prioritised
-    ("P5", "Eps AB", "industri", "dialog", 70.0, 7, "2025-03-01", None, True),           # open
-    ("P6", "Zeta AB", "logistik", "förlorad", 40.0, None, "2025-04-01", None, True),
-    ("P7", "Eta AB", "logistik", "beslut", 200.0, 20, "2023-05-01", "2024-02-01", False),
-    ("P8", "Theta AB", "industri", "etablerad", None, 3, "2023-01-01", "2024-10-01", False),
-    ("P9", "Iota AB", "logistik", "lead", 5.0, None, "2026-01-10", None, True),
-    ("P10", "Kappa AB", "logistik", "beslut", 60.0, 6, "2025-06-01", "2026-02-01", False),
-])
+REG = register(
+    [
+        ("P1", "Alfa AB", "logistik", "beslut", 100.0, 10, "2024-01-10", "2025-03-01", False),
+        ("P2", "Beta AB", "industri", "etablerad", 50.0, None, "2024-06-01", "2025-09-15", True, "Kumla"),
+        ("P3", "Gamma AB", "logistik", "beslut", 30.0, 5, "2025-01-05", "2025-11-30", False),
+        ("P4", "Delta AB", "energi", "beslut", 20.0, 2, "2025-02-01", "2025-05-01", False),  # not prioritised
+        ("P5", "Eps AB", "industri", "dialog", 70.0, 7, "2025-03-01", None, True),  # open
+        ("P6", "Zeta AB", "logistik", "förlorad", 40.0, None, "2025-04-01", None, True),
+        ("P7", "Eta AB", "logistik", "beslut", 200.0, 20, "2023-05-01", "2024-02-01", False),
+        ("P8", "Theta AB", "industri", "etablerad", None, 3, "2023-01-01", "2024-10-01", False),
+        ("P9", "Iota AB", "logistik", "lead", 5.0, None, "2026-01-10", None, True),
+        ("P10", "Kappa AB", "logistik", "beslut", 60.0, 6, "2025-06-01", "2026-02-01", False),
+    ]
+)
 PRIO = ("logistik", "industri", "innovation och tech")
 
 
@@ -74,16 +103,20 @@ def test_missing_estimate_flag_counts_as_estimate():
 
 def test_concentration_against_numpy():
     values = [100.0, 50.0, 30.0, 20.0]
-    rows = register([(f"X{i}", f"F{i}", "logistik", "beslut", v, 1, "2025-01-01", "2025-02-01", False)
-                     for i, v in enumerate(values)])
+    rows = register(
+        [
+            (f"X{i}", f"F{i}", "logistik", "beslut", v, 1, "2025-01-01", "2025-02-01", False)
+            for i, v in enumerate(values)
+        ]
+    )
     c = inv.concentration(rows)
     assert c["total_msek"] == pytest.approx(200.0)
     assert c["andel_största"] == pytest.approx(0.5)
     assert c["andel_topp3"] == pytest.approx(180 / 200)
     assert c["utan_största_msek"] == pytest.approx(100.0)
     assert c["median_msek"] == pytest.approx(np.median(values))
-    assert c["q1_msek"] == pytest.approx(np.percentile(values, 25))   # 27.5
-    assert c["q3_msek"] == pytest.approx(np.percentile(values, 75))   # 62.5
+    assert c["q1_msek"] == pytest.approx(np.percentile(values, 25))  # 27.5
+    assert c["q3_msek"] == pytest.approx(np.percentile(values, 75))  # 62.5
     assert c["största_företag"] == "F0"
 
 
@@ -103,11 +136,13 @@ def test_concentration_skips_missing_value():
 
 
 def test_yearly_totals_has_zero_rows_for_years_without_decisions():
-    reg = register([
-        ("A", "A AB", "logistik", "beslut", 10.0, 1, "2020-01-01", "2020-03-01", False),
-        ("B", "B AB", "logistik", "beslut", 30.0, 1, "2021-01-01", "2022-10-01", True),
-        ("C", "C AB", "logistik", "beslut", 5.0, 1, "2021-01-01", "2022-02-01", False),
-    ])
+    reg = register(
+        [
+            ("A", "A AB", "logistik", "beslut", 10.0, 1, "2020-01-01", "2020-03-01", False),
+            ("B", "B AB", "logistik", "beslut", 30.0, 1, "2021-01-01", "2022-10-01", True),
+            ("C", "C AB", "logistik", "beslut", 5.0, 1, "2021-01-01", "2022-02-01", False),
+        ]
+    )
     full = inv.yearly_totals(reg, Period(2022))
     assert full["år"].tolist() == [2020, 2021, 2022]
     assert full["värde_msek"].tolist() == pytest.approx([10, 0, 35])
@@ -122,28 +157,35 @@ def test_yearly_totals_has_zero_rows_for_years_without_decisions():
 def test_change_and_total_text_names_dominant_project():
     assert inv.change(150, 100) == pytest.approx(0.5)
     assert np.isnan(inv.change(150, 0))
-    cur = inv.concentration(inv.realised(REG, Period(2025), PRIO))      # 180, largest Alfa 100 (55,6 %)
-    prev = inv.concentration(inv.realised(REG, Period(2024), PRIO))     # 200, one project
+    cur = inv.concentration(inv.realised(REG, Period(2025), PRIO))  # 180, largest Alfa 100 (55,6 %)
+    prev = inv.concentration(inv.realised(REG, Period(2024), PRIO))  # 200, one project
     text = " ".join(inv.total_text(cur, prev, Period(2025), "i prioriterade målområden"))
     assert "180,0\u00a0MSEK" in text and "200,0\u00a0MSEK" in text
-    assert "en minskning med 10,0\u00a0%" in text                        # 180/200 - 1
+    assert "en minskning med 10,0\u00a0%" in text  # 180/200 - 1
     assert "Alfa AB" in text and "55,6\u00a0%" in text and "Eta AB" in text
     assert "ett enda projekt" in text
-    assert "80,0\u00a0MSEK mot 0,0\u00a0MSEK" in text                     # without the largest
+    assert "80,0\u00a0MSEK mot 0,0\u00a0MSEK" in text  # without the largest
 
 
 def test_total_text_does_not_name_a_project_at_half_or_less():
-    rows = register([("A", "Lika AB", "logistik", "beslut", 50.0, 1, "2025-01-01", "2025-02-01", False),
-                     ("B", "Andra AB", "logistik", "beslut", 50.0, 1, "2025-01-01", "2025-03-01", False)])
+    rows = register(
+        [
+            ("A", "Lika AB", "logistik", "beslut", 50.0, 1, "2025-01-01", "2025-02-01", False),
+            ("B", "Andra AB", "logistik", "beslut", 50.0, 1, "2025-01-01", "2025-03-01", False),
+        ]
+    )
     c = inv.concentration(rows)
     assert inv.dominant_project(c) is None
     assert "Lika AB" not in " ".join(inv.total_text(c, c, Period(2025), "x"))
 
 
 def test_company_names_are_escaped_in_html():
-    rows = register([("A", "<script>alert(1)</script> & Co", "logistik", "beslut", 90.0, 1,
-                      "2025-01-01", "2025-02-01", False),
-                     ("B", "Liten AB", "logistik", "beslut", 10.0, 1, "2025-01-01", "2025-03-01", False)])
+    rows = register(
+        [
+            ("A", "<script>alert(1)</script> & Co", "logistik", "beslut", 90.0, 1, "2025-01-01", "2025-02-01", False),
+            ("B", "Liten AB", "logistik", "beslut", 10.0, 1, "2025-01-01", "2025-03-01", False),
+        ]
+    )
     c = inv.concentration(rows)
     sentences = inv.total_text(c, c, Period(2025), "x")
     markup = report.paragraph(*sentences).data
@@ -154,9 +196,22 @@ def test_company_names_are_escaped_in_html():
 
 def test_funnel_counts_reached_stages_by_hand():
     stages = ["lead"] * 2 + ["dialog"] * 3 + ["beslut"] + ["etablerad"] * 2 + ["förlorad"] * 2
-    rows = register([(f"F{i}", "X", "logistik", s, 10.0, 1, "2025-01-01",
-                      "2025-06-01" if s in ("beslut", "etablerad") else None, False)
-                     for i, s in enumerate(stages)])
+    rows = register(
+        [
+            (
+                f"F{i}",
+                "X",
+                "logistik",
+                s,
+                10.0,
+                1,
+                "2025-01-01",
+                "2025-06-01" if s in ("beslut", "etablerad") else None,
+                False,
+            )
+            for i, s in enumerate(stages)
+        ]
+    )
     f = inv.funnel(rows).set_index("skede")
     assert f["i_skedet"].tolist() == [2, 3, 1, 2, 2]
     # reached: lead all 10; dialog 3+1+2+2 lost = 8; beslut 3; etablerad 2
@@ -169,8 +224,12 @@ def test_funnel_counts_reached_stages_by_hand():
 
 
 def test_funnel_with_a_stage_missing_and_empty():
-    rows = register([("A", "X", "logistik", "dialog", 1.0, 1, "2025-01-01", None, False),
-                     ("B", "X", "logistik", "beslut", 2.0, 1, "2025-01-01", "2025-05-01", True)])
+    rows = register(
+        [
+            ("A", "X", "logistik", "dialog", 1.0, 1, "2025-01-01", None, False),
+            ("B", "X", "logistik", "beslut", 2.0, 1, "2025-01-01", "2025-05-01", True),
+        ]
+    )
     f = inv.funnel(rows).set_index("skede")
     assert f["i_skedet"].tolist() == [0, 1, 1, 0, 0]
     assert f.loc[list(inv.FUNNEL), "nått_minst"].tolist() == [2, 2, 1, 0]
@@ -183,10 +242,12 @@ def test_funnel_with_a_stage_missing_and_empty():
 
 def test_lead_time_against_numpy():
     rows = inv.realised(REG, Period(2025))
-    days = [(pd.Timestamp("2025-03-01") - pd.Timestamp("2024-01-10")).days,
-            (pd.Timestamp("2025-09-15") - pd.Timestamp("2024-06-01")).days,
-            (pd.Timestamp("2025-11-30") - pd.Timestamp("2025-01-05")).days,
-            (pd.Timestamp("2025-05-01") - pd.Timestamp("2025-02-01")).days]
+    days = [
+        (pd.Timestamp("2025-03-01") - pd.Timestamp("2024-01-10")).days,
+        (pd.Timestamp("2025-09-15") - pd.Timestamp("2024-06-01")).days,
+        (pd.Timestamp("2025-11-30") - pd.Timestamp("2025-01-05")).days,
+        (pd.Timestamp("2025-05-01") - pd.Timestamp("2025-02-01")).days,
+    ]
     lt = inv.lead_time(rows)
     assert lt["n"] == 4
     assert lt["median_dagar"] == pytest.approx(np.median(days))
@@ -196,8 +257,12 @@ def test_lead_time_against_numpy():
 
 
 def test_lead_time_drops_negative_spans():
-    rows = register([("A", "X", "logistik", "beslut", 1.0, 1, "2025-05-01", "2025-04-01", False),
-                     ("B", "X", "logistik", "beslut", 1.0, 1, "2025-01-01", "2025-01-11", False)])
+    rows = register(
+        [
+            ("A", "X", "logistik", "beslut", 1.0, 1, "2025-05-01", "2025-04-01", False),
+            ("B", "X", "logistik", "beslut", 1.0, 1, "2025-01-01", "2025-01-11", False),
+        ]
+    )
     lt = inv.lead_time(rows)
     assert lt["n"] == 1 and lt["median_dagar"] == 10 and lt["ogiltiga"] == 1
 
@@ -220,16 +285,26 @@ def test_by_area_and_municipality_have_every_category():
     assert towns.set_index("kommun").loc["Örebro", "arbetstillfällen"] == 17
 
 
-ACT = pd.DataFrame({
-    "id": ["a1", "a2", "a3", "a4", "a5", "a6", "a7"],
-    "datum": pd.to_datetime(["2025-01-10", "2025-02-10", "2025-03-10", "2025-04-10", "2025-05-10",
-                             "2024-06-10", "2025-09-01"]),
-    "typ": ["utbildning", "workshop", "företagsdialog", "företagsdialog", "företagsdialog",
-            "utbildning", "företagsdialog"],
-    "titel": ["U1", "W", "D1", "D2", "D3", "U0", "D4"],
-    "kommuner": [("1880", "1881"), ("1880",), (), (), (), (), ()],
-    "företag": [None, None, "Alfa AB", "alfa  ab ", "Beta AB", None, None],
-})
+ACT = pd.DataFrame(
+    {
+        "id": ["a1", "a2", "a3", "a4", "a5", "a6", "a7"],
+        "datum": pd.to_datetime(
+            ["2025-01-10", "2025-02-10", "2025-03-10", "2025-04-10", "2025-05-10", "2024-06-10", "2025-09-01"]
+        ),
+        "typ": [
+            "utbildning",
+            "workshop",
+            "företagsdialog",
+            "företagsdialog",
+            "företagsdialog",
+            "utbildning",
+            "företagsdialog",
+        ],
+        "titel": ["U1", "W", "D1", "D2", "D3", "U0", "D4"],
+        "kommuner": [("1880", "1881"), ("1880",), (), (), (), (), ()],
+        "företag": [None, None, "Alfa AB", "alfa  ab ", "Beta AB", None, None],
+    }
+)
 
 
 def test_training_and_companies():
@@ -242,9 +317,13 @@ def test_training_and_companies():
     assert inv.strategic_companies(ACT, Period(2023)).empty
 
 
-KOM = pd.DataFrame({"år": [2025, 2025, 2024, 2024, 2024],
-                    "kommunkod": ["1880", "1881", "1880", "1881", "1814"],
-                    "etableringsberedskap": pd.array([True, False, True, True, True], dtype="boolean")})
+KOM = pd.DataFrame(
+    {
+        "år": [2025, 2025, 2024, 2024, 2024],
+        "kommunkod": ["1880", "1881", "1880", "1881", "1814"],
+        "etableringsberedskap": pd.array([True, False, True, True, True], dtype="boolean"),
+    }
+)
 MEMBERS = {"1880": "Örebro", "1881": "Kumla", "1814": "Lekeberg"}
 
 
@@ -260,8 +339,9 @@ def _plan(plan, members=MEMBERS):
 
 
 def _ctx(plan, period, reg=REG, act=ACT, kom=KOM):
-    return SimpleNamespace(period=period, plan=_plan(plan),
-                           dataset={"investeringar": reg, "aktiviteter": act, "kommuner": kom})
+    return SimpleNamespace(
+        period=period, plan=_plan(plan), dataset={"investeringar": reg, "aktiviteter": act, "kommuner": kom}
+    )
 
 
 def test_outcomes_by_hand(plan):
@@ -276,9 +356,13 @@ def test_outcomes_by_hand(plan):
 
 
 def test_i1_year_to_date_compares_same_months(plan):
-    reg = register([("A", "A AB", "logistik", "beslut", 10.0, 1, "2024-01-01", "2024-03-01", False),
-                    ("B", "B AB", "logistik", "beslut", 99.0, 1, "2024-01-01", "2024-10-01", False),
-                    ("C", "C AB", "logistik", "beslut", 12.0, 1, "2025-01-01", "2025-04-01", False)])
+    reg = register(
+        [
+            ("A", "A AB", "logistik", "beslut", 10.0, 1, "2024-01-01", "2024-03-01", False),
+            ("B", "B AB", "logistik", "beslut", 99.0, 1, "2024-01-01", "2024-10-01", False),
+            ("C", "C AB", "logistik", "beslut", 12.0, 1, "2025-01-01", "2025-04-01", False),
+        ]
+    )
     o = inv.outcome_i1(reg, Period(2025, 6), _plan(plan))
     assert o.value == 12 and o.previous == 10 and o.status == okr.MET
     assert "januari–juni 2024" in o.reason
@@ -293,11 +377,18 @@ def test_i1_without_realised_previous_cannot_be_judged(plan):
 
 
 def test_i2_on_pace_for_year_to_date(plan):
-    act = pd.DataFrame({"id": ["u1", "u2", "u3"], "datum": pd.to_datetime(["2026-01-05", "2026-02-05", "2026-05-05"]),
-                        "typ": ["utbildning"] * 3, "titel": ["a", "b", "c"], "kommuner": [(), (), ()],
-                        "företag": [None] * 3})
-    assert inv.outcome_i2(act, Period(2026, 6), _plan(plan)).status == okr.ON_TRACK   # 3 >= 6 * 6/12
-    assert inv.outcome_i2(act, Period(2026, 3), _plan(plan)).status == okr.ON_TRACK   # 2 >= 1.5
+    act = pd.DataFrame(
+        {
+            "id": ["u1", "u2", "u3"],
+            "datum": pd.to_datetime(["2026-01-05", "2026-02-05", "2026-05-05"]),
+            "typ": ["utbildning"] * 3,
+            "titel": ["a", "b", "c"],
+            "kommuner": [(), (), ()],
+            "företag": [None] * 3,
+        }
+    )
+    assert inv.outcome_i2(act, Period(2026, 6), _plan(plan)).status == okr.ON_TRACK  # 3 >= 6 * 6/12
+    assert inv.outcome_i2(act, Period(2026, 3), _plan(plan)).status == okr.ON_TRACK  # 2 >= 1.5
     assert inv.outcome_i2(act, Period(2026), _plan(plan)).status == okr.NOT_MET
 
 
@@ -310,8 +401,9 @@ def test_i4_without_rows_for_the_year_is_unknown(plan):
 def test_example_data_i1_matches_plain_pandas():
     """I1 and I3 on the example data, computed straight from the CSV files."""
     ctx = open_context("2025", EXAMPLE_DATA_DIR)
-    raw = pd.read_csv(EXAMPLE_DATA_DIR / "investeringar.csv", sep=";", decimal=",", encoding="utf-8-sig",
-                      parse_dates=["beslutsdatum"])
+    raw = pd.read_csv(
+        EXAMPLE_DATA_DIR / "investeringar.csv", sep=";", decimal=",", encoding="utf-8-sig", parse_dates=["beslutsdatum"]
+    )
     done = raw[raw["skede"].isin(["beslut", "etablerad"]) & raw["målområde"].isin(ctx.plan.priority_areas)]
     expected = {y: done.loc[done["beslutsdatum"].dt.year == y, "investeringsvärde_msek"].sum() for y in (2024, 2025)}
     out = {o.id: o for o in inv.outcomes(ctx)}

@@ -1,4 +1,5 @@
 """Kolada client and import, against recorded responses served from 127.0.0.1 (no network)."""
+
 import hashlib
 import json
 import threading
@@ -19,7 +20,7 @@ class _Handler(BaseHTTPRequestHandler):
     routes: dict = {}
     seen: list = []
 
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):
         self.seen.append(self.path)
         status, name = self.routes.get(self.path, (404, None))
         base = f"http://127.0.0.1:{self.server.server_address[1]}/v3"
@@ -52,10 +53,12 @@ def server():
 
 
 def _paginated(handler):
-    handler.routes.update({
-        DATA_PATH: (200, "page1.json"),
-        DATA_PATH + "?page=2&per_page=3": (200, "page2.json"),
-    })
+    handler.routes.update(
+        {
+            DATA_PATH: (200, "page1.json"),
+            DATA_PATH + "?page=2&per_page=3": (200, "page2.json"),
+        }
+    )
 
 
 def test_parse_years_and_url():
@@ -65,8 +68,10 @@ def test_parse_years_and_url():
         kolada.parse_years("2025-2019")
     with pytest.raises(kolada.KoladaError):
         kolada.parse_years("nyss")
-    assert (kolada.data_url("https://api.kolada.se/v3/", ["U07451", "U07452"], ["1880", "0180"], [2023, 2024])
-            == "https://api.kolada.se/v3/data/kpi/U07451,U07452/municipality/1880,0180/year/2023,2024")
+    assert (
+        kolada.data_url("https://api.kolada.se/v3/", ["U07451", "U07452"], ["1880", "0180"], [2023, 2024])
+        == "https://api.kolada.se/v3/data/kpi/U07451,U07452/municipality/1880,0180/year/2023,2024"
+    )
     with pytest.raises(kolada.KoladaError, match="fyra siffror"):
         kolada.check_codes(["Örebro"])
 
@@ -139,33 +144,61 @@ def test_import_national_table(tmp_path, server, plan):
 
 
 def test_missing_values_by_status_or_null():
-    data = {"values": [
-        {"kpi": "U07451", "municipality": "1880", "period": 2020,
-         "values": [{"count": 1, "gender": "T", "status": "Missing", "value": 0}]},
-        {"kpi": "U07451", "municipality": "1880", "period": 2021, "values": []},
-        {"kpi": "U07451", "municipality": "1880", "period": 2022,
-         "values": [{"count": 1, "gender": "T", "status": None, "value": 0}]},
-    ]}
+    data = {
+        "values": [
+            {
+                "kpi": "U07451",
+                "municipality": "1880",
+                "period": 2020,
+                "values": [{"count": 1, "gender": "T", "status": "Missing", "value": 0}],
+            },
+            {"kpi": "U07451", "municipality": "1880", "period": 2021, "values": []},
+            {
+                "kpi": "U07451",
+                "municipality": "1880",
+                "period": 2022,
+                "values": [{"count": 1, "gender": "T", "status": None, "value": 0}],
+            },
+        ]
+    }
     rows, missing = kolada.response_rows(data, {"U07451": ("totalt", "NKI")})
     assert missing == 2
     assert rows["mätår"].tolist() == [2022] and rows["värde"].tolist() == [0.0]  # a real 0 stays
 
 
 def test_unknown_kpi_and_conflicts_are_errors():
-    data = {"values": [{"kpi": "U99999", "municipality": "1880", "period": 2024,
-                        "values": [{"gender": "T", "status": "", "value": 70}]}]}
+    data = {
+        "values": [
+            {
+                "kpi": "U99999",
+                "municipality": "1880",
+                "period": 2024,
+                "values": [{"gender": "T", "status": "", "value": 70}],
+            }
+        ]
+    }
     with pytest.raises(kolada.KoladaError, match=r"\[kolada.kpi.U99999\]"):
         kolada.response_rows(data, {"U07451": ("totalt", "NKI")})
-    twice = {"values": [{"kpi": "U07451", "municipality": "1880", "period": 2024,
-                         "values": [{"gender": "T", "status": "", "value": v}]} for v in (70, 71)]}
+    twice = {
+        "values": [
+            {
+                "kpi": "U07451",
+                "municipality": "1880",
+                "period": 2024,
+                "values": [{"gender": "T", "status": "", "value": v}],
+            }
+            for v in (70, 71)
+        ]
+    }
     with pytest.raises(kolada.KoladaError, match="Motstridiga"):
         kolada.response_rows(twice, {"U07451": ("totalt", "NKI")})
 
 
 def test_mapping_comes_from_settings_and_is_checked():
     assert kolada.kpi_mapping(load_settings())["U07451"] == ("totalt", "NKI")
-    settings = {"kolada": {"kpi": {"U1": {"område": "bygglov", "mått": "NKI"},
-                                   "U2": {"område": "parkering", "mått": "NKI"}}}}
+    settings = {
+        "kolada": {"kpi": {"U1": {"område": "bygglov", "mått": "NKI"}, "U2": {"område": "parkering", "mått": "NKI"}}}
+    }
     with pytest.raises(kolada.KoladaError, match="U2"):
         kolada.kpi_mapping(settings)
 
@@ -174,8 +207,24 @@ def test_cli_fetch_and_import(tmp_path, server, capsys, plan):
     base, handler = server
     _paginated(handler)
     saved = tmp_path / "svar.json"
-    code = cli.main(["kolada", "fetch", "--kpi", "U07451", "--municipality", "1880", "1881", "0180",
-                     "--years", "2023-2024", "--output", str(saved), "--base-url", base])
+    code = cli.main(
+        [
+            "kolada",
+            "fetch",
+            "--kpi",
+            "U07451",
+            "--municipality",
+            "1880",
+            "1881",
+            "0180",
+            "--years",
+            "2023-2024",
+            "--output",
+            str(saved),
+            "--base-url",
+            base,
+        ]
+    )
     assert code == 0 and json.loads(saved.read_text(encoding="utf-8"))["count"] == 6
     out = tmp_path / "nki.csv"
     assert cli.main(["kolada", "import", str(saved), "--output", str(out)]) == 0
@@ -186,8 +235,24 @@ def test_cli_fetch_and_import(tmp_path, server, capsys, plan):
 def test_cli_errors_exit_2_in_swedish(tmp_path, server, capsys):
     base, handler = server
     handler.routes[DATA_PATH] = (400, "error.json")
-    code = cli.main(["kolada", "fetch", "--kpi", "U07451", "--municipality", "1880", "1881", "0180",
-                     "--years", "2023-2024", "--output", str(tmp_path / "x.json"), "--base-url", base])
+    code = cli.main(
+        [
+            "kolada",
+            "fetch",
+            "--kpi",
+            "U07451",
+            "--municipality",
+            "1880",
+            "1881",
+            "0180",
+            "--years",
+            "2023-2024",
+            "--output",
+            str(tmp_path / "x.json"),
+            "--base-url",
+            base,
+        ]
+    )
     assert code == 2
     assert "Kolada svarade med fel 400" in capsys.readouterr().err
     assert not (tmp_path / "x.json").exists()
@@ -195,5 +260,7 @@ def test_cli_errors_exit_2_in_swedish(tmp_path, server, capsys):
     bad.write_text("{inte json", encoding="utf-8")
     assert cli.main(["kolada", "import", str(bad), "--output", str(tmp_path / "nki.csv")]) == 2
     assert "kan inte läsas som JSON" in capsys.readouterr().err
-    assert cli.main(["kolada", "fetch", "--kpi", "U07451", "--years", "2025-2019",
-                     "--output", str(tmp_path / "y.json")]) == 2
+    assert (
+        cli.main(["kolada", "fetch", "--kpi", "U07451", "--years", "2025-2019", "--output", str(tmp_path / "y.json")])
+        == 2
+    )

@@ -1,6 +1,7 @@
 """Marketing: conversion rates, the change against the previous year, channels, arenas,
 municipal support and personal data, checked against values computed independently
 (scipy.stats called directly, or by hand)."""
+
 import io
 import math
 import shutil
@@ -16,8 +17,13 @@ from bro_analysis.context import Context
 from bro_analysis.dataset import Dataset, load_dataset, load_table
 from bro_analysis.periods import Period
 
-DEFS = marketing.Definitions(lead_stages=("lead", "kvalificerad", "konverterad"), converted_stage="konverterad",
-                             confidence=0.95, min_leads=30, min_leads_channel=20)
+DEFS = marketing.Definitions(
+    lead_stages=("lead", "kvalificerad", "konverterad"),
+    converted_stage="konverterad",
+    confidence=0.95,
+    min_leads=30,
+    min_leads_channel=20,
+)
 Z = stats.norm.ppf(0.975)
 
 
@@ -40,6 +46,7 @@ def _scipy_wilson(k, n, level=0.95):
 
 
 # --- rates ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("k,n", [(0, 1), (0, 10), (1, 3), (3, 3), (7, 20), (48, 336), (500, 1000)])
 @pytest.mark.parametrize("level", [0.95, 0.90])
@@ -71,8 +78,9 @@ def test_classify_follows_the_definitions():
 
 
 def test_rates_by_year_keeps_a_year_without_leads_and_uses_the_periods_months():
-    leads = _leads([("2023-02-01", "Webb", 1, 3), ("2025-05-01", "Webb", 2, 2),
-                    ("2025-10-01", "Webb", 4, 0)])  # October is outside January–August
+    leads = _leads(
+        [("2023-02-01", "Webb", 1, 3), ("2025-05-01", "Webb", 2, 2), ("2025-10-01", "Webb", 4, 0)]
+    )  # October is outside January–August
     years = marketing.rates_by_year(leads, Period(2025, 8), DEFS)
     assert years["år"].tolist() == [2023, 2024, 2025]
     assert years["leads"].tolist() == [4, 0, 4]
@@ -92,6 +100,7 @@ def test_maturation_days_cut_the_end_of_both_periods():
 
 
 # --- the key result ------------------------------------------------------------------
+
 
 def _comparison(k1, n1, k0, n0):
     leads = _leads([("2025-04-01", "Webb", k1, n1 - k1), ("2024-04-01", "Webb", k0, n0 - k0)])
@@ -144,6 +153,7 @@ def test_comparison_text_states_change_points_interval_and_test():
 
 # --- channels and funnel --------------------------------------------------------------
 
+
 def test_channels_ranked_by_lower_bound_and_small_ones_not_crowned():
     leads = _leads([("2025-02-01", "A", 40, 60), ("2025-02-01", "B", 9, 11), ("2025-02-01", "C", 3, 0)])
     table = marketing.group_rates(leads, Period(2025), DEFS)
@@ -167,6 +177,7 @@ def test_funnel_counts_each_stage_reached():
 
 # --- arenas, municipal support, outcomes -----------------------------------------------------
 
+
 def _arenas(rows):
     frame = pd.DataFrame(rows, columns=["namn", "typ", "datum", "mål_formulerade", "uppföljning_gjord"])
     frame["datum"] = pd.to_datetime(frame["datum"])
@@ -175,13 +186,15 @@ def _arenas(rows):
     return frame
 
 
-ARENAS = _arenas([
-    ("MIPIM", "internationell", "2025-03-10", True, True),
-    ("Almedalen", "nationell", "2025-06-30", True, False),
-    ("Expo Real", "internationell", "2025-10-06", None, True),
-    ("Logistikdagarna", "nationell", "2025-09-10", True, True),
-    ("Elmia", "nationell", "2024-11-10", True, True),
-])
+ARENAS = _arenas(
+    [
+        ("MIPIM", "internationell", "2025-03-10", True, True),
+        ("Almedalen", "nationell", "2025-06-30", True, False),
+        ("Expo Real", "internationell", "2025-10-06", None, True),
+        ("Logistikdagarna", "nationell", "2025-09-10", True, True),
+        ("Elmia", "nationell", "2024-11-10", True, True),
+    ]
+)
 
 
 def test_arenas_in_period_name_those_lacking_goals_or_follow_up():
@@ -194,12 +207,15 @@ def test_arenas_in_period_name_those_lacking_goals_or_follow_up():
 
 
 def test_alla_expands_to_every_member(write_csv, plan):
-    path = write_csv("aktiviteter.csv", [
-        ["id", "datum", "typ", "titel", "kommuner", "företag"],
-        ["A-1", "2025-03-01", "marknadsföringsstöd", "Mässmaterial", "alla", ""],
-        ["A-2", "2025-04-01", "marknadsföringsstöd", "Film", "Kumla; Nora", ""],
-        ["A-3", "2025-04-01", "workshop", "Ej stöd", "Laxå", ""],
-    ])
+    path = write_csv(
+        "aktiviteter.csv",
+        [
+            ["id", "datum", "typ", "titel", "kommuner", "företag"],
+            ["A-1", "2025-03-01", "marknadsföringsstöd", "Mässmaterial", "alla", ""],
+            ["A-2", "2025-04-01", "marknadsföringsstöd", "Film", "Kumla; Nora", ""],
+            ["A-3", "2025-04-01", "workshop", "Ej stöd", "Laxå", ""],
+        ],
+    )
     frame, _ = load_table(path, "aktiviteter", plan)
     table = marketing.supported_municipalities(frame, Period(2025), plan.members)
     assert table["stödd"].all() and len(table) == 12
@@ -217,11 +233,17 @@ def _context(period, leads, arenas=ARENAS, activities=None):
     from bro_analysis.config import load_plan
 
     plan = load_plan()
-    activities = activities if activities is not None else _activities([
-        ("A-1", "2025-02-01", "marknadsföringsstöd", "Stöd", ("1880", "1881"), None),
-        ("A-2", "2025-03-01", "workshop", "Ej stöd", ("1884",), None),
-        ("A-3", "2024-03-01", "marknadsföringsstöd", "Stöd", tuple(plan.members), None),
-    ])
+    activities = (
+        activities
+        if activities is not None
+        else _activities(
+            [
+                ("A-1", "2025-02-01", "marknadsföringsstöd", "Stöd", ("1880", "1881"), None),
+                ("A-2", "2025-03-01", "workshop", "Ej stöd", ("1884",), None),
+                ("A-3", "2024-03-01", "marknadsföringsstöd", "Stöd", tuple(plan.members), None),
+            ]
+        )
+    )
     tables = {"leads": leads, "arenor": arenas, "aktiviteter": activities}
     return Context(period, Dataset(Path("."), plan, tables, []), plan, load_settings())
 
@@ -248,12 +270,15 @@ def _comparison_leads(k1, n1, k0, n0):
     return _leads([("2025-04-01", "Webb", k1, n1 - k1), ("2024-04-01", "Webb", k0, n0 - k0)])
 
 
-@pytest.mark.parametrize("k1,n1,k0,n0,status,significance", [
-    (13, 100, 10, 100, okr.MET, "inte statistiskt säkerställd"),   # +30 %, p ≈ 0.33
-    (30, 200, 10, 200, okr.MET, "är statistiskt säkerställd"),     # +200 %, p < 0.05
-    (11, 100, 10, 100, okr.NOT_MET, "inte statistiskt säkerställd"),  # +10 %
-    (5, 100, 10, 100, okr.NOT_MET, "inte förbättrats"),
-])
+@pytest.mark.parametrize(
+    "k1,n1,k0,n0,status,significance",
+    [
+        (13, 100, 10, 100, okr.MET, "inte statistiskt säkerställd"),  # +30 %, p ≈ 0.33
+        (30, 200, 10, 200, okr.MET, "är statistiskt säkerställd"),  # +200 %, p < 0.05
+        (11, 100, 10, 100, okr.NOT_MET, "inte statistiskt säkerställd"),  # +10 %
+        (5, 100, 10, 100, okr.NOT_MET, "inte förbättrats"),
+    ],
+)
 def test_m2_status_and_significance(k1, n1, k0, n0, status, significance):
     out = _by_id(_context(Period(2025), _comparison_leads(k1, n1, k0, n0)))["M2"]
     assert out.status == status and significance in out.reason
@@ -268,13 +293,15 @@ def test_m2_cannot_be_judged_with_too_few_leads_or_a_year_without_leads():
 
 
 def test_m2_year_to_date_compares_the_same_months():
-    leads = _leads([("2025-04-01", "Webb", 13, 87), ("2024-04-01", "Webb", 10, 90),
-                    ("2024-11-01", "Webb", 0, 100)])  # outside January–August 2024
+    leads = _leads(
+        [("2025-04-01", "Webb", 13, 87), ("2024-04-01", "Webb", 10, 90), ("2024-11-01", "Webb", 0, 100)]
+    )  # outside January–August 2024
     out = _by_id(_context(Period(2025, 8), leads))["M2"]
     assert out.previous == pytest.approx(0.10) and out.status == okr.MET
 
 
 # --- personal data ----------------------------------------------------------------------
+
 
 def test_mask_personal_text_masks_emails_and_phones_only():
     leads = _leads([("2025-04-01", "Webb", 1, 4)])
@@ -290,13 +317,17 @@ def test_mask_personal_text_masks_emails_and_phones_only():
 
 
 def test_personal_data_text_names_columns_not_values():
-    text = marketing.personal_data_text(["leads.csv: kolumnen 'e-post' innehåller personuppgifter och lästes inte in"], 2)
+    text = marketing.personal_data_text(
+        ["leads.csv: kolumnen 'e-post' innehåller personuppgifter och lästes inte in"], 2
+    )
     assert "'e-post'" in text and "2 textfält" in text
 
 
-FAKE = {"namn": ["Agda Testsson", "Bertil Provberg"],
-        "e-post": ["agda.testsson@exempel.invalid", "bertil.provberg@exempel.invalid"],
-        "telefon": ["070-987 65 43", "+46 19 555 12 34"]}
+FAKE = {
+    "namn": ["Agda Testsson", "Bertil Provberg"],
+    "e-post": ["agda.testsson@exempel.invalid", "bertil.provberg@exempel.invalid"],
+    "telefon": ["070-987 65 43", "+46 19 555 12 34"],
+}
 TYPED_EMAIL = "cecilia.fejk@exempel.invalid"
 
 
@@ -320,8 +351,13 @@ def test_no_personal_data_reaches_any_output(tmp_path):
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     assert len(load_dataset(data).warnings) >= 3
 
-    results = run_periods([Period(2025)], data, tmp_path / "out",
-                          notebooks=[NOTEBOOKS_DIR / "30_marknadsforing.ipynb"], progress=io.StringIO())
+    results = run_periods(
+        [Period(2025)],
+        data,
+        tmp_path / "out",
+        notebooks=[NOTEBOOKS_DIR / "30_marknadsforing.ipynb"],
+        progress=io.StringIO(),
+    )
     assert all(r.ok for r in results), [r.error for r in results]
     files = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
     assert any(p.suffix == ".html" for p in files) and any(p.suffix == ".ipynb" for p in files)

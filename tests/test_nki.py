@@ -1,4 +1,5 @@
 """NKI computations against hand-computed values (or scipy/numpy called directly)."""
+
 import math
 from types import SimpleNamespace
 
@@ -22,8 +23,9 @@ def _rows(records):
 
 def _full(records):
     """Rows (mätår, kommun, område, mått, värde, antal_svar, ki_nedre, ki_övre)."""
-    frame = pd.DataFrame(records, columns=["mätår", "kommun", "område", "mått", "värde", "antal_svar",
-                                           "ki_nedre", "ki_övre"])
+    frame = pd.DataFrame(
+        records, columns=["mätår", "kommun", "område", "mått", "värde", "antal_svar", "ki_nedre", "ki_övre"]
+    )
     frame["antal_svar"] = frame["antal_svar"].astype("Int64")
     return frame
 
@@ -41,14 +43,17 @@ def _twelve(year, total, areas=None, n=50, ci=2.0, count=12):
 
 # --- kept from the first version ---------------------------------------------------
 
+
 def test_county_mean_is_unweighted_and_skips_missing_years():
-    frame = _rows([
-        (2023, "Kumla", "totalt", "NKI", 70.0),
-        (2023, "Nora", "totalt", "NKI", 80.0),
-        (2023, "Nora", "bygglov", "NKI", 10.0),        # other area: ignored
-        (2023, "Nora", "totalt", "bemötande", 99.0),    # other measure: ignored
-        (2025, "Kumla", "totalt", "NKI", 75.0),
-    ])
+    frame = _rows(
+        [
+            (2023, "Kumla", "totalt", "NKI", 70.0),
+            (2023, "Nora", "totalt", "NKI", 80.0),
+            (2023, "Nora", "bygglov", "NKI", 10.0),  # other area: ignored
+            (2023, "Nora", "totalt", "bemötande", 99.0),  # other measure: ignored
+            (2025, "Kumla", "totalt", "NKI", 75.0),
+        ]
+    )
     county = nki.county_mean(frame)
     assert county["mätår"].tolist() == [2023, 2025]  # 2024 is a gap, not a zero
     assert county["medel"].tolist() == pytest.approx([75.0, 75.0])
@@ -64,11 +69,11 @@ def test_county_text_states_target_and_change():
 
 # --- bands, minimums, uncertainty -----------------------------------------------------
 
+
 def test_bands_and_grades_follow_skr():
     band_list = nki.bands(SETTINGS)
     assert band_list[0] == ("mycket högt", 80.0)
-    expected = {80: "mycket högt", 79.9: "högt", 70: "högt", 69.9: "godkänt", 62: "godkänt", 61.9: "lågt",
-                0: "lågt"}
+    expected = {80: "mycket högt", 79.9: "högt", 70: "högt", 69.9: "godkänt", 62: "godkänt", 61.9: "lågt", 0: "lågt"}
     assert {v: nki.grade(v, band_list) for v in expected} == expected
     assert nki.grade(float("nan"), band_list) is None
     text = nki.bands_text(band_list, 80, 70)
@@ -77,9 +82,15 @@ def test_bands_and_grades_follow_skr():
 
 
 def test_standard_error_from_interval_or_sd_else_unknown():
-    rows = pd.DataFrame({"värde": [65.0, 70.0, 70.0], "antal_svar": pd.array([20, 36, 36], dtype="Int64"),
-                         "ki_nedre": [60.0, np.nan, np.nan], "ki_övre": [70.0, np.nan, np.nan],
-                         "standardavvikelse": [np.nan, 18.0, np.nan]})
+    rows = pd.DataFrame(
+        {
+            "värde": [65.0, 70.0, 70.0],
+            "antal_svar": pd.array([20, 36, 36], dtype="Int64"),
+            "ki_nedre": [60.0, np.nan, np.nan],
+            "ki_övre": [70.0, np.nan, np.nan],
+            "standardavvikelse": [np.nan, 18.0, np.nan],
+        }
+    )
     se = nki.standard_errors(rows)
     assert se[0] == pytest.approx(10 / (2 * 1.96), rel=1e-3)
     assert se[1] == pytest.approx(18 / 6)
@@ -87,13 +98,15 @@ def test_standard_error_from_interval_or_sd_else_unknown():
 
 
 def test_uncertain_below_the_configured_minimum():
-    rows = _full([
-        (2025, "A", "bygglov", "NKI", 70.0, 9, np.nan, np.nan),    # area minimum 10
-        (2025, "B", "bygglov", "NKI", 70.0, 10, np.nan, np.nan),
-        (2025, "A", "totalt", "NKI", 70.0, 9, np.nan, np.nan),     # total minimum 7
-        (2025, "B", "totalt", "NKI", 70.0, 6, np.nan, np.nan),
-        (2025, "C", "totalt", "NKI", 70.0, None, np.nan, np.nan),  # unknown n: not flagged
-    ])
+    rows = _full(
+        [
+            (2025, "A", "bygglov", "NKI", 70.0, 9, np.nan, np.nan),  # area minimum 10
+            (2025, "B", "bygglov", "NKI", 70.0, 10, np.nan, np.nan),
+            (2025, "A", "totalt", "NKI", 70.0, 9, np.nan, np.nan),  # total minimum 7
+            (2025, "B", "totalt", "NKI", 70.0, 6, np.nan, np.nan),
+            (2025, "C", "totalt", "NKI", 70.0, None, np.nan, np.nan),  # unknown n: not flagged
+        ]
+    )
     assert nki.annotate(rows, SETTINGS)["osäker"].tolist() == [True, False, False, True, False]
 
 
@@ -108,14 +121,17 @@ def test_change_test_against_hand_values():
 
 # --- county and key results ---------------------------------------------------------------
 
+
 def test_county_summary_weighted_interval_and_uncertain():
-    rows = _full([
-        (2025, "A", "totalt", "NKI", 70.0, 10, 66.0, 74.0),
-        (2025, "B", "totalt", "NKI", 80.0, 30, 78.0, 82.0),
-        (2025, "C", "totalt", "NKI", 90.0, 5, 80.0, 100.0),
-        (2024, "A", "totalt", "NKI", 70.0, 10, 66.0, 74.0),
-        (2024, "B", "totalt", "NKI", 80.0, None, np.nan, np.nan),
-    ])
+    rows = _full(
+        [
+            (2025, "A", "totalt", "NKI", 70.0, 10, 66.0, 74.0),
+            (2025, "B", "totalt", "NKI", 80.0, 30, 78.0, 82.0),
+            (2025, "C", "totalt", "NKI", 90.0, 5, 80.0, 100.0),
+            (2024, "A", "totalt", "NKI", 70.0, 10, 66.0, 74.0),
+            (2024, "B", "totalt", "NKI", 80.0, None, np.nan, np.nan),
+        ]
+    )
     summary = nki.county_summary(rows, SETTINGS).set_index("mätår")
     r = summary.loc[2025]
     assert r["medel"] == pytest.approx(80.0)
@@ -175,14 +191,17 @@ def test_outcome_unknown_when_too_few_measured(plan):
 
 # --- municipality × area ----------------------------------------------------------------
 
+
 def test_area_table_matrix_and_below_threshold():
-    frame = _full([
-        (2025, "A", "bygglov", "NKI", 65.0, 30, 60.0, 70.0),
-        (2025, "A", "totalt", "NKI", 60.0, 30, 55.0, 65.0),
-        (2025, "B", "bygglov", "NKI", 69.0, 5, np.nan, np.nan),
-        (2025, "B", "brandskydd", "NKI", 80.0, 30, np.nan, np.nan),
-        (2024, "B", "bygglov", "NKI", 10.0, 30, np.nan, np.nan),
-    ])
+    frame = _full(
+        [
+            (2025, "A", "bygglov", "NKI", 65.0, 30, 60.0, 70.0),
+            (2025, "A", "totalt", "NKI", 60.0, 30, 55.0, 65.0),
+            (2025, "B", "bygglov", "NKI", 69.0, 5, np.nan, np.nan),
+            (2025, "B", "brandskydd", "NKI", 80.0, 30, np.nan, np.nan),
+            (2024, "B", "bygglov", "NKI", 10.0, 30, np.nan, np.nan),
+        ]
+    )
     table = nki.area_table(frame, 2025, SETTINGS)
     values, flags = nki.heatmap_matrix(table)
     assert list(values.columns) == ["brandskydd", "bygglov", "totalt"]
@@ -195,6 +214,7 @@ def test_area_table_matrix_and_below_threshold():
 
 
 # --- change -------------------------------------------------------------------------------
+
 
 def test_changes_significance_gaps_and_the_2024_break():
     records = [
@@ -223,15 +243,17 @@ def test_changes_significance_gaps_and_the_2024_break():
 
 def test_total_is_not_compared_across_the_new_definition():
     areas = {a: 70.0 for a in MANDATORY + ["brandskydd"]}
-    frame = _full(_twelve(2023, 70.0, areas, count=1) + _twelve(2024, 75.0, areas, count=1)
-                  + _twelve(2025, 80.0, areas, count=1))
+    frame = _full(
+        _twelve(2023, 70.0, areas, count=1) + _twelve(2024, 75.0, areas, count=1) + _twelve(2025, 80.0, areas, count=1)
+    )
     assert nki.changes(frame, 2024, SETTINGS)["bedömning"].tolist() == [nki.CHANGE_BREAK]
     assert nki.changes(frame, 2025, SETTINGS)["bedömning"].tolist() == [nki.CHANGE_UP]
     scopes = nki.scope_table(frame, SETTINGS).set_index("mätår")
     assert scopes.loc[2023, "antal_områden"] == 5 and scopes.loc[2024, "antal_områden"] == 4
     assert scopes.loc[2024, "redovisas_separat"] == "brandskydd"
     assert "Totalen före och efter 2024 mäter därför olika saker" in nki.scope_text(
-        nki.scope_table(frame, SETTINGS), SETTINGS)
+        nki.scope_table(frame, SETTINGS), SETTINGS
+    )
 
 
 def test_county_change_uses_county_standard_errors():
@@ -244,14 +266,15 @@ def test_county_change_uses_county_standard_errors():
 
 # --- trend and forecast -------------------------------------------------------------------
 
+
 def test_linear_trend_matches_an_independent_ols_with_gaps():
-    years = [2019, 2021, 2022, 2023, 2025]          # 2020 and 2024 are gaps, not zeros
+    years = [2019, 2021, 2022, 2023, 2025]  # 2020 and 2024 are gaps, not zeros
     values = [70.0, 72.5, 72.0, 75.0, 76.5]
     fit = nki.linear_trend(years + [2024], values + [np.nan], 2027, 80)
     x, y = np.array(years, float), np.array(values)
     slope, intercept = np.polyfit(x, y, 1)
     resid = y - (intercept + slope * x)
-    s = math.sqrt((resid ** 2).sum() / 3)
+    s = math.sqrt((resid**2).sum() / 3)
     se_pred = s * math.sqrt(1 + 1 / 5 + (2027 - x.mean()) ** 2 / ((x - x.mean()) ** 2).sum())
     t = stats.t.ppf(0.975, 3)
     pred = intercept + slope * 2027
@@ -279,20 +302,24 @@ def test_comparable_total_before_and_after_2024():
         records.append((2023, "A", area, "NKI", value, n, np.nan, np.nan))
         if area != "serveringstillstånd":
             records.append((2022, "A", area, "NKI", value, n, np.nan, np.nan))  # incomplete: a gap
-    records += [(2023, "A", "brandskydd", "NKI", 10.0, 99, np.nan, np.nan),    # outside the new total
-                (2023, "A", "totalt", "NKI", 50.0, 199, np.nan, np.nan),       # old total: not used
-                (2024, "A", "totalt", "NKI", 77.0, 100, np.nan, np.nan)]
+    records += [
+        (2023, "A", "brandskydd", "NKI", 10.0, 99, np.nan, np.nan),  # outside the new total
+        (2023, "A", "totalt", "NKI", 50.0, 199, np.nan, np.nan),  # old total: not used
+        (2024, "A", "totalt", "NKI", 77.0, 100, np.nan, np.nan),
+    ]
     series = nki.comparable_total(_full(records), SETTINGS)
     assert series["mätår"].tolist() == [2023, 2024]
     assert series["värde"].tolist() == pytest.approx([(600 + 1400 + 2400 + 3600) / 100, 77.0])
 
 
 def test_trends_county_and_a_municipality_that_joined_later():
-    series = pd.DataFrame({
-        "mätår": [2021, 2022, 2023, 2024, 2025, 2024, 2025],
-        "kommun": ["A"] * 5 + ["Ny", "Ny"],
-        "värde": [70.0, 71.0, 72.0, 73.0, 74.0, 60.0, 62.0],
-    })
+    series = pd.DataFrame(
+        {
+            "mätår": [2021, 2022, 2023, 2024, 2025, 2024, 2025],
+            "kommun": ["A"] * 5 + ["Ny", "Ny"],
+            "värde": [70.0, 71.0, 72.0, 73.0, 74.0, 60.0, 62.0],
+        }
+    )
     settings = {**SETTINGS, "nki": {**SETTINGS["nki"], "minsta_antal_kommuner": 1}}
     table = nki.trends(series, settings, 2027, 80).set_index("kommun")
     assert table.loc["A", "prognos"] == pytest.approx(76.0)
@@ -306,11 +333,18 @@ def test_trends_county_and_a_municipality_that_joined_later():
 
 # --- service factors ------------------------------------------------------------------------
 
+
 def test_factor_summary_correlation_and_quadrants():
     rng = np.random.default_rng(1)
     records = []
-    offsets = {"information": -6, "tillgänglighet": 0, "bemötande": 5, "kompetens": 3, "rättssäkerhet": 1,
-               "effektivitet": -8}
+    offsets = {
+        "information": -6,
+        "tillgänglighet": 0,
+        "bemötande": 5,
+        "kompetens": 3,
+        "rättssäkerhet": 1,
+        "effektivitet": -8,
+    }
     for k in range(6):
         for area in ("bygglov", "livsmedelskontroll"):
             base = 65 + 3 * k + (2 if area == "bygglov" else 0)
@@ -320,7 +354,7 @@ def test_factor_summary_correlation_and_quadrants():
                 records.append((2025, f"K{k}", area, f, base + off + noise, 40, np.nan, np.nan))
         for f, off in offsets.items():
             records.append((2025, f"K{k}", "totalt", f, 70 + off + k, 80, np.nan, np.nan))
-    records.append((2025, "K9", "bygglov", "NKI", 99.0, 3, np.nan, np.nan))      # uncertain: left out
+    records.append((2025, "K9", "bygglov", "NKI", 99.0, 3, np.nan, np.nan))  # uncertain: left out
     records.append((2025, "K9", "bygglov", "effektivitet", 0.0, 3, np.nan, np.nan))
     frame = _full(records)
     factors = nki.factor_summary(frame, 2025, SETTINGS).set_index("faktor")
@@ -332,21 +366,32 @@ def test_factor_summary_correlation_and_quadrants():
     r = factors.loc["information", "samband"]
     fisher = np.tanh(np.arctanh(r) - Z / math.sqrt(12 - 3))
     assert factors.loc["information", "samband_ki_nedre"] == pytest.approx(fisher, abs=1e-6)
-    assert factors.loc["information", "kvadrant"] == "bevaka"        # low score, weak link
-    assert factors.loc["effektivitet", "kvadrant"] == "prioritera"   # low score, strong link
+    assert factors.loc["information", "kvadrant"] == "bevaka"  # low score, weak link
+    assert factors.loc["effektivitet", "kvadrant"] == "prioritera"  # low score, strong link
     assert factors.loc["bemötande", "kvadrant"] == "behåll"
     assert "Svagast i länet är effektivitet" in nki.factors_text(factors.reset_index())
 
 
 # --- Sweden as the yardstick ---------------------------------------------------------------
 
+
 def test_national_percentile_and_ranking_minimum():
-    riket = pd.DataFrame({"mätår": [2025] * 6, "kommunkod": ["0001", "0002", "0003", "0004", "1880", "1881"],
-                          "område": "totalt", "mått": "NKI",
-                          "värde": [60.0, 70.0, 80.0, 99.0, 75.0, 90.0],
-                          "antal_svar": pd.array([50, 50, 50, 5, 200, 10], dtype="Int64")})
-    own = _full([(2025, "Örebro", "totalt", "NKI", 75.0, 200, np.nan, np.nan),
-                 (2025, "Kumla", "totalt", "NKI", 90.0, 10, np.nan, np.nan)])
+    riket = pd.DataFrame(
+        {
+            "mätår": [2025] * 6,
+            "kommunkod": ["0001", "0002", "0003", "0004", "1880", "1881"],
+            "område": "totalt",
+            "mått": "NKI",
+            "värde": [60.0, 70.0, 80.0, 99.0, 75.0, 90.0],
+            "antal_svar": pd.array([50, 50, 50, 5, 200, 10], dtype="Int64"),
+        }
+    )
+    own = _full(
+        [
+            (2025, "Örebro", "totalt", "NKI", 75.0, 200, np.nan, np.nan),
+            (2025, "Kumla", "totalt", "NKI", 90.0, 10, np.nan, np.nan),
+        ]
+    )
     table, national = nki.national_position(riket, own, 2025, SETTINGS, {"1880": "Örebro", "1881": "Kumla"})
     table = table.set_index("kommun")
     # reference: 60, 70, 80, 75 (0004 and Kumla have fewer than 20 responses)
@@ -361,6 +406,7 @@ def test_national_percentile_and_ranking_minimum():
 
 
 # --- figures (they draw, with the example data's shapes) ------------------------------------
+
 
 def test_figures_draw_from_example_data():
     import matplotlib.pyplot as plt
@@ -390,10 +436,20 @@ def test_figures_draw_from_example_data():
 
 # --- texts that say what cannot be judged ---------------------------------------------------
 
+
 def test_texts_say_when_uncertainty_is_unknown():
-    table = pd.DataFrame({"mätår": [2024, 2025], "medel": [74.0, 76.0], "ki_nedre": [np.nan] * 2,
-                          "ki_övre": [np.nan] * 2, "viktat_medel": [np.nan] * 2, "antal_svar": [np.nan] * 2,
-                          "antal_osäkra": [0, 0], "se": [np.nan] * 2})
+    table = pd.DataFrame(
+        {
+            "mätår": [2024, 2025],
+            "medel": [74.0, 76.0],
+            "ki_nedre": [np.nan] * 2,
+            "ki_övre": [np.nan] * 2,
+            "viktat_medel": [np.nan] * 2,
+            "antal_svar": [np.nan] * 2,
+            "antal_osäkra": [0, 0],
+            "se": [np.nan] * 2,
+        }
+    )
     change = nki.county_change(table, 2025, SETTINGS)
     text = nki.county_detail_text(table, 2025, change)
     assert "Osäkerheten i genomsnittet kan inte beräknas" in text
@@ -415,11 +471,15 @@ def test_comparable_note_names_years_without_area_results():
 def test_standard_error_from_sd_and_n_where_no_interval(tmp_path):
     """The contract's optional standardavvikelse column: SE = sd / sqrt(n) when no interval."""
     from bro_analysis.dataset import load_table
+
     path = tmp_path / "nki.csv"
-    path.write_text("mätår;kommun;område;mått;värde;antal_svar;ki_nedre;ki_övre;standardavvikelse\n"
-                    "2025;Kumla;totalt;NKI;72;64;;;16\n"
-                    "2025;Nora;totalt;NKI;75;40;70;80;\n", encoding="utf-8")
+    path.write_text(
+        "mätår;kommun;område;mått;värde;antal_svar;ki_nedre;ki_övre;standardavvikelse\n"
+        "2025;Kumla;totalt;NKI;72;64;;;16\n"
+        "2025;Nora;totalt;NKI;75;40;70;80;\n",
+        encoding="utf-8",
+    )
     frame, _ = load_table(path, "nki")
     se = nki.standard_errors(frame)
-    assert se.iloc[0] == pytest.approx(16 / 8)                 # 16 / sqrt(64), by hand
+    assert se.iloc[0] == pytest.approx(16 / 8)  # 16 / sqrt(64), by hand
     assert se.iloc[1] == pytest.approx(10 / (2 * 1.959963985))  # from the interval

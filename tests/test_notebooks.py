@@ -1,4 +1,5 @@
 """Committed notebooks: no outputs, a parameters cell, computation in the package."""
+
 import json
 
 import pytest

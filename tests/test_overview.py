@@ -1,4 +1,5 @@
 """Overview: headline and summary records, against hand-made outcomes."""
+
 from types import SimpleNamespace
 
 from bro_analysis import okr, overview
@@ -9,14 +10,14 @@ PLAN = load_plan()
 
 
 def _results(statuses):
-    return [okr.Outcome(kr.id, 1.0, 0.5, s, "skäl", "1", "0,5")
-            for kr, s in zip(PLAN.key_results, statuses)]
+    return [okr.Outcome(kr.id, 1.0, 0.5, s, "skäl", "1", "0,5") for kr, s in zip(PLAN.key_results, statuses)]
 
 
 def test_headline_counts_every_status():
     results = _results([okr.MET] * 5 + [okr.NOT_MET] * 4 + [okr.ON_TRACK] * 2 + [okr.UNKNOWN])
     assert overview.headline(results) == (
-        "5 av 12 nyckelresultat är uppnådda, 2 är på väg, 4 är inte uppnådda och 1 kan inte bedömas.")
+        "5 av 12 nyckelresultat är uppnådda, 2 är på väg, 4 är inte uppnådda och 1 kan inte bedömas."
+    )
     assert overview.headline(_results([okr.MET] * 12)) == "12 av 12 nyckelresultat är uppnådda."
 
 

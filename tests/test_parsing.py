@@ -1,4 +1,5 @@
 """Column parsers: each value's parsed result and each bad value's message."""
+
 from __future__ import annotations
 
 import math
@@ -24,18 +25,22 @@ def test_fold_and_header_key():
 
 # --- numbers -------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("72,4", 72.4),
-    ("72.4", 72.4),
-    ("1 234,5", 1234.5),
-    ("1\u00a0234", 1234.0),       # no-break space as thousands separator
-    ("1\u202f234,25", 1234.25),   # narrow no-break space
-    ("−3,5", -3.5),               # Unicode minus
-    ("-3", -3.0),
-    ("+7", 7.0),
-    (",5", 0.5),
-    ("0", 0.0),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("72,4", 72.4),
+        ("72.4", 72.4),
+        ("1 234,5", 1234.5),
+        ("1\u00a0234", 1234.0),  # no-break space as thousands separator
+        ("1\u202f234,25", 1234.25),  # narrow no-break space
+        ("−3,5", -3.5),  # Unicode minus
+        ("-3", -3.0),
+        ("+7", 7.0),
+        (",5", 0.5),
+        ("0", 0.0),
+    ],
+)
 def test_parse_number_good(text, expected):
     numbers, errors = parsing.parse_number(s(text))
     assert numbers.dtype == "float64"
@@ -79,6 +84,7 @@ def test_mixed_decimal_rows_flags_the_minority():
 
 # --- dates ---------------------------------------------------------------------
 
+
 def test_parse_date_good():
     dates, errors = parsing.parse_date(s("2025-03-01", "20250302", "2025-03-03 00:00:00", "2025-03-04 00:00", ""))
     assert dates.dtype == "datetime64[us]"
@@ -92,19 +98,22 @@ def test_parse_date_dtype_when_all_empty():
     assert dates.dtype == "datetime64[us]"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("1/3/2025", "tvetydigt datum (dag/månad?), skriv ÅÅÅÅ-MM-DD"),
-    ("01.03.2025", "tvetydigt datum (dag/månad?), skriv ÅÅÅÅ-MM-DD"),
-    ("3/1/25", "tvetydigt datum (dag/månad?), skriv ÅÅÅÅ-MM-DD"),
-    ("45658", "ser ut som ett Excel-serienummer; formatera kolumnen som datum ÅÅÅÅ-MM-DD"),
-    ("45658,0", "ser ut som ett Excel-serienummer; formatera kolumnen som datum ÅÅÅÅ-MM-DD"),
-    ("2025-02-30", "datumet finns inte"),
-    ("20251301", "datumet finns inte"),
-    ("2025-03-01 14:30:00", "förväntade ett datum ÅÅÅÅ-MM-DD"),
-    ("mars 2025", "förväntade ett datum ÅÅÅÅ-MM-DD"),
-    ("2025-3-1", "förväntade ett datum ÅÅÅÅ-MM-DD"),
-    ("#N/A", "Excel-felvärde, förväntade ett datum"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("1/3/2025", "tvetydigt datum (dag/månad?), skriv ÅÅÅÅ-MM-DD"),
+        ("01.03.2025", "tvetydigt datum (dag/månad?), skriv ÅÅÅÅ-MM-DD"),
+        ("3/1/25", "tvetydigt datum (dag/månad?), skriv ÅÅÅÅ-MM-DD"),
+        ("45658", "ser ut som ett Excel-serienummer; formatera kolumnen som datum ÅÅÅÅ-MM-DD"),
+        ("45658,0", "ser ut som ett Excel-serienummer; formatera kolumnen som datum ÅÅÅÅ-MM-DD"),
+        ("2025-02-30", "datumet finns inte"),
+        ("20251301", "datumet finns inte"),
+        ("2025-03-01 14:30:00", "förväntade ett datum ÅÅÅÅ-MM-DD"),
+        ("mars 2025", "förväntade ett datum ÅÅÅÅ-MM-DD"),
+        ("2025-3-1", "förväntade ett datum ÅÅÅÅ-MM-DD"),
+        ("#N/A", "Excel-felvärde, förväntade ett datum"),
+    ],
+)
 def test_parse_date_bad(text, message):
     dates, errors = parsing.parse_date(s("2025-01-01", text))
     assert pd.isna(dates[1])
@@ -112,6 +121,7 @@ def test_parse_date_bad(text, message):
 
 
 # --- yes/no, categories, text ----------------------------------------------------
+
 
 def test_parse_bool():
     values, errors = parsing.parse_bool(s("ja", "Nej", " JA", "x", "1", "0", "true", "", "kanske"))
@@ -122,8 +132,9 @@ def test_parse_bool():
 
 
 def test_parse_category_returns_canonical_spelling():
-    values, errors = parsing.parse_category(s("Bygglov", "miljo- och halsoskydd", "TOTALT", "parkering", ""),
-                                            parsing_areas())
+    values, errors = parsing.parse_category(
+        s("Bygglov", "miljo- och halsoskydd", "TOTALT", "parkering", ""), parsing_areas()
+    )
     assert values[:3].tolist() == ["bygglov", "miljö- och hälsoskydd", "totalt"]
     assert values[3:].isna().all()
     assert errors[3].startswith("förväntade en av: brandskydd, bygglov")
@@ -132,6 +143,7 @@ def test_parse_category_returns_canonical_spelling():
 
 def parsing_areas():
     from bro_analysis.schema import NKI_AREAS
+
     return NKI_AREAS
 
 
@@ -143,26 +155,30 @@ def test_parse_text_refuses_excel_errors():
 
 # --- municipalities ----------------------------------------------------------------
 
-@pytest.mark.parametrize("text, code", [
-    ("Örebro", "1880"),
-    ("orebro", "1880"),
-    ("ÖREBRO", "1880"),
-    ("Orebro", "1880"),
-    ("Örebro kommun", "1880"),
-    ("Orebro Kommun", "1880"),
-    (" Kumla ", "1881"),
-    ("Hallsbergs kommun", "1861"),
-    ("Hallsberg kommun", "1861"),
-    ("Hallefors", "1863"),
-    ("Hällefors kommun", "1863"),
-    ("Laxa", "1860"),
-    ("Lindesbergs kommun", "1885"),
-    ("Ljusnarsberg", "1864"),
-    ("1880", "1880"),
-    ("1880.0", "1880"),
-    ("1880,0", "1880"),
-    ("1814", "1814"),
-])
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Örebro", "1880"),
+        ("orebro", "1880"),
+        ("ÖREBRO", "1880"),
+        ("Orebro", "1880"),
+        ("Örebro kommun", "1880"),
+        ("Orebro Kommun", "1880"),
+        (" Kumla ", "1881"),
+        ("Hallsbergs kommun", "1861"),
+        ("Hallsberg kommun", "1861"),
+        ("Hallefors", "1863"),
+        ("Hällefors kommun", "1863"),
+        ("Laxa", "1860"),
+        ("Lindesbergs kommun", "1885"),
+        ("Ljusnarsberg", "1864"),
+        ("1880", "1880"),
+        ("1880.0", "1880"),
+        ("1880,0", "1880"),
+        ("1814", "1814"),
+    ],
+)
 def test_normalise_municipality(plan, text, code):
     lookup = parsing.municipality_lookup(plan.members)
     assert parsing.normalise_municipality(text, lookup) == code
@@ -183,7 +199,8 @@ def test_parse_municipality(plan):
 
 def test_parse_municipality_list(plan):
     values, errors = parsing.parse_municipality_list(
-        s("Kumla; Hallsberg", "alla", "Kumla, kumla", "", "Kumla; Uppsala;Sala"), plan.members)
+        s("Kumla; Hallsberg", "alla", "Kumla, kumla", "", "Kumla; Uppsala;Sala"), plan.members
+    )
     assert values[0] == ("1881", "1861")
     assert values[1] == tuple(plan.members) and len(values[1]) == 12
     assert values[2] == ("1881",)
@@ -194,27 +211,33 @@ def test_parse_municipality_list(plan):
 def test_parse_code():
     codes, errors = parsing.parse_code(s("180", "0180", "1880.0", "18", "abcd", ""))
     assert codes[:3].tolist() == ["0180", "0180", "1880"]
-    assert errors.tolist() == ["", "", "", "förväntade en 4-siffrig kommunkod",
-                               "förväntade en 4-siffrig kommunkod", ""]
+    assert errors.tolist() == ["", "", "", "förväntade en 4-siffrig kommunkod", "förväntade en 4-siffrig kommunkod", ""]
 
 
 # --- text decoding and separators --------------------------------------------------
 
-@pytest.mark.parametrize("raw", [
-    "Hällefors;Örebro".encode("utf-8"),
-    b"\xef\xbb\xbf" + "Hällefors;Örebro".encode("utf-8"),
-    "Hällefors;Örebro".encode("cp1252"),
-    "Hällefors;Örebro".encode("utf-16"),
-])
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Hällefors;Örebro".encode(),
+        b"\xef\xbb\xbf" + "Hällefors;Örebro".encode(),
+        "Hällefors;Örebro".encode("cp1252"),
+        "Hällefors;Örebro".encode("utf-16"),
+    ],
+)
 def test_decode(raw):
     assert decode(raw) == "Hällefors;Örebro"
 
 
-@pytest.mark.parametrize("text, sep", [
-    ("a;b;c\n1,5;2;3", ";"),
-    ("a,b,c\n1;2;3", ","),
-    ("a\tb\tc", "\t"),
-    ("\n\na,b\n", ","),
-])
+@pytest.mark.parametrize(
+    "text, sep",
+    [
+        ("a;b;c\n1,5;2;3", ";"),
+        ("a,b,c\n1;2;3", ","),
+        ("a\tb\tc", "\t"),
+        ("\n\na,b\n", ","),
+    ],
+)
 def test_sniff_separator(text, sep):
     assert sniff_separator(text) == sep

@@ -3,8 +3,15 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from bro_analysis.periods import (Period, PeriodError, check_not_future, latest_complete_year,
-                                  parse_period, parse_periods, years_in_tables)
+from bro_analysis.periods import (
+    Period,
+    PeriodError,
+    check_not_future,
+    latest_complete_year,
+    parse_period,
+    parse_periods,
+    years_in_tables,
+)
 
 
 def test_full_year_and_year_to_date():
@@ -48,6 +55,8 @@ def test_future_period_is_refused():
 
 
 def test_years_in_tables():
-    tables = {"a": pd.DataFrame({"datum": pd.to_datetime(["2020-05-01", None])}),
-              "b": pd.DataFrame({"mätår": pd.array([2019, 2021], dtype="Int64")})}
+    tables = {
+        "a": pd.DataFrame({"datum": pd.to_datetime(["2020-05-01", None])}),
+        "b": pd.DataFrame({"mätår": pd.array([2019, 2021], dtype="Int64")}),
+    }
     assert years_in_tables(tables) == {2019, 2020, 2021}

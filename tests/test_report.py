@@ -1,11 +1,12 @@
 """Report building blocks: escaping, accessible tables, figures with alt text."""
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from bro_analysis import report
 from bro_analysis.formatting import fmt_msek
 
-EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)></table>'
+EVIL = "<script>alert(1)</script><img src=x onerror=alert(2)></table>"
 
 
 def test_text_is_escaped():
@@ -17,7 +18,7 @@ def test_text_is_escaped():
 def test_table_escapes_cells_and_has_headers():
     frame = pd.DataFrame({"Företag": [EVIL], "Värde": [1234.5]})
     html = report.table(frame, "Investeringar", formats={"Värde": fmt_msek}).data
-    assert "<script>" not in html and "</table>" == html[-8:]
+    assert "<script>" not in html and html[-8:] == "</table>"
     assert html.count("</table>") == 1
     assert "<caption>Investeringar</caption>" in html
     assert '<th scope="col">Företag</th>' in html

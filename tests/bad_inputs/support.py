@@ -1,7 +1,10 @@
-"""Helpers shared by the reliability tests: the real CLI in a subprocess, copies of
-the example data to mutate, one good earlier run to protect, and file snapshots."""
+"""Helpers shared by the reliability tests: the real CLI (in a subprocess, or its
+entry point in this process), copies of the example data to mutate, copies of a
+good earlier run to protect, and file snapshots."""
+
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import shutil
@@ -16,14 +19,25 @@ ENCODING = "utf-8-sig"  # the example data is UTF-8 with BOM, ';'-separated
 
 def cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     """`bro-analysis ARGS` exactly as an analyst runs it (stdout, stderr, exit code)."""
-    return subprocess.run([sys.executable, "-m", "bro_analysis.cli", *args], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "bro_analysis.cli", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
-def cli_async(*args: str) -> subprocess.Popen:
-    """The CLI started without waiting: several short calls run side by side."""
-    return subprocess.Popen([sys.executable, "-m", "bro_analysis.cli", *args], cwd=PROJECT_ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def cli_in_process(*args: str) -> subprocess.CompletedProcess:
+    """`bro-analysis ARGS` through the console script's own entry point, `cli.main`,
+    in this process: the same exit code, stdout and stderr, without a new
+    interpreter's start-up (which the subprocess tests cover)."""
+    from bro_analysis import cli as cli_module
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli_module.main(list(args))
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def copy_example(folder: Path) -> Path:
@@ -44,22 +58,11 @@ def write_rows(path: Path, rows: list[list[str]], sep: str = ";", encoding: str 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     """Every file under `folder` (hidden ones too): its bytes and modification time."""
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-_GOOD_RUN: dict[str, Path] = {}
-
-
-def good_run(tmp_path_factory) -> Path:
-    """outputs/ of one real, successful `bro-analysis run --period 2025 --force`
-    on the example data, made once per test session and shared (read-only)."""
-    if "out" not in _GOOD_RUN:
-        out = tmp_path_factory.mktemp("good-run")
-        result = cli("run", "--period", "2025", "--out", str(out), "--force")
-        assert result.returncode == 0, result.stderr
-        _GOOD_RUN["out"] = out
-    return _GOOD_RUN["out"]
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def copy_outputs(src: Path, dest: Path) -> Path:
@@ -70,7 +73,4 @@ def copy_outputs(src: Path, dest: Path) -> Path:
 
 def no_temp_files(folder: Path) -> list[str]:
     """Temporary files the runner writes (hidden '.name.xxxx.tmp' / '.stem.xxxx.ipynb')."""
-    return [p.relative_to(folder).as_posix() for p in folder.rglob(".*")
-            if p.is_file() and p.parent.name != ".cache"]
-
-
+    return [p.relative_to(folder).as_posix() for p in folder.rglob(".*") if p.is_file() and p.parent.name != ".cache"]
