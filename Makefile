@@ -47,7 +47,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not e2e" -p no:xdist
+	$(BIN)/python -m pytest -m "not e2e" -n $(JOBS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

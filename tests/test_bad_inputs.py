@@ -2,11 +2,12 @@
 
 Every case of tests/bad_inputs/cases.py is run through `bro-analysis validate`
 and, when it is an error, through `bro-analysis run` into a folder that already
-holds a good earlier report for the period. The corpus calls the CLI's entry
-point in this process (a new interpreter per case would be most of the suite's
-time); the tests after it run the command in a subprocess, exactly as typed. Checked for each: the exit code, a
-message naming file, row, column and value, no Python traceback, no notebook
-started, and the earlier outputs untouched (same bytes, same modification times).
+holds an earlier report for the period. The corpus calls the CLI's entry point,
+`cli.main`, in this process (a new interpreter per case would be most of the
+suite's time); the tests after it run the command in a subprocess, as typed.
+Checked for each: the exit code, a message naming file, row, column and value,
+no Python traceback, no notebook started, and the earlier outputs untouched
+(same bytes, same modification times).
 """
 
 from __future__ import annotations
@@ -17,9 +18,26 @@ from bad_inputs.support import cli, cli_in_process, copy_example, copy_outputs, 
 
 
 @pytest.fixture(scope="module")
-def previous(example_run):
-    """A good outputs/ folder for 2025, made once by a real run."""
-    return example_run
+def previous(tmp_path_factory):
+    """An earlier outputs/ folder: the committee report, the summaries, a notebook's
+    HTML, executed notebook and cache record for 2025 and 2026-08. Bad input stops a
+    run before any notebook, so what matters is that none of these bytes change
+    (a real run's outputs are protected the same way in test_reliability)."""
+    out = tmp_path_factory.mktemp("earlier")
+    for period in ("2025", "2026-08"):
+        files = {
+            f"BRO_uppfoljning_{period}.html": '<!DOCTYPE html><html lang="sv"><title>Tidigare</title></html>\n',
+            "okr.csv": "id;status\r\nS1;ej uppnått\r\n",
+            "okr.json": '[{"id": "S1", "status": "ej uppnått"}]\n',
+            "10_nki.html": '<!DOCTYPE html><html lang="sv"><title>NKI</title></html>\n',
+            "notebooks/10_nki.ipynb": '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n',
+            ".cache/10_nki.json": '{"key": "tidigare"}',
+        }
+        for name, text in files.items():
+            path = out / period / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    return out
 
 
 def test_corpus_is_broad():

@@ -45,7 +45,7 @@ def server():
     """A local Kolada stand-in: set `routes` {path: (status, fixture)}; returns (base_url, handler)."""
     handler = type("Handler", (_Handler,), {"routes": {}, "seen": []})
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/v3", handler
     httpd.shutdown()
