@@ -301,9 +301,7 @@ def run_periods(
             say.start(period.key, nb.stem)
             cache.forget(out_dir, nb.stem)
             kernel = pool.kernel() if reuse_kernels else None
-            # A notebook error is a result; only Ctrl-C raises here, and then the kernel
-            # may still be busy in a cell: the pool interrupts it instead of a reset.
-            result = run_notebook(nb, period, data_dir, out_dir, kernel)
+            result = run_notebook(nb, period, data_dir, out_dir, kernel)  # a notebook error is a result
             if kernel:
                 kernel.reset()
             if result.ok:
@@ -311,21 +309,17 @@ def run_periods(
         say.done(result)
         return result
 
+    # Notebooks run in worker threads even with one job: the main thread only waits,
+    # so Ctrl-C always reaches it here (inside papermill's event loop it could be
+    # swallowed) and the kernels, in their own process group, are interrupted.
     try:
-        if jobs == 1:
+        with ThreadPoolExecutor(max_workers=jobs) as executor:
             try:
-                results = [one(item) for item in work]
-            except BaseException:  # Ctrl-C: stop the running notebook
+                results = list(executor.map(one, work))
+            except BaseException:  # Ctrl-C: start no further notebook, stop the running ones
+                executor.shutdown(wait=False, cancel_futures=True)
                 pool.interrupt()
                 raise
-        else:
-            with ThreadPoolExecutor(max_workers=jobs) as executor:
-                try:
-                    results = list(executor.map(one, work))
-                except BaseException:  # Ctrl-C: start no further notebook, stop the running ones
-                    executor.shutdown(wait=False, cancel_futures=True)
-                    pool.interrupt()
-                    raise
     finally:
         pool.shutdown()
     # The combined report needs the notebook that publishes the key-result summary (the overview).
