@@ -182,11 +182,15 @@ signal.pause()  # until the runner interrupts the kernel
 """
 
 # The real CLI, with the notebook list replaced: the real overview first, then the
-# waiting notebook, then the other real notebooks.
+# waiting notebook, then the other real notebooks. It starts as a terminal starts a
+# foreground command, with Ctrl-C's default meaning: a test run in the background
+# (`make test &`, some CI runners) inherits SIGINT ignored, and Python keeps it so.
 _CLI_WITH_NOTEBOOKS = """
+import signal
 import sys
 from pathlib import Path
 from bro_analysis import cli, runner
+signal.signal(signal.SIGINT, signal.default_int_handler)
 order = [Path(p) for p in sys.argv[1].split("|")]
 runner.list_notebooks = lambda *_: order
 sys.exit(cli.main(sys.argv[2:]))
