@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -125,11 +126,23 @@ def _start_kernel(cwd: Path):
     """A started python3 kernel manager that imports the package as the kernel starts."""
     from jupyter_client.manager import KernelManager
 
+    # Unix sockets in a private folder rather than TCP ports where the system has them:
+    # kernels started at the same moment by other processes (parallel runs, a busy
+    # machine) can be handed the same free port, and then one kernel hears another.
+    sockets = {}
+    if os.name == "posix":
+        sockets = {"transport": "ipc", "ip": os.path.join(tempfile.mkdtemp(prefix="bro-kernel-"), "k")}
     # papermill gets an asynchronous client from this manager: a blocking one
     # would wait forever for output from a kernel that died (os._exit, a crash).
-    km = KernelManager(kernel_name="python3", client_class=ASYNC_CLIENT)
+    km = KernelManager(kernel_name="python3", client_class=ASYNC_CLIENT, **sockets)
     km.start_kernel(cwd=str(cwd), extra_arguments=KERNEL_ARGS + [f"--IPKernelApp.exec_lines={WARM_UP}"])
     return km
+
+
+def _remove_sockets(km) -> None:
+    """The private socket folder of an ipc kernel, once its manager has cleaned up."""
+    if km.transport == "ipc":
+        shutil.rmtree(os.path.dirname(km.ip), ignore_errors=True)
 
 
 class Kernel:
@@ -156,12 +169,16 @@ class Kernel:
         restart the kernel if the notebook killed it."""
         if not self.km.is_alive():  # a fresh manager: the old one's sockets are closed
             self.km.cleanup_resources()
+            _remove_sockets(self.km)
             self.km = _start_kernel(self.cwd)
             return
         self.run_code(RESET)
 
     def shutdown(self) -> None:
-        self.km.shutdown_kernel(now=True)
+        try:
+            self.km.shutdown_kernel(now=True)  # also removes the connection and socket files
+        finally:
+            _remove_sockets(self.km)
 
 
 def run_notebook(
