@@ -21,8 +21,10 @@ def _general(ctx) -> list[tuple[str, str]]:
             (
                 "Allmänt",
                 f"Perioden är {period.label} och jämförs med samma månader året innan "
-                f"({period.previous.label}). Mål per år bedöms som 'på väg' när utfallet "
-                "hittills är i takt med helårsmålet.",
+                f"({period.previous.label}). Ett delår bedöms aldrig som ett helt år: ett mål per år är "
+                "'på väg' när utfallet hittills är i takt med helårsmålet (målet gånger andelen av året, "
+                "jämnt fördelat över månaderna) och annars 'risk'; 'ej uppnått' används bara för ett "
+                "avslutat år. Verksamhet som samlas till hösten kan därför se ut som risk på våren.",
             )
         )
     items.append(

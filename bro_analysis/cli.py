@@ -16,7 +16,7 @@ from . import __version__
 from .config import DATA_DIR, EXAMPLE_DATA_DIR, OUTPUTS_DIR, ConfigError
 from .dataset import DataError, load_dataset
 from .kolada import KoladaError
-from .periods import Period, PeriodError, check_not_future, latest_complete_year, parse_periods, years_in_tables
+from .periods import Period, PeriodError, resolve_periods
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
@@ -41,22 +41,6 @@ def check_output_folder(out: Path, data: Path) -> None:
 def _print_warnings(warnings: list[str]) -> None:
     for w in warnings:
         print(f"Varning: {w}", file=sys.stderr)
-
-
-def resolve_periods(requested: list[str] | None, years: set[int]) -> list[Period]:
-    """The requested periods, checked; default the latest complete year in the data."""
-    if not requested:
-        return [Period(latest_complete_year(years))]
-    periods = parse_periods(requested)
-    for period in periods:
-        check_not_future(period)
-        if period.year not in years:
-            raise PeriodError(
-                f"Ingen data för perioden {period.key}; data finns för {min(years)}–{max(years)}"
-                if years
-                else "Ingen data alls"
-            )
-    return periods
 
 
 def _write_pdfs(periods: list[Period], out: Path) -> int:
@@ -89,7 +73,7 @@ def cmd_run(args) -> int:
     check_output_folder(Path(args.out), Path(args.data))
     dataset = load_dataset(args.data)
     _print_warnings(dataset.warnings)
-    periods = resolve_periods(args.period, years_in_tables(dataset.tables))
+    periods = resolve_periods(args.period, dataset.tables)
     results = run_periods(periods, Path(args.data), Path(args.out), jobs=args.jobs, force=args.force)
     failed = [r for r in results if not r.ok]
     cached = sum(r.cached for r in results)

@@ -72,9 +72,13 @@ def outcomes(ctx) -> list[okr.Outcome]:
     result = []
 
     members = len(plan.members)
-    now = int(collaboration_projects(ds["aktiviteter"], period)["räknas"].sum())
-    before = int(collaboration_projects(ds["aktiviteter"], period.previous)["räknas"].sum())
-    result.append(okr.count_outcome(plan.key_result("S3"), now, before, period, members))
+    acts = ds["aktiviteter"]
+    register = okr.Register(acts, "datum", "aktivitetsregistret")
+
+    def projects(p) -> int:
+        return int(collaboration_projects(acts, p)["räknas"].sum())
+
+    result.append(okr.count_outcome(plan.key_result("S3"), register, projects, period, members))
 
     kr = plan.key_result("S4")
     result.append(
@@ -84,22 +88,26 @@ def outcomes(ctx) -> list[okr.Outcome]:
             tool_use(ds["kommuner"], period.year - 1, plan),
             "alla_verktyg",
             lambda r: f"{r['kommun']} ({r['saknar']})",
+            period.end_month / 12,
         )
     )
 
-    now = len(activities_in(ds["aktiviteter"], "workshop", period))
-    before = len(activities_in(ds["aktiviteter"], "workshop", period.previous))
-    result.append(okr.count_outcome(plan.key_result("S5"), now, before, period, members))
+    def workshops(p) -> int:
+        return len(activities_in(acts, "workshop", p))
+
+    result.append(okr.count_outcome(plan.key_result("S5"), register, workshops, period, members))
     return result
 
 
-def _all_members_outcome(kr, table: pd.DataFrame, previous: pd.DataFrame, column: str, describe) -> okr.Outcome:
+def _all_members_outcome(
+    kr, table: pd.DataFrame, previous: pd.DataFrame, column: str, describe, fraction_of_year: float = 1.0
+) -> okr.Outcome:
     members = len(table)
     if table[column].isna().all():
         return okr.Outcome(kr.id, None, None, okr.UNKNOWN, "uppgift saknas för året")
     now = int(table[column].fillna(False).sum())
     before = int(previous[column].fillna(False).sum()) if previous[column].notna().any() else None
-    status, reason = okr.judge(kr, now, before, members=members)
+    status, reason = okr.judge(kr, now, before, members=members, fraction_of_year=fraction_of_year)
     short = table[table[column] != True]  # noqa: E712 - None (unknown) also falls short
     if len(short):
         reason += "; saknas: " + "; ".join(describe(r) for _, r in short.iterrows())

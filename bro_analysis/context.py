@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .config import EXAMPLE_DATA_DIR, Plan, load_plan, load_settings
 from .dataset import DataError, Dataset, Problem, load_dataset
-from .periods import Period, PeriodError, latest_complete_year, parse_period, years_in_tables
+from .periods import Period, PeriodError, parse_period, resolve_periods
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\"'`]")  # could end a string literal or a line of code
 
@@ -68,12 +68,10 @@ def load_dataset_once(data_dir: Path) -> Dataset:
 
 
 def open_context(period: str = "", data_dir: str | Path = "") -> Context:
-    """Load the data folder (default: the example data) and resolve the period
-    (default: the latest complete year in the data)."""
+    """Load the data folder (default: the example data) and resolve the period by the
+    same rule as the command line (periods.resolve_periods; default: the latest year
+    that is over in the calendar and in the data)."""
     check_parameters(period, data_dir)
     dataset = load_dataset_once(Path(data_dir) if data_dir else EXAMPLE_DATA_DIR)
-    if period:
-        resolved = parse_period(period)
-    else:
-        resolved = Period(latest_complete_year(years_in_tables(dataset.tables)))
+    (resolved,) = resolve_periods([str(period)] if period else None, dataset.tables)
     return Context(resolved, dataset, load_plan(), load_settings())

@@ -551,10 +551,15 @@ def outcome_i1(inv: pd.DataFrame, period: Period, plan) -> okr.Outcome:
     """I1: realised value in prioritised areas against the previous period (same months).
     Status by okr.judge; the reason adds the single-project sensitivity."""
     kr = plan.key_result("I1")
+    register = okr.Register(inv, "första_kontakt", "investeringsregistret")
+    why = okr.uncovered(register, period)
+    if why:
+        return okr.Outcome("I1", None, None, okr.UNKNOWN, why, "–", "–")
     cur = realised(inv, period, plan.priority_areas)
     prev = realised(inv, period.previous, plan.priority_areas)
     cc, cp = concentration(cur), concentration(prev)
-    value, previous = round(cc["total_msek"], 6), round(cp["total_msek"], 6)
+    value = round(cc["total_msek"], 6)
+    previous = None if okr.uncovered(register, period.previous) else round(cp["total_msek"], 6)
     status, reason = okr.judge(kr, value, previous, len(plan.members), _fraction(period))
     reason += f" ({period.label} mot {period.previous.label})"
     if cc["projekt"] and cp["projekt"] and previous:
@@ -572,21 +577,18 @@ def outcome_i1(inv: pd.DataFrame, period: Period, plan) -> okr.Outcome:
 
 
 def outcome_i2(act: pd.DataFrame, period: Period, plan) -> okr.Outcome:
+    register = okr.Register(act, "datum", "aktivitetsregistret")
     return okr.count_outcome(
-        plan.key_result("I2"),
-        len(training_efforts(act, period)),
-        len(training_efforts(act, period.previous)),
-        period,
-        len(plan.members),
-        "insatser",
+        plan.key_result("I2"), register, lambda p: len(training_efforts(act, p)), period, len(plan.members), "insatser"
     )
 
 
 def outcome_i3(act: pd.DataFrame, period: Period, plan) -> okr.Outcome:
+    register = okr.Register(act, "datum", "aktivitetsregistret")
     return okr.count_outcome(
         plan.key_result("I3"),
-        len(strategic_companies(act, period)),
-        len(strategic_companies(act, period.previous)),
+        register,
+        lambda p: len(strategic_companies(act, p)),
         period,
         len(plan.members),
         "företag",

@@ -497,9 +497,14 @@ def support_text(table: pd.DataFrame, period: Period) -> str:
 
 def _m1(ctx) -> okr.Outcome:
     kr = ctx.plan.key_result("M1")
+    register = okr.Register(ctx.dataset["arenor"], "datum", "arenaregistret")
+    why = okr.uncovered(register, ctx.period)
+    if why:
+        return okr.Outcome("M1", None, None, okr.UNKNOWN, why, "–", "–")
     table = arenas_in_period(ctx.dataset["arenor"], ctx.period)
     prev = arenas_in_period(ctx.dataset["arenor"], ctx.period.previous)
-    value, previous = int(table["uppfyller"].sum()), int(prev["uppfyller"].sum())
+    value = int(table["uppfyller"].sum())
+    previous = None if okr.uncovered(register, ctx.period.previous) else int(prev["uppfyller"].sum())
     status, reason = okr.judge(kr, value, previous, len(ctx.plan.members), ctx.period.end_month / 12)
     missing = table[~table["uppfyller"]]
     if len(missing):
@@ -511,7 +516,7 @@ def _m1(ctx) -> okr.Outcome:
         status,
         reason,
         f"{fmt_int(value)} av {fmt_int(len(table))} arenor",
-        f"{fmt_int(previous)} arenor",
+        "–" if previous is None else f"{fmt_int(previous)} arenor",
     )
 
 
@@ -540,9 +545,14 @@ def _m2(ctx) -> okr.Outcome:
 def _m3(ctx) -> okr.Outcome:
     kr = ctx.plan.key_result("M3")
     members = ctx.plan.members
+    register = okr.Register(ctx.dataset["aktiviteter"], "datum", "aktivitetsregistret")
+    why = okr.uncovered(register, ctx.period)
+    if why:
+        return okr.Outcome("M3", None, None, okr.UNKNOWN, why, "–", "–")
     table = supported_municipalities(ctx.dataset["aktiviteter"], ctx.period, members)
     prev = supported_municipalities(ctx.dataset["aktiviteter"], ctx.period.previous, members)
-    value, previous = int(table["stödd"].sum()), int(prev["stödd"].sum())
+    value = int(table["stödd"].sum())
+    previous = None if okr.uncovered(register, ctx.period.previous) else int(prev["stödd"].sum())
     status, reason = okr.judge(kr, value, previous, len(members), ctx.period.end_month / 12)
     missing = table.loc[~table["stödd"], "kommun"].tolist()
     if missing:
@@ -554,7 +564,7 @@ def _m3(ctx) -> okr.Outcome:
         status,
         reason,
         f"{fmt_int(value)} av {len(members)} kommuner",
-        f"{fmt_int(previous)} av {len(members)}",
+        "–" if previous is None else f"{fmt_int(previous)} av {len(members)}",
     )
 
 

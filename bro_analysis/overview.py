@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import collaboration, investments, marketing, nki, okr
 
 AREA_MODULES = (collaboration, nki, investments, marketing)
-STATUS_ORDER = (okr.MET, okr.ON_TRACK, okr.NOT_MET, okr.UNKNOWN)
+STATUS_ORDER = okr.STATUSES
 
 
 def outcomes(ctx) -> list[okr.Outcome]:
@@ -49,6 +49,8 @@ def headline(results: list[okr.Outcome]) -> str:
     parts = [f"{counts[okr.MET]} av {len(results)} nyckelresultat är uppnådda"]
     if counts[okr.ON_TRACK]:
         parts.append(f"{counts[okr.ON_TRACK]} är på väg")
+    if counts[okr.RISK]:
+        parts.append(f"{counts[okr.RISK]} riskerar att inte nås")
     if counts[okr.NOT_MET]:
         parts.append(f"{counts[okr.NOT_MET]} är inte uppnådda")
     if counts[okr.UNKNOWN]:

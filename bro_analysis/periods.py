@@ -112,13 +112,96 @@ def check_not_future(period: Period, today: dt.date | None = None) -> None:
         raise PeriodError(f"Perioden {period.key} har inte börjat ännu (i dag är {today.isoformat()})")
 
 
-def latest_complete_year(years, today: dt.date | None = None) -> int:
-    """The latest year among `years` that has ended by `today`."""
+def latest_complete_year(years, today: dt.date | None = None, end: pd.Timestamp | None = None) -> int:
+    """The latest year among `years` that has ended by `today` and, when the registers'
+    last date `end` is known, that the data reach the December of."""
     today = today or dt.date.today()
-    done = [int(y) for y in years if int(y) < today.year]
+    done = [int(y) for y in years if int(y) < today.year and (end is None or (end.year, end.month) >= (int(y), 12))]
     if not done:
         raise PeriodError("Data saknas för något avslutat år; ange en period med --period")
     return max(done)
+
+
+# Dates that record what has happened. Planned dates (an arena not yet held) are left
+# out: they say nothing about how far the data reach.
+RECORDED_DATES = {"leads": ("datum",), "investeringar": ("första_kontakt", "beslutsdatum"), "aktiviteter": ("datum",)}
+
+
+def data_end(tables: dict[str, pd.DataFrame]) -> pd.Timestamp | None:
+    """The last recorded date in the registers; None when no register has a date."""
+    ends = [
+        tables[name][col].max()
+        for name, cols in RECORDED_DATES.items()
+        for col in cols
+        if name in tables and col in tables[name] and tables[name][col].notna().any()
+    ]
+    return max(ends) if ends else None
+
+
+def _part_year_hint(year: int, end: pd.Timestamp | None, today: dt.date) -> str:
+    """'ange delåret 2026-10 (januari–oktober 2026)': the longest part year the data and the calendar allow."""
+    months = [12]
+    if end is not None and end.year == year:
+        months.append(end.month)
+    if today.year == year:
+        months.append(today.month - 1)
+    month = min(months)
+    if month < 1:
+        return "det finns ännu ingen hel månad att rapportera"
+    return f"ange delåret {Period(year, month).key} ({Period(year, month).label})"
+
+
+def check_period(period: Period, tables: dict[str, pd.DataFrame], today: dt.date | None = None) -> None:
+    """A period a report may be made for: begun, in the data, and never a year or a
+    month that is not over judged as if it were (a full year not yet over in the
+    calendar or in the data is refused with the part year to ask for instead)."""
+    today = today or dt.date.today()
+    check_not_future(period, today)
+    years = years_in_tables(tables)
+    if period.year not in years:
+        raise PeriodError(
+            f"Ingen data för perioden {period.key}; data finns för {min(years)}–{max(years)}"
+            if years
+            else "Ingen data alls"
+        )
+    end = data_end(tables)
+    if period.is_full_year:
+        if period.year >= today.year:
+            raise PeriodError(
+                f"Året {period.year} är inte slut (i dag är {today.isoformat()}); "
+                f"{_part_year_hint(period.year, end, today)}."
+            )
+        if end is not None and end.year == period.year and end.month < 12:
+            raise PeriodError(
+                f"Datan för {period.year} slutar {end:%Y-%m-%d}, så året är inte helt i datan; "
+                f"{_part_year_hint(period.year, end, today)}."
+            )
+        return
+    if period.end.date() >= today:
+        raise PeriodError(
+            f"Perioden {period.key} ({period.label}) är inte slut (i dag är {today.isoformat()}); "
+            f"{_part_year_hint(period.year, end, today)}."
+        )
+    if end is not None and (end.year, end.month) < (period.year, period.end_month):
+        raise PeriodError(
+            f"Datan slutar {end:%Y-%m-%d} och räcker inte till {period.label}; "
+            f"{_part_year_hint(period.year, end, today)}."
+        )
+
+
+def resolve_periods(
+    requested: list[str] | None, tables: dict[str, pd.DataFrame], today: dt.date | None = None
+) -> list[Period]:
+    """The periods a run is for, each checked (check_period). Without a request: the
+    latest year that is over, in the calendar and in the data. The one rule for the
+    command line and for a notebook opened in JupyterLab or run by papermill."""
+    if not requested:
+        end = data_end(tables)
+        return [Period(latest_complete_year(years_in_tables(tables), today, end))]
+    periods = parse_periods(requested)
+    for period in periods:
+        check_period(period, tables, today)
+    return periods
 
 
 def years_in_tables(tables: dict[str, pd.DataFrame]) -> set[int]:

@@ -216,3 +216,35 @@ def test_notebook_runs_top_to_bottom_with_its_defaults(notebook):
 
     default = open_context().period  # the latest complete year in the example data
     assert "Exempeldata" in html and f"period {default.label}" in html
+
+
+def test_every_summary_row_has_a_status_from_the_vocabulary_and_a_motivering(example_run):
+    import json
+
+    from bro_analysis import okr
+
+    for period in ("2025", "2026-08"):
+        records = json.loads((example_run / period / "okr.json").read_text(encoding="utf-8"))
+        assert len(records) == 12
+        for r in records:
+            assert r["status"] in okr.STATUSES and r["motivering"].strip(), r
+
+
+def test_a_part_year_marks_no_reachable_count_as_failed(example_run):
+    """January–August 2026: the counted key results can all still be reached in the year."""
+    import json
+
+    records = json.loads((example_run / "2026-08" / "okr.json").read_text(encoding="utf-8"))
+    counted = [r for r in records if r["enhet"] != "NKI"]
+    assert len(counted) == 10
+    assert [r["id"] for r in counted if r["status"] == "ej uppnått"] == []
+    by_id = {r["id"]: r for r in records}
+    assert by_id["S5"]["status"] in ("på väg", "risk") and "takten för målet" in by_id["S5"]["motivering"]
+
+
+def test_cli_refuses_a_year_that_is_not_over(tmp_path):
+    """The example data end in October 2026: the full year 2026 is refused, whatever today is."""
+    result = _cli("run", "--period", "2026", "--out", str(tmp_path / "out"))
+    assert result.returncode == 2, result.stderr
+    assert "ange delåret 2026-10" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()

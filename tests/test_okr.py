@@ -1,9 +1,11 @@
 """Shared status rules against hand-worked cases."""
 
+import pandas as pd
 import pytest
 
 from bro_analysis import okr
 from bro_analysis.config import KeyResult, load_plan
+from bro_analysis.periods import Period
 
 
 def kr(kind, target, unit="st"):
@@ -17,15 +19,55 @@ def test_minst():
 
 
 def test_minst_year_to_date_on_pace():
-    # 8 of 12 months: 4 * 8/12 = 2.67 -> 3 so far is on pace, 2 is not
+    # 8 of 12 months: 4 * 8/12 = 2.67 -> 3 so far is on pace, 2 is behind it: a risk, not a failure
     assert okr.judge(kr("minst", 4), 3, fraction_of_year=8 / 12)[0] == okr.ON_TRACK
-    assert okr.judge(kr("minst", 4), 2, fraction_of_year=8 / 12)[0] == okr.NOT_MET
+    status, reason = okr.judge(kr("minst", 4), 2, 1, fraction_of_year=8 / 12)
+    assert status == okr.RISK
+    assert "takten för målet 4 på helåret är 2,7" in reason and "samma period föregående år: 1" in reason
+    assert okr.judge(kr("minst", 4), 4, fraction_of_year=8 / 12)[0] == okr.MET  # already reached
+    assert okr.judge(kr("minst", 6), 3, fraction_of_year=6 / 12)[0] == okr.ON_TRACK  # exactly on pace
+
+
+@pytest.mark.parametrize("months", range(1, 12))
+def test_a_part_year_is_never_ej_uppnatt(months):
+    """However little has happened, a year that is not over can still reach a count."""
+    for kind, target, value, previous in (("minst", 6, 0, 3), ("alla", None, 0, 12), ("ökning", 0.2, 0.05, 0.10)):
+        status, _ = okr.judge(kr(kind, target), value, previous, members=12, fraction_of_year=months / 12)
+        assert status in (okr.RISK, okr.ON_TRACK, okr.MET), (kind, months, status)
+        assert status != okr.NOT_MET
 
 
 def test_alla_names_count():
     status, reason = okr.judge(kr("alla", None), 11, members=12)
     assert status == okr.NOT_MET and "11 av 12" in reason
     assert okr.judge(kr("alla", None), 12, members=12)[0] == okr.MET
+    status, reason = okr.judge(kr("alla", None), 11, members=12, fraction_of_year=0.5)
+    assert status == okr.RISK and "hittills" in reason
+
+
+def test_okning_in_a_part_year_compares_the_same_months():
+    status, reason = okr.judge(kr("ökning", 0.20), 0.13, 0.10, fraction_of_year=8 / 12)
+    assert status == okr.ON_TRACK and "+30,0 % mot samma månader föregående år" in reason
+    assert okr.judge(kr("ökning", 0.20), 0.11, 0.10, fraction_of_year=8 / 12)[0] == okr.RISK
+
+
+def _register(dates):
+    return okr.Register(pd.DataFrame({"datum": pd.to_datetime(dates)}), "datum", "aktivitetsregistret")
+
+
+def test_a_period_before_the_register_is_not_a_zero():
+    """Hand-worked: a register that starts 2019 says nothing about 2017 or 2018."""
+    register = _register(["2019-01-18", "2019-03-02", "2020-05-01", "2020-06-01"])
+    count = lambda p: int(register.frame["datum"].dt.year.eq(p.year).sum())  # noqa: E731
+    out = okr.count_outcome(kr("minst", 2), register, count, Period(2017), 12)
+    assert (out.status, out.value, out.previous) == (okr.UNKNOWN, None, None)
+    assert "börjar 2019-01-18 och täcker inte 2017" in out.reason and out.value_text == "–"
+    first = okr.count_outcome(kr("minst", 2), register, count, Period(2019), 12)
+    assert (first.status, first.value, first.previous, first.previous_text) == (okr.MET, 2, None, "–")
+    second = okr.count_outcome(kr("minst", 2), register, count, Period(2020), 12)
+    assert (second.status, second.value, second.previous) == (okr.MET, 2, 2)
+    empty = okr.count_outcome(kr("minst", 2), _register([]), count, Period(2020), 12)
+    assert empty.status == okr.UNKNOWN and "inga rader" in empty.reason
 
 
 def test_okning_relative():
@@ -57,7 +99,7 @@ def test_outcome_table_shows_target_status_symbol_and_reason():
         okr.Outcome("M2", None, None, okr.UNKNOWN, "för få leads"),
     ]
     table = okr.outcome_table(plan, results)
-    assert table.columns.tolist() == ["Id", "Nyckelresultat", "Mål", "Utfall", "Föregående", "Status", "Förklaring"]
+    assert table.columns.tolist() == ["Id", "Nyckelresultat", "Mål", "Utfall", "Föregående", "Status", "Motivering"]
     assert table.iloc[0].tolist() == [
         "S4",
         plan.key_result("S4").text,

@@ -7,9 +7,12 @@ from bro_analysis.periods import (
     Period,
     PeriodError,
     check_not_future,
+    check_period,
+    data_end,
     latest_complete_year,
     parse_period,
     parse_periods,
+    resolve_periods,
     years_in_tables,
 )
 
@@ -60,3 +63,68 @@ def test_years_in_tables():
         "b": pd.DataFrame({"mätår": pd.array([2019, 2021], dtype="Int64")}),
     }
     assert years_in_tables(tables) == {2019, 2020, 2021}
+
+
+# --- the period rules: one place for the command line and the notebooks --------------------
+
+TODAY = dt.date(2026, 11, 29)
+
+
+def _tables(last_lead: str, nki_years=(2024, 2025)) -> dict[str, pd.DataFrame]:
+    """Registers whose last recorded date is `last_lead`, and NKI for `nki_years`;
+    an arena planned for next year does not move the end of the data."""
+    return {
+        "leads": pd.DataFrame({"datum": pd.to_datetime(["2024-01-10", last_lead])}),
+        "arenor": pd.DataFrame({"datum": pd.to_datetime(["2027-03-01"])}),
+        "nki": pd.DataFrame({"mätår": list(nki_years)}),
+    }
+
+
+def test_data_end_is_the_last_recorded_date_not_a_planned_one():
+    assert data_end(_tables("2026-10-31")) == pd.Timestamp("2026-10-31")
+    assert data_end({"nki": pd.DataFrame({"mätår": [2025]})}) is None
+
+
+def test_a_year_not_over_in_the_calendar_is_refused_with_the_part_year_to_use():
+    with pytest.raises(PeriodError, match=r"Året 2026 är inte slut.*ange delåret 2026-10 \(januari–oktober 2026\)"):
+        check_period(Period(2026), _tables("2026-10-31"), today=TODAY)
+
+
+def test_a_year_not_over_in_the_data_is_refused():
+    """The calendar year 2026 is over on 2027-02-01, but the data stop in October."""
+    with pytest.raises(PeriodError, match=r"Datan för 2026 slutar 2026-10-31.*ange delåret 2026-10"):
+        check_period(Period(2026), _tables("2026-10-31"), today=dt.date(2027, 2, 1))
+    check_period(Period(2026), _tables("2026-12-20"), today=dt.date(2027, 2, 1))  # December reached
+
+
+def test_a_part_year_beyond_the_data_or_not_over_is_refused():
+    tables = _tables("2026-10-31")
+    check_period(Period(2026, 10), tables, today=TODAY)
+    check_period(Period(2026, 8), tables, today=TODAY)
+    with pytest.raises(PeriodError, match=r"Perioden 2026-11 \(januari–november 2026\) är inte slut"):
+        check_period(Period(2026, 11), tables, today=TODAY)
+    with pytest.raises(PeriodError, match=r"Datan slutar 2026-10-31 och räcker inte till januari–november 2026"):
+        check_period(Period(2026, 11), tables, today=dt.date(2027, 1, 5))
+
+
+def test_a_finished_year_in_the_data_is_accepted_and_a_year_without_data_refused():
+    check_period(Period(2025), _tables("2026-10-31"), today=TODAY)
+    with pytest.raises(PeriodError, match="Ingen data för perioden 2019"):
+        check_period(Period(2019), _tables("2026-10-31"), today=TODAY)
+
+
+def test_default_period_is_the_latest_year_over_in_the_calendar_and_the_data():
+    assert resolve_periods(None, _tables("2026-10-31"), today=TODAY) == [Period(2025)]
+    assert resolve_periods(None, _tables("2026-10-31"), today=dt.date(2027, 3, 1)) == [Period(2025)]
+    assert resolve_periods(None, _tables("2026-12-30", (2025, 2026)), today=dt.date(2027, 3, 1)) == [Period(2026)]
+    assert resolve_periods(["2026-08", "2025"], _tables("2026-10-31"), today=TODAY) == [Period(2026, 8), Period(2025)]
+
+
+def test_a_notebook_opened_directly_follows_the_same_rule(tmp_path):
+    """open_context (JupyterLab, papermill without the runner) refuses what the CLI refuses."""
+    from bro_analysis.config import EXAMPLE_DATA_DIR
+    from bro_analysis.context import open_context
+
+    with pytest.raises(PeriodError, match="ange delåret 2026-10"):
+        open_context("2026", EXAMPLE_DATA_DIR)
+    assert open_context("", EXAMPLE_DATA_DIR).period == Period(2025)
