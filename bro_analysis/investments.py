@@ -144,8 +144,9 @@ def yearly_totals(inv: pd.DataFrame, last: Period, areas=None) -> pd.DataFrame:
     """Per year up to `last.year`: realised value in January–`last.end_month`
     (the whole year for a full-year period), with the largest project and the
     total without it. Years before the first decision are left out."""
+    columns = ["år", *summarise(inv.iloc[0:0]).index, "största_msek", "utan_största_msek"]
     if realised(inv, areas=areas).empty:
-        return pd.DataFrame(columns=["år", *summarise(inv.iloc[0:0]).index, "största_msek", "utan_största_msek"])
+        return pd.DataFrame(columns=columns)
     rows = []
     for year in _years(inv, last, areas):
         period = Period(year, last.end_month)
@@ -159,7 +160,7 @@ def yearly_totals(inv: pd.DataFrame, last: Period, areas=None) -> pd.DataFrame:
                 "utan_största_msek": conc["utan_största_msek"],
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=columns)  # no rows when the period precedes the first decision
 
 
 def change(current: float, previous: float) -> float:

@@ -248,3 +248,27 @@ def test_cli_refuses_a_year_that_is_not_over(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "ange delåret 2026-10" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_period_before_the_registers_runs_and_says_why_instead_of_zero(tmp_path):
+    """NKI reaching back to 2017 (as from Kolada), registers from 2019: every notebook runs,
+    and the register-based key results are 'kan inte bedömas' with the reason, never 0."""
+    import csv
+    import io
+    import json
+
+    data = shutil.copytree(EXAMPLE_DATA_DIR, tmp_path / "data")
+    nki = data / "nki.csv"
+    rows = list(csv.reader(io.StringIO(nki.read_text(encoding="utf-8-sig"), newline=""), delimiter=";"))
+    year = rows[0].index("mätår")
+    older = [[*r[:year], "2017", *r[year + 1 :]] for r in rows[1:] if r[year] == "2019"]
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\n").writerows(rows + older)
+    nki.write_text(buffer.getvalue(), encoding="utf-8-sig")
+    result = _cli("run", "--period", "2017", "--data", str(data), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    records = {r["id"]: r for r in json.loads((tmp_path / "out" / "2017" / "okr.json").read_text(encoding="utf-8"))}
+    assert records["S1"]["status"] in ("uppnått", "ej uppnått") and "mätår 2017" in records["S1"]["motivering"]
+    for key in ("S3", "S5", "I1", "I2", "I3", "M1", "M3"):
+        assert records[key]["status"] == "kan inte bedömas" and records[key]["utfall"] is None, records[key]
+        assert "täcker inte 2017" in records[key]["motivering"]

@@ -432,3 +432,10 @@ def test_months_note_and_end_label():
     assert inv.months_note(Period(2025)) == ""
     assert inv.months_note(Period(2026, 8)) == " (januari–augusti varje år)"
     assert inv.end_label(Period(2026, 8)) == "augusti 2026"
+
+
+def test_yearly_totals_before_the_first_decision_is_empty_with_its_columns():
+    """A period that precedes the register (NKI from Kolada reaches back further) has no years to show."""
+    reg = register([("A", "A AB", "logistik", "beslut", 10.0, 1, "2019-01-01", "2019-03-01", False)])
+    table = inv.yearly_totals(reg, Period(2017))
+    assert table.empty and "år" in table.columns and "utan_största_msek" in table.columns
