@@ -55,7 +55,10 @@ def _nki(ctx) -> list[tuple[str, str]]:
         ),
         (
             "NKI",
-            f"Resultat med färre än {nki_cfg.get('minsta_antal_svar', 7)} svar visas som osäkra och rangordnas inte.",
+            f"Resultat med färre än {nki_cfg.get('minsta_antal_svar', 7)} svar (totalt) eller "
+            f"{nki_cfg.get('minsta_antal_svar_område', 10)} svar (per område) publicerar SKR inte: de visas som "
+            "osäkra, rangordnas inte och ingår inte i länets eller områdenas genomsnitt. Ett genomsnitt av "
+            f"färre än {nki_cfg.get('minsta_antal_kommuner', 10)} kommuner bedöms inte.",
         ),
         ("NKI", "Planens gräns 70 ('godkänt') är SKR:s gräns för 'högt'; SKR kallar 62–69 'godkänt'."),
     ]

@@ -152,14 +152,35 @@ def change_test(value: float, se: float, previous: float, se_previous: float, le
 
 
 def county_summary(nki: pd.DataFrame, settings: dict, area: str = TOTAL, measure: str = "NKI") -> pd.DataFrame:
-    """Per mätår: unweighted mean (the key result's measure) with its 95 % interval
-    where every municipality's interval is known, the respondent-weighted mean
-    where every response count is known, and how many results are uncertain."""
+    """Per mätår, by SKR's publication rule: only results with at least the minimum
+    number of responses (settings) enter. The unweighted mean (the key result's
+    measure) of those, how many municipalities it rests on and how many were left
+    out, its 95 % interval where every included interval is known, and the
+    respondent-weighted mean where every included response count is known. A result
+    without a response count (Kolada publishes only what SKR published) is included."""
     level = confidence(settings)
-    rows = annotate(select(nki, area, measure).dropna(subset=["värde"]), settings)
+    measured = annotate(select(nki, area, measure).dropna(subset=["värde"]), settings)
+    left_out = measured[measured["osäker"]].groupby("mätår").size()
+    rows = measured[~measured["osäker"]]
     records = []
-    for year, group in rows.groupby("mätår"):
+    for year in sorted(measured["mätår"].unique()):
+        group = rows[rows["mätår"] == year]
         k = len(group)
+        if k == 0:
+            records.append(
+                {
+                    "mätår": int(year),
+                    "medel": np.nan,
+                    "antal_kommuner": 0,
+                    "ki_nedre": np.nan,
+                    "ki_övre": np.nan,
+                    "se": np.nan,
+                    "viktat_medel": np.nan,
+                    "antal_svar": np.nan,
+                    "antal_utelämnade": int(left_out.get(year, 0)),
+                }
+            )
+            continue
         mean = group["värde"].mean()
         se = math.sqrt((group["se"] ** 2).sum()) / k if group["se"].notna().all() else np.nan
         n = group["antal_svar"].astype("Float64") if "antal_svar" in group else pd.Series([pd.NA] * k)
@@ -175,7 +196,7 @@ def county_summary(nki: pd.DataFrame, settings: dict, area: str = TOTAL, measure
                 "se": se,
                 "viktat_medel": weighted,
                 "antal_svar": float(n.sum()) if n.notna().all() else np.nan,
-                "antal_osäkra": int(group["osäker"].sum()),
+                "antal_utelämnade": int(left_out.get(year, 0)),
             }
         )
     columns = [
@@ -187,22 +208,26 @@ def county_summary(nki: pd.DataFrame, settings: dict, area: str = TOTAL, measure
         "se",
         "viktat_medel",
         "antal_svar",
-        "antal_osäkra",
+        "antal_utelämnade",
     ]
     return pd.DataFrame(records, columns=columns)
 
 
 def county_status(row: pd.Series | None, target: float, members: int, min_municipalities: int) -> tuple[str, str]:
     """Status of a county result against a target: uppnått / ej uppnått / kan inte bedömas, and why."""
-    if row is None or pd.isna(row["medel"]):
+    if row is None:
         return okr.UNKNOWN, "inget resultat"
     k = int(row["antal_kommuner"])
     if k < min_municipalities:
+        left_out = int(row.get("antal_utelämnade", 0) or 0)
         return okr.UNKNOWN, (
-            f"bara {k} av {members} kommuner mätta mätår {int(row['mätår'])} (minst {min_municipalities} krävs)"
+            f"bara {k} av {members} kommuner med publicerbart resultat mätår {int(row['mätår'])} "
+            f"(minst {min_municipalities} krävs" + (f"; {left_out} med för få svar utelämnade)" if left_out else ")")
         )
     verdict = okr.MET if row["medel"] >= target else okr.NOT_MET
-    reason = f"{fmt_number(row['medel'], 1)} mot målet minst {fmt_number(target, 0)}"
+    reason = f"{fmt_number(row['medel'], 1)} mot målet minst {fmt_number(target, 0)} (medel av {k} kommuner"
+    left_out = int(row.get("antal_utelämnade", 0) or 0)
+    reason += f"; {left_out} med för få svar utelämnade)" if left_out else ")"
     if pd.notna(row.get("ki_nedre")) and row["ki_nedre"] <= target <= row["ki_övre"]:
         reason += (
             f"; 95 %-intervallet {fmt_number(row['ki_nedre'], 1)}–{fmt_number(row['ki_övre'], 1)} "
@@ -252,13 +277,13 @@ def area_results(nki: pd.DataFrame, year: int, settings: dict, threshold: float,
         "se",
         "viktat_medel",
         "antal_svar",
-        "antal_osäkra",
+        "antal_utelämnade",
         "status",
         "skäl",
         "betyg",
     ]
     out = pd.DataFrame(rows, columns=columns)
-    return out.astype({"mätår": int, "antal_kommuner": int, "antal_osäkra": int}) if len(out) else out
+    return out.astype({"mätår": int, "antal_kommuner": int, "antal_utelämnade": int}) if len(out) else out
 
 
 def areas_status(areas: pd.DataFrame, threshold: float) -> tuple[str, str]:
@@ -272,12 +297,32 @@ def areas_status(areas: pd.DataFrame, threshold: float) -> tuple[str, str]:
         names = ", ".join(f"{a} {fmt_number(v, 1)}" for a, v in zip(failing["område"], failing["medel"]))
         return okr.NOT_MET, f"under {fmt_number(threshold, 0)}: {names}"
     if len(unknown):
-        return okr.UNKNOWN, f"för få kommuner mätta inom {', '.join(unknown['område'])}"
+        names = ", ".join(
+            f"{a} ({fmt_number(v, 1)} av {k} kommuner)" if k else f"{a} (ingen kommun)"
+            for a, v, k in zip(unknown["område"], unknown["medel"], unknown["antal_kommuner"])
+        )
+        return okr.UNKNOWN, f"för få kommuner med publicerbart resultat inom {names}"
     low = areas.loc[areas["medel"].idxmin()]
     return okr.MET, (
         f"alla {len(areas)} områden minst {fmt_number(threshold, 0)}; lägst "
         f"{low['område']} {fmt_number(low['medel'], 1)}"
     )
+
+
+def reliable_results_below(nki: pd.DataFrame, year: int, settings: dict, threshold: float) -> pd.DataFrame:
+    """The municipality × area results of a mätår that SKR would publish (enough
+    responses) and that lie under the threshold, lowest first."""
+    rows = annotate(nki[(nki["mätår"] == year) & (nki["mått"] == "NKI") & (nki["område"] != TOTAL)], settings)
+    below = rows[~rows["osäker"] & rows["antal_svar"].notna() & (rows["värde"] < threshold)]
+    return below.sort_values(["värde", "kommun", "område"])[["kommun", "område", "värde", "antal_svar"]]
+
+
+def _below_text(below: pd.DataFrame, threshold: float, most: int = 5) -> str:
+    if below.empty:
+        return ""
+    items = [f"{r.kommun} {r.område} {fmt_number(r.värde, 1)}" for r in below.head(most).itertuples()]
+    more = f" och {len(below) - most} till" if len(below) > most else ""
+    return f"; säkra kommunresultat under {fmt_number(threshold, 0)}: {', '.join(items)}{more}"
 
 
 def _period_note(period, year_m: int) -> str:
@@ -319,6 +364,7 @@ def outcomes(ctx) -> list[okr.Outcome]:
     )
     areas = area_results(nki, year_m, settings, s2.target, members)
     status2, reason2 = areas_status(areas, s2.target)
+    reason2 += _below_text(reliable_results_below(nki, year_m, settings, s2.target), s2.target)
     prev_year = int(prev["mätår"]) if prev is not None else None
     prev_areas = area_results(nki, prev_year, settings, s2.target, members) if prev_year else pd.DataFrame()
     value2 = float(areas["medel"].min()) if len(areas) else None
@@ -745,10 +791,10 @@ def county_detail_text(table: pd.DataFrame, year: int, change: dict | None) -> s
         )
     else:
         parts.append("Ett svarsviktat genomsnitt kan inte beräknas, eftersom antalet svar saknas för någon kommun.")
-    if row["antal_osäkra"]:
+    if row["antal_utelämnade"]:
         parts.append(
-            f"{int(row['antal_osäkra'])} av kommunernas totalresultat bygger på färre svar än "
-            "SKR:s minimum och är osäkra."
+            f"{int(row['antal_utelämnade'])} kommuners totalresultat bygger på färre svar än SKR:s minimum "
+            "och ingår därför inte i genomsnittet, som SKR inte heller publicerar dem."
         )
     if change is not None:
         diff = fmt_signed(change["förändring"], 1)
@@ -1080,7 +1126,7 @@ def area_display(areas: pd.DataFrame) -> pd.DataFrame:
             "Medel": areas["medel"],
             "95 %-intervall": [_interval(lo, hi) for lo, hi in zip(areas["ki_nedre"], areas["ki_övre"])],
             "Kommuner": areas["antal_kommuner"],
-            "Osäkra kommunresultat": areas["antal_osäkra"].map(lambda v: fmt_number(v, 0)),
+            "Utelämnade (för få svar)": areas["antal_utelämnade"].map(lambda v: fmt_number(v, 0)),
             "SKR:s betyg": areas["betyg"],
             "Status mot 70": areas["status"],
         }

@@ -134,12 +134,13 @@ def test_county_summary_weighted_interval_and_uncertain():
     )
     summary = nki.county_summary(rows, SETTINGS).set_index("mätår")
     r = summary.loc[2025]
-    assert r["medel"] == pytest.approx(80.0)
-    assert r["viktat_medel"] == pytest.approx((700 + 2400 + 450) / 45)
-    se = math.sqrt((8 / (2 * Z)) ** 2 + (4 / (2 * Z)) ** 2 + (20 / (2 * Z)) ** 2) / 3
+    # SKR's rule: C has 5 responses (< 7), is not published and is left out of every mean.
+    assert (r["antal_kommuner"], r["antal_utelämnade"]) == (2, 1)
+    assert r["medel"] == pytest.approx(75.0)
+    assert r["viktat_medel"] == pytest.approx((700 + 2400) / 40)
+    se = math.sqrt((8 / (2 * Z)) ** 2 + (4 / (2 * Z)) ** 2) / 2
     assert r["se"] == pytest.approx(se)
-    assert r["ki_nedre"] == pytest.approx(80 - Z * se)
-    assert r["antal_osäkra"] == 1
+    assert r["ki_nedre"] == pytest.approx(75 - Z * se)
     assert math.isnan(summary.loc[2024, "viktat_medel"]) and math.isnan(summary.loc[2024, "ki_nedre"])
 
 
@@ -164,6 +165,39 @@ def test_areas_status_met_not_met_unknown():
     few = _full(_twelve(2025, 80.0, {"bygglov": 72.0}) + _twelve(2025, 0, {"brandskydd": 75.0}, count=5)[1::2])
     status, reason = nki.areas_status(nki.area_results(few, 2025, SETTINGS, 70, 12), 70)
     assert status == okr.UNKNOWN and "brandskydd" in reason
+
+
+def test_an_area_mean_leaves_out_results_skr_would_not_publish():
+    """Hand-worked: 12 municipalities; in markupplåtelse 10 have 2 responses (under the
+    area minimum of 10) and 65,0, two have 40 responses and 72,0. SKR would publish only
+    the two: the area's mean is 72,0 from 2 municipalities, too few to judge (minimum 10)."""
+    records = _twelve(2025, 80.0, {"bygglov": 75.0})
+    for i in range(12):
+        n, value = (40, 72.0) if i < 2 else (2, 65.0)
+        records.append((2025, f"K{i:02d}", "markupplåtelse", "NKI", value, n, value - 2, value + 2))
+    areas = nki.area_results(_full(records), 2025, SETTINGS, 70, 12).set_index("område")
+    row = areas.loc["markupplåtelse"]
+    assert (row["medel"], row["antal_kommuner"], row["antal_utelämnade"]) == (72.0, 2, 10)
+    assert row["status"] == okr.UNKNOWN and "bara 2 av 12 kommuner med publicerbart resultat" in row["skäl"]
+    assert "10 med för få svar utelämnade" in row["skäl"]
+    assert areas.loc["bygglov", "status"] == okr.MET and "medel av 12 kommuner" in areas.loc["bygglov", "skäl"]
+    assert nki.areas_status(areas.reset_index(), 70)[0] == okr.UNKNOWN
+
+
+def test_reliable_results_under_the_target_are_named_and_thin_ones_are_not():
+    frame = _full(
+        [
+            (2025, "Laxå", "bygglov", "NKI", 66.0, 40, 60.0, 72.0),  # reliable, under 70: named
+            (2025, "Nora", "bygglov", "NKI", 50.0, 3, 20.0, 80.0),  # 3 responses: not published
+            (2025, "Kumla", "bygglov", "NKI", 71.0, 40, 65.0, 77.0),  # over 70
+            (2025, "Laxå", "totalt", "NKI", 60.0, 90, 55.0, 65.0),  # the total is not an area
+        ]
+    )
+    below = nki.reliable_results_below(frame, 2025, SETTINGS, 70)
+    assert below[["kommun", "område", "värde"]].values.tolist() == [["Laxå", "bygglov", 66.0]]
+    areas = nki.area_results(frame, 2025, SETTINGS, 70, 12)
+    status, reason = nki.areas_status(areas, 70)
+    assert status == okr.UNKNOWN and "bygglov (68,5 av 2 kommuner)" in reason  # (66 + 71) / 2
 
 
 def _ctx(frame, period, plan):
@@ -446,7 +480,7 @@ def test_texts_say_when_uncertainty_is_unknown():
             "ki_övre": [np.nan] * 2,
             "viktat_medel": [np.nan] * 2,
             "antal_svar": [np.nan] * 2,
-            "antal_osäkra": [0, 0],
+            "antal_utelämnade": [0, 0],
             "se": [np.nan] * 2,
         }
     )
