@@ -426,9 +426,21 @@ def _scopes(nki: pd.DataFrame, settings: dict) -> dict[tuple[int, str], tuple[st
     }
 
 
+def holm(p_values: pd.Series) -> pd.Series:
+    """Holm's step-down adjustment of p-values for testing several hypotheses at once
+    (NaN stays NaN and is not counted): the i-th smallest of m is multiplied by
+    m - i + 1, kept non-decreasing, and capped at 1."""
+    tested = p_values.dropna().sort_values(kind="mergesort")
+    m = len(tested)
+    scaled = tested.to_numpy(dtype=float) * (m - np.arange(m))
+    adjusted = pd.Series(np.minimum(1.0, np.maximum.accumulate(scaled)), index=tested.index)
+    return adjusted.reindex(p_values.index)
+
+
 def changes(nki: pd.DataFrame, year: int, settings: dict, area: str = TOTAL) -> pd.DataFrame:
     """Per municipality: the result of `year` against its previous measurement, the
-    difference with its 95 % interval, and whether it is statistically significant."""
+    difference with its 95 % interval, and whether it is statistically significant
+    after Holm's adjustment for testing every municipality at once (`p_justerat`)."""
     level = confidence(settings)
     rows = annotate(select(nki, area).dropna(subset=["värde"]), settings)
     scopes = _scopes(nki, settings) if area == TOTAL else {}
@@ -469,10 +481,6 @@ def changes(nki: pd.DataFrame, year: int, settings: dict, area: str = TOTAL) -> 
             record["bedömning"] = CHANGE_BREAK
         elif pd.isna(test["p"]):
             record["bedömning"] = CHANGE_UNKNOWN
-        elif test["p"] < 1 - level:
-            record["bedömning"] = CHANGE_UP if test["förändring"] > 0 else CHANGE_DOWN
-        else:
-            record["bedömning"] = CHANGE_NONE
         out.append(record)
     columns = [
         "kommun",
@@ -484,10 +492,18 @@ def changes(nki: pd.DataFrame, year: int, settings: dict, area: str = TOTAL) -> 
         "ki_nedre",
         "ki_övre",
         "p",
+        "p_justerat",
         "osäker",
         "bedömning",
     ]
-    return pd.DataFrame(out, columns=columns)
+    table = pd.DataFrame(out, columns=columns).astype({"bedömning": object})
+    tested = table["bedömning"].isna()  # not a first measurement, a definition break or an unknown spread
+    table["p_justerat"] = holm(table["p"].where(tested))
+    significant = table["p_justerat"] < 1 - level
+    table.loc[tested & significant & (table["förändring"] > 0), "bedömning"] = CHANGE_UP
+    table.loc[tested & significant & (table["förändring"] < 0), "bedömning"] = CHANGE_DOWN
+    table.loc[tested & ~significant, "bedömning"] = CHANGE_NONE
+    return table
 
 
 def county_change(summary: pd.DataFrame, year: int, settings: dict) -> dict | None:
@@ -910,6 +926,12 @@ def changes_text(table: pd.DataFrame, year: int) -> str:
         if counts.get(label, 0)
     ]
     text = f"Av {len(table)} kommuner med resultat mätår {year} är det {_list(parts)}."
+    if table["p_justerat"].notna().sum() > 1:
+        text += (
+            " Eftersom alla kommuner prövas samtidigt räknas en förändring som säkerställd först när den "
+            "håller även efter justering för det (Holms metod); intervallen i tabellen gäller varje "
+            "kommun för sig."
+        )
     if counts.get(CHANGE_UNKNOWN, 0):
         text += (
             " Där konfidensintervall och antal svar med spridning saknas (till exempel data från Kolada, "

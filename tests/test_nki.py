@@ -517,3 +517,37 @@ def test_standard_error_from_sd_and_n_where_no_interval(tmp_path):
     se = nki.standard_errors(frame)
     assert se.iloc[0] == pytest.approx(16 / 8)  # 16 / sqrt(64), by hand
     assert se.iloc[1] == pytest.approx(10 / (2 * 1.959963985))  # from the interval
+
+
+def test_holm_adjustment_by_hand():
+    """p = 0,01, 0,04, 0,03 and one untested: sorted 0,01·3 = 0,03; 0,03·2 = 0,06; 0,04·1 = 0,04 -> 0,06 (monotone)."""
+    p = pd.Series([0.01, 0.04, np.nan, 0.03], index=["a", "b", "c", "d"])
+    adjusted = nki.holm(p)
+    assert adjusted["a"] == pytest.approx(0.03)
+    assert adjusted["d"] == pytest.approx(0.06)
+    assert adjusted["b"] == pytest.approx(0.06)
+    assert math.isnan(adjusted["c"])
+    assert nki.holm(pd.Series([0.5, 0.9])).tolist() == [1.0, 1.0]
+
+
+def test_a_change_is_significant_only_after_holm():
+    """Twelve municipalities, one with p ≈ 0,036 on its own: not 'säkerställd' once adjusted
+    (0,036 · 12 > 0,05); a change with p ≈ 0,0001 still is (0,0001 · 12 < 0,05)."""
+    records = []
+    for i in range(12):
+        records.append((2024, f"K{i:02d}", "totalt", "NKI", 75.0, 100, 73.0, 77.0))
+        records.append((2025, f"K{i:02d}", "totalt", "NKI", 75.0, 100, 73.0, 77.0))
+    frame = _full(records)
+    half = 2.0  # each interval is ±2, so se = 2 / Z and the difference's se = sqrt(2) · 2 / Z
+    se_diff = math.sqrt(2) * half / Z
+    for name, z in (("K00", 2.1), ("K01", 3.9)):
+        frame.loc[(frame["kommun"] == name) & (frame["mätår"] == 2025), ["värde", "ki_nedre", "ki_övre"]] = [
+            75.0 + z * se_diff,
+            75.0 + z * se_diff - half,
+            75.0 + z * se_diff + half,
+        ]
+    table = nki.changes(frame, 2025, SETTINGS).set_index("kommun")
+    assert table.loc["K00", "p"] == pytest.approx(2 * stats.norm.sf(2.1))
+    assert table.loc["K00", "p"] < 0.05 and table.loc["K00", "bedömning"] == nki.CHANGE_NONE
+    assert table.loc["K01", "p_justerat"] == pytest.approx(12 * 2 * stats.norm.sf(3.9))
+    assert table.loc["K01", "bedömning"] == nki.CHANGE_UP
