@@ -3,12 +3,14 @@
 Definitions (which stages are leads, which stage is converted, the time
 window, the confidence level) come from the [marknadsföring] section of
 `data/settings.toml`. Rates carry Wilson intervals; the change against the
-previous year is a ratio of rates with a Katz log interval and a one-sided
-Fisher exact test of improvement.
+previous year is a ratio of rates with a Katz log interval, and the key result
+is tested against its target ratio (1 + target) with that interval, not against
+"any improvement".
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -86,7 +88,8 @@ def definitions_text(defs: Definitions) -> list[str]:
         (
             f"Osäkerhet: {fmt_number(100 * defs.confidence, 0)} % konfidensintervall (Wilson) för varje "
             "andel. Förändringen mot föregående år är kvoten mellan andelarna med intervall enligt Katz "
-            "(logaritmmetoden); om förbättringen är verklig prövas med Fishers exakta test (ensidigt)."
+            "(logaritmmetoden). Målet prövas mot det intervallet: ligger hela intervallet över målet är "
+            "målet säkert nått, ligger hela under är det säkert inte nått, annars är det osäkert."
         ),
         (
             f"Nyckelresultatet bedöms bara när båda perioderna har minst {defs.min_leads} leads; "
@@ -266,20 +269,31 @@ class Comparison:
         ).confidence_interval(self.confidence)
         return float(ci.low), float(ci.high)
 
-    @property
-    def p_value(self) -> float:
-        """One-sided Fisher exact test: is the rate higher than the previous year's?"""
-        if not (self.leads and self.previous_leads):
-            return float("nan")
-        table = [
-            [self.converted, self.leads - self.converted],
-            [self.previous_converted, self.previous_leads - self.previous_converted],
-        ]
-        return float(stats.fisher_exact(table, alternative="greater").pvalue)
+    def target_certainty(self, target: float) -> str:
+        """Where the ratio's interval lies against the target ratio 1 + target:
+        ABOVE (wholly at or over it), BELOW (wholly under it), UNCERTAIN (it covers
+        the target) or "" when there is no interval. Two-sided at the confidence
+        level, so each verdict is a one-sided test at half the error rate."""
+        low, high = self.ratio_interval
+        if pd.isna(low) or pd.isna(high):
+            return ""
+        goal = 1 + target
+        if low >= goal:
+            return ABOVE
+        if high < goal:
+            return BELOW
+        return UNCERTAIN
 
-    @property
-    def significant(self) -> bool:
-        return bool(self.p_value < 1 - self.confidence)
+    def target_p_value(self, target: float) -> float:
+        """One-sided p-value of 'the ratio is at most 1 + target' (Katz's log scale,
+        the same approximation as the interval); NaN without conversions in both."""
+        if not (self.converted and self.previous_converted):
+            return float("nan")
+        se = math.sqrt(1 / self.converted - 1 / self.leads + 1 / self.previous_converted - 1 / self.previous_leads)
+        return float(stats.norm.sf((math.log(self.ratio) - math.log(1 + target)) / se))
+
+
+ABOVE, BELOW, UNCERTAIN = "över", "under", "osäker"
 
 
 def compare(leads: pd.DataFrame, period: Period, defs: Definitions) -> Comparison:
@@ -310,16 +324,20 @@ def rate_text(rate: float, converted: int, leads: int) -> str:
     return f"{fmt_percent(rate)} ({fmt_int(converted)} av {fmt_int(leads)} leads)"
 
 
-def significance_text(cmp: Comparison) -> str:
-    """Whether the improvement is statistically significant, in Swedish."""
-    if pd.isna(cmp.p_value):
-        return "Om förbättringen är verklig kan inte prövas när en period saknar leads."
-    p = f"p = {fmt_number(cmp.p_value, 3)}, Fishers exakta test, ensidigt"
-    if cmp.points <= 0:
-        return f"Konverteringsgraden har inte förbättrats ({p})."
-    if cmp.significant:
-        return f"Förbättringen är statistiskt säkerställd ({p}); den är för stor för att rimligen bero på slumpen."
-    return f"Förbättringen är inte statistiskt säkerställd ({p}); den kan bero på slumpen."
+def target_certainty_text(cmp: Comparison, target: float) -> str:
+    """How certain it is that the target (+20 %) is reached, from the interval, in Swedish."""
+    goal = pct_change(target)
+    verdict = cmp.target_certainty(target)
+    if not verdict:
+        return "Hur säkert målet är kan inte bedömas eftersom en period saknar konverteringar."
+    if verdict == ABOVE:
+        return f"Hela intervallet ligger över målet {goal}: målet är nått med god säkerhet."
+    if verdict == BELOW:
+        return f"Hela intervallet ligger under målet {goal}: målet är med god säkerhet inte nått."
+    return (
+        f"Intervallet omfattar målet {goal}, så det går inte att säga säkert om målet är nått; "
+        "skillnaden mot målet kan bero på slumpen."
+    )
 
 
 def interval_text(cmp: Comparison) -> str:
@@ -357,7 +375,7 @@ def comparison_text(cmp: Comparison, period: Period, target: float) -> str:
                 f"procentenheter) och {verdict} målet, en ökning med minst {fmt_number(100 * target, 0)} %."
             ),
             interval_text(cmp),
-            significance_text(cmp),
+            target_certainty_text(cmp, target),
         ]
     )
 
@@ -538,7 +556,13 @@ def _m2(ctx) -> okr.Outcome:
         return okr.Outcome("M2", value, previous, okr.UNKNOWN, reason, *texts)
     status, reason = okr.judge(kr, value, previous, len(ctx.plan.members), ctx.period.end_month / 12)
     if not pd.isna(cmp.ratio):
-        reason += f"; skillnaden är {fmt_signed(100 * cmp.points, 1)} procentenheter. " + significance_text(cmp)
+        low, high = cmp.ratio_interval
+        reason += f"; skillnaden är {fmt_signed(100 * cmp.points, 1)} procentenheter"
+        if not pd.isna(low):
+            reason += (
+                f"; {fmt_number(100 * cmp.confidence, 0)} %-intervall {pct_change(low - 1)} till {pct_change(high - 1)}"
+            )
+        reason += ". " + target_certainty_text(cmp, kr.target)
     return okr.Outcome("M2", value, previous, status, reason, *texts)
 
 
@@ -677,8 +701,9 @@ def window_caveat(period: Period, defs: Definitions) -> str:
     """Why recent leads may lower the rate: conversion is counted when the file was taken out."""
     text = (
         "Konverteringen räknas per lead efter datumet då leadet kom in, med det steg det nått när filen "
-        "togs ut. Leads från periodens sista veckor har haft kortare tid att konvertera än föregående års, "
-        "så periodens konverteringsgrad kan vara något för låg."
+        "togs ut; registret har inget datum för konverteringen. Periodens leads har därför haft kortare tid "
+        "att konvertera än föregående års, så periodens konverteringsgrad är snarare för låg än för hög och "
+        "förändringen mot föregående år snarare underskattad än överskattad."
     )
     if not period.is_full_year:
         text += f" Perioden är {period.label} och jämförs med samma månader året innan ({period.previous.label})."

@@ -7,6 +7,7 @@ import math
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
@@ -107,23 +108,56 @@ def _comparison(k1, n1, k0, n0):
     return marketing.compare(leads, Period(2025), DEFS)
 
 
-def test_comparison_against_katz_and_fisher_by_hand():
+def test_comparison_against_katz_by_hand():
     cmp = _comparison(13, 100, 10, 100)
     assert (cmp.rate, cmp.previous_rate) == pytest.approx((0.13, 0.10))
     assert cmp.ratio == pytest.approx(1.3) and cmp.change == pytest.approx(0.3)
     assert cmp.points == pytest.approx(0.03)
     se = math.sqrt(1 / 13 - 1 / 100 + 1 / 10 - 1 / 100)
     assert cmp.ratio_interval == pytest.approx((1.3 * math.exp(-Z * se), 1.3 * math.exp(Z * se)))
-    # One-sided Fisher: P(at least 13 of the 23 conversions fall in the period's 100 of 200 leads).
-    assert cmp.p_value == pytest.approx(stats.hypergeom.sf(12, 200, 23, 100))
-    assert not cmp.significant and cmp.enough
+    assert cmp.enough
 
 
-def test_significant_improvement():
-    cmp = _comparison(30, 200, 10, 200)
-    assert cmp.p_value == pytest.approx(stats.hypergeom.sf(29, 400, 40, 200))
-    assert cmp.p_value < 0.05 and cmp.significant
-    assert "statistiskt säkerställd (p = " in marketing.significance_text(cmp)
+def test_the_target_itself_is_tested():
+    """+30 % from 100 leads each: the interval (0,60–2,82) covers 1,20 -> uncertain; the one-sided
+    p of 'ratio ≤ 1,20' is from the same log-scale normal approximation."""
+    cmp = _comparison(13, 100, 10, 100)
+    se = math.sqrt(1 / 13 - 1 / 100 + 1 / 10 - 1 / 100)
+    assert cmp.target_p_value(0.2) == pytest.approx(stats.norm.sf((math.log(1.3) - math.log(1.2)) / se))
+    assert cmp.target_certainty(0.2) == marketing.UNCERTAIN
+    assert "omfattar målet +20,0" in marketing.target_certainty_text(cmp, 0.2)
+    above = _comparison(300, 1000, 100, 1000)  # ratio 3, interval about 2,4–3,7
+    assert above.target_certainty(0.2) == marketing.ABOVE and above.target_p_value(0.2) < 0.025
+    assert "målet är nått med god säkerhet" in marketing.target_certainty_text(above, 0.2)
+    below = _comparison(100, 1000, 100, 1000)  # ratio 1, interval about 0,77–1,30: covers 1,20
+    assert below.target_certainty(0.2) == marketing.UNCERTAIN
+    far_below = _comparison(50, 1000, 100, 1000)  # ratio 0,5, interval about 0,36–0,70
+    assert far_below.target_certainty(0.2) == marketing.BELOW and far_below.target_p_value(0.2) > 0.975
+
+
+def test_the_interval_and_the_target_test_agree_in_sidedness():
+    """'Wholly above 1,20' at 95 % two-sided is exactly 'one-sided p < 0,025'."""
+    for k1 in range(5, 60):
+        cmp = _comparison(k1, 200, 20, 200)
+        above = cmp.target_certainty(0.2) == marketing.ABOVE
+        assert above == (cmp.target_p_value(0.2) < 0.025 + 1e-12), k1
+
+
+def test_the_ratio_interval_covers_the_true_ratio_at_its_level():
+    """2 000 simulated years of realistic size (300 and 280 leads, 10 % and 12 % conversion: the
+    true ratio is exactly the target 1,20): the 95 % interval covers it at least 93 % of the time."""
+    rng = np.random.default_rng(20261129)
+    covered = drawn = 0
+    for _ in range(2000):
+        k1, k0 = int(rng.binomial(280, 0.12)), int(rng.binomial(300, 0.10))
+        if not (k1 and k0):
+            continue
+        cmp = marketing.Comparison(280, k1, 300, k0, 0.95, 30)
+        low, high = cmp.ratio_interval
+        covered += low <= 1.2 <= high
+        drawn += 1
+    assert drawn >= 1990
+    assert covered / drawn >= 0.93, covered / drawn
 
 
 def test_zero_conversions_give_no_ratio_interval():
@@ -132,14 +166,13 @@ def test_zero_conversions_give_no_ratio_interval():
     assert "inga konverteringar" in marketing.comparison_text(none_before, Period(2025), 0.2)
     none_now = _comparison(0, 40, 5, 40)
     assert none_now.ratio == 0 and math.isnan(none_now.ratio_interval[1])
-    assert none_now.p_value == pytest.approx(1.0)
-    assert "inte förbättrats" in marketing.significance_text(none_now)
+    assert none_now.target_certainty(0.2) == "" and "kan inte bedömas" in marketing.target_certainty_text(none_now, 0.2)
 
 
 def test_a_period_without_leads():
     leads = _leads([("2024-04-01", "Webb", 3, 40)])
     cmp = marketing.compare(leads, Period(2025), DEFS)
-    assert cmp.leads == 0 and math.isnan(cmp.rate) and math.isnan(cmp.p_value) and not cmp.enough
+    assert cmp.leads == 0 and math.isnan(cmp.rate) and math.isnan(cmp.target_p_value(0.2)) and not cmp.enough
     text = marketing.comparison_text(cmp, Period(2025), 0.2)
     assert "inga leads under 2025" in text and "för få leads" in text
 
@@ -148,7 +181,7 @@ def test_comparison_text_states_change_points_interval_and_test():
     text = marketing.comparison_text(_comparison(13, 100, 10, 100), Period(2025), 0.2)
     assert "13,0\u00a0% (13 av 100 leads) under 2025" in text
     assert "+30,0\u00a0%" in text and "+3,0 procentenheter" in text and "når målet" in text
-    assert "inte statistiskt säkerställd" in text and "Fishers exakta test" in text
+    assert "omfattar målet +20,0" in text and "Fisher" not in text
 
 
 # --- channels and funnel --------------------------------------------------------------
@@ -273,10 +306,11 @@ def _comparison_leads(k1, n1, k0, n0):
 @pytest.mark.parametrize(
     "k1,n1,k0,n0,status,significance",
     [
-        (13, 100, 10, 100, okr.MET, "inte statistiskt säkerställd"),  # +30 %, p ≈ 0.33
-        (30, 200, 10, 200, okr.MET, "är statistiskt säkerställd"),  # +200 %, p < 0.05
-        (11, 100, 10, 100, okr.NOT_MET, "inte statistiskt säkerställd"),  # +10 %
-        (5, 100, 10, 100, okr.NOT_MET, "inte förbättrats"),
+        (13, 100, 10, 100, okr.MET, "omfattar målet"),  # +30 %, but the interval covers +20 %
+        (30, 200, 10, 200, okr.MET, "målet är nått med god säkerhet"),  # +200 %, interval +51 % to +497 %
+        (11, 100, 10, 100, okr.NOT_MET, "omfattar målet"),  # +10 %
+        (5, 100, 10, 100, okr.NOT_MET, "omfattar målet"),  # −50 %, from few conversions: interval −82 % to +41 %
+        (50, 1000, 100, 1000, okr.NOT_MET, "med god säkerhet inte nått"),  # −50 %, interval −64 % to −30 %
     ],
 )
 def test_m2_status_and_significance(k1, n1, k0, n0, status, significance):
