@@ -615,6 +615,43 @@ def linear_trend(years, values, target_year: int, target: float, level: float = 
     return result
 
 
+def chance_text(probability: float, points: int, settings: dict) -> str:
+    """A trend model's chance of reaching the target in calibrated words: 'troligt'
+    (at least troligt_från), 'osannolikt' (at most osannolikt_till), otherwise
+    'osäkert'; the percentage only from enough points to carry one (settings)."""
+    if pd.isna(probability):
+        return "kan inte bedömas"
+    nki_set = settings["nki"]
+    if probability >= float(nki_set.get("troligt_från", 0.8)):
+        word = "troligt"
+    elif probability <= float(nki_set.get("osannolikt_till", 0.2)):
+        word = "osannolikt"
+    else:
+        word = "osäkert"
+    if points >= int(nki_set.get("minsta_antal_mätår_sannolikhet", 6)):
+        return f"{word} ({fmt_percent(probability, 0)})"
+    return word
+
+
+def window_sensitivity(
+    county: pd.DataFrame, settings: dict, target_year: int, target: float, windows: tuple[int, ...] = (4, 3)
+) -> pd.DataFrame:
+    """The county forecast from all mätår and from only the last 4 and 3: how much
+    the answer depends on the fitting window. Rows with too few points are left out."""
+    level, min_years = confidence(settings), int(settings["nki"].get("minsta_antal_mätår_trend", 3))
+    ordered = county.sort_values("mätår")
+    rows = []
+    for window in (None, *windows):
+        part = ordered if window is None else ordered.tail(window)
+        if window is not None and len(part) == len(ordered):
+            continue  # the same fit as all years
+        fit = linear_trend(part["mätår"], part["medel"], target_year, target, level, min_years)
+        if pd.isna(fit["prognos"]):
+            continue
+        rows.append({"fönster": "alla mätår" if window is None else f"senaste {window}", **fit})
+    return pd.DataFrame(rows)
+
+
 def county_series(series: pd.DataFrame, min_municipalities: int) -> pd.DataFrame:
     """Unweighted county mean per mätår of a long municipal series; years with
     fewer municipalities than the minimum are left out (a gap)."""
@@ -983,8 +1020,18 @@ def comparable_note(nki: pd.DataFrame, series: pd.DataFrame, settings: dict) -> 
     )
 
 
-def trend_text(trend_rows: pd.DataFrame, target: float, target_year: int, note: str = "") -> str:
-    """The county's trend and forecast, and how many municipalities reach the target at the current trend."""
+def trend_text(
+    trend_rows: pd.DataFrame,
+    target: float,
+    target_year: int,
+    note: str = "",
+    settings: dict | None = None,
+    sensitivity: pd.DataFrame | None = None,
+) -> str:
+    """The county's trend and forecast with its chance in calibrated words, how much
+    it depends on the fitting window, and how many municipalities are likely to
+    reach the target at the current trend."""
+    settings = settings or {"nki": {}}
     county = trend_rows[trend_rows["kommun"] == "Länet"].iloc[0]
     if pd.isna(county["lutning"]):
         text = f"Länets trend kan inte bedömas: {county['skäl']}."
@@ -995,15 +1042,24 @@ def trend_text(trend_rows: pd.DataFrame, target: float, target_year: int, note: 
             f"{fmt_signed(county['lutning_ki_övre'], 1)}) över {int(county['antal_år'])} mätår. "
             f"Fortsätter trenden blir det {fmt_number(county['prognos'], 1)} år {target_year} "
             f"(prognosintervall {fmt_number(county['prognos_ki_nedre'], 1)}–"
-            f"{fmt_number(county['prognos_ki_övre'], 1)}); sannolikheten att nå minst "
-            f"{fmt_number(target, 0)} är enligt trendmodellen {fmt_percent(county['sannolikhet_mål'], 0)}."
+            f"{fmt_number(county['prognos_ki_övre'], 1)}). Att nå minst {fmt_number(target, 0)} är enligt "
+            f"trendmodellen {chance_text(county['sannolikhet_mål'], int(county['antal_år']), settings)}."
+        )
+    if sensitivity is not None and len(sensitivity) > 1:
+        others = [
+            f"med {r['fönster']} mätåren {fmt_number(r['prognos'], 1)} "
+            f"({chance_text(r['sannolikhet_mål'], int(r['antal_år']), settings)})"
+            for _, r in sensitivity.iloc[1:].iterrows()
+        ]
+        text += (
+            f" Svaret beror på vilka år linjen anpassas till: {_list(others)}, så prognosen ska läsas med försiktighet."
         )
     munis = trend_rows[trend_rows["kommun"] != "Länet"]
     judged = munis[munis["sannolikhet_mål"].notna()]
-    likely = judged[judged["sannolikhet_mål"] >= 0.5]
+    likely = judged[judged["sannolikhet_mål"] >= float(settings["nki"].get("troligt_från", 0.8))]
     text += (
         f" Av {len(munis)} kommuner kan trenden bedömas för {len(judged)}; av dem når {len(likely)} "
-        f"troligen (sannolikhet minst 50 %) {fmt_number(target, 0)} år {target_year}."
+        f"troligt {fmt_number(target, 0)} år {target_year}."
     )
     if len(munis) > len(judged):
         text += " Övriga har för få mätår."
@@ -1100,7 +1156,6 @@ DISPLAY_FORMATS = {
     "Prognos": _one,
     "Betyg": _one,
     "Samband med NKI": lambda v: fmt_number(v, 2),
-    "Sannolikhet att nå målet": lambda v: fmt_percent(v, 0),
     "Kommuner": lambda v: fmt_number(v, 0),
     "Mätår": lambda v: "–" if pd.isna(v) else str(int(v)),
     "Föregående mätår": lambda v: "–" if pd.isna(v) else str(int(v)),
@@ -1172,8 +1227,9 @@ def changes_display(table: pd.DataFrame) -> pd.DataFrame:
     ).rename(columns={"Mätår": "Föregående mätår"})
 
 
-def trend_display(table: pd.DataFrame, target_year: int) -> pd.DataFrame:
-    """Trend and forecast per municipality and county for the report."""
+def trend_display(table: pd.DataFrame, target_year: int, settings: dict | None = None) -> pd.DataFrame:
+    """Trend and forecast per municipality and county for the report; the chance in words."""
+    settings = settings or {"nki": {}}
     return pd.DataFrame(
         {
             "Kommun": table["kommun"],
@@ -1184,7 +1240,9 @@ def trend_display(table: pd.DataFrame, target_year: int) -> pd.DataFrame:
             f"Prognosintervall {target_year}": [
                 _interval(lo, hi) for lo, hi in zip(table["prognos_ki_nedre"], table["prognos_ki_övre"])
             ],
-            "Sannolikhet att nå målet": table["sannolikhet_mål"],
+            "Att nå målet": [
+                chance_text(p, int(n), settings) for p, n in zip(table["sannolikhet_mål"], table["antal_år"])
+            ],
             "Kommentar": table["skäl"].fillna(""),
         }
     ).rename(columns={"Prognos": f"Prognos {target_year}"})

@@ -551,3 +551,46 @@ def test_a_change_is_significant_only_after_holm():
     assert table.loc["K00", "p"] < 0.05 and table.loc["K00", "bedömning"] == nki.CHANGE_NONE
     assert table.loc["K01", "p_justerat"] == pytest.approx(12 * 2 * stats.norm.sf(3.9))
     assert table.loc["K01", "bedömning"] == nki.CHANGE_UP
+
+
+@pytest.mark.parametrize(
+    "probability, points, expected",
+    [
+        (0.83, 5, "troligt"),  # no percentage from 5 points
+        (0.83, 6, "troligt (83\u00a0%)"),
+        (0.80, 4, "troligt"),
+        (0.63, 8, "osäkert (63\u00a0%)"),
+        (0.21, 4, "osäkert"),
+        (0.20, 4, "osannolikt"),
+        (float("nan"), 4, "kan inte bedömas"),
+    ],
+)
+def test_chances_in_calibrated_words(probability, points, expected):
+    assert nki.chance_text(probability, points, SETTINGS) == expected
+
+
+def test_window_sensitivity_by_hand():
+    """Seven years: flat 70 for four years, then 74, 78, 82. All seven fit a gentle slope;
+    the last three fit exactly +4 a year and reach 90 in 2027 (two years after 2025 at 82)."""
+    county = pd.DataFrame({"mätår": range(2019, 2026), "medel": [70.0, 70.0, 70.0, 70.0, 74.0, 78.0, 82.0]})
+    table = nki.window_sensitivity(county, SETTINGS, 2027, 80).set_index("fönster")
+    assert list(table.index) == ["alla mätår", "senaste 4", "senaste 3"]
+    slope = stats.linregress(range(2019, 2026), county["medel"]).slope
+    assert table.loc["alla mätår", "lutning"] == pytest.approx(slope)
+    assert table.loc["senaste 3", "prognos"] == pytest.approx(90.0)  # 82 + 2 * 4: exact line
+    last4 = stats.linregress([2022, 2023, 2024, 2025], [70.0, 74.0, 78.0, 82.0])
+    assert table.loc["senaste 4", "prognos"] == pytest.approx(last4.intercept + last4.slope * 2027)
+    text = nki.trend_text(
+        pd.DataFrame(
+            [{"kommun": "Länet", "senaste": 82.0, **nki.linear_trend(county["mätår"], county["medel"], 2027, 80)}]
+        ),
+        80,
+        2027,
+        settings=SETTINGS,
+        sensitivity=table.reset_index(),
+    )
+    assert "Svaret beror på vilka år linjen anpassas till: med senaste 4 mätåren" in text
+    all_years = nki.chance_text(table.loc["alla mätår", "sannolikhet_mål"], 7, SETTINGS)
+    assert "%" in all_years and f"Att nå minst 80 är enligt trendmodellen {all_years}." in text
+    last3 = nki.chance_text(table.loc["senaste 3", "sannolikhet_mål"], 3, SETTINGS)
+    assert "%" not in last3 and f"med senaste 3 mätåren 90,0 ({last3})" in text
