@@ -728,7 +728,9 @@ def factor_summary(nki: pd.DataFrame, year: int, settings: dict) -> pd.DataFrame
 def priority_quadrants(factors: pd.DataFrame) -> pd.DataFrame:
     """Quadrant per factor, split at the mean score and mean correlation:
     'prioritera' (low score, strong link), 'behåll' (high, strong),
-    'bevaka' (low, weak), 'mindre viktigt' (high, weak)."""
+    'bevaka' (low, weak), 'mindre viktigt' (high, weak). A link counts as strong or
+    weak only when its interval lies wholly above or below the mean correlation;
+    otherwise the factor is 'kan inte rangordnas' (the data cannot tell the links apart)."""
     out = factors.copy()
     known = out["betyg"].notna() & out["samband"].notna()
     score_mid, link_mid = out.loc[known, "betyg"].mean(), out.loc[known, "samband"].mean()
@@ -736,7 +738,10 @@ def priority_quadrants(factors: pd.DataFrame) -> pd.DataFrame:
     def quadrant(row):
         if not (pd.notna(row["betyg"]) and pd.notna(row["samband"])):
             return "kan inte bedömas"
-        strong, high = row["samband"] >= link_mid, row["betyg"] >= score_mid
+        strong, weak = row["samband_ki_nedre"] > link_mid, row["samband_ki_övre"] < link_mid
+        if not (strong or weak):  # NaN bounds compare False: no interval, no ranking
+            return "kan inte rangordnas"
+        high = row["betyg"] >= score_mid
         return {
             (True, False): "prioritera",
             (True, True): "behåll",
@@ -1083,11 +1088,16 @@ def factors_text(factors: pd.DataFrame) -> str:
     prio = factors[factors["kvadrant"] == "prioritera"]
     if len(prio):
         text += (
-            f"Prioritetsmatrisen pekar på {_list(list(prio['faktor']))}: lågt betyg och starkt samband med "
-            "NKI, så förbättringar där lönar sig mest. "
+            f"Prioritetsmatrisen pekar på {_list(list(prio['faktor']))}: lågt betyg och ett samband med NKI "
+            "som är säkert starkare än genomsnittet, så förbättringar där bör ge mest. "
+        )
+    elif (factors["kvadrant"] == "kan inte rangordnas").all():
+        text += (
+            "Sambanden med NKI skiljer sig inte säkert åt mellan faktorerna, så prioritetsmatrisen pekar inte "
+            "ut någon faktor. "
         )
     else:
-        text += "Ingen faktor har både lägre betyg och starkare samband än genomsnittet. "
+        text += "Ingen faktor har både lägre betyg och säkert starkare samband än genomsnittet. "
     if factors["samband"].notna().any():
         spread = factors["samband"].max() - factors["samband"].min()
         text += (

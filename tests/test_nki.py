@@ -594,3 +594,27 @@ def test_window_sensitivity_by_hand():
     assert "%" in all_years and f"Att nå minst 80 är enligt trendmodellen {all_years}." in text
     last3 = nki.chance_text(table.loc["senaste 3", "sannolikhet_mål"], 3, SETTINGS)
     assert "%" not in last3 and f"med senaste 3 mätåren 90,0 ({last3})" in text
+
+
+def test_priority_matrix_ranks_only_links_whose_intervals_separate():
+    """Six factors with r between 0,90 and 0,95 and overlapping intervals (as in the example
+    data): none is 'prioritera'; one interval wholly above the mean correlation is."""
+    rs = [0.90, 0.91, 0.92, 0.93, 0.94, 0.95]
+    factors = pd.DataFrame(
+        {
+            "faktor": ["a", "b", "c", "d", "e", "f"],
+            "betyg": [60.0, 62.0, 64.0, 70.0, 72.0, 74.0],
+            "samband": rs,
+            "samband_ki_nedre": [r - 0.08 for r in rs],
+            "samband_ki_övre": [min(r + 0.04, 1.0) for r in rs],
+        }
+    )
+    out = nki.priority_quadrants(factors)
+    assert set(out["kvadrant"]) == {"kan inte rangordnas"}
+    assert "pekar inte ut någon faktor" in nki.factors_text(out)
+    separated = factors.copy()
+    separated.loc[0, ["samband", "samband_ki_nedre", "samband_ki_övre"]] = [0.99, 0.97, 1.0]  # wholly above ≈ 0,935
+    separated.loc[5, ["samband", "samband_ki_nedre", "samband_ki_övre"]] = [0.70, 0.55, 0.80]  # wholly below
+    out = nki.priority_quadrants(separated).set_index("faktor")
+    assert out.loc["a", "kvadrant"] == "prioritera" and out.loc["f", "kvadrant"] == "mindre viktigt"
+    assert out.loc["b", "kvadrant"] == "kan inte rangordnas"
