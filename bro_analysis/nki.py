@@ -514,11 +514,16 @@ def county_change(summary: pd.DataFrame, year: int, settings: dict) -> dict | No
         return None
     now, prev = now.iloc[0], before.iloc[-1]
     test = change_test(now["medel"], now["se"], prev["medel"], prev["se"], confidence(settings))
+    new_total = int(settings["nki"].get("ny_total_från_mätår", 2024))
+    crosses = int(prev["mätår"]) < new_total <= year  # SKR changed what the total measures in between
+    if crosses:
+        test = {**test, "se": np.nan, "ki_nedre": np.nan, "ki_övre": np.nan, "z": np.nan, "p": np.nan}
     return {
         "mätår": year,
         "föregående_mätår": int(prev["mätår"]),
         "värde": now["medel"],
         "föregående": prev["medel"],
+        "definitionsbrott": new_total if crosses else None,
         **test,
     }
 
@@ -856,7 +861,12 @@ def county_detail_text(table: pd.DataFrame, year: int, change: dict | None) -> s
         )
     if change is not None:
         diff = fmt_signed(change["förändring"], 1)
-        if pd.isna(change["p"]):
+        if change.get("definitionsbrott"):
+            parts.append(
+                f"Förändringen sedan {change['föregående_mätår']} ({diff}) prövas inte: SKR ändrade vad "
+                f"totalen omfattar från mätår {change['definitionsbrott']}, så skillnaden kan bero på måttet."
+            )
+        elif pd.isna(change["p"]):
             parts.append(
                 f"Förändringen sedan {change['föregående_mätår']} ({diff}) kan inte prövas statistiskt, "
                 "eftersom osäkerheten inte är känd för båda åren."

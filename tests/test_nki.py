@@ -291,11 +291,11 @@ def test_total_is_not_compared_across_the_new_definition():
 
 
 def test_county_change_uses_county_standard_errors():
-    summary = pd.DataFrame({"mätår": [2023, 2025], "medel": [74.0, 78.0], "se": [1.0, 1.0]})
-    change = nki.county_change(summary, 2025, SETTINGS)
-    assert change["föregående_mätår"] == 2023 and change["förändring"] == 4.0
+    summary = pd.DataFrame({"mätår": [2024, 2026], "medel": [74.0, 78.0], "se": [1.0, 1.0]})  # a gap year
+    change = nki.county_change(summary, 2026, SETTINGS)
+    assert change["föregående_mätår"] == 2024 and change["förändring"] == 4.0
     assert change["p"] == pytest.approx(2 * stats.norm.sf(4 / math.sqrt(2)))
-    assert nki.county_change(summary, 2023, SETTINGS) is None
+    assert nki.county_change(summary, 2024, SETTINGS) is None
 
 
 # --- trend and forecast -------------------------------------------------------------------
@@ -618,3 +618,13 @@ def test_priority_matrix_ranks_only_links_whose_intervals_separate():
     out = nki.priority_quadrants(separated).set_index("faktor")
     assert out.loc["a", "kvadrant"] == "prioritera" and out.loc["f", "kvadrant"] == "mindre viktigt"
     assert out.loc["b", "kvadrant"] == "kan inte rangordnas"
+
+
+def test_county_change_is_not_tested_across_the_definition_break():
+    summary = pd.DataFrame({"mätår": [2023, 2024], "medel": [74.0, 77.0], "se": [0.5, 0.5], "antal_utelämnade": [0, 0]})
+    change = nki.county_change(summary, 2024, SETTINGS)
+    assert change["definitionsbrott"] == 2024 and math.isnan(change["p"]) and change["förändring"] == 3.0
+    within = nki.county_change(
+        pd.DataFrame({"mätår": [2024, 2025], "medel": [74.0, 77.0], "se": [0.5, 0.5]}), 2025, SETTINGS
+    )
+    assert within["definitionsbrott"] is None and within["p"] == pytest.approx(2 * stats.norm.sf(3 / math.sqrt(0.5)))
