@@ -628,3 +628,22 @@ def test_county_change_is_not_tested_across_the_definition_break():
         pd.DataFrame({"mätår": [2024, 2025], "medel": [74.0, 77.0], "se": [0.5, 0.5]}), 2025, SETTINGS
     )
     assert within["definitionsbrott"] is None and within["p"] == pytest.approx(2 * stats.norm.sf(3 / math.sqrt(0.5)))
+
+
+def test_trend_falls_back_to_skr_totals_when_no_comparable_series_can_be_built():
+    """Totals only (as from Kolada) for 2014–2017: the comparable series is empty, so the trend
+    uses SKR's four published years instead of saying '0 mätår med resultat'."""
+    records = []
+    for year in range(2014, 2018):
+        records += _twelve(year, 70.0 + year - 2014)
+    frame = _full(records)
+    series, note = nki.trend_series(frame, SETTINGS)
+    assert sorted(series["mätår"].unique()) == [2014, 2015, 2016, 2017] and "publicerade total" in note
+    assert "brott" not in note
+    trend = nki.trends(series, SETTINGS, 2027, 80).set_index("kommun")
+    assert trend.loc["Länet", "antal_år"] == 4 and trend.loc["Länet", "lutning"] == pytest.approx(1.0)
+    crossing = _full(_twelve(2023, 74.0) + _twelve(2024, 76.0) + _twelve(2025, 77.0))
+    assert "brott" in nki.trend_series(crossing, SETTINGS)[1]
+    with_areas = _full(_twelve(2024, 76.0, {"bygglov": 70.0}) + _twelve(2025, 77.0, {"bygglov": 71.0}))
+    series, note = nki.trend_series(with_areas, SETTINGS)
+    assert note == "" and sorted(series["mätår"].unique()) == [2024, 2025]  # the comparable series itself
