@@ -1037,15 +1037,17 @@ def comparable_note(nki: pd.DataFrame, series: pd.DataFrame, settings: dict) -> 
 
 def trend_series(nki: pd.DataFrame, settings: dict) -> tuple[pd.DataFrame, str]:
     """The municipal series the trend is fitted to, and a sentence about it: the
-    comparable total (comparable_total) where it gives the county at least as many
-    mätår as SKR's published totals; otherwise (area results missing, as in data
-    from Kolada) the published totals, with the definition break said where the
-    series crosses it."""
+    comparable total (comparable_total) where it gives the county enough mätår for a
+    trend; otherwise, when they give more (area results missing, as in data from
+    Kolada), SKR's published totals, with the definition break said where the series
+    crosses it."""
     nki_set = settings["nki"]
     minimum, first_new = int(nki_set["minsta_antal_kommuner"]), int(nki_set.get("ny_total_från_mätår", 2024))
+    min_years = max(int(nki_set.get("minsta_antal_mätår_trend", 3)), 3)
     comparable = comparable_total(nki, settings)
     published = select(nki).dropna(subset=["värde"])[["mätår", "kommun", "värde"]].reset_index(drop=True)
-    if len(county_series(comparable, minimum)) >= len(county_series(published, minimum)):
+    enough = len(county_series(comparable, minimum))
+    if enough >= min_years or enough >= len(county_series(published, minimum)):
         return comparable, comparable_note(nki, comparable, settings)
     years = published["mätår"]
     note = (

@@ -647,3 +647,12 @@ def test_trend_falls_back_to_skr_totals_when_no_comparable_series_can_be_built()
     with_areas = _full(_twelve(2024, 76.0, {"bygglov": 70.0}) + _twelve(2025, 77.0, {"bygglov": 71.0}))
     series, note = nki.trend_series(with_areas, SETTINGS)
     assert note == "" and sorted(series["mätår"].unique()) == [2024, 2025]  # the comparable series itself
+
+
+def test_trend_keeps_the_comparable_series_when_it_is_long_enough():
+    """As in the example data: the comparable total lacks 2020 (areas missing) but has three
+    years; SKR's totals have four, mixed definitions: the comparable series is kept."""
+    areas = dict.fromkeys(MANDATORY, 75.0)
+    records = _twelve(2020, 70.0) + [r for y in (2021, 2022, 2023) for r in _twelve(y, 74.0, areas)]
+    series, note = nki.trend_series(_full(records), SETTINGS)
+    assert sorted(series["mätår"].unique()) == [2021, 2022, 2023] and "publicerade total" not in note
