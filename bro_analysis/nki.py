@@ -1035,6 +1035,15 @@ def comparable_note(nki: pd.DataFrame, series: pd.DataFrame, settings: dict) -> 
     )
 
 
+def thin_years_note(county: pd.DataFrame, minimum: int) -> str:
+    """A caption sentence naming the mätår whose county mean rests on too few municipalities."""
+    thin = county[county["antal_kommuner"] < minimum]
+    if thin.empty:
+        return ""
+    years = _list([str(int(y)) for y in thin["mätår"]])
+    return f" Ofyllda punkter ({years}) vilar på färre än {minimum} kommuner och bedöms inte."
+
+
 def trend_series(nki: pd.DataFrame, settings: dict) -> tuple[pd.DataFrame, str]:
     """The municipal series the trend is fitted to, and a sentence about it: the
     comparable total (comparable_total) where it gives the county enough mätår for a

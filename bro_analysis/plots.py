@@ -332,10 +332,15 @@ def _break_line(ax: plt.Axes, break_year: int | None, years) -> None:
 
 
 def nki_county_years(
-    county: pd.DataFrame, municipal: pd.DataFrame, target: float, break_year: int | None = None
+    county: pd.DataFrame,
+    municipal: pd.DataFrame,
+    target: float,
+    break_year: int | None = None,
+    min_municipalities: int = 0,
 ) -> plt.Figure:
     """County mean of SKR's total NKI per mätår with its 95 % interval (error bars),
-    the respondent-weighted mean (dashed), each municipality (thin grey) and the target."""
+    the respondent-weighted mean (dashed), each municipality (thin grey) and the target.
+    A mean resting on fewer than `min_municipalities` is drawn hollow (not judged)."""
     use_style()
     fig, ax = plt.subplots(figsize=FIGSIZE)
     municipality_lines(ax, municipal, "0.75")
@@ -362,6 +367,20 @@ def nki_county_years(
         zorder=4,
         label="Länets genomsnitt (kommunernas medelvärde, 95 %-intervall)",
     )
+    thin = county[county["antal_kommuner"] < min_municipalities]
+    if len(thin):
+        ax.plot(
+            thin["mätår"],
+            thin["medel"],
+            linestyle="none",
+            marker="o",
+            markersize=9,
+            markerfacecolor="white",
+            markeredgecolor="black",
+            markeredgewidth=1.5,
+            zorder=5,
+            label=f"Färre än {min_municipalities} kommuner: bedöms inte",
+        )
     weighted = county.dropna(subset=["viktat_medel"])
     if len(weighted):
         ax.plot(

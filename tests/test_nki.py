@@ -656,3 +656,28 @@ def test_trend_keeps_the_comparable_series_when_it_is_long_enough():
     records = _twelve(2020, 70.0) + [r for y in (2021, 2022, 2023) for r in _twelve(y, 74.0, areas)]
     series, note = nki.trend_series(_full(records), SETTINGS)
     assert sorted(series["mätår"].unique()) == [2021, 2022, 2023] and "publicerade total" not in note
+
+
+def test_a_county_mean_from_too_few_municipalities_is_drawn_hollow_and_named():
+    import matplotlib.pyplot as plt
+
+    from bro_analysis import plots
+
+    county = pd.DataFrame(
+        {
+            "mätår": [2014, 2015, 2016],
+            "medel": [70.0, 71.0, 72.0],
+            "antal_kommuner": [2, 12, 12],
+            "ki_nedre": [np.nan] * 3,
+            "ki_övre": [np.nan] * 3,
+            "viktat_medel": [np.nan] * 3,
+        }
+    )
+    municipal = pd.DataFrame({"K00": [69.0, 71.0, 73.0]}, index=[2014, 2015, 2016])  # wide: a column per municipality
+    assert nki.thin_years_note(county, 10) == " Ofyllda punkter (2014) vilar på färre än 10 kommuner och bedöms inte."
+    assert nki.thin_years_note(county, 2) == ""
+    fig = plots.nki_county_years(county, municipal, 80, None, 10)
+    hollow = [line for line in fig.axes[0].lines if line.get_label().startswith("Färre än 10 kommuner")]
+    assert len(hollow) == 1 and hollow[0].get_xdata().tolist() == [2014]
+    assert hollow[0].get_markerfacecolor() == "white"
+    plt.close(fig)
