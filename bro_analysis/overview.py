@@ -46,13 +46,17 @@ def summary_records(ctx, results: list[okr.Outcome]) -> list[dict]:
 def headline(results: list[okr.Outcome]) -> str:
     """The first sentence a committee member reads."""
     counts = {s: sum(o.status == s for o in results) for s in STATUS_ORDER}
-    parts = [f"{counts[okr.MET]} av {len(results)} nyckelresultat är uppnådda"]
+
+    def reached(n: int) -> str:  # the participle agrees with the number: 1 är uppnått, 2 är uppnådda
+        return "uppnått" if n == 1 else "uppnådda"
+
+    parts = [f"{counts[okr.MET]} av {len(results)} nyckelresultat är {reached(counts[okr.MET])}"]
     if counts[okr.ON_TRACK]:
         parts.append(f"{counts[okr.ON_TRACK]} är på väg")
     if counts[okr.RISK]:
         parts.append(f"{counts[okr.RISK]} riskerar att inte nås")
     if counts[okr.NOT_MET]:
-        parts.append(f"{counts[okr.NOT_MET]} är inte uppnådda")
+        parts.append(f"{counts[okr.NOT_MET]} är inte {reached(counts[okr.NOT_MET])}")
     if counts[okr.UNKNOWN]:
         parts.append(f"{counts[okr.UNKNOWN]} kan inte bedömas")
     text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]

@@ -19,6 +19,11 @@ def test_headline_counts_every_status():
         "5 av 12 nyckelresultat är uppnådda, 2 är på väg, 4 är inte uppnådda och 1 kan inte bedömas."
     )
     assert overview.headline(_results([okr.MET] * 12)) == "12 av 12 nyckelresultat är uppnådda."
+    part_year = _results([okr.MET] + [okr.ON_TRACK] + [okr.RISK] * 8 + [okr.NOT_MET] + [okr.UNKNOWN])
+    assert overview.headline(part_year) == (
+        "1 av 12 nyckelresultat är uppnått, 1 är på väg, 8 riskerar att inte nås, 1 är inte uppnått "
+        "och 1 kan inte bedömas."
+    )
 
 
 def test_status_lists_name_the_key_results():
