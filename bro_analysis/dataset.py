@@ -496,6 +496,18 @@ def _cross_checks(frame: pd.DataFrame, table: Table, file: str) -> list[Problem]
                     "beslutsdatum före första kontakt",
                 )
             )
+    if table.name == "leads" and "konverteringsdatum" in frame:
+        early = frame["konverteringsdatum"].notna() & (frame["konverteringsdatum"] < frame["datum"])
+        for row in frame.index[early]:
+            problems.append(
+                Problem(
+                    file,
+                    int(row),
+                    "konverteringsdatum",
+                    str(frame.at[row, "konverteringsdatum"].date()),
+                    "konverteringsdatum före datumet då leadet kom in",
+                )
+            )
     if table.name == "nki" and {"ki_nedre", "ki_övre"} <= set(frame.columns):
         lo, hi, v = frame["ki_nedre"], frame["ki_övre"], frame["värde"]
         wrong = lo.notna() & hi.notna() & ((lo > v) | (v > hi))

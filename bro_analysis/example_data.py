@@ -50,7 +50,9 @@ Assumptions and shape of the data (so the analysis meets its edge cases):
 * leads: 250-400 a year with seasonality (few in July and late December),
   six channels with clearly different conversion rates (Partnerförmedlat
   best, LinkedIn-kampanj worst), overall 8-15 % varying by year. Leads from
-  'Mässa' carry the arena name. No personal data columns.
+  'Mässa' carry the arena name. Converted leads have a konverteringsdatum
+  (median 45 days after the lead, a few beyond the 180-day cohort window).
+  No personal data columns.
 * arenor: 3-7 a year; some lack written goals or follow-up and the most
   recent ones (from August 2026) have no follow-up yet.
 * aktiviteter: workshops, utbildning, samverkansprojekt (2+ members each),
@@ -696,7 +698,21 @@ def _leads(seed: int, arenor: pd.DataFrame) -> pd.DataFrame:
                     "steg": stage[i],
                 }
             )
-    return pd.DataFrame(rows)
+    return _conversion_dates(seed, pd.DataFrame(rows))
+
+
+def _conversion_dates(seed: int, leads: pd.DataFrame) -> pd.DataFrame:
+    """A conversion date for every converted lead: a lognormal lag (median 45 days, so
+    a few take longer than the 180-day cohort window) after the lead, never after
+    DATA_END. Its own random stream, so the other columns stay as they were."""
+    rng = _rng(seed, 8)
+    converted = leads["steg"] == "konverterad"
+    lag = np.maximum(1, np.round(rng.lognormal(math.log(45), 0.8, int(converted.sum())))).astype(int)
+    dates = leads.loc[converted, "datum"] + pd.to_timedelta(lag, unit="D")
+    out = leads.copy()
+    out["konverteringsdatum"] = pd.NaT
+    out.loc[converted, "konverteringsdatum"] = dates.clip(upper=pd.Timestamp(DATA_END))
+    return out
 
 
 def _strategic_companies(rng: np.random.Generator, members: list[str]) -> list[tuple[str, str]]:

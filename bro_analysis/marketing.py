@@ -47,6 +47,7 @@ class Definitions:
     min_leads: int = 30
     min_leads_channel: int = 20
     maturation_days: int = 0
+    cohort_days: int = 180  # with conversion dates: converted within this many days of the lead
 
     @property
     def alpha(self) -> float:
@@ -63,6 +64,7 @@ def definitions(settings: dict) -> Definitions:
         min_leads=int(raw.get("minsta_antal_leads", 30)),
         min_leads_channel=int(raw.get("minsta_antal_leads_kanal", 20)),
         maturation_days=int(raw.get("mognadstid_dagar", 0)),
+        cohort_days=int(raw.get("konverteringsfönster_dagar", 180)),
     )
     unknown = [s for s in (*defs.lead_stages, defs.converted_stage) if s not in LEAD_STAGES]
     if unknown:
@@ -82,7 +84,10 @@ def definitions_text(defs: Definitions) -> list[str]:
         )
     return [
         f"Lead: ett lead vars längsta steg är {_join(defs.lead_stages)}.",
-        f"Konverterat: ett lead som nått steget ”{defs.converted_stage}” när filen togs ut.",
+        f"Konverterat: ett lead som nått steget ”{defs.converted_stage}”. Har registret konverteringsdatum "
+        f"räknas bara konvertering inom {defs.cohort_days} dagar från att leadet kom in, och leads som ännu "
+        "inte följts så länge lämnas utanför, så att alla år har samma uppföljningstid; annars räknas det "
+        "steg leadet nått när filen togs ut.",
         "Konverteringsgrad: antal konverterade delat med antal leads.",
         window + ".",
         (
@@ -150,12 +155,47 @@ def personal_data_text(dropped: list[str], masked: int) -> str:
 # --- leads and windows ----------------------------------------------------------
 
 
-def classify(leads: pd.DataFrame, defs: Definitions) -> pd.DataFrame:
-    """Only rows counted as leads, with a boolean column 'konverterad'."""
+def _reached(leads: pd.DataFrame, defs: Definitions) -> pd.Series:
     rank = {s: i for i, s in enumerate(LEAD_STAGES)}
+    return leads["steg"].map(rank) >= rank[defs.converted_stage]
+
+
+def has_cohorts(leads: pd.DataFrame, defs: Definitions) -> bool:
+    """Conversion can be measured with equal follow-up: every converted lead has a conversion date."""
+    if "konverteringsdatum" not in leads or not defs.cohort_days:
+        return False
+    converted = leads[leads["steg"].isin(defs.lead_stages) & _reached(leads, defs)]
+    return len(converted) > 0 and bool(converted["konverteringsdatum"].notna().all())
+
+
+def observed_until(leads: pd.DataFrame) -> pd.Timestamp:
+    """The register's last recorded date (a lead or a conversion): how far follow-up reaches."""
+    dates = [leads["datum"].max()]
+    if "konverteringsdatum" in leads:
+        dates.append(leads["konverteringsdatum"].max())
+    return max(d for d in dates if pd.notna(d))
+
+
+def classify(leads: pd.DataFrame, defs: Definitions) -> pd.DataFrame:
+    """Only rows counted as leads, with a boolean column 'konverterad'. With conversion
+    dates (has_cohorts): converted within cohort_days of the lead, and leads not yet
+    followed that long at the register's end are left out (see too_young)."""
     out = leads[leads["steg"].isin(defs.lead_stages)].copy()
-    out["konverterad"] = out["steg"].map(rank) >= rank[defs.converted_stage]
+    out["konverterad"] = _reached(out, defs)
+    if has_cohorts(leads, defs):
+        window = pd.Timedelta(days=defs.cohort_days)
+        out = out[out["datum"] + window <= observed_until(leads)].copy()
+        out["konverterad"] &= out["konverteringsdatum"] <= out["datum"] + window
     return out
+
+
+def too_young(leads: pd.DataFrame, period: Period, defs: Definitions) -> int:
+    """Leads of the period left out because they have not been followed cohort_days yet."""
+    if not has_cohorts(leads, defs):
+        return 0
+    counted = leads[leads["steg"].isin(defs.lead_stages)]
+    mask = window_mask(counted["datum"], period.year, period.end_month, defs)
+    return int(mask.sum()) - len(in_period(leads, period, defs))
 
 
 def window_mask(dates: pd.Series, year: int, end_month: int, defs: Definitions) -> pd.Series:
@@ -229,6 +269,8 @@ class Comparison:
     previous_converted: int
     confidence: float
     min_leads: int
+    left_out: int = 0  # leads of the period too young for the cohort window
+    cohort_days: int | None = None  # None: conversion as reached when the file was taken out
 
     @property
     def rate(self) -> float:
@@ -307,6 +349,8 @@ def compare(leads: pd.DataFrame, period: Period, defs: Definitions) -> Compariso
         int(before["konverterad"].sum()),
         defs.confidence,
         defs.min_leads,
+        too_young(leads, period, defs),
+        defs.cohort_days if has_cohorts(leads, defs) else None,
     )
 
 
@@ -359,6 +403,13 @@ def comparison_text(cmp: Comparison, period: Period, target: float) -> str:
         f"Konverteringsgraden var {rate_text(cmp.rate, cmp.converted, cmp.leads)} under {now}, "
         f"mot {rate_text(cmp.previous_rate, cmp.previous_converted, cmp.previous_leads)} under {before}."
     )
+    if cmp.cohort_days:
+        head += f" Konvertering räknas inom {cmp.cohort_days} dagar från att leadet kom in, båda åren."
+        if cmp.left_out:
+            head += (
+                f" {fmt_int(cmp.left_out)} leads från periodens sista {cmp.cohort_days} dagar har inte följts så "
+                "länge ännu och är inte med."
+            )
     if not cmp.enough:
         return (
             head + f" Det är för få leads för att bedöma målet (minst {fmt_int(cmp.min_leads)} "
@@ -557,6 +608,8 @@ def _m2(ctx) -> okr.Outcome:
     status, reason = okr.judge(kr, value, previous, len(ctx.plan.members), ctx.period.end_month / 12)
     if not pd.isna(cmp.ratio):
         low, high = cmp.ratio_interval
+        if cmp.cohort_days:
+            reason += f"; konvertering inom {cmp.cohort_days} dagar"
         reason += f"; skillnaden är {fmt_signed(100 * cmp.points, 1)} procentenheter"
         if not pd.isna(low):
             reason += (
@@ -697,14 +750,23 @@ def group_alt_text(table: pd.DataFrame, label: str) -> str:
     return f"Konverteringsgrad per {label} med konfidensintervall som vågräta streck. {items}."
 
 
-def window_caveat(period: Period, defs: Definitions) -> str:
-    """Why recent leads may lower the rate: conversion is counted when the file was taken out."""
-    text = (
-        "Konverteringen räknas per lead efter datumet då leadet kom in, med det steg det nått när filen "
-        "togs ut; registret har inget datum för konverteringen. Periodens leads har därför haft kortare tid "
-        "att konvertera än föregående års, så periodens konverteringsgrad är snarare för låg än för hög och "
-        "förändringen mot föregående år snarare underskattad än överskattad."
-    )
+def window_caveat(period: Period, defs: Definitions, leads: pd.DataFrame | None = None) -> str:
+    """How follow-up time is handled: equal for every lead with conversion dates,
+    otherwise which way the missing dates bias the comparison."""
+    if leads is not None and has_cohorts(leads, defs):
+        text = (
+            f"Konverteringen räknas inom {defs.cohort_days} dagar från att leadet kom in, med registrets "
+            f"konverteringsdatum, och leads som ännu inte följts {defs.cohort_days} dagar (registret slutar "
+            f"{observed_until(leads):%Y-%m-%d}) är inte med. Alla leads har därför haft lika lång tid att "
+            "konvertera, och åren kan jämföras rakt av."
+        )
+    else:
+        text = (
+            "Konverteringen räknas per lead efter datumet då leadet kom in, med det steg det nått när filen "
+            "togs ut; registret har inget datum för konverteringen. Periodens leads har därför haft kortare tid "
+            "att konvertera än föregående års, så periodens konverteringsgrad är snarare för låg än för hög och "
+            "förändringen mot föregående år snarare underskattad än överskattad."
+        )
     if not period.is_full_year:
         text += f" Perioden är {period.label} och jämförs med samma månader året innan ({period.previous.label})."
     if defs.maturation_days:

@@ -226,6 +226,15 @@ LEADS = Table(
             example="kvalificerad",
             aliases=("högsta_steg",),
         ),
+        Column(
+            "konverteringsdatum",
+            "date",
+            "Datum då leadet konverterade, om det gjort det. Valfri; med den jämförs åren med lika lång "
+            "uppföljningstid för varje lead",
+            unit="ÅÅÅÅ-MM-DD",
+            required=False,
+            example="2025-06-19",
+        ),
     ),
     key=("id",),
     personal_data=("namn", "kontaktperson", "e-post", "epost", "email", "mejl", "telefon", "mobil", "tel"),

@@ -166,7 +166,8 @@ def test_personal_data_dropped_with_warning(write_csv, plan):
         ["L-2", "2025-04-03", "Mässa", "Expo Real", "konverterad", "Kalle", "k@x.se", "", ""],
     ]
     frame, warnings = load_table(write_csv("leads.csv", [header, *rows]), "leads", plan)
-    assert list(frame.columns) == ["id", "datum", "kanal", "arena", "steg"]
+    assert list(frame.columns) == ["id", "datum", "kanal", "arena", "steg", "konverteringsdatum"]
+    assert frame["konverteringsdatum"].isna().all()  # the optional column, absent: missing, not a date
     assert frame["steg"].tolist() == ["lead", "konverterad"]
     assert frame["arena"].isna().tolist() == [True, False]
     assert warnings == [
@@ -747,3 +748,17 @@ def test_load_dataset_once_remembers_until_a_file_changes(tmp_path):
         fh.write("Ny arena;nationell;2025-03-03;ja;ja\n")
     third = context.load_dataset_once(data)
     assert len(third["arenor"]) == len(second["arenor"]) + 1
+
+
+def test_a_conversion_before_the_lead_is_an_error_naming_row_column_and_value(write_csv, plan):
+    rows = [
+        LEADS_HEADER + ["konverteringsdatum"],
+        ["L-1", "2025-04-02", "Webb", "", "konverterad", "2025-05-01"],
+        ["L-2", "2025-04-03", "Webb", "", "konverterad", "2025-03-30"],
+    ]
+    with pytest.raises(DataError) as err:
+        load_table(write_csv("leads.csv", rows), "leads", plan)
+    assert (
+        "leads.csv, rad 3, kolumn 'konverteringsdatum': värdet '2025-03-30' – "
+        "konverteringsdatum före datumet då leadet kom in"
+    ) in str(err.value)

@@ -402,3 +402,52 @@ def test_no_personal_data_reaches_any_output(tmp_path):
             assert secret not in text, f"{secret} found in {p.name}"
     html = (tmp_path / "out" / "2025" / "30_marknadsforing.html").read_text(encoding="utf-8")
     assert "personuppgifter och lästes inte in" in html and "[borttaget]" in html
+
+
+# --- cohorts with equal follow-up (conversion dates) ------------------------------------
+
+
+def _dated(rows):
+    """rows: (lead date, stage, conversion date or None)."""
+    frame = pd.DataFrame(rows, columns=["datum", "steg", "konverteringsdatum"])
+    frame["datum"] = pd.to_datetime(frame["datum"])
+    frame["konverteringsdatum"] = pd.to_datetime(frame["konverteringsdatum"])
+    frame.insert(0, "id", [f"L-{i:04d}" for i in range(len(frame))])
+    frame["kanal"] = "Webb"
+    return frame
+
+
+def test_cohorts_count_conversion_within_the_window_and_leave_young_leads_out():
+    """Hand-worked, window 180 days, register ends 2025-12-31:
+    2024: 4 leads, converted after 30 and 100 days (count), after 200 days (too late), 1 not: 2 of 4.
+    2025: a lead of 2025-03-01 converted after 60 days counts; one of 2025-06-01 not converted counts;
+    one of 2025-08-01 (only 152 days of follow-up) is left out: 1 of 2."""
+    leads = _dated(
+        [
+            ("2024-02-01", "konverterad", "2024-03-02"),
+            ("2024-03-01", "konverterad", "2024-06-09"),
+            ("2024-04-01", "konverterad", "2024-10-18"),
+            ("2024-05-01", "lead", None),
+            ("2025-03-01", "konverterad", "2025-04-30"),
+            ("2025-06-01", "lead", None),
+            ("2025-08-01", "kvalificerad", None),
+            ("2025-12-31", "lead", None),
+        ]
+    )
+    defs = marketing.Definitions(("lead", "kvalificerad", "konverterad"), "konverterad", min_leads=1, cohort_days=180)
+    assert marketing.has_cohorts(leads, defs) and marketing.observed_until(leads) == pd.Timestamp("2025-12-31")
+    cmp = marketing.compare(leads, Period(2025), defs)
+    assert (cmp.converted, cmp.leads, cmp.previous_converted, cmp.previous_leads) == (1, 2, 2, 4)
+    assert cmp.left_out == 2 and cmp.cohort_days == 180  # 2025-08-01 and 2025-12-31
+    text = marketing.comparison_text(cmp, Period(2025), 0.2)
+    assert "inom 180 dagar" in text and "2 leads från periodens sista 180 dagar" in text
+    assert "lika lång tid" in marketing.window_caveat(Period(2025), defs, leads)
+
+
+def test_without_conversion_dates_the_bias_is_stated():
+    leads = _dated([("2024-02-01", "konverterad", None), ("2025-02-01", "lead", None)])
+    defs = marketing.Definitions(("lead", "konverterad"), "konverterad", min_leads=1)
+    assert not marketing.has_cohorts(leads, defs)
+    cmp = marketing.compare(leads, Period(2025), defs)
+    assert cmp.cohort_days is None and cmp.left_out == 0
+    assert "snarare underskattad än överskattad" in marketing.window_caveat(Period(2025), defs, leads)
