@@ -591,6 +591,9 @@ def _m1(ctx) -> okr.Outcome:
 
 def _m2(ctx) -> okr.Outcome:
     kr = ctx.plan.key_result("M2")
+    why = okr.uncovered(okr.Register(ctx.dataset["leads"], "datum", "leadsregistret"), ctx.period)
+    if why:
+        return okr.Outcome("M2", None, None, okr.UNKNOWN, why, "–", "–")
     defs = definitions(ctx.settings)
     cmp = compare(ctx.dataset["leads"], ctx.period, defs)
     value = cmp.rate if cmp.leads else None
