@@ -574,8 +574,9 @@ def comparable_total(nki: pd.DataFrame, settings: dict) -> pd.DataFrame:
 
 def linear_trend(years, values, target_year: int, target: float, level: float = 0.95, min_years: int = 3) -> dict:
     """OLS of value on year over the measured years (gaps dropped, never zero).
-    Prediction at target_year with a t prediction interval, and the probability
-    that the value then is at least the target. NaN with a reason below min_years."""
+    Prediction at target_year with a t prediction interval (cut to the NKI scale
+    0–100), and the probability that the value then is at least the target. NaN
+    with a reason below min_years."""
     frame = pd.DataFrame({"x": years, "y": values}).dropna()
     n = len(frame)
     result = {
@@ -611,8 +612,9 @@ def linear_trend(years, values, target_year: int, target: float, level: float = 
             "lutning_ki_nedre": fit.slope - t * fit.stderr,
             "lutning_ki_övre": fit.slope + t * fit.stderr,
             "prognos": pred,
-            "prognos_ki_nedre": pred - t * se_pred,
-            "prognos_ki_övre": pred + t * se_pred,
+            # NKI lies on 0–100: the interval is cut there, not extended past the scale
+            "prognos_ki_nedre": max(0.0, pred - t * se_pred),
+            "prognos_ki_övre": min(100.0, pred + t * se_pred),
             "sannolikhet_mål": probability,
             "intercept": fit.intercept,
         }

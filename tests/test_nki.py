@@ -681,3 +681,18 @@ def test_a_county_mean_from_too_few_municipalities_is_drawn_hollow_and_named():
     assert len(hollow) == 1 and hollow[0].get_xdata().tolist() == [2014]
     assert hollow[0].get_markerfacecolor() == "white"
     plt.close(fig)
+
+
+def test_the_prediction_interval_stays_on_the_nki_scale():
+    """Four scattered years: the raw t interval for 2027 runs past 100; it is cut at 100 (and 0)."""
+    fit = nki.linear_trend([2014, 2015, 2016, 2017], [66.0, 72.0, 64.0, 74.0], 2027, 80)
+    x = np.array([2014, 2015, 2016, 2017], dtype=float)
+    line = stats.linregress(x, [66.0, 72.0, 64.0, 74.0])
+    residual = np.array([66.0, 72.0, 64.0, 74.0]) - (line.intercept + line.slope * x)
+    s = math.sqrt(float(residual @ residual) / 2)
+    se_pred = s * math.sqrt(1 + 1 / 4 + (2027 - x.mean()) ** 2 / float(((x - x.mean()) ** 2).sum()))
+    raw_high = line.intercept + line.slope * 2027 + stats.t.ppf(0.975, 2) * se_pred
+    assert raw_high > 100 and fit["prognos_ki_övre"] == 100.0
+    assert fit["prognos_ki_nedre"] == pytest.approx(
+        max(0.0, line.intercept + line.slope * 2027 - stats.t.ppf(0.975, 2) * se_pred)
+    )
