@@ -151,6 +151,20 @@ def change_test(value: float, se: float, previous: float, se_previous: float, le
 # --- the county --------------------------------------------------------------------
 
 
+# The columns of a county (or area) summary per mätår.
+COUNTY_COLUMNS = (
+    "mätår",
+    "medel",
+    "antal_kommuner",
+    "ki_nedre",
+    "ki_övre",
+    "se",
+    "viktat_medel",
+    "antal_svar",
+    "antal_utelämnade",
+)
+
+
 def county_summary(nki: pd.DataFrame, settings: dict, area: str = TOTAL, measure: str = "NKI") -> pd.DataFrame:
     """Per mätår, by SKR's publication rule: only results with at least the minimum
     number of responses (settings) enter. The unweighted mean (the key result's
@@ -166,20 +180,9 @@ def county_summary(nki: pd.DataFrame, settings: dict, area: str = TOTAL, measure
     for year in sorted(measured["mätår"].unique()):
         group = rows[rows["mätår"] == year]
         k = len(group)
-        if k == 0:
-            records.append(
-                {
-                    "mätår": int(year),
-                    "medel": np.nan,
-                    "antal_kommuner": 0,
-                    "ki_nedre": np.nan,
-                    "ki_övre": np.nan,
-                    "se": np.nan,
-                    "viktat_medel": np.nan,
-                    "antal_svar": np.nan,
-                    "antal_utelämnade": int(left_out.get(year, 0)),
-                }
-            )
+        if k == 0:  # every result of the year left out
+            empty = dict.fromkeys(COUNTY_COLUMNS, np.nan)
+            records.append({**empty, "mätår": int(year), "antal_kommuner": 0, "antal_utelämnade": int(left_out[year])})
             continue
         mean = group["värde"].mean()
         se = math.sqrt((group["se"] ** 2).sum()) / k if group["se"].notna().all() else np.nan
@@ -199,18 +202,7 @@ def county_summary(nki: pd.DataFrame, settings: dict, area: str = TOTAL, measure
                 "antal_utelämnade": int(left_out.get(year, 0)),
             }
         )
-    columns = [
-        "mätår",
-        "medel",
-        "antal_kommuner",
-        "ki_nedre",
-        "ki_övre",
-        "se",
-        "viktat_medel",
-        "antal_svar",
-        "antal_utelämnade",
-    ]
-    return pd.DataFrame(records, columns=columns)
+    return pd.DataFrame(records, columns=list(COUNTY_COLUMNS))
 
 
 def county_status(row: pd.Series | None, target: float, members: int, min_municipalities: int) -> tuple[str, str]:
@@ -269,15 +261,7 @@ def area_results(nki: pd.DataFrame, year: int, settings: dict, threshold: float,
         )
     columns = [
         "område",
-        "mätår",
-        "medel",
-        "antal_kommuner",
-        "ki_nedre",
-        "ki_övre",
-        "se",
-        "viktat_medel",
-        "antal_svar",
-        "antal_utelämnade",
+        *COUNTY_COLUMNS,
         "status",
         "skäl",
         "betyg",

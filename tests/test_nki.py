@@ -182,6 +182,11 @@ def test_an_area_mean_leaves_out_results_skr_would_not_publish():
     assert "10 med för få svar utelämnade" in row["skäl"]
     assert areas.loc["bygglov", "status"] == okr.MET and "medel av 12 kommuner" in areas.loc["bygglov", "skäl"]
     assert nki.areas_status(areas.reset_index(), 70)[0] == okr.UNKNOWN
+    thin = records + [(2025, f"K{i:02d}", "brandskydd", "NKI", 60.0, 2, 58.0, 62.0) for i in range(12)]
+    areas = nki.area_results(_full(thin), 2025, SETTINGS, 70, 12).set_index("område")
+    assert (areas.loc["brandskydd", "antal_kommuner"], areas.loc["brandskydd", "antal_utelämnade"]) == (0, 12)
+    assert math.isnan(areas.loc["brandskydd", "medel"])
+    assert "brandskydd (ingen kommun)" in nki.areas_status(areas.reset_index(), 70)[1]
 
 
 def test_reliable_results_under_the_target_are_named_and_thin_ones_are_not():
