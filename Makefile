@@ -53,6 +53,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
@@ -74,7 +75,7 @@ example-data: $(STAMP)
 	$(BIN)/bro-analysis example-data --out data/example
 
 bench: $(STAMP)
-	$(BIN)/python -m bro_analysis.benchmark
+	$(BIN)/python -m bro_analysis.running.benchmark
 
 clean:
 	rm -rf outputs .pytest_cache .mypy_cache .ruff_cache

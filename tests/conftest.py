@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from bro_analysis.config import load_plan
+from bro_analysis.core.config import load_plan
 
 
 @pytest.fixture(scope="session")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bro_analysis.browser import find_chromium
-from bro_analysis.combined import report_name
-from bro_analysis.runner import list_notebooks
+from bro_analysis.running.browser import find_chromium
+from bro_analysis.running.combine import report_name
+from bro_analysis.running.runner import list_notebooks
 
 # The periods of the shared example run (conftest.example_run): a full year and a part year.
 PERIODS = ("2025", "2026-08")

@@ -24,10 +24,10 @@ from report_pages import (
     visible_text,
 )
 
-from bro_analysis import report
-from bro_analysis.browser import browser, open_offline
-from bro_analysis.config import EXAMPLE_DATA_DIR
-from bro_analysis.runner import list_notebooks
+from bro_analysis.core.config import EXAMPLE_DATA_DIR
+from bro_analysis.presentation import blocks
+from bro_analysis.running.browser import browser, open_offline
+from bro_analysis.running.runner import list_notebooks
 
 pytestmark = pytest.mark.e2e
 BLOCKING = ("serious", "critical")
@@ -150,9 +150,9 @@ def _notebook_figures(notebook: Path, period: str, monkeypatch) -> list[tuple]:
         texts = [t.get_text() for t in fig.findobj(plt.Text) if t.get_visible() and t.get_text()]
         shown.append((alt, texts))
         plt.close(fig)
-        return report.paragraph(caption)
+        return blocks.paragraph(caption)
 
-    monkeypatch.setattr(report, "figure", capture)
+    monkeypatch.setattr(blocks, "figure", capture)
     nb = nbformat.read(notebook, as_version=4)
     scope = {"period": period, "data_dir": str(EXAMPLE_DATA_DIR), "display": lambda *a, **k: None}
     import IPython.display

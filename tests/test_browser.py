@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from report_pages import PAGE_IDS, PAGES, PERIODS, expected_html, in_ci, page_path, require_chromium
 
-from bro_analysis import browser, cli
-from bro_analysis.combined import report_name
-from bro_analysis.config import EXAMPLE_DATA_DIR, OUTPUTS_DIR
+from bro_analysis.core.config import EXAMPLE_DATA_DIR, OUTPUTS_DIR
+from bro_analysis.running import browser, cli
+from bro_analysis.running.combine import report_name
 
 pytestmark = pytest.mark.e2e
 MAX_REPORT_BYTES = 2 * 1024 * 1024
@@ -122,7 +122,7 @@ def test_run_pdf_writes_an_a4_pdf_with_page_numbers(example_run, tmp_path):
         [
             sys.executable,
             "-m",
-            "bro_analysis.cli",
+            "bro_analysis.running.cli",
             "run",
             "--period",
             "2025",

@@ -7,10 +7,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from bro_analysis import cache
-from bro_analysis.config import EXAMPLE_DATA_DIR, NOTEBOOKS_DIR
-from bro_analysis.periods import Period
-from bro_analysis.runner import run_periods
+from bro_analysis.core.config import EXAMPLE_DATA_DIR, NOTEBOOKS_DIR
+from bro_analysis.core.periods import Period
+from bro_analysis.running import cache
+from bro_analysis.running.runner import run_periods
 
 NKI = NOTEBOOKS_DIR / "10_nki.ipynb"
 PERIODS = [Period(2024), Period(2025)]

@@ -4,9 +4,9 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from bro_analysis import collaboration, okr
-from bro_analysis.config import load_plan
-from bro_analysis.periods import Period
+from bro_analysis.analysis import collaboration, okr
+from bro_analysis.core.config import load_plan
+from bro_analysis.core.periods import Period
 
 PLAN = load_plan()
 ALL = tuple(PLAN.members)
@@ -51,15 +51,15 @@ def _municipalities(year, without=None):
 
 
 def test_collaboration_projects_need_two_municipalities():
-    projects = collaboration.collaboration_projects(ACTS, Period(2025))
+    projects = collaboration.numbers.collaboration_projects(ACTS, Period(2025))
     assert projects["titel"].tolist() == ["P1", "P2", "P3"]
     assert projects["räknas"].tolist() == [True, False, True]
-    ytd = collaboration.collaboration_projects(ACTS, Period(2025, 8))
+    ytd = collaboration.numbers.collaboration_projects(ACTS, Period(2025, 8))
     assert ytd["titel"].tolist() == ["P1", "P2"]
 
 
 def test_tool_use_names_what_is_missing():
-    table = collaboration.tool_use(_municipalities(2025, without="1864"), 2025, PLAN)
+    table = collaboration.numbers.tool_use(_municipalities(2025, without="1864"), 2025, PLAN)
     short = table[~table["alla_verktyg"].astype(bool)]
     assert short["kommun"].tolist() == ["Ljusnarsberg"]
     assert short["saknar"].tolist() == ["Syna"]
@@ -67,7 +67,7 @@ def test_tool_use_names_what_is_missing():
 
 def test_tool_use_marks_missing_rows_unknown():
     frame = _municipalities(2025).query("kommunkod != '1880'")
-    table = collaboration.tool_use(frame, 2025, PLAN)
+    table = collaboration.numbers.tool_use(frame, 2025, PLAN)
     row = table[table["kommun"] == "Örebro"].iloc[0]
     assert row["alla_verktyg"] is None and row["saknar"] == "uppgift saknas"
 
@@ -75,7 +75,7 @@ def test_tool_use_marks_missing_rows_unknown():
 def test_contribution_is_population_times_ten():
     frame = _municipalities(2025)
     frame.loc[frame["kommunkod"] == "1880", "folkmängd"] = 157_432
-    table = collaboration.contributions(frame, 2025, PLAN)
+    table = collaboration.numbers.contributions(frame, 2025, PLAN)
     assert table.loc[table["kommun"] == "Örebro", "bidrag_kr"].item() == 1_574_320
     assert table["bidrag_kr"].sum() == 1_574_320 + 11 * 100_000
 
@@ -98,16 +98,18 @@ def test_outcomes_unknown_without_municipality_rows():
 
 
 def test_display_tables_and_texts():
-    projects = collaboration.collaboration_projects(ACTS, Period(2025))
-    table = collaboration.projects_table(projects, PLAN)
+    projects = collaboration.numbers.collaboration_projects(ACTS, Period(2025))
+    table = collaboration.tables.projects_table(projects, PLAN)
     assert table["Kommuner"].tolist()[0] == "Örebro, Kumla"
-    text = collaboration.projects_text(projects, PLAN)
+    text = collaboration.text.projects_text(projects, PLAN)
     assert text.startswith("Under perioden startade 2 samverkansprojekt") and "1 projekt med bara en" in text
-    tools = collaboration.tool_use(_municipalities(2025, without="1864"), 2025, PLAN)
-    assert collaboration.tools_text(tools, 2025) == (
+    tools = collaboration.numbers.tool_use(_municipalities(2025, without="1864"), 2025, PLAN)
+    assert collaboration.text.tools_text(tools, 2025) == (
         "11 av 12 kommuner använde alla tre gemensamma verktyg 2025. Saknas: Ljusnarsberg (Syna)."
     )
-    contrib = collaboration.contributions(_municipalities(2025), 2025, PLAN)
-    shown = collaboration.contributions_table(contrib)
+    contrib = collaboration.numbers.contributions(_municipalities(2025), 2025, PLAN)
+    shown = collaboration.tables.contributions_table(contrib)
     assert shown.iloc[-1].tolist() == ["Totalt", 120_000, 1_200_000]
-    assert "totalt 1\u00a0200\u00a0000 kronor från 12 kommuner" in collaboration.contributions_text(contrib, PLAN, 2025)
+    assert "totalt 1\u00a0200\u00a0000 kronor från 12 kommuner" in collaboration.text.contributions_text(
+        contrib, PLAN, 2025
+    )

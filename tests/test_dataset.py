@@ -8,7 +8,7 @@ import os
 import pandas as pd
 import pytest
 
-from bro_analysis.dataset import DataError, Dataset, Problem, Source, load_dataset, load_table
+from bro_analysis.input.loading import DataError, Dataset, Problem, Source, load_dataset, load_table
 
 NKI_HEADER = ["mätår", "kommun", "område", "mått", "värde"]
 NKI_ROWS = [
@@ -712,7 +712,7 @@ def test_title_row_with_comma_does_not_decide_the_separator(tmp_path):
 
 
 def test_cross_checks_are_reported_together_with_value_errors(tmp_path):
-    from bro_analysis.dataset import DataError
+    from bro_analysis.input.loading import DataError
 
     path = tmp_path / "investeringar.csv"
     path.write_text(
@@ -735,8 +735,8 @@ def test_cross_checks_are_reported_together_with_value_errors(tmp_path):
 def test_load_dataset_once_remembers_until_a_file_changes(tmp_path):
     import shutil
 
-    from bro_analysis import context
-    from bro_analysis.config import EXAMPLE_DATA_DIR
+    from bro_analysis.analysis import context
+    from bro_analysis.core.config import EXAMPLE_DATA_DIR
 
     data = tmp_path / "data"
     shutil.copytree(EXAMPLE_DATA_DIR, data)

@@ -1,8 +1,8 @@
 """data/README.md is generated from the contracts and must be current."""
 
-from bro_analysis.config import DATA_DIR
-from bro_analysis.docs import data_readme
-from bro_analysis.schema import TABLES
+from bro_analysis.core.config import DATA_DIR
+from bro_analysis.input.contracts import TABLES
+from bro_analysis.input.docs import data_readme
 
 
 def test_data_readme_is_up_to_date():

@@ -8,9 +8,9 @@ import sys
 import nbformat
 import pytest
 
-from bro_analysis.config import EXAMPLE_DATA_DIR, NOTEBOOKS_DIR
-from bro_analysis.periods import Period
-from bro_analysis.runner import list_notebooks, run_periods
+from bro_analysis.core.config import EXAMPLE_DATA_DIR, NOTEBOOKS_DIR
+from bro_analysis.core.periods import Period
+from bro_analysis.running.runner import list_notebooks, run_periods
 
 pytestmark = pytest.mark.e2e
 
@@ -88,7 +88,7 @@ def test_a_failing_notebook_does_not_stop_the_others(tmp_path):
 
 def _cli(*args):
     return subprocess.run(
-        [sys.executable, "-m", "bro_analysis.cli", *args], capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "bro_analysis.running.cli", *args], capture_output=True, text=True, timeout=600
     )
 
 
@@ -186,8 +186,8 @@ def test_overview_agrees_with_the_area_notebooks(run_2025):
     """Each key result's outcome, as the overview shows it, also stands in its area's notebook."""
     from html import escape
 
-    from bro_analysis import overview
-    from bro_analysis.context import open_context
+    from bro_analysis.analysis import overview
+    from bro_analysis.analysis.context import open_context
 
     out, _ = run_2025
     pages = {p.stem: p.read_text(encoding="utf-8") for p in (out / "2025").glob("[0-9]*.html")}
@@ -212,7 +212,7 @@ def test_notebook_runs_top_to_bottom_with_its_defaults(notebook):
         extra_arguments=["--IPKernelApp.log_level=40"],
     )
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
-    from bro_analysis.context import open_context
+    from bro_analysis.analysis.context import open_context
 
     default = open_context().period  # the latest complete year in the example data
     assert "Exempeldata" in html and f"period {default.label}" in html
@@ -221,7 +221,7 @@ def test_notebook_runs_top_to_bottom_with_its_defaults(notebook):
 def test_every_summary_row_has_a_status_from_the_vocabulary_and_a_motivering(example_run):
     import json
 
-    from bro_analysis import okr
+    from bro_analysis.analysis import okr
 
     for period in ("2025", "2026-08"):
         records = json.loads((example_run / period / "okr.json").read_text(encoding="utf-8"))

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from packaging.utils import canonicalize_name
 
-from bro_analysis.config import PROJECT_ROOT
+from bro_analysis.core.config import PROJECT_ROOT
 
 
 def _name(requirement: str) -> str:

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bro_analysis import example_data
-from bro_analysis.config import EXAMPLE_DATA_DIR, EXAMPLE_MARKER, load_plan
-from bro_analysis.dataset import load_dataset
-from bro_analysis.schema import TABLES
+from bro_analysis.core.config import EXAMPLE_DATA_DIR, EXAMPLE_MARKER, load_plan
+from bro_analysis.input import example_data
+from bro_analysis.input.contracts import TABLES
+from bro_analysis.input.loading import load_dataset
 
 END = pd.Timestamp(example_data.DATA_END)
 SMALL = ("Ljusnarsberg", "Laxå", "Hällefors", "Degerfors")

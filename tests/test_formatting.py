@@ -1,4 +1,4 @@
-from bro_analysis.formatting import (
+from bro_analysis.presentation.formatting import (
     MINUS,
     NBSP,
     axis_formatter,

@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bro_analysis import investments as inv
-from bro_analysis import okr, plots, report
-from bro_analysis.config import EXAMPLE_DATA_DIR
-from bro_analysis.context import open_context
-from bro_analysis.periods import Period
+from bro_analysis.analysis import investments as inv
+from bro_analysis.analysis import okr
+from bro_analysis.analysis.context import open_context
+from bro_analysis.core.config import EXAMPLE_DATA_DIR
+from bro_analysis.core.periods import Period
+from bro_analysis.presentation import blocks
 
 
 def register(rows):
@@ -77,27 +78,27 @@ PRIO = ("logistik", "industri", "innovation och tech")
 
 
 def test_realised_filters_stage_period_and_area():
-    ids = inv.realised(REG, Period(2025), PRIO)["id"].tolist()
+    ids = inv.numbers.realised(REG, Period(2025), PRIO)["id"].tolist()
     assert sorted(ids) == ["P1", "P2", "P3"]
-    assert sorted(inv.realised(REG, Period(2025))["id"]) == ["P1", "P2", "P3", "P4"]
-    assert sorted(inv.realised(REG, Period(2025, 6))["id"]) == ["P1", "P4"]
+    assert sorted(inv.numbers.realised(REG, Period(2025))["id"]) == ["P1", "P2", "P3", "P4"]
+    assert sorted(inv.numbers.realised(REG, Period(2025, 6))["id"]) == ["P1", "P4"]
 
 
 def test_summarise_splits_confirmed_and_estimated_and_counts_missing():
-    s = inv.summarise(inv.realised(REG, Period(2025), PRIO))
+    s = inv.numbers.summarise(inv.numbers.realised(REG, Period(2025), PRIO))
     assert s["projekt"] == 3
     assert s["värde_msek"] == pytest.approx(180.0)
     assert s["bekräftat_msek"] == pytest.approx(130.0)
     assert s["uppskattat_msek"] == pytest.approx(50.0)
     assert s["arbetstillfällen"] == 15 and s["utan_arbetstillfällen"] == 1
-    s24 = inv.summarise(inv.realised(REG, Period(2024)))
+    s24 = inv.numbers.summarise(inv.numbers.realised(REG, Period(2024)))
     assert s24["värde_msek"] == pytest.approx(200.0) and s24["utan_värde"] == 1
 
 
 def test_missing_estimate_flag_counts_as_estimate():
     reg = REG.copy()
     reg.loc[reg["id"] == "P1", "uppskattat_värde"] = pd.NA
-    s = inv.summarise(inv.realised(reg, Period(2025), PRIO))
+    s = inv.numbers.summarise(inv.numbers.realised(reg, Period(2025), PRIO))
     assert s["uppskattat_msek"] == pytest.approx(150.0)
 
 
@@ -109,7 +110,7 @@ def test_concentration_against_numpy():
             for i, v in enumerate(values)
         ]
     )
-    c = inv.concentration(rows)
+    c = inv.numbers.concentration(rows)
     assert c["total_msek"] == pytest.approx(200.0)
     assert c["andel_största"] == pytest.approx(0.5)
     assert c["andel_topp3"] == pytest.approx(180 / 200)
@@ -121,17 +122,17 @@ def test_concentration_against_numpy():
 
 
 def test_concentration_one_project_and_none():
-    one = inv.concentration(REG[REG["id"] == "P1"])
+    one = inv.numbers.concentration(REG[REG["id"] == "P1"])
     assert one["andel_största"] == 1 and one["andel_topp3"] == 1
     assert one["utan_största_msek"] == 0 and one["median_msek"] == 100
-    none = inv.concentration(REG.iloc[0:0])
+    none = inv.numbers.concentration(REG.iloc[0:0])
     assert none["total_msek"] == 0 and none["projekt"] == 0 and np.isnan(none["andel_största"])
-    assert "bara ett" in inv.concentration_text(one, "2025")
-    assert "Inga beslutade" in inv.concentration_text(none, "2025")
+    assert "bara ett" in inv.text.concentration_text(one, "2025")
+    assert "Inga beslutade" in inv.text.concentration_text(none, "2025")
 
 
 def test_concentration_skips_missing_value():
-    c = inv.concentration(inv.realised(REG, Period(2024)))
+    c = inv.numbers.concentration(inv.numbers.realised(REG, Period(2024)))
     assert c["projekt"] == 1 and c["total_msek"] == 200
 
 
@@ -143,23 +144,23 @@ def test_yearly_totals_has_zero_rows_for_years_without_decisions():
             ("C", "C AB", "logistik", "beslut", 5.0, 1, "2021-01-01", "2022-02-01", False),
         ]
     )
-    full = inv.yearly_totals(reg, Period(2022))
+    full = inv.numbers.yearly_totals(reg, Period(2022))
     assert full["år"].tolist() == [2020, 2021, 2022]
     assert full["värde_msek"].tolist() == pytest.approx([10, 0, 35])
     assert full["uppskattat_msek"].tolist() == pytest.approx([0, 0, 30])
     assert full["utan_största_msek"].iloc[2] == pytest.approx(5)
-    ytd = inv.yearly_totals(reg, Period(2022, 6))
+    ytd = inv.numbers.yearly_totals(reg, Period(2022, 6))
     assert ytd["värde_msek"].tolist() == pytest.approx([10, 0, 5])
-    assert sorted(inv.realised_same_months(reg, Period(2022, 6))["id"]) == ["A", "C"]
-    assert inv.yearly_totals(reg.iloc[0:0], Period(2022)).empty
+    assert sorted(inv.numbers.realised_same_months(reg, Period(2022, 6))["id"]) == ["A", "C"]
+    assert inv.numbers.yearly_totals(reg.iloc[0:0], Period(2022)).empty
 
 
 def test_change_and_total_text_names_dominant_project():
-    assert inv.change(150, 100) == pytest.approx(0.5)
-    assert np.isnan(inv.change(150, 0))
-    cur = inv.concentration(inv.realised(REG, Period(2025), PRIO))  # 180, largest Alfa 100 (55,6 %)
-    prev = inv.concentration(inv.realised(REG, Period(2024), PRIO))  # 200, one project
-    text = " ".join(inv.total_text(cur, prev, Period(2025), "i prioriterade målområden"))
+    assert inv.numbers.change(150, 100) == pytest.approx(0.5)
+    assert np.isnan(inv.numbers.change(150, 0))
+    cur = inv.numbers.concentration(inv.numbers.realised(REG, Period(2025), PRIO))  # 180, largest Alfa 100 (55,6 %)
+    prev = inv.numbers.concentration(inv.numbers.realised(REG, Period(2024), PRIO))  # 200, one project
+    text = " ".join(inv.text.total_text(cur, prev, Period(2025), "i prioriterade målområden"))
     assert "180,0\u00a0MSEK" in text and "200,0\u00a0MSEK" in text
     assert "en minskning med 10,0\u00a0%" in text  # 180/200 - 1
     assert "Alfa AB" in text and "55,6\u00a0%" in text and "Eta AB" in text
@@ -174,9 +175,9 @@ def test_total_text_does_not_name_a_project_at_half_or_less():
             ("B", "Andra AB", "logistik", "beslut", 50.0, 1, "2025-01-01", "2025-03-01", False),
         ]
     )
-    c = inv.concentration(rows)
-    assert inv.dominant_project(c) is None
-    assert "Lika AB" not in " ".join(inv.total_text(c, c, Period(2025), "x"))
+    c = inv.numbers.concentration(rows)
+    assert inv.text.dominant_project(c) is None
+    assert "Lika AB" not in " ".join(inv.text.total_text(c, c, Period(2025), "x"))
 
 
 def test_company_names_are_escaped_in_html():
@@ -186,11 +187,11 @@ def test_company_names_are_escaped_in_html():
             ("B", "Liten AB", "logistik", "beslut", 10.0, 1, "2025-01-01", "2025-03-01", False),
         ]
     )
-    c = inv.concentration(rows)
-    sentences = inv.total_text(c, c, Period(2025), "x")
-    markup = report.paragraph(*sentences).data
+    c = inv.numbers.concentration(rows)
+    sentences = inv.text.total_text(c, c, Period(2025), "x")
+    markup = blocks.paragraph(*sentences).data
     assert "<script>" not in markup and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in markup
-    table = report.table(inv.top_table(inv.top_projects(rows)), "t").data
+    table = blocks.table(inv.tables.top_table(inv.numbers.top_projects(rows)), "t").data
     assert "<script>" not in table and "&lt;script&gt;" in table
 
 
@@ -212,10 +213,10 @@ def test_funnel_counts_reached_stages_by_hand():
             for i, s in enumerate(stages)
         ]
     )
-    f = inv.funnel(rows).set_index("skede")
+    f = inv.numbers.funnel(rows).set_index("skede")
     assert f["i_skedet"].tolist() == [2, 3, 1, 2, 2]
     # reached: lead all 10; dialog 3+1+2+2 lost = 8; beslut 3; etablerad 2
-    assert f.loc[list(inv.FUNNEL), "nått_minst"].tolist() == [10, 8, 3, 2]
+    assert f.loc[list(inv.numbers.FUNNEL), "nått_minst"].tolist() == [10, 8, 3, 2]
     assert f.loc["dialog", "konvertering"] == pytest.approx(8 / 10)
     assert f.loc["beslut", "konvertering"] == pytest.approx(3 / 8)
     assert f.loc["etablerad", "konvertering"] == pytest.approx(2 / 3)
@@ -230,30 +231,30 @@ def test_funnel_with_a_stage_missing_and_empty():
             ("B", "X", "logistik", "beslut", 2.0, 1, "2025-01-01", "2025-05-01", True),
         ]
     )
-    f = inv.funnel(rows).set_index("skede")
+    f = inv.numbers.funnel(rows).set_index("skede")
     assert f["i_skedet"].tolist() == [0, 1, 1, 0, 0]
-    assert f.loc[list(inv.FUNNEL), "nått_minst"].tolist() == [2, 2, 1, 0]
+    assert f.loc[list(inv.numbers.FUNNEL), "nått_minst"].tolist() == [2, 2, 1, 0]
     assert f.loc["etablerad", "konvertering"] == 0
     assert f.loc["beslut", "uppskattat_msek"] == 2
-    empty = inv.funnel(REG.iloc[0:0]).set_index("skede")
+    empty = inv.numbers.funnel(REG.iloc[0:0]).set_index("skede")
     assert empty["nått_minst"].fillna(0).sum() == 0 and empty["konvertering"].isna().all()
-    assert "Inga projekt" in inv.funnel_text(inv.funnel(REG.iloc[0:0]), "2025")
+    assert "Inga projekt" in inv.text.funnel_text(inv.numbers.funnel(REG.iloc[0:0]), "2025")
 
 
 def test_lead_time_against_numpy():
-    rows = inv.realised(REG, Period(2025))
+    rows = inv.numbers.realised(REG, Period(2025))
     days = [
         (pd.Timestamp("2025-03-01") - pd.Timestamp("2024-01-10")).days,
         (pd.Timestamp("2025-09-15") - pd.Timestamp("2024-06-01")).days,
         (pd.Timestamp("2025-11-30") - pd.Timestamp("2025-01-05")).days,
         (pd.Timestamp("2025-05-01") - pd.Timestamp("2025-02-01")).days,
     ]
-    lt = inv.lead_time(rows)
+    lt = inv.numbers.lead_time(rows)
     assert lt["n"] == 4
     assert lt["median_dagar"] == pytest.approx(np.median(days))
     assert lt["q1_dagar"] == pytest.approx(np.percentile(days, 25))
     assert lt["q3_dagar"] == pytest.approx(np.percentile(days, 75))
-    assert "n" in lt and "Inga projekt" in inv.lead_time_text(inv.lead_time(REG.iloc[0:0]), "2025")
+    assert "n" in lt and "Inga projekt" in inv.text.lead_time_text(inv.numbers.lead_time(REG.iloc[0:0]), "2025")
 
 
 def test_lead_time_drops_negative_spans():
@@ -263,24 +264,24 @@ def test_lead_time_drops_negative_spans():
             ("B", "X", "logistik", "beslut", 1.0, 1, "2025-01-01", "2025-01-11", False),
         ]
     )
-    lt = inv.lead_time(rows)
+    lt = inv.numbers.lead_time(rows)
     assert lt["n"] == 1 and lt["median_dagar"] == 10 and lt["ogiltiga"] == 1
 
 
 def test_pipeline_is_open_at_period_end():
-    ids = sorted(inv.pipeline(REG, Period(2025))["id"])
+    ids = sorted(inv.numbers.pipeline(REG, Period(2025))["id"])
     # P5 dialog; P10 decided 2026 (open at end of 2025); not P6 (lost) nor P9 (contact 2026)
     assert ids == ["P10", "P5"]
-    assert sorted(inv.pipeline(REG, Period(2025, 6))["id"]) == ["P10", "P2", "P3", "P5"]
+    assert sorted(inv.numbers.pipeline(REG, Period(2025, 6))["id"]) == ["P10", "P2", "P3", "P5"]
 
 
 def test_by_area_and_municipality_have_every_category():
-    areas = inv.by_area(REG, Period(2025), PRIO, ("energi", "övrigt"))
+    areas = inv.numbers.by_area(REG, Period(2025), PRIO, ("energi", "övrigt"))
     assert areas["målområde"].tolist() == [*PRIO, "energi", "övrigt"]
     row = areas.set_index("målområde").loc["logistik"]
     assert row["värde_msek"] == 130 and row["pipeline_projekt"] == 1 and row["pipeline_msek"] == 60
     assert areas.set_index("målområde").loc["övrigt", "projekt"] == 0
-    towns = inv.by_municipality(REG, Period(2025), {"1880": "Örebro", "1881": "Kumla", "1814": "Lekeberg"})
+    towns = inv.numbers.by_municipality(REG, Period(2025), {"1880": "Örebro", "1881": "Kumla", "1814": "Lekeberg"})
     assert towns.set_index("kommun")["värde_msek"].to_dict() == {"Örebro": 150, "Kumla": 50, "Lekeberg": 0}
     assert towns.set_index("kommun").loc["Örebro", "arbetstillfällen"] == 17
 
@@ -308,13 +309,13 @@ ACT = pd.DataFrame(
 
 
 def test_training_and_companies():
-    t = inv.training_efforts(ACT, Period(2025))
+    t = inv.numbers.training_efforts(ACT, Period(2025))
     assert t["titel"].tolist() == ["U1"] and t["kommuner"].tolist() == [2]
-    c = inv.strategic_companies(ACT, Period(2025))
+    c = inv.numbers.strategic_companies(ACT, Period(2025))
     assert c["företag"].tolist() == ["Alfa AB", "Beta AB"]
     assert c["dialoger"].tolist() == [2, 1]
-    assert inv.dialogues_without_company(ACT, Period(2025)) == 1
-    assert inv.strategic_companies(ACT, Period(2023)).empty
+    assert inv.numbers.dialogues_without_company(ACT, Period(2025)) == 1
+    assert inv.numbers.strategic_companies(ACT, Period(2023)).empty
 
 
 KOM = pd.DataFrame(
@@ -328,14 +329,16 @@ MEMBERS = {"1880": "Örebro", "1881": "Kumla", "1814": "Lekeberg"}
 
 
 def test_readiness_names_those_not_ready():
-    r = inv.readiness(KOM, MEMBERS, 2025)
+    r = inv.numbers.readiness(KOM, MEMBERS, 2025)
     assert r["beredskap"].tolist() == ["ja", "nej", "uppgift saknas"]
-    text = inv.readiness_text(r, 2025)
+    text = inv.text.readiness_text(r, 2025)
     assert text.startswith("1 av 3") and "Kumla" in text and "Lekeberg" in text
 
 
 def _plan(plan, members=MEMBERS):
-    return SimpleNamespace(key_result=plan.key_result, members=members, priority_areas=PRIO)
+    return SimpleNamespace(
+        key_result=plan.key_result, key_results=plan.key_results, members=members, priority_areas=PRIO
+    )
 
 
 def _ctx(plan, period, reg=REG, act=ACT, kom=KOM):
@@ -363,19 +366,19 @@ def test_i1_year_to_date_compares_same_months(plan):
             ("C", "C AB", "logistik", "beslut", 12.0, 1, "2025-01-01", "2025-04-01", False),
         ]
     )
-    o = inv.outcome_i1(reg, Period(2025, 6), _plan(plan))
+    o = inv.priority_value_outcome(_ctx(plan, Period(2025, 6), reg=reg), plan.key_result("I1"))
     assert o.value == 12 and o.previous == 10 and o.status == okr.ON_TRACK  # +20 % so far; the year is not over
     assert "januari–juni 2024" in o.reason
 
 
 def test_i1_without_realised_previous_cannot_be_judged(plan):
     reg = register([("C", "C AB", "logistik", "beslut", 12.0, 1, "2025-01-01", "2025-04-01", False)])
-    o = inv.outcome_i1(reg, Period(2025), _plan(plan))
+    o = inv.priority_value_outcome(_ctx(plan, Period(2025), reg=reg), plan.key_result("I1"))
     assert o.status == okr.UNKNOWN and o.previous is None  # the register begins 2025: 2024 is not a 0
     assert "inget jämförbart utfall" in o.reason
-    before = inv.outcome_i1(reg, Period(2024), _plan(plan))
+    before = inv.priority_value_outcome(_ctx(plan, Period(2024), reg=reg), plan.key_result("I1"))
     assert (before.status, before.value) == (okr.UNKNOWN, None) and "täcker inte 2024" in before.reason
-    none = inv.outcome_i1(reg, Period(2026), _plan(plan))
+    none = inv.priority_value_outcome(_ctx(plan, Period(2026), reg=reg), plan.key_result("I1"))
     assert none.value == 0 and none.status == okr.NOT_MET
 
 
@@ -390,15 +393,19 @@ def test_i2_on_pace_for_year_to_date(plan):
             "företag": [None] * 3,
         }
     )
-    assert inv.outcome_i2(act, Period(2026, 6), _plan(plan)).status == okr.ON_TRACK  # 3 >= 6 * 6/12
-    assert inv.outcome_i2(act, Period(2026, 3), _plan(plan)).status == okr.ON_TRACK  # 2 >= 1.5
-    assert inv.outcome_i2(act, Period(2026), _plan(plan)).status == okr.NOT_MET
+    assert (
+        inv.training_outcome(_ctx(plan, Period(2026, 6), act=act), plan.key_result("I2")).status == okr.ON_TRACK
+    )  # 3 >= 6 * 6/12
+    assert (
+        inv.training_outcome(_ctx(plan, Period(2026, 3), act=act), plan.key_result("I2")).status == okr.ON_TRACK
+    )  # 2 >= 1.5
+    assert inv.training_outcome(_ctx(plan, Period(2026), act=act), plan.key_result("I2")).status == okr.NOT_MET
 
 
 def test_i4_without_rows_for_the_year_is_unknown(plan):
-    assert inv.outcome_i4(KOM, Period(2023), _plan(plan)).status == okr.UNKNOWN
+    assert inv.readiness_outcome(_ctx(plan, Period(2023), kom=KOM), plan.key_result("I4")).status == okr.UNKNOWN
     all_ready = KOM[KOM["år"] == 2024]
-    assert inv.outcome_i4(all_ready, Period(2024), _plan(plan)).status == okr.MET
+    assert inv.readiness_outcome(_ctx(plan, Period(2024), kom=all_ready), plan.key_result("I4")).status == okr.MET
 
 
 def test_example_data_i1_matches_plain_pandas():
@@ -420,22 +427,22 @@ def test_example_data_i1_matches_plain_pandas():
 
 @pytest.mark.parametrize("reg", [REG, REG.iloc[0:0], REG[REG["id"] == "P1"]], ids=["many", "none", "one"])
 def test_figures_handle_edge_cases(reg):
-    fig = plots.investment_totals(inv.yearly_totals(reg, Period(2025)))
+    fig = inv.figures.totals(inv.numbers.yearly_totals(reg, Period(2025)))
     assert fig.axes
-    fig = plots.investment_distribution(inv.realised(reg))
+    fig = inv.figures.distribution(inv.numbers.realised(reg))
     assert fig.axes
-    f = inv.funnel(reg)
-    assert plots.investment_funnel(f, f, "2025", "2024").axes
+    f = inv.numbers.funnel(reg)
+    assert inv.figures.funnel(f, f, "2025", "2024").axes
 
 
 def test_months_note_and_end_label():
-    assert inv.months_note(Period(2025)) == ""
-    assert inv.months_note(Period(2026, 8)) == " (januari–augusti varje år)"
-    assert inv.end_label(Period(2026, 8)) == "augusti 2026"
+    assert inv.text.months_note(Period(2025)) == ""
+    assert inv.text.months_note(Period(2026, 8)) == " (januari–augusti varje år)"
+    assert inv.text.end_label(Period(2026, 8)) == "augusti 2026"
 
 
 def test_yearly_totals_before_the_first_decision_is_empty_with_its_columns():
     """A period that precedes the register (NKI from Kolada reaches back further) has no years to show."""
     reg = register([("A", "A AB", "logistik", "beslut", 10.0, 1, "2019-01-01", "2019-03-01", False)])
-    table = inv.yearly_totals(reg, Period(2017))
+    table = inv.numbers.yearly_totals(reg, Period(2017))
     assert table.empty and "år" in table.columns and "utan_största_msek" in table.columns

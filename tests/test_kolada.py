@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bro_analysis import cli, kolada
-from bro_analysis.config import load_settings
-from bro_analysis.dataset import load_table
+from bro_analysis.core.config import load_settings
+from bro_analysis.input import kolada
+from bro_analysis.input.loading import load_table
+from bro_analysis.running import cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kolada"
 DATA_PATH = "/v3/data/kpi/U07451/municipality/1880,1881,0180/year/2023,2024"

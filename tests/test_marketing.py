@@ -12,13 +12,13 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from bro_analysis import marketing, okr
-from bro_analysis.config import EXAMPLE_DATA_DIR, NOTEBOOKS_DIR, load_settings
-from bro_analysis.context import Context
-from bro_analysis.dataset import Dataset, load_dataset, load_table
-from bro_analysis.periods import Period
+from bro_analysis.analysis import marketing, okr
+from bro_analysis.analysis.context import Context
+from bro_analysis.core.config import EXAMPLE_DATA_DIR, NOTEBOOKS_DIR, load_settings
+from bro_analysis.core.periods import Period
+from bro_analysis.input.loading import Dataset, load_dataset, load_table
 
-DEFS = marketing.Definitions(
+DEFS = marketing.numbers.Definitions(
     lead_stages=("lead", "kvalificerad", "konverterad"),
     converted_stage="konverterad",
     confidence=0.95,
@@ -52,51 +52,51 @@ def _scipy_wilson(k, n, level=0.95):
 @pytest.mark.parametrize("k,n", [(0, 1), (0, 10), (1, 3), (3, 3), (7, 20), (48, 336), (500, 1000)])
 @pytest.mark.parametrize("level", [0.95, 0.90])
 def test_wilson_interval_matches_scipy(k, n, level):
-    low, high = marketing.wilson_interval([k], [n], level)
+    low, high = marketing.numbers.wilson_interval([k], [n], level)
     assert (low[0], high[0]) == pytest.approx(_scipy_wilson(k, n, level), abs=1e-12)
 
 
 def test_wilson_interval_by_hand_for_zero_successes_and_no_leads():
-    low, high = marketing.wilson_interval([0, 0], [10, 0])
+    low, high = marketing.numbers.wilson_interval([0, 0], [10, 0])
     assert low[0] == 0 and high[0] == pytest.approx(Z**2 / (10 + Z**2))
     assert math.isnan(low[1]) and math.isnan(high[1])
 
 
 def test_definitions_from_settings_and_unknown_stage():
-    defs = marketing.definitions(load_settings())
+    defs = marketing.numbers.definitions(load_settings())
     assert defs.converted_stage == "konverterad" and defs.min_leads == 30
     with pytest.raises(ValueError, match="okända steg"):
-        marketing.definitions({"marknadsföring": {"konverterat_steg": "vunnen"}})
+        marketing.numbers.definitions({"marknadsföring": {"konverterat_steg": "vunnen"}})
 
 
 def test_classify_follows_the_definitions():
     leads = _leads([("2025-03-01", "Webb", 2, 3)])
     leads.loc[0, "steg"] = "kvalificerad"  # one converted lead only reached kvalificerad
-    defs = marketing.Definitions(lead_stages=("kvalificerad", "konverterad"), converted_stage="kvalificerad")
-    out = marketing.classify(leads, defs)
+    defs = marketing.numbers.Definitions(lead_stages=("kvalificerad", "konverterad"), converted_stage="kvalificerad")
+    out = marketing.numbers.classify(leads, defs)
     assert len(out) == 2 and out["konverterad"].all()  # plain 'lead' rows are not leads here
-    assert marketing.classify(leads, DEFS)["konverterad"].sum() == 1
+    assert marketing.numbers.classify(leads, DEFS)["konverterad"].sum() == 1
 
 
 def test_rates_by_year_keeps_a_year_without_leads_and_uses_the_periods_months():
     leads = _leads(
         [("2023-02-01", "Webb", 1, 3), ("2025-05-01", "Webb", 2, 2), ("2025-10-01", "Webb", 4, 0)]
     )  # October is outside January–August
-    years = marketing.rates_by_year(leads, Period(2025, 8), DEFS)
+    years = marketing.numbers.rates_by_year(leads, Period(2025, 8), DEFS)
     assert years["år"].tolist() == [2023, 2024, 2025]
     assert years["leads"].tolist() == [4, 0, 4]
     assert years["konverterade"].tolist() == [1, 0, 2]
     assert years["andel"].iloc[0] == pytest.approx(0.25) and math.isnan(years["andel"].iloc[1])
     assert math.isnan(years["ki_nedre"].iloc[1])
     assert (years["ki_nedre"].iloc[2], years["ki_övre"].iloc[2]) == pytest.approx(_scipy_wilson(2, 4))
-    full = marketing.rates_by_year(leads, Period(2025), DEFS)
+    full = marketing.numbers.rates_by_year(leads, Period(2025), DEFS)
     assert full["leads"].tolist() == [4, 0, 8]
 
 
 def test_maturation_days_cut_the_end_of_both_periods():
     leads = _leads([("2025-12-20", "Webb", 0, 5), ("2025-06-01", "Webb", 1, 1), ("2024-12-25", "Webb", 0, 3)])
-    defs = marketing.Definitions(DEFS.lead_stages, DEFS.converted_stage, maturation_days=30)
-    cmp = marketing.compare(leads, Period(2025), defs)
+    defs = marketing.numbers.Definitions(DEFS.lead_stages, DEFS.converted_stage, maturation_days=30)
+    cmp = marketing.numbers.compare(leads, Period(2025), defs)
     assert (cmp.leads, cmp.previous_leads) == (2, 0)
 
 
@@ -105,7 +105,7 @@ def test_maturation_days_cut_the_end_of_both_periods():
 
 def _comparison(k1, n1, k0, n0):
     leads = _leads([("2025-04-01", "Webb", k1, n1 - k1), ("2024-04-01", "Webb", k0, n0 - k0)])
-    return marketing.compare(leads, Period(2025), DEFS)
+    return marketing.numbers.compare(leads, Period(2025), DEFS)
 
 
 def test_comparison_against_katz_by_hand():
@@ -124,22 +124,22 @@ def test_the_target_itself_is_tested():
     cmp = _comparison(13, 100, 10, 100)
     se = math.sqrt(1 / 13 - 1 / 100 + 1 / 10 - 1 / 100)
     assert cmp.target_p_value(0.2) == pytest.approx(stats.norm.sf((math.log(1.3) - math.log(1.2)) / se))
-    assert cmp.target_certainty(0.2) == marketing.UNCERTAIN
-    assert "omfattar målet +20,0" in marketing.target_certainty_text(cmp, 0.2)
+    assert cmp.target_certainty(0.2) == marketing.numbers.UNCERTAIN
+    assert "omfattar målet +20,0" in marketing.text.target_certainty_text(cmp, 0.2)
     above = _comparison(300, 1000, 100, 1000)  # ratio 3, interval about 2,4–3,7
-    assert above.target_certainty(0.2) == marketing.ABOVE and above.target_p_value(0.2) < 0.025
-    assert "målet är nått med god säkerhet" in marketing.target_certainty_text(above, 0.2)
+    assert above.target_certainty(0.2) == marketing.numbers.ABOVE and above.target_p_value(0.2) < 0.025
+    assert "målet är nått med god säkerhet" in marketing.text.target_certainty_text(above, 0.2)
     below = _comparison(100, 1000, 100, 1000)  # ratio 1, interval about 0,77–1,30: covers 1,20
-    assert below.target_certainty(0.2) == marketing.UNCERTAIN
+    assert below.target_certainty(0.2) == marketing.numbers.UNCERTAIN
     far_below = _comparison(50, 1000, 100, 1000)  # ratio 0,5, interval about 0,36–0,70
-    assert far_below.target_certainty(0.2) == marketing.BELOW and far_below.target_p_value(0.2) > 0.975
+    assert far_below.target_certainty(0.2) == marketing.numbers.BELOW and far_below.target_p_value(0.2) > 0.975
 
 
 def test_the_interval_and_the_target_test_agree_in_sidedness():
     """'Wholly above 1,20' at 95 % two-sided is exactly 'one-sided p < 0,025'."""
     for k1 in range(5, 60):
         cmp = _comparison(k1, 200, 20, 200)
-        above = cmp.target_certainty(0.2) == marketing.ABOVE
+        above = cmp.target_certainty(0.2) == marketing.numbers.ABOVE
         assert above == (cmp.target_p_value(0.2) < 0.025 + 1e-12), k1
 
 
@@ -152,7 +152,7 @@ def test_the_ratio_interval_covers_the_true_ratio_at_its_level():
         k1, k0 = int(rng.binomial(280, 0.12)), int(rng.binomial(300, 0.10))
         if not (k1 and k0):
             continue
-        cmp = marketing.Comparison(280, k1, 300, k0, 0.95, 30)
+        cmp = marketing.numbers.Comparison(280, k1, 300, k0, 0.95, 30)
         low, high = cmp.ratio_interval
         covered += low <= 1.2 <= high
         drawn += 1
@@ -163,22 +163,24 @@ def test_the_ratio_interval_covers_the_true_ratio_at_its_level():
 def test_zero_conversions_give_no_ratio_interval():
     none_before = _comparison(5, 40, 0, 40)
     assert math.isnan(none_before.ratio) and math.isnan(none_before.ratio_interval[0])
-    assert "inga konverteringar" in marketing.comparison_text(none_before, Period(2025), 0.2)
+    assert "inga konverteringar" in marketing.text.comparison_text(none_before, Period(2025), 0.2)
     none_now = _comparison(0, 40, 5, 40)
     assert none_now.ratio == 0 and math.isnan(none_now.ratio_interval[1])
-    assert none_now.target_certainty(0.2) == "" and "kan inte bedömas" in marketing.target_certainty_text(none_now, 0.2)
+    assert none_now.target_certainty(0.2) == "" and "kan inte bedömas" in marketing.text.target_certainty_text(
+        none_now, 0.2
+    )
 
 
 def test_a_period_without_leads():
     leads = _leads([("2024-04-01", "Webb", 3, 40)])
-    cmp = marketing.compare(leads, Period(2025), DEFS)
+    cmp = marketing.numbers.compare(leads, Period(2025), DEFS)
     assert cmp.leads == 0 and math.isnan(cmp.rate) and math.isnan(cmp.target_p_value(0.2)) and not cmp.enough
-    text = marketing.comparison_text(cmp, Period(2025), 0.2)
+    text = marketing.text.comparison_text(cmp, Period(2025), 0.2)
     assert "inga leads under 2025" in text and "för få leads" in text
 
 
 def test_comparison_text_states_change_points_interval_and_test():
-    text = marketing.comparison_text(_comparison(13, 100, 10, 100), Period(2025), 0.2)
+    text = marketing.text.comparison_text(_comparison(13, 100, 10, 100), Period(2025), 0.2)
     assert "13,0\u00a0% (13 av 100 leads) under 2025" in text
     assert "+30,0\u00a0%" in text and "+3,0 procentenheter" in text and "når målet" in text
     assert "omfattar målet +20,0" in text and "Fisher" not in text
@@ -189,22 +191,22 @@ def test_comparison_text_states_change_points_interval_and_test():
 
 def test_channels_ranked_by_lower_bound_and_small_ones_not_crowned():
     leads = _leads([("2025-02-01", "A", 40, 60), ("2025-02-01", "B", 9, 11), ("2025-02-01", "C", 3, 0)])
-    table = marketing.group_rates(leads, Period(2025), DEFS)
+    table = marketing.numbers.group_rates(leads, Period(2025), DEFS)
     # B converts 45 % but has a wider interval than A's 40 %; C's 3 of 3 is too few to rank.
     assert _scipy_wilson(9, 20)[0] < _scipy_wilson(40, 100)[0]
     assert table["kanal"].tolist() == ["A", "B", "C"]
-    assert table["bedömning"].tolist() == ["1", "2", marketing.TOO_FEW]
+    assert table["bedömning"].tolist() == ["1", "2", marketing.numbers.TOO_FEW]
     assert table.loc[2, "ki_nedre"] == pytest.approx(_scipy_wilson(3, 3)[0])
-    text = marketing.group_text(table, "kanal", DEFS)
+    text = marketing.text.group_text(table, "kanal", DEFS)
     assert text.startswith("Bäst konverterar A: 40,0") and "C" in text and "överlappar med B" in text
 
 
 def test_funnel_counts_each_stage_reached():
     leads = _leads([("2025-02-01", "A", 2, 5)])
     leads.loc[leads.index[-2:], "steg"] = "kvalificerad"
-    out = marketing.funnel(leads, Period(2025), DEFS)
+    out = marketing.numbers.funnel(leads, Period(2025), DEFS)
     assert out.iloc[0].tolist() == ["A", 7, 4, 2]
-    shown = marketing.funnel_display(out)
+    shown = marketing.tables.funnel_table(out)
     assert shown["Andel till kvalificerad"].iloc[0] == pytest.approx(4 / 7)
 
 
@@ -231,10 +233,10 @@ ARENAS = _arenas(
 
 
 def test_arenas_in_period_name_those_lacking_goals_or_follow_up():
-    table = marketing.arenas_in_period(ARENAS, Period(2025))
+    table = marketing.numbers.arenas_in_period(ARENAS, Period(2025))
     assert table["namn"].tolist() == ["MIPIM", "Almedalen", "Logistikdagarna", "Expo Real"]
     assert table["uppfyller"].tolist() == [True, False, True, False]
-    text = marketing.arenas_text(table, Period(2025), 4)
+    text = marketing.text.arenas_text(table, Period(2025), 4)
     assert "2 hade både" in text and "Almedalen (30 juni 2025) saknar uppföljning" in text
     assert "Expo Real (6 oktober 2025) saknar skriftliga mål (uppgift saknas)" in text
 
@@ -250,7 +252,7 @@ def test_alla_expands_to_every_member(write_csv, plan):
         ],
     )
     frame, _ = load_table(path, "aktiviteter", plan)
-    table = marketing.supported_municipalities(frame, Period(2025), plan.members)
+    table = marketing.numbers.supported_municipalities(frame, Period(2025), plan.members)
     assert table["stödd"].all() and len(table) == 12
     assert table.set_index("kommun")["insatser"].to_dict()["Kumla"] == 2
     assert table.set_index("kommun")["insatser"].to_dict()["Laxå"] == 1
@@ -263,7 +265,7 @@ def _activities(rows):
 
 
 def _context(period, leads, arenas=ARENAS, activities=None):
-    from bro_analysis.config import load_plan
+    from bro_analysis.core.config import load_plan
 
     plan = load_plan()
     activities = (
@@ -342,7 +344,7 @@ def test_mask_personal_text_masks_emails_and_phones_only():
     leads.loc[0, "kanal"] = "Tips från anna.svensson@example.se"
     leads.loc[1, "kanal"] = "Ring 070-123 45 67"
     leads.loc[2, "arena"] = "+46 19 12 34 56"
-    out, masked = marketing.mask_personal_text(leads)
+    out, masked = marketing.numbers.mask_personal_text(leads)
     assert masked == 3
     text = out.to_string()
     assert "anna.svensson" not in text and "070-123" not in text and "12 34 56" not in text
@@ -351,7 +353,7 @@ def test_mask_personal_text_masks_emails_and_phones_only():
 
 
 def test_personal_data_text_names_columns_not_values():
-    text = marketing.personal_data_text(
+    text = marketing.text.personal_data_text(
         ["leads.csv: kolumnen 'e-post' innehåller personuppgifter och lästes inte in"], 2
     )
     assert "'e-post'" in text and "2 textfält" in text
@@ -367,7 +369,7 @@ TYPED_EMAIL = "cecilia.fejk@exempel.invalid"
 
 @pytest.mark.e2e
 def test_no_personal_data_reaches_any_output(tmp_path):
-    from bro_analysis.runner import run_periods
+    from bro_analysis.running.runner import run_periods
 
     data = tmp_path / "data"
     shutil.copytree(EXAMPLE_DATA_DIR, data)
@@ -434,20 +436,24 @@ def test_cohorts_count_conversion_within_the_window_and_leave_young_leads_out():
             ("2025-12-31", "lead", None),
         ]
     )
-    defs = marketing.Definitions(("lead", "kvalificerad", "konverterad"), "konverterad", min_leads=1, cohort_days=180)
-    assert marketing.has_cohorts(leads, defs) and marketing.observed_until(leads) == pd.Timestamp("2025-12-31")
-    cmp = marketing.compare(leads, Period(2025), defs)
+    defs = marketing.numbers.Definitions(
+        ("lead", "kvalificerad", "konverterad"), "konverterad", min_leads=1, cohort_days=180
+    )
+    assert marketing.numbers.has_cohorts(leads, defs) and marketing.numbers.observed_until(leads) == pd.Timestamp(
+        "2025-12-31"
+    )
+    cmp = marketing.numbers.compare(leads, Period(2025), defs)
     assert (cmp.converted, cmp.leads, cmp.previous_converted, cmp.previous_leads) == (1, 2, 2, 4)
     assert cmp.left_out == 2 and cmp.cohort_days == 180  # 2025-08-01 and 2025-12-31
-    text = marketing.comparison_text(cmp, Period(2025), 0.2)
+    text = marketing.text.comparison_text(cmp, Period(2025), 0.2)
     assert "inom 180 dagar" in text and "2 leads från periodens sista 180 dagar" in text
-    assert "lika lång tid" in marketing.window_caveat(Period(2025), defs, leads)
+    assert "lika lång tid" in marketing.text.window_caveat(Period(2025), defs, leads)
 
 
 def test_without_conversion_dates_the_bias_is_stated():
     leads = _dated([("2024-02-01", "konverterad", None), ("2025-02-01", "lead", None)])
-    defs = marketing.Definitions(("lead", "konverterad"), "konverterad", min_leads=1)
-    assert not marketing.has_cohorts(leads, defs)
-    cmp = marketing.compare(leads, Period(2025), defs)
+    defs = marketing.numbers.Definitions(("lead", "konverterad"), "konverterad", min_leads=1)
+    assert not marketing.numbers.has_cohorts(leads, defs)
+    cmp = marketing.numbers.compare(leads, Period(2025), defs)
     assert cmp.cohort_days is None and cmp.left_out == 0
-    assert "snarare underskattad än överskattad" in marketing.window_caveat(Period(2025), defs, leads)
+    assert "snarare underskattad än överskattad" in marketing.text.window_caveat(Period(2025), defs, leads)

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from bro_analysis import nki, okr
-from bro_analysis.config import load_settings
-from bro_analysis.periods import Period
+from bro_analysis.analysis import nki, okr
+from bro_analysis.core.config import load_settings
+from bro_analysis.core.periods import Period
 
 SETTINGS = load_settings()
 Z = 1.959963984540054  # two-sided 95 % normal quantile
@@ -54,7 +54,7 @@ def test_county_mean_is_unweighted_and_skips_missing_years():
             (2025, "Kumla", "totalt", "NKI", 75.0),
         ]
     )
-    county = nki.county_mean(frame)
+    county = nki.numbers.county_mean(frame)
     assert county["mätår"].tolist() == [2023, 2025]  # 2024 is a gap, not a zero
     assert county["medel"].tolist() == pytest.approx([75.0, 75.0])
     assert county["antal_kommuner"].tolist() == [2, 1]
@@ -62,21 +62,21 @@ def test_county_mean_is_unweighted_and_skips_missing_years():
 
 def test_county_text_states_target_and_change():
     county = pd.DataFrame({"mätår": [2023, 2025], "medel": [74.0, 81.25], "antal_kommuner": [12, 12]})
-    text = nki.county_text(county, 2025, 80)
+    text = nki.text.county_text(county, 2025, 80)
     assert "81,3" in text and "når målet 80" in text and "+7,3" in text
-    assert "inget NKI-resultat" in nki.county_text(county, 2022, 80)
+    assert "inget NKI-resultat" in nki.text.county_text(county, 2022, 80)
 
 
 # --- bands, minimums, uncertainty -----------------------------------------------------
 
 
 def test_bands_and_grades_follow_skr():
-    band_list = nki.bands(SETTINGS)
+    band_list = nki.numbers.bands(SETTINGS)
     assert band_list[0] == ("mycket högt", 80.0)
     expected = {80: "mycket högt", 79.9: "högt", 70: "högt", 69.9: "godkänt", 62: "godkänt", 61.9: "lågt", 0: "lågt"}
-    assert {v: nki.grade(v, band_list) for v in expected} == expected
-    assert nki.grade(float("nan"), band_list) is None
-    text = nki.bands_text(band_list, 80, 70)
+    assert {v: nki.numbers.grade(v, band_list) for v in expected} == expected
+    assert nki.numbers.grade(float("nan"), band_list) is None
+    text = nki.text.bands_text(band_list, 80, 70)
     assert "70 är SKR:s gräns för ”högt”" in text
     assert "62–69 ”godkänt”" in text and "under 62 ”lågt”" in text and "80 och högre ”mycket högt”" in text
 
@@ -91,7 +91,7 @@ def test_standard_error_from_interval_or_sd_else_unknown():
             "standardavvikelse": [np.nan, 18.0, np.nan],
         }
     )
-    se = nki.standard_errors(rows)
+    se = nki.numbers.standard_errors(rows)
     assert se[0] == pytest.approx(10 / (2 * 1.96), rel=1e-3)
     assert se[1] == pytest.approx(18 / 6)
     assert math.isnan(se[2])
@@ -107,16 +107,16 @@ def test_uncertain_below_the_configured_minimum():
             (2025, "C", "totalt", "NKI", 70.0, None, np.nan, np.nan),  # unknown n: not flagged
         ]
     )
-    assert nki.annotate(rows, SETTINGS)["osäker"].tolist() == [True, False, False, True, False]
+    assert nki.numbers.annotate(rows, SETTINGS)["osäker"].tolist() == [True, False, False, True, False]
 
 
 def test_change_test_against_hand_values():
-    test = nki.change_test(75.0, 2.0, 70.0, 1.5)
+    test = nki.numbers.change_test(75.0, 2.0, 70.0, 1.5)
     assert test["förändring"] == 5.0 and test["se"] == pytest.approx(2.5)
     assert test["z"] == pytest.approx(2.0)
     assert test["p"] == pytest.approx(0.0455003, abs=1e-6)  # 2 * (1 - Phi(2)) from a table
     assert test["ki_nedre"] == pytest.approx(5 - Z * 2.5)
-    assert math.isnan(nki.change_test(75.0, np.nan, 70.0, 1.5)["p"])
+    assert math.isnan(nki.numbers.change_test(75.0, np.nan, 70.0, 1.5)["p"])
 
 
 # --- county and key results ---------------------------------------------------------------
@@ -132,7 +132,7 @@ def test_county_summary_weighted_interval_and_uncertain():
             (2024, "B", "totalt", "NKI", 80.0, None, np.nan, np.nan),
         ]
     )
-    summary = nki.county_summary(rows, SETTINGS).set_index("mätår")
+    summary = nki.numbers.county_summary(rows, SETTINGS).set_index("mätår")
     r = summary.loc[2025]
     # SKR's rule: C has 5 responses (< 7), is not published and is left out of every mean.
     assert (r["antal_kommuner"], r["antal_utelämnade"]) == (2, 1)
@@ -146,24 +146,24 @@ def test_county_summary_weighted_interval_and_uncertain():
 
 def test_county_status_too_few_municipalities_and_margin():
     row = pd.Series({"mätår": 2025, "medel": 82.0, "antal_kommuner": 9, "ki_nedre": 80.5, "ki_övre": 83.5})
-    status, reason = nki.county_status(row, 80, 12, 10)
+    status, reason = nki.numbers.county_status(row, 80, 12, 10)
     assert status == okr.UNKNOWN and "bara 9 av 12" in reason
     row["antal_kommuner"] = 12
-    assert nki.county_status(row, 80, 12, 10)[0] == okr.MET
+    assert nki.numbers.county_status(row, 80, 12, 10)[0] == okr.MET
     row["medel"], row["ki_nedre"], row["ki_övre"] = 79.0, 77.5, 80.5
-    status, reason = nki.county_status(row, 80, 12, 10)
+    status, reason = nki.numbers.county_status(row, 80, 12, 10)
     assert status == okr.NOT_MET and "omfattar målet" in reason
 
 
 def test_areas_status_met_not_met_unknown():
     good = _full(_twelve(2025, 80.0, {"bygglov": 72.0, "brandskydd": 75.0}))
-    areas = nki.area_results(good, 2025, SETTINGS, 70, 12)
-    assert nki.areas_status(areas, 70)[0] == okr.MET
+    areas = nki.numbers.area_results(good, 2025, SETTINGS, 70, 12)
+    assert nki.numbers.areas_status(areas, 70)[0] == okr.MET
     bad = _full(_twelve(2025, 80.0, {"bygglov": 68.0, "brandskydd": 75.0}))
-    status, reason = nki.areas_status(nki.area_results(bad, 2025, SETTINGS, 70, 12), 70)
+    status, reason = nki.numbers.areas_status(nki.numbers.area_results(bad, 2025, SETTINGS, 70, 12), 70)
     assert status == okr.NOT_MET and "bygglov 68,0" in reason
     few = _full(_twelve(2025, 80.0, {"bygglov": 72.0}) + _twelve(2025, 0, {"brandskydd": 75.0}, count=5)[1::2])
-    status, reason = nki.areas_status(nki.area_results(few, 2025, SETTINGS, 70, 12), 70)
+    status, reason = nki.numbers.areas_status(nki.numbers.area_results(few, 2025, SETTINGS, 70, 12), 70)
     assert status == okr.UNKNOWN and "brandskydd" in reason
 
 
@@ -175,18 +175,18 @@ def test_an_area_mean_leaves_out_results_skr_would_not_publish():
     for i in range(12):
         n, value = (40, 72.0) if i < 2 else (2, 65.0)
         records.append((2025, f"K{i:02d}", "markupplåtelse", "NKI", value, n, value - 2, value + 2))
-    areas = nki.area_results(_full(records), 2025, SETTINGS, 70, 12).set_index("område")
+    areas = nki.numbers.area_results(_full(records), 2025, SETTINGS, 70, 12).set_index("område")
     row = areas.loc["markupplåtelse"]
     assert (row["medel"], row["antal_kommuner"], row["antal_utelämnade"]) == (72.0, 2, 10)
     assert row["status"] == okr.UNKNOWN and "bara 2 av 12 kommuner med publicerbart resultat" in row["skäl"]
     assert "10 med för få svar utelämnade" in row["skäl"]
     assert areas.loc["bygglov", "status"] == okr.MET and "medel av 12 kommuner" in areas.loc["bygglov", "skäl"]
-    assert nki.areas_status(areas.reset_index(), 70)[0] == okr.UNKNOWN
+    assert nki.numbers.areas_status(areas.reset_index(), 70)[0] == okr.UNKNOWN
     thin = records + [(2025, f"K{i:02d}", "brandskydd", "NKI", 60.0, 2, 58.0, 62.0) for i in range(12)]
-    areas = nki.area_results(_full(thin), 2025, SETTINGS, 70, 12).set_index("område")
+    areas = nki.numbers.area_results(_full(thin), 2025, SETTINGS, 70, 12).set_index("område")
     assert (areas.loc["brandskydd", "antal_kommuner"], areas.loc["brandskydd", "antal_utelämnade"]) == (0, 12)
     assert math.isnan(areas.loc["brandskydd", "medel"])
-    assert "brandskydd (ingen kommun)" in nki.areas_status(areas.reset_index(), 70)[1]
+    assert "brandskydd (ingen kommun)" in nki.numbers.areas_status(areas.reset_index(), 70)[1]
 
 
 def test_reliable_results_under_the_target_are_named_and_thin_ones_are_not():
@@ -198,10 +198,10 @@ def test_reliable_results_under_the_target_are_named_and_thin_ones_are_not():
             (2025, "Laxå", "totalt", "NKI", 60.0, 90, 55.0, 65.0),  # the total is not an area
         ]
     )
-    below = nki.reliable_results_below(frame, 2025, SETTINGS, 70)
+    below = nki.numbers.reliable_results_below(frame, 2025, SETTINGS, 70)
     assert below[["kommun", "område", "värde"]].values.tolist() == [["Laxå", "bygglov", 66.0]]
-    areas = nki.area_results(frame, 2025, SETTINGS, 70, 12)
-    status, reason = nki.areas_status(areas, 70)
+    areas = nki.numbers.area_results(frame, 2025, SETTINGS, 70, 12)
+    status, reason = nki.numbers.areas_status(areas, 70)
     assert status == okr.UNKNOWN and "bygglov (68,5 av 2 kommuner)" in reason  # (66 + 71) / 2
 
 
@@ -241,15 +241,15 @@ def test_area_table_matrix_and_below_threshold():
             (2024, "B", "bygglov", "NKI", 10.0, 30, np.nan, np.nan),
         ]
     )
-    table = nki.area_table(frame, 2025, SETTINGS)
-    values, flags = nki.heatmap_matrix(table)
+    table = nki.numbers.area_cells(frame, 2025, SETTINGS)
+    values, flags = nki.numbers.heatmap_matrix(table)
     assert list(values.columns) == ["brandskydd", "bygglov", "totalt"]
     assert math.isnan(values.loc["A", "brandskydd"]) and bool(flags.loc["B", "bygglov"])
-    below = nki.below_threshold(table, 70)
+    below = nki.numbers.below_threshold(table, 70)
     assert below[["kommun", "område"]].values.tolist() == [["A", "bygglov"], ["B", "bygglov"]]  # not totalt
-    items = nki.below_items(table, 70)
+    items = nki.text.below_items(table, 70)
     assert "osäkert, 5 svar" in items[1] and "intervall saknas" in items[1]
-    assert "Diagrammet visar 3 resultat per kommun och myndighetsområde" in nki.heatmap_text(table, 70, 2025)
+    assert "Diagrammet visar 3 resultat per kommun och myndighetsområde" in nki.text.heatmap_text(table, 70, 2025)
 
 
 # --- change -------------------------------------------------------------------------------
@@ -269,14 +269,14 @@ def test_changes_significance_gaps_and_the_2024_break():
         (2024, "D", "bygglov", "NKI", 70.0, 40, 60.0, 80.0),
         (2025, "D", "bygglov", "NKI", 72.0, 40, 62.0, 82.0),
     ]
-    table = nki.changes(_full(records), 2025, SETTINGS, area="bygglov").set_index("kommun")
-    assert table.loc["A", "föregående_mätår"] == 2022 and table.loc["A", "bedömning"] == nki.CHANGE_UP
+    table = nki.numbers.changes(_full(records), 2025, SETTINGS, area="bygglov").set_index("kommun")
+    assert table.loc["A", "föregående_mätår"] == 2022 and table.loc["A", "bedömning"] == nki.numbers.CHANGE_UP
     se = math.hypot(4 / (2 * Z), 4 / (2 * Z))
     assert table.loc["A", "p"] == pytest.approx(2 * stats.norm.sf(10 / se))
-    assert table.loc["B", "bedömning"] == nki.CHANGE_UNKNOWN
-    assert table.loc["C", "bedömning"] == nki.CHANGE_FIRST
-    assert table.loc["D", "bedömning"] == nki.CHANGE_NONE
-    text = nki.changes_text(table.reset_index(), 2025)
+    assert table.loc["B", "bedömning"] == nki.numbers.CHANGE_UNKNOWN
+    assert table.loc["C", "bedömning"] == nki.numbers.CHANGE_FIRST
+    assert table.loc["D", "bedömning"] == nki.numbers.CHANGE_NONE
+    text = nki.text.changes_text(table.reset_index(), 2025)
     assert "1 där det inte kan bedömas" in text and "slump" in text
 
 
@@ -285,22 +285,22 @@ def test_total_is_not_compared_across_the_new_definition():
     frame = _full(
         _twelve(2023, 70.0, areas, count=1) + _twelve(2024, 75.0, areas, count=1) + _twelve(2025, 80.0, areas, count=1)
     )
-    assert nki.changes(frame, 2024, SETTINGS)["bedömning"].tolist() == [nki.CHANGE_BREAK]
-    assert nki.changes(frame, 2025, SETTINGS)["bedömning"].tolist() == [nki.CHANGE_UP]
-    scopes = nki.scope_table(frame, SETTINGS).set_index("mätår")
+    assert nki.numbers.changes(frame, 2024, SETTINGS)["bedömning"].tolist() == [nki.numbers.CHANGE_BREAK]
+    assert nki.numbers.changes(frame, 2025, SETTINGS)["bedömning"].tolist() == [nki.numbers.CHANGE_UP]
+    scopes = nki.numbers.scope_by_year(frame, SETTINGS).set_index("mätår")
     assert scopes.loc[2023, "antal_områden"] == 5 and scopes.loc[2024, "antal_områden"] == 4
     assert scopes.loc[2024, "redovisas_separat"] == "brandskydd"
-    assert "Totalen före och efter 2024 mäter därför olika saker" in nki.scope_text(
-        nki.scope_table(frame, SETTINGS), SETTINGS
+    assert "Totalen före och efter 2024 mäter därför olika saker" in nki.text.scope_text(
+        nki.numbers.scope_by_year(frame, SETTINGS), SETTINGS
     )
 
 
 def test_county_change_uses_county_standard_errors():
     summary = pd.DataFrame({"mätår": [2024, 2026], "medel": [74.0, 78.0], "se": [1.0, 1.0]})  # a gap year
-    change = nki.county_change(summary, 2026, SETTINGS)
+    change = nki.numbers.county_change(summary, 2026, SETTINGS)
     assert change["föregående_mätår"] == 2024 and change["förändring"] == 4.0
     assert change["p"] == pytest.approx(2 * stats.norm.sf(4 / math.sqrt(2)))
-    assert nki.county_change(summary, 2024, SETTINGS) is None
+    assert nki.numbers.county_change(summary, 2024, SETTINGS) is None
 
 
 # --- trend and forecast -------------------------------------------------------------------
@@ -309,7 +309,7 @@ def test_county_change_uses_county_standard_errors():
 def test_linear_trend_matches_an_independent_ols_with_gaps():
     years = [2019, 2021, 2022, 2023, 2025]  # 2020 and 2024 are gaps, not zeros
     values = [70.0, 72.5, 72.0, 75.0, 76.5]
-    fit = nki.linear_trend(years + [2024], values + [np.nan], 2027, 80)
+    fit = nki.numbers.linear_trend(years + [2024], values + [np.nan], 2027, 80)
     x, y = np.array(years, float), np.array(values)
     slope, intercept = np.polyfit(x, y, 1)
     resid = y - (intercept + slope * x)
@@ -325,13 +325,13 @@ def test_linear_trend_matches_an_independent_ols_with_gaps():
 
 
 def test_linear_trend_edge_cases():
-    two = nki.linear_trend([2024, 2025], [70.0, 72.0], 2027, 80)
+    two = nki.numbers.linear_trend([2024, 2025], [70.0, 72.0], 2027, 80)
     assert math.isnan(two["prognos"]) and "bara 2 mätår" in two["skäl"]
-    one = nki.linear_trend([2025], [70.0], 2027, 80)
+    one = nki.numbers.linear_trend([2025], [70.0], 2027, 80)
     assert math.isnan(one["lutning"]) and "bara 1 mätår" in one["skäl"]
-    empty = nki.linear_trend([2023, 2024, 2025], [np.nan] * 3, 2027, 80)
+    empty = nki.numbers.linear_trend([2023, 2024, 2025], [np.nan] * 3, 2027, 80)
     assert "bara 0 mätår" in empty["skäl"]
-    exact = nki.linear_trend([2023, 2024, 2025], [74.0, 76.0, 78.0], 2027, 80)
+    exact = nki.numbers.linear_trend([2023, 2024, 2025], [74.0, 76.0, 78.0], 2027, 80)
     assert exact["prognos"] == pytest.approx(82.0) and exact["sannolikhet_mål"] == 1.0
 
 
@@ -346,7 +346,7 @@ def test_comparable_total_before_and_after_2024():
         (2023, "A", "totalt", "NKI", 50.0, 199, np.nan, np.nan),  # old total: not used
         (2024, "A", "totalt", "NKI", 77.0, 100, np.nan, np.nan),
     ]
-    series = nki.comparable_total(_full(records), SETTINGS)
+    series = nki.numbers.comparable_total(_full(records), SETTINGS)
     assert series["mätår"].tolist() == [2023, 2024]
     assert series["värde"].tolist() == pytest.approx([(600 + 1400 + 2400 + 3600) / 100, 77.0])
 
@@ -360,13 +360,13 @@ def test_trends_county_and_a_municipality_that_joined_later():
         }
     )
     settings = {**SETTINGS, "nki": {**SETTINGS["nki"], "minsta_antal_kommuner": 1}}
-    table = nki.trends(series, settings, 2027, 80).set_index("kommun")
+    table = nki.numbers.trends(series, settings, 2027, 80).set_index("kommun")
     assert table.loc["A", "prognos"] == pytest.approx(76.0)
     assert math.isnan(table.loc["Ny", "prognos"]) and "bara 2 mätår" in table.loc["Ny", "skäl"]
-    county = nki.county_series(series, 1)
+    county = nki.numbers.county_series(series, 1)
     assert county["medel"].tolist() == pytest.approx([70, 71, 72, 66.5, 68])
-    assert nki.county_series(series, 2)["mätår"].tolist() == [2024, 2025]
-    text = nki.trend_text(table.reset_index(), 80, 2027)
+    assert nki.numbers.county_series(series, 2)["mätår"].tolist() == [2024, 2025]
+    text = nki.text.trend_text(table.reset_index(), 80, 2027)
     assert "Av 2 kommuner kan trenden bedömas för 1" in text
 
 
@@ -396,7 +396,7 @@ def test_factor_summary_correlation_and_quadrants():
     records.append((2025, "K9", "bygglov", "NKI", 99.0, 3, np.nan, np.nan))  # uncertain: left out
     records.append((2025, "K9", "bygglov", "effektivitet", 0.0, 3, np.nan, np.nan))
     frame = _full(records)
-    factors = nki.factor_summary(frame, 2025, SETTINGS).set_index("faktor")
+    factors = nki.numbers.factor_summary(frame, 2025, SETTINGS).set_index("faktor")
     pairs = frame[(frame["område"] != "totalt") & (frame["kommun"] != "K9")]
     wide = pairs.pivot_table(index=["kommun", "område"], columns="mått", values="värde")
     for f in offsets:
@@ -408,7 +408,7 @@ def test_factor_summary_correlation_and_quadrants():
     assert factors.loc["information", "kvadrant"] == "bevaka"  # low score, weak link
     assert factors.loc["effektivitet", "kvadrant"] == "prioritera"  # low score, strong link
     assert factors.loc["bemötande", "kvadrant"] == "behåll"
-    assert "Svagast i länet är effektivitet" in nki.factors_text(factors.reset_index())
+    assert "Svagast i länet är effektivitet" in nki.text.factors_text(factors.reset_index())
 
 
 # --- Sweden as the yardstick ---------------------------------------------------------------
@@ -431,17 +431,17 @@ def test_national_percentile_and_ranking_minimum():
             (2025, "Kumla", "totalt", "NKI", 90.0, 10, np.nan, np.nan),
         ]
     )
-    table, national = nki.national_position(riket, own, 2025, SETTINGS, {"1880": "Örebro", "1881": "Kumla"})
+    table, national = nki.numbers.national_position(riket, own, 2025, SETTINGS, {"1880": "Örebro", "1881": "Kumla"})
     table = table.set_index("kommun")
     # reference: 60, 70, 80, 75 (0004 and Kumla have fewer than 20 responses)
     assert table.loc["Örebro", "percentil"] == pytest.approx(3 / 4)
     assert not table.loc["Kumla", "rankas"] and math.isnan(table.loc["Kumla", "percentil"])
     assert national["median"] == pytest.approx(72.5) and national["antal"] == 4
     assert national["länsmedel"] == pytest.approx(82.5)
-    text = nki.national_text(table.reset_index(), national)
+    text = nki.text.national_text(table.reset_index(), national)
     assert "Kumla rankas inte" in text and "72,5" in text
-    assert nki.national_position(None, own, 2025, SETTINGS, {})[1] == {}
-    assert "saknas" in nki.national_text(table, {})
+    assert nki.numbers.national_position(None, own, 2025, SETTINGS, {})[1] == {}
+    assert "saknas" in nki.text.national_text(table, {})
 
 
 # --- figures (they draw, with the example data's shapes) ------------------------------------
@@ -450,23 +450,26 @@ def test_national_percentile_and_ranking_minimum():
 def test_figures_draw_from_example_data():
     import matplotlib.pyplot as plt
 
-    from bro_analysis import plots
-    from bro_analysis.config import EXAMPLE_DATA_DIR
-    from bro_analysis.dataset import load_dataset
+    from bro_analysis.core.config import EXAMPLE_DATA_DIR
+    from bro_analysis.input.loading import load_dataset
 
     ds = load_dataset(EXAMPLE_DATA_DIR, names=("nki", "nki_riket"))
     frame = ds["nki"]
-    table = nki.area_table(frame, 2025, SETTINGS)
-    values, flags = nki.heatmap_matrix(table)
-    series = nki.comparable_total(frame, SETTINGS)
-    trend = nki.trends(series, SETTINGS, 2027, 80)
-    position, national = nki.national_position(ds.tables["nki_riket"], frame, 2025, SETTINGS, ds.plan.members)
+    table = nki.numbers.area_cells(frame, 2025, SETTINGS)
+    values, flags = nki.numbers.heatmap_matrix(table)
+    series = nki.numbers.comparable_total(frame, SETTINGS)
+    trend = nki.numbers.trends(series, SETTINGS, 2027, 80)
+    position, national = nki.numbers.national_position(ds.tables["nki_riket"], frame, 2025, SETTINGS, ds.plan.members)
     figures = [
-        plots.nki_county_years(nki.county_table(frame, SETTINGS, 80, 12), nki.municipal_series(frame), 80, 2024),
-        plots.nki_heatmap(values, flags, nki.bands(SETTINGS), 70, 10, 7),
-        plots.nki_forecast(nki.county_series(series, 10), nki.wide(series), trend.iloc[0].to_dict(), 80, 2027),
-        plots.nki_priority_matrix(nki.factor_summary(frame, 2025, SETTINGS)),
-        plots.nki_national(position, national),
+        nki.figures.county_years(
+            nki.numbers.county_years(frame, SETTINGS, 80, 12), nki.numbers.municipal_series(frame), 80, 2024
+        ),
+        nki.figures.heatmap(values, flags, nki.numbers.bands(SETTINGS), 70, 10, 7),
+        nki.figures.forecast(
+            nki.numbers.county_series(series, 10), nki.numbers.wide(series), trend.iloc[0].to_dict(), 80, 2027
+        ),
+        nki.figures.priority_matrix(nki.numbers.factor_summary(frame, 2025, SETTINGS)),
+        nki.figures.national(position, national),
     ]
     assert all(isinstance(f, plt.Figure) for f in figures)
     for f in figures:
@@ -489,27 +492,29 @@ def test_texts_say_when_uncertainty_is_unknown():
             "se": [np.nan] * 2,
         }
     )
-    change = nki.county_change(table, 2025, SETTINGS)
-    text = nki.county_detail_text(table, 2025, change)
+    change = nki.numbers.county_change(table, 2025, SETTINGS)
+    text = nki.text.county_detail_text(table, 2025, change)
     assert "Osäkerheten i genomsnittet kan inte beräknas" in text
     assert "svarsviktat genomsnitt kan inte beräknas" in text
     assert "(+2,0) kan inte prövas statistiskt" in text
-    assert "senaste publicerade mätår, 2025" in nki.period_text(Period(2026, 8), 2025)
-    assert nki.period_text(Period(2025), 2025) == "Rapporten för 2025 bygger på Insikts mätår 2025."
+    assert "senaste publicerade mätår, 2025" in nki.text.period_text(Period(2026, 8), 2025)
+    assert nki.text.period_text(Period(2025), 2025) == "Rapporten för 2025 bygger på Insikts mätår 2025."
 
 
 def test_comparable_note_names_years_without_area_results():
     frame = _full([(y, "A", "totalt", "NKI", 70.0, None, np.nan, np.nan) for y in (2022, 2023, 2024, 2025)])
-    series = nki.comparable_total(frame, SETTINGS)
+    series = nki.numbers.comparable_total(frame, SETTINGS)
     assert series["mätår"].tolist() == [2024, 2025]
-    assert nki.comparable_note(frame, series, SETTINGS).startswith("För 2022 och 2023 saknas")
-    rows = nki.bands_display(nki.bands(SETTINGS), 80, 70).set_index("SKR:s betyg")["Planens gränser i bandet"]
+    assert nki.text.comparable_note(frame, series, SETTINGS).startswith("För 2022 och 2023 saknas")
+    rows = nki.tables.bands_table(nki.numbers.bands(SETTINGS), 80, 70).set_index("SKR:s betyg")[
+        "Planens gränser i bandet"
+    ]
     assert "mål för länets genomsnitt (80)" in rows["mycket högt"] and "(70)" in rows["högt"]
 
 
 def test_standard_error_from_sd_and_n_where_no_interval(tmp_path):
     """The contract's optional standardavvikelse column: SE = sd / sqrt(n) when no interval."""
-    from bro_analysis.dataset import load_table
+    from bro_analysis.input.loading import load_table
 
     path = tmp_path / "nki.csv"
     path.write_text(
@@ -519,7 +524,7 @@ def test_standard_error_from_sd_and_n_where_no_interval(tmp_path):
         encoding="utf-8",
     )
     frame, _ = load_table(path, "nki")
-    se = nki.standard_errors(frame)
+    se = nki.numbers.standard_errors(frame)
     assert se.iloc[0] == pytest.approx(16 / 8)  # 16 / sqrt(64), by hand
     assert se.iloc[1] == pytest.approx(10 / (2 * 1.959963985))  # from the interval
 
@@ -527,12 +532,12 @@ def test_standard_error_from_sd_and_n_where_no_interval(tmp_path):
 def test_holm_adjustment_by_hand():
     """p = 0,01, 0,04, 0,03 and one untested: sorted 0,01·3 = 0,03; 0,03·2 = 0,06; 0,04·1 = 0,04 -> 0,06 (monotone)."""
     p = pd.Series([0.01, 0.04, np.nan, 0.03], index=["a", "b", "c", "d"])
-    adjusted = nki.holm(p)
+    adjusted = nki.numbers.holm(p)
     assert adjusted["a"] == pytest.approx(0.03)
     assert adjusted["d"] == pytest.approx(0.06)
     assert adjusted["b"] == pytest.approx(0.06)
     assert math.isnan(adjusted["c"])
-    assert nki.holm(pd.Series([0.5, 0.9])).tolist() == [1.0, 1.0]
+    assert nki.numbers.holm(pd.Series([0.5, 0.9])).tolist() == [1.0, 1.0]
 
 
 def test_a_change_is_significant_only_after_holm():
@@ -551,11 +556,11 @@ def test_a_change_is_significant_only_after_holm():
             75.0 + z * se_diff - half,
             75.0 + z * se_diff + half,
         ]
-    table = nki.changes(frame, 2025, SETTINGS).set_index("kommun")
+    table = nki.numbers.changes(frame, 2025, SETTINGS).set_index("kommun")
     assert table.loc["K00", "p"] == pytest.approx(2 * stats.norm.sf(2.1))
-    assert table.loc["K00", "p"] < 0.05 and table.loc["K00", "bedömning"] == nki.CHANGE_NONE
+    assert table.loc["K00", "p"] < 0.05 and table.loc["K00", "bedömning"] == nki.numbers.CHANGE_NONE
     assert table.loc["K01", "p_justerat"] == pytest.approx(12 * 2 * stats.norm.sf(3.9))
-    assert table.loc["K01", "bedömning"] == nki.CHANGE_UP
+    assert table.loc["K01", "bedömning"] == nki.numbers.CHANGE_UP
 
 
 @pytest.mark.parametrize(
@@ -571,23 +576,29 @@ def test_a_change_is_significant_only_after_holm():
     ],
 )
 def test_chances_in_calibrated_words(probability, points, expected):
-    assert nki.chance_text(probability, points, SETTINGS) == expected
+    assert nki.text.chance_text(probability, points, SETTINGS) == expected
 
 
 def test_window_sensitivity_by_hand():
     """Seven years: flat 70 for four years, then 74, 78, 82. All seven fit a gentle slope;
     the last three fit exactly +4 a year and reach 90 in 2027 (two years after 2025 at 82)."""
     county = pd.DataFrame({"mätår": range(2019, 2026), "medel": [70.0, 70.0, 70.0, 70.0, 74.0, 78.0, 82.0]})
-    table = nki.window_sensitivity(county, SETTINGS, 2027, 80).set_index("fönster")
+    table = nki.numbers.window_sensitivity(county, SETTINGS, 2027, 80).set_index("fönster")
     assert list(table.index) == ["alla mätår", "senaste 4", "senaste 3"]
     slope = stats.linregress(range(2019, 2026), county["medel"]).slope
     assert table.loc["alla mätår", "lutning"] == pytest.approx(slope)
     assert table.loc["senaste 3", "prognos"] == pytest.approx(90.0)  # 82 + 2 * 4: exact line
     last4 = stats.linregress([2022, 2023, 2024, 2025], [70.0, 74.0, 78.0, 82.0])
     assert table.loc["senaste 4", "prognos"] == pytest.approx(last4.intercept + last4.slope * 2027)
-    text = nki.trend_text(
+    text = nki.text.trend_text(
         pd.DataFrame(
-            [{"kommun": "Länet", "senaste": 82.0, **nki.linear_trend(county["mätår"], county["medel"], 2027, 80)}]
+            [
+                {
+                    "kommun": "Länet",
+                    "senaste": 82.0,
+                    **nki.numbers.linear_trend(county["mätår"], county["medel"], 2027, 80),
+                }
+            ]
         ),
         80,
         2027,
@@ -595,9 +606,9 @@ def test_window_sensitivity_by_hand():
         sensitivity=table.reset_index(),
     )
     assert "Svaret beror på vilka år linjen anpassas till: med senaste 4 mätåren" in text
-    all_years = nki.chance_text(table.loc["alla mätår", "sannolikhet_mål"], 7, SETTINGS)
+    all_years = nki.text.chance_text(table.loc["alla mätår", "sannolikhet_mål"], 7, SETTINGS)
     assert "%" in all_years and f"Att nå minst 80 är enligt trendmodellen {all_years}." in text
-    last3 = nki.chance_text(table.loc["senaste 3", "sannolikhet_mål"], 3, SETTINGS)
+    last3 = nki.text.chance_text(table.loc["senaste 3", "sannolikhet_mål"], 3, SETTINGS)
     assert "%" not in last3 and f"med senaste 3 mätåren 90,0 ({last3})" in text
 
 
@@ -614,25 +625,30 @@ def test_priority_matrix_ranks_only_links_whose_intervals_separate():
             "samband_ki_övre": [min(r + 0.04, 1.0) for r in rs],
         }
     )
-    out = nki.priority_quadrants(factors)
+    out = nki.numbers.priority_quadrants(factors)
     assert set(out["kvadrant"]) == {"kan inte rangordnas"}
-    assert "pekar inte ut någon faktor" in nki.factors_text(out)
+    assert "pekar inte ut någon faktor" in nki.text.factors_text(out)
     separated = factors.copy()
     separated.loc[0, ["samband", "samband_ki_nedre", "samband_ki_övre"]] = [0.99, 0.97, 1.0]  # wholly above ≈ 0,935
     separated.loc[5, ["samband", "samband_ki_nedre", "samband_ki_övre"]] = [0.70, 0.55, 0.80]  # wholly below
-    out = nki.priority_quadrants(separated).set_index("faktor")
+    out = nki.numbers.priority_quadrants(separated).set_index("faktor")
     assert out.loc["a", "kvadrant"] == "prioritera" and out.loc["f", "kvadrant"] == "mindre viktigt"
     assert out.loc["b", "kvadrant"] == "kan inte rangordnas"
 
 
 def test_county_change_is_not_tested_across_the_definition_break():
     summary = pd.DataFrame({"mätår": [2023, 2024], "medel": [74.0, 77.0], "se": [0.5, 0.5], "antal_utelämnade": [0, 0]})
-    change = nki.county_change(summary, 2024, SETTINGS)
+    change = nki.numbers.county_change(summary, 2024, SETTINGS)
     assert change["definitionsbrott"] == 2024 and math.isnan(change["p"]) and change["förändring"] == 3.0
-    within = nki.county_change(
+    within = nki.numbers.county_change(
         pd.DataFrame({"mätår": [2024, 2025], "medel": [74.0, 77.0], "se": [0.5, 0.5]}), 2025, SETTINGS
     )
     assert within["definitionsbrott"] is None and within["p"] == pytest.approx(2 * stats.norm.sf(3 / math.sqrt(0.5)))
+
+
+def _series_and_note(frame):
+    series, comparable = nki.numbers.trend_series(frame, SETTINGS)
+    return series, nki.text.trend_series_note(frame, series, comparable, SETTINGS)
 
 
 def test_trend_falls_back_to_skr_totals_when_no_comparable_series_can_be_built():
@@ -642,15 +658,15 @@ def test_trend_falls_back_to_skr_totals_when_no_comparable_series_can_be_built()
     for year in range(2014, 2018):
         records += _twelve(year, 70.0 + year - 2014)
     frame = _full(records)
-    series, note = nki.trend_series(frame, SETTINGS)
+    series, note = _series_and_note(frame)
     assert sorted(series["mätår"].unique()) == [2014, 2015, 2016, 2017] and "publicerade total" in note
     assert "brott" not in note
-    trend = nki.trends(series, SETTINGS, 2027, 80).set_index("kommun")
+    trend = nki.numbers.trends(series, SETTINGS, 2027, 80).set_index("kommun")
     assert trend.loc["Länet", "antal_år"] == 4 and trend.loc["Länet", "lutning"] == pytest.approx(1.0)
     crossing = _full(_twelve(2023, 74.0) + _twelve(2024, 76.0) + _twelve(2025, 77.0))
-    assert "brott" in nki.trend_series(crossing, SETTINGS)[1]
+    assert "brott" in _series_and_note(crossing)[1]
     with_areas = _full(_twelve(2024, 76.0, {"bygglov": 70.0}) + _twelve(2025, 77.0, {"bygglov": 71.0}))
-    series, note = nki.trend_series(with_areas, SETTINGS)
+    series, note = _series_and_note(with_areas)
     assert note == "" and sorted(series["mätår"].unique()) == [2024, 2025]  # the comparable series itself
 
 
@@ -659,14 +675,12 @@ def test_trend_keeps_the_comparable_series_when_it_is_long_enough():
     years; SKR's totals have four, mixed definitions: the comparable series is kept."""
     areas = dict.fromkeys(MANDATORY, 75.0)
     records = _twelve(2020, 70.0) + [r for y in (2021, 2022, 2023) for r in _twelve(y, 74.0, areas)]
-    series, note = nki.trend_series(_full(records), SETTINGS)
+    series, note = _series_and_note(_full(records))
     assert sorted(series["mätår"].unique()) == [2021, 2022, 2023] and "publicerade total" not in note
 
 
 def test_a_county_mean_from_too_few_municipalities_is_drawn_hollow_and_named():
     import matplotlib.pyplot as plt
-
-    from bro_analysis import plots
 
     county = pd.DataFrame(
         {
@@ -679,9 +693,11 @@ def test_a_county_mean_from_too_few_municipalities_is_drawn_hollow_and_named():
         }
     )
     municipal = pd.DataFrame({"K00": [69.0, 71.0, 73.0]}, index=[2014, 2015, 2016])  # wide: a column per municipality
-    assert nki.thin_years_note(county, 10) == " Ofyllda punkter (2014) vilar på färre än 10 kommuner och bedöms inte."
-    assert nki.thin_years_note(county, 2) == ""
-    fig = plots.nki_county_years(county, municipal, 80, None, 10)
+    assert (
+        nki.text.thin_years_note(county, 10) == " Ofyllda punkter (2014) vilar på färre än 10 kommuner och bedöms inte."
+    )
+    assert nki.text.thin_years_note(county, 2) == ""
+    fig = nki.figures.county_years(county, municipal, 80, None, 10)
     hollow = [line for line in fig.axes[0].lines if line.get_label().startswith("Färre än 10 kommuner")]
     assert len(hollow) == 1 and hollow[0].get_xdata().tolist() == [2014]
     assert hollow[0].get_markerfacecolor() == "white"
@@ -690,7 +706,7 @@ def test_a_county_mean_from_too_few_municipalities_is_drawn_hollow_and_named():
 
 def test_the_prediction_interval_stays_on_the_nki_scale():
     """Four scattered years: the raw t interval for 2027 runs past 100; it is cut at 100 (and 0)."""
-    fit = nki.linear_trend([2014, 2015, 2016, 2017], [66.0, 72.0, 64.0, 74.0], 2027, 80)
+    fit = nki.numbers.linear_trend([2014, 2015, 2016, 2017], [66.0, 72.0, 64.0, 74.0], 2027, 80)
     x = np.array([2014, 2015, 2016, 2017], dtype=float)
     line = stats.linregress(x, [66.0, 72.0, 64.0, 74.0])
     residual = np.array([66.0, 72.0, 64.0, 74.0]) - (line.intercept + line.slope * x)

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from bro_analysis.config import NOTEBOOKS_DIR
-from bro_analysis.runner import list_notebooks
+from bro_analysis.core.config import NOTEBOOKS_DIR
+from bro_analysis.running.runner import list_notebooks
 
 NOTEBOOKS = list_notebooks(NOTEBOOKS_DIR)
 

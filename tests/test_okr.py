@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from bro_analysis import okr
-from bro_analysis.config import KeyResult, load_plan
-from bro_analysis.periods import Period
+from bro_analysis.analysis import okr
+from bro_analysis.core.config import KeyResult, load_plan
+from bro_analysis.core.periods import Period
 
 
 def kr(kind, target, unit="st"):

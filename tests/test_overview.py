@@ -2,9 +2,9 @@
 
 from types import SimpleNamespace
 
-from bro_analysis import okr, overview
-from bro_analysis.config import load_plan
-from bro_analysis.periods import Period
+from bro_analysis.analysis import okr, overview
+from bro_analysis.core.config import load_plan
+from bro_analysis.core.periods import Period
 
 PLAN = load_plan()
 

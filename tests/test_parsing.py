@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from bro_analysis import parsing
-from bro_analysis.dataset import decode, sniff_separator
+from bro_analysis.input import parsing
+from bro_analysis.input.loading import decode, sniff_separator
 
 
 def s(*values: str) -> pd.Series:
@@ -142,7 +142,7 @@ def test_parse_category_returns_canonical_spelling():
 
 
 def parsing_areas():
-    from bro_analysis.schema import NKI_AREAS
+    from bro_analysis.input.contracts import NKI_AREAS
 
     return NKI_AREAS
 

@@ -3,7 +3,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from bro_analysis.periods import (
+from bro_analysis.core.periods import (
     Period,
     PeriodError,
     check_not_future,
@@ -122,8 +122,8 @@ def test_default_period_is_the_latest_year_over_in_the_calendar_and_the_data():
 
 def test_a_notebook_opened_directly_follows_the_same_rule(tmp_path):
     """open_context (JupyterLab, papermill without the runner) refuses what the CLI refuses."""
-    from bro_analysis.config import EXAMPLE_DATA_DIR
-    from bro_analysis.context import open_context
+    from bro_analysis.analysis.context import open_context
+    from bro_analysis.core.config import EXAMPLE_DATA_DIR
 
     with pytest.raises(PeriodError, match="ange delåret 2026-10"):
         open_context("2026", EXAMPLE_DATA_DIR)

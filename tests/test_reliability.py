@@ -20,13 +20,13 @@ import nbformat
 import pytest
 from bad_inputs.support import cli, copy_example, copy_outputs, no_temp_files, read_rows, snapshot, write_rows
 
-from bro_analysis import cache
-from bro_analysis import cli as cli_module
-from bro_analysis.config import DATA_DIR, EXAMPLE_DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
-from bro_analysis.context import check_parameters, open_context
-from bro_analysis.dataset import DataError
-from bro_analysis.periods import Period, PeriodError
-from bro_analysis.runner import run_periods
+from bro_analysis.analysis.context import check_parameters, open_context
+from bro_analysis.core.config import DATA_DIR, EXAMPLE_DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
+from bro_analysis.core.periods import Period, PeriodError
+from bro_analysis.input.loading import DataError
+from bro_analysis.running import cache
+from bro_analysis.running import cli as cli_module
+from bro_analysis.running.runner import run_periods
 
 REPORT = "BRO_uppfoljning_2025.html"
 
@@ -189,7 +189,7 @@ _CLI_WITH_NOTEBOOKS = """
 import signal
 import sys
 from pathlib import Path
-from bro_analysis import cli, runner
+from bro_analysis.running import cli, runner
 signal.signal(signal.SIGINT, signal.default_int_handler)
 order = [Path(p) for p in sys.argv[1].split("|")]
 runner.list_notebooks = lambda *_: order
@@ -284,9 +284,9 @@ def _notebook(path: Path, code: str) -> None:
 _RUN = """
 import json, sys
 from pathlib import Path
-from bro_analysis.config import EXAMPLE_DATA_DIR
-from bro_analysis.periods import Period
-from bro_analysis.runner import run_periods
+from bro_analysis.core.config import EXAMPLE_DATA_DIR
+from bro_analysis.core.periods import Period
+from bro_analysis.running.runner import run_periods
 results = run_periods([Period(2025)], EXAMPLE_DATA_DIR, Path(sys.argv[2]),
                       notebooks=sorted(Path(sys.argv[1]).glob("*.ipynb")), jobs=1, force=True)
 print(json.dumps([[r.notebook, r.ok, r.error] for r in results]))
@@ -317,7 +317,7 @@ def small_run(tmp_path_factory):
     for name in ("10_del", "20_del", "30_del"):
         _notebook(
             notebooks / f"{name}.ipynb",
-            f"from bro_analysis import report\nreport.paragraph('Avsnitt {name} för ' + period)",
+            f"from bro_analysis.presentation import blocks\nblocks.paragraph('Avsnitt {name} för ' + period)",
         )
     out = folder / "out"
     results = _run_in_subprocess(notebooks, out)

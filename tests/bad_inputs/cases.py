@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bro_analysis.config import EXAMPLE_DATA_DIR
+from bro_analysis.core.config import EXAMPLE_DATA_DIR
 
 from .support import read_rows, write_rows
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bro_analysis.config import EXAMPLE_DATA_DIR, PROJECT_ROOT
+from bro_analysis.core.config import EXAMPLE_DATA_DIR, PROJECT_ROOT
 
 ENCODING = "utf-8-sig"  # the example data is UTF-8 with BOM, ';'-separated
 
@@ -20,7 +20,7 @@ ENCODING = "utf-8-sig"  # the example data is UTF-8 with BOM, ';'-separated
 def cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     """`bro-analysis ARGS` exactly as an analyst runs it (stdout, stderr, exit code)."""
     return subprocess.run(
-        [sys.executable, "-m", "bro_analysis.cli", *args],
+        [sys.executable, "-m", "bro_analysis.running.cli", *args],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -32,7 +32,7 @@ def cli_in_process(*args: str) -> subprocess.CompletedProcess:
     """`bro-analysis ARGS` through the console script's own entry point, `cli.main`,
     in this process: the same exit code, stdout and stderr, without a new
     interpreter's start-up (which the subprocess tests cover)."""
-    from bro_analysis import cli as cli_module
+    from bro_analysis.running import cli as cli_module
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

@@ -1,0 +1,133 @@
+"""The assumptions-and-caveats log printed in every combined report's appendix.
+
+Each entry is (area, Swedish text). Entries that depend on the data are
+computed from it, so the log states what this report actually did.
+"""
+
+from __future__ import annotations
+
+from bro_analysis.presentation.formatting import fmt_int
+
+
+def _general(ctx) -> list[tuple[str, str]]:
+    period = ctx.period
+    items = []
+    if ctx.dataset.is_example:
+        items.append(("Allmänt", "Rapporten bygger på påhittade exempeldata och visar inga verkliga resultat."))
+    if period.is_full_year:
+        items.append(("Allmänt", f"Perioden är helåret {period.year} och jämförs med {period.year - 1}."))
+    else:
+        items.append(
+            (
+                "Allmänt",
+                f"Perioden är {period.label} och jämförs med samma månader året innan "
+                f"({period.previous.label}). Ett delår bedöms aldrig som ett helt år: ett mål per år är "
+                "'på väg' när utfallet hittills är i takt med helårsmålet (målet gånger andelen av året, "
+                "jämnt fördelat över månaderna) och annars 'risk'; 'ej uppnått' används bara för ett "
+                "avslutat år. Verksamhet som samlas till hösten kan därför se ut som risk på våren.",
+            )
+        )
+    items.append(
+        ("Allmänt", "Målen och medlemskommunerna kommer från data/okr.toml, beräkningsvalen från data/settings.toml.")
+    )
+    return items
+
+
+def _nki(ctx) -> list[tuple[str, str]]:
+    nki_cfg = ctx.settings.get("nki", {})
+    return [
+        (
+            "NKI",
+            "Länets genomsnitt är det ovägda medelvärdet av kommunernas NKI totalt, som nyckelresultatet "
+            "är formulerat; det svarsviktade medelvärdet visas bredvid där antal svar finns.",
+        ),
+        (
+            "NKI",
+            "Insikt redovisas per mätår. En period använder det senaste publicerade mätåret till och med "
+            "periodens år; ett mätår utan mätning är en lucka, aldrig noll.",
+        ),
+        (
+            "NKI",
+            "Från mätår 2024 omfattar SKR:s totala NKI bara "
+            + ", ".join(nki_cfg.get("obligatoriska_områden_från_2024", []))
+            + "; brandskydd och markupplåtelse redovisas separat. En förändring mellan 2023 och 2024 kan "
+            "därför bero på att måttet ändrats.",
+        ),
+        (
+            "NKI",
+            f"Resultat med färre än {nki_cfg.get('minsta_antal_svar', 7)} svar (totalt) eller "
+            f"{nki_cfg.get('minsta_antal_svar_område', 10)} svar (per område) publicerar SKR inte: de visas som "
+            "osäkra, rangordnas inte och ingår inte i länets eller områdenas genomsnitt. Ett genomsnitt av "
+            f"färre än {nki_cfg.get('minsta_antal_kommuner', 10)} kommuner bedöms inte.",
+        ),
+        ("NKI", "Planens gräns 70 ('godkänt') är SKR:s gräns för 'högt'; SKR kallar 62–69 'godkänt'."),
+    ]
+
+
+def _investments(ctx) -> list[tuple[str, str]]:
+    inv = ctx.dataset["investeringar"]
+    decided = inv["skede"].isin(["beslut", "etablerad"]) & ctx.period.contains(inv["beslutsdatum"])
+    estimated = int((decided & inv["uppskattat_värde"].fillna(False).astype(bool)).sum())
+    areas = ", ".join(ctx.plan.priority_areas)
+    return [
+        (
+            "Investeringar",
+            "Realiserad investering är ett projekt i skede beslut eller etablerad, räknat det år "
+            "beslutet togs; övriga skeden är pipeline.",
+        ),
+        ("Investeringar", f"Prioriterade målområden ({areas}) står i data/okr.toml; planen räknar inte upp dem."),
+        (
+            "Investeringar",
+            f"{fmt_int(estimated)} av periodens realiserade projekt har ett uppskattat värde; "
+            "de redovisas åtskilda från bekräftade värden.",
+        ),
+        (
+            "Investeringar",
+            "Enstaka mycket stora projekt kan avgöra ett års totalsumma; totalen visas därför "
+            "också utan det största projektet.",
+        ),
+    ]
+
+
+def _marketing(ctx) -> list[tuple[str, str]]:
+    from bro_analysis.analysis.marketing.numbers import definitions
+    from bro_analysis.analysis.marketing.text import definitions_text
+
+    dropped = [w for w in ctx.dataset.warnings if "personuppgifter" in w]
+    items = [("Marknadsföring", text) for text in definitions_text(definitions(ctx.settings))]
+    items.append(
+        (
+            "Marknadsföring",
+            "Planens +20 % läses som relativ förändring (10 % → 12 %); förändringen i procentenheter visas bredvid.",
+        )
+    )
+    items.append(
+        (
+            "Marknadsföring",
+            "Kolumner med personuppgifter lästes inte in: " + "; ".join(dropped)
+            if dropped
+            else "Leadfilen innehöll inga kolumner med personuppgifter.",
+        )
+    )
+    return items
+
+
+def _collaboration(ctx) -> list[tuple[str, str]]:
+    return [
+        ("Samverkan", "Ett samverkansprojekt räknas när minst två kommuner deltar, det år projektet startade."),
+        (
+            "Samverkan",
+            "Verktygsmålet mäts som användning av Insikt, Syna och Objektvision; om kommunerna "
+            "arbetar med förbättringsåtgärder baserade på användningen finns inte i underlaget.",
+        ),
+        (
+            "Budget",
+            f"Driftsbidraget är {fmt_int(ctx.plan.contribution_per_inhabitant)} kronor per invånare, "
+            "beräknat på folkmängden i tabellen kommuner för året.",
+        ),
+    ]
+
+
+def log(ctx) -> list[tuple[str, str]]:
+    """All entries for this report."""
+    return _general(ctx) + _collaboration(ctx) + _nki(ctx) + _investments(ctx) + _marketing(ctx)

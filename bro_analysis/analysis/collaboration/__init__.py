@@ -1,0 +1,86 @@
+"""Samverkan och näringslivsservice: collaboration projects, shared tools,
+workshops (key results S3–S5) and the operating contribution per municipality.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bro_analysis.analysis import okr
+
+from . import numbers, tables, text
+from .numbers import activities_in, collaboration_projects, tool_use
+
+
+def projects_outcome(ctx, kr) -> okr.Outcome:
+    """Collaboration projects between two or more members counted in the period."""
+    acts = ctx.dataset["aktiviteter"]
+
+    def projects(p) -> int:
+        return int(collaboration_projects(acts, p)["räknas"].sum())
+
+    register = okr.Register(acts, "datum", "aktivitetsregistret")
+    return okr.count_outcome(kr, register, projects, ctx.period, len(ctx.plan.members))
+
+
+def tools_outcome(ctx, kr) -> okr.Outcome:
+    """Members that use every jointly procured tool in the period's year."""
+    period, plan, municipalities = ctx.period, ctx.plan, ctx.dataset["kommuner"]
+    return _all_members_outcome(
+        kr,
+        tool_use(municipalities, period.year, plan),
+        tool_use(municipalities, period.year - 1, plan),
+        "alla_verktyg",
+        lambda r: f"{r['kommun']} ({r['saknar']})",
+        period.fraction_of_year,
+    )
+
+
+def workshops_outcome(ctx, kr) -> okr.Outcome:
+    """Joint workshops counted in the period."""
+    acts = ctx.dataset["aktiviteter"]
+
+    def workshops(p) -> int:
+        return len(activities_in(acts, "workshop", p))
+
+    register = okr.Register(acts, "datum", "aktivitetsregistret")
+    return okr.count_outcome(kr, register, workshops, ctx.period, len(ctx.plan.members))
+
+
+def _all_members_outcome(
+    kr, table: pd.DataFrame, previous: pd.DataFrame, column: str, describe, fraction_of_year: float = 1.0
+) -> okr.Outcome:
+    members = len(table)
+    if table[column].isna().all():
+        return okr.Outcome(kr.id, None, None, okr.UNKNOWN, "uppgift saknas för året")
+    now = int(table[column].fillna(False).sum())
+    before = int(previous[column].fillna(False).sum()) if previous[column].notna().any() else None
+    status, reason = okr.judge(kr, now, before, members=members, fraction_of_year=fraction_of_year)
+    short = table[table[column] != True]  # noqa: E712 - None (unknown) also falls short
+    if len(short):
+        reason += "; saknas: " + "; ".join(describe(r) for _, r in short.iterrows())
+    return okr.Outcome(
+        kr.id,
+        now,
+        before,
+        status,
+        reason,
+        f"{now} av {members}",
+        f"{before} av {members}" if before is not None else "–",
+    )
+
+
+# The plan's `mått` (data/okr.toml) computed here.
+METRICS = {
+    "samverkansprojekt": projects_outcome,
+    "kommuner_med_verktyg": tools_outcome,
+    "workshops": workshops_outcome,
+}
+
+
+def outcomes(ctx) -> list[okr.Outcome]:
+    """The plan's key results measured here, in the plan's order."""
+    return okr.outcomes_for(ctx, METRICS)
+
+
+__all__ = ["METRICS", "numbers", "outcomes", "tables", "text"]

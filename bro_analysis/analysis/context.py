@@ -1,0 +1,77 @@
+"""What every notebook starts from: the period, the data and the plan."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from bro_analysis.core.config import EXAMPLE_DATA_DIR, Plan, load_plan, load_settings
+from bro_analysis.core.periods import Period, PeriodError, parse_period, resolve_periods
+from bro_analysis.input.loading import DataError, Dataset, Problem, load_dataset
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\"'`]")  # could end a string literal or a line of code
+
+
+def check_parameters(period: str, data_dir: str | Path) -> None:
+    """The notebook parameters, checked before papermill injects them and again in the
+    notebook: a period key ('2025', '2026-08' or '' for the default) and an existing
+    data folder ('' for the example data) whose name holds no quotes or line breaks."""
+    key = str(period)
+    if key and (parse_period(key) is None or key != key.strip()):  # parse_period raises when wrong
+        raise PeriodError(f"Parametern period='{key}' ska skrivas ÅÅÅÅ eller ÅÅÅÅ-MM")
+    folder = str(data_dir)
+    if _UNSAFE.search(folder):
+        raise DataError(
+            [
+                Problem(
+                    repr(folder),
+                    message=("datamappens namn får inte innehålla citattecken, radbrytningar eller styrtecken"),
+                )
+            ]
+        )
+    if folder and not Path(folder).is_dir():
+        raise DataError([Problem(folder, message="datamappen finns inte")])
+
+
+@dataclass
+class Context:
+    """The loaded inputs of one report."""
+
+    period: Period
+    dataset: Dataset
+    plan: Plan
+    settings: dict
+
+
+_LOADED: dict[tuple, Dataset] = {}
+
+
+def _fingerprint(data_dir: Path) -> tuple:
+    """Name, size and modification time of every file: changes when any input does."""
+    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in data_dir.iterdir() if p.is_file()))
+
+
+def load_dataset_once(data_dir: Path) -> Dataset:
+    """load_dataset, remembered for this process while no input file changes.
+
+    A kernel that runs one notebook after another (the runner's pool) then reads
+    and validates the files once. Each caller gets its own copies of the tables
+    (copy-on-write, so this is cheap), so no notebook can change another's data."""
+    data_dir = Path(data_dir).resolve()
+    key = (data_dir, _fingerprint(data_dir))
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = load_dataset(data_dir)
+    cached = _LOADED[key]
+    return replace(cached, tables={k: v.copy() for k, v in cached.tables.items()}, warnings=list(cached.warnings))
+
+
+def open_context(period: str = "", data_dir: str | Path = "") -> Context:
+    """Load the data folder (default: the example data) and resolve the period by the
+    same rule as the command line (periods.resolve_periods; default: the latest year
+    that is over in the calendar and in the data)."""
+    check_parameters(period, data_dir)
+    dataset = load_dataset_once(Path(data_dir) if data_dir else EXAMPLE_DATA_DIR)
+    (resolved,) = resolve_periods([str(period)] if period else None, dataset.tables)
+    return Context(resolved, dataset, load_plan(), load_settings())

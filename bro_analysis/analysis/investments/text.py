@@ -1,0 +1,266 @@
+"""Swedish sentences generated from the numbers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bro_analysis.core.periods import MONTHS_SV, Period
+from bro_analysis.presentation.formatting import fmt_int, fmt_msek, fmt_number, fmt_percent
+
+from .numbers import FUNNEL, LOST, STAGE_LABELS, VALUE, change
+
+
+def join_sv(items) -> str:
+    """'A', 'A och B', 'A, B och C'."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} och {items[-1]}"
+
+
+def _projects(n: int) -> str:
+    return f"{fmt_int(n)} projekt"
+
+
+def _change_phrase(rel: float) -> str:
+    if pd.isna(rel):
+        return "en förändring som inte kan anges i procent eftersom jämförelseperioden saknar värde"
+    word = "en ökning" if rel > 0 else ("en minskning" if rel < 0 else "oförändrat")
+    if rel == 0:
+        return word
+    return f"{word} med {fmt_percent(abs(rel))}"
+
+
+def dominant_project(conc: pd.Series) -> str | None:
+    """The company of the largest project if it is more than half of the total, else None."""
+    share = conc["andel_största"]
+    return conc["största_företag"] if pd.notna(share) and share > 0.5 else None
+
+
+def total_text(current: pd.Series, previous: pd.Series, period: Period, what: str) -> list[str]:
+    """Sentences: the total against the same months a year earlier, and plainly how
+    far single projects drive the change (named when more than half of a total)."""
+    prev = period.previous
+    cur_total, prev_total = current["total_msek"], previous["total_msek"]
+    rel = change(cur_total, prev_total)
+    out = [
+        f"Under {period.label} fattades beslut om investeringar {what} till ett sammanlagt värde av "
+        f"{fmt_msek(cur_total)} ({_projects(current['projekt'])}). Under {prev.label} var värdet "
+        f"{fmt_msek(prev_total)} ({_projects(previous['projekt'])}), {_change_phrase(rel)}."
+    ]
+    out.append("Totalen bestäms av ett fåtal stora projekt, så en förändring mellan åren kan bero på ett enda projekt.")
+    for conc, label in ((current, period.label), (previous, prev.label)):
+        name = dominant_project(conc)
+        if name is not None:
+            out.append(
+                f"Under {label} stod ett enda projekt, {name}, för {fmt_percent(conc['andel_största'])} "
+                f"av värdet ({fmt_msek(conc['största_msek'])}"
+                f"{', uppskattat' if conc['största_uppskattat'] else ''})."
+            )
+    if current["projekt"] and previous["projekt"]:
+        rel_wo = change(current["utan_största_msek"], previous["utan_största_msek"])
+        out.append(
+            f"Utan det största projektet varje period blir värdet {fmt_msek(current['utan_största_msek'])} "
+            f"mot {fmt_msek(previous['utan_största_msek'])}, {_change_phrase(rel_wo)}."
+        )
+    return out
+
+
+def concentration_text(conc: pd.Series, label: str) -> str:
+    """Sentences on the heavy tail of one period's realised projects."""
+    n = int(conc["projekt"])
+    if n == 0:
+        return f"Inga beslutade investeringar med angivet värde under {label}."
+    if n == 1:
+        return (
+            f"Under {label} finns bara ett beslutat projekt med angivet värde "
+            f"({fmt_msek(conc['total_msek'])}); det utgör hela totalen och någon spridning går inte att ange."
+        )
+    return (
+        f"Under {label} stod det största projektet för {fmt_percent(conc['andel_största'])} av totalen och "
+        f"de tre största för {fmt_percent(conc['andel_topp3'])}. Utan det största projektet är totalen "
+        f"{fmt_msek(conc['utan_största_msek'])}. Ett typiskt projekt (medianen av {fmt_int(n)}) var "
+        f"{fmt_msek(conc['median_msek'])}; hälften av projekten låg mellan {fmt_msek(conc['q1_msek'])} och "
+        f"{fmt_msek(conc['q3_msek'])}. Ett statistiskt osäkerhetsintervall för totalen vore missvisande när "
+        "enstaka projekt dominerar; känsligheten visas i stället som totalen utan det största projektet."
+    )
+
+
+def estimate_text(summary: pd.Series, label: str) -> str:
+    """How much of a total is estimated, and how many projects lack a value."""
+    total = summary["värde_msek"]
+    text = (
+        f"Av värdet under {label} är {fmt_msek(summary['bekräftat_msek'])} bekräftade belopp och "
+        f"{fmt_msek(summary['uppskattat_msek'])} uppskattningar"
+        + (f" ({fmt_percent(summary['uppskattat_msek'] / total)} av totalen)." if total > 0 else ".")
+    )
+    if summary["utan_värde"]:
+        text += (
+            f" {fmt_int(summary['utan_värde'])} beslutade projekt saknar värde i registret och ingår inte "
+            "i summan, som därför är en nedre gräns."
+        )
+    return text
+
+
+def jobs_text(summary: pd.Series, label: str) -> str:
+    """Jobs in realised projects, with the projects that lack a number."""
+    text = (
+        f"De beslutade projekten under {label} anger sammanlagt {fmt_int(summary['arbetstillfällen'])} "
+        "nya arbetstillfällen."
+    )
+    if summary["utan_arbetstillfällen"]:
+        text += (
+            f" {fmt_int(summary['utan_arbetstillfällen'])} av {fmt_int(summary['projekt'])} projekt "
+            "saknar uppgift och ingår inte."
+        )
+    return text
+
+
+def funnel_text(frame: pd.DataFrame, label: str) -> str:
+    """Sentences on the funnel of one cohort."""
+    f = frame.set_index("skede")
+    n = int(f.loc["lead", "nått_minst"])
+    if n == 0:
+        return f"Inga projekt hade sin första kontakt under {label}."
+    decided = int(f.loc["beslut", "nått_minst"])
+    conv = f.loc["beslut", "konvertering"]
+    return (
+        f"Av de {fmt_int(n)} projekt som hade sin första kontakt under {label} har {fmt_int(decided)} "
+        f"nått beslut eller etablering ({fmt_percent(decided / n)}), {fmt_int(f.loc[LOST, 'i_skedet'])} "
+        f"har gått förlorade och {fmt_int(f.loc['lead', 'i_skedet'] + f.loc['dialog', 'i_skedet'])} är "
+        f"fortfarande öppna. Av dem som nått dialog gick {fmt_percent(conv)} vidare till beslut. "
+        "Förlorade projekt räknas som förlorade efter dialog, eftersom registret inte anger när de föll bort. "
+        "Skedet är det projektet nått i dag, så en ny årgång har haft kortare tid att nå beslut."
+    )
+
+
+def months_note(period: Period) -> str:
+    """'' for a full year, ' (januari–augusti varje år)' for a year to date."""
+    if period.is_full_year:
+        return ""
+    months = "januari" if period.end_month == 1 else f"januari–{MONTHS_SV[period.end_month - 1]}"
+    return f" ({months} varje år)"
+
+
+def end_label(period: Period) -> str:
+    """'2025' for a full year, 'augusti 2026' for a year to date."""
+    return period.label if period.is_full_year else f"{MONTHS_SV[period.end_month - 1]} {period.year}"
+
+
+def pipeline_text(summary: pd.Series, period: Period) -> str:
+    """The pipeline open at the end of the period: count, value, share estimated."""
+    if not summary["projekt"]:
+        return f"Inga projekt var öppna (lead eller dialog) vid utgången av {end_label(period)}."
+    total = summary["värde_msek"]
+    text = (
+        f"Vid utgången av {end_label(period)} var {fmt_int(summary['projekt'])} projekt öppna (lead eller dialog) "
+        f"med ett sammanlagt angivet värde av {fmt_msek(total)}"
+    )
+    text += f", varav {fmt_percent(summary['uppskattat_msek'] / total)} uppskattningar." if total > 0 else "."
+    if summary["utan_värde"]:
+        text += f" {fmt_int(summary['utan_värde'])} öppna projekt saknar värde."
+    return text + (
+        " Pipelinen är möjliga, inte beslutade, investeringar och ingår inte i nyckelresultatet. "
+        "Förlorade projekt räknas inte som öppna, eftersom registret inte anger när de föll bort."
+    )
+
+
+def lead_time_text(lt: pd.Series, label: str) -> str:
+    """Median and quartiles of the lead time, with n."""
+    n = int(lt["n"])
+    if n == 0:
+        return f"Inga projekt fick beslut under {label}, så ledtiden kan inte anges."
+    months = lambda d: fmt_number(d / 30.44, 1)  # noqa: E731
+    text = (
+        f"För de {fmt_int(n)} projekt som fick beslut under {label} var tiden från första kontakt till "
+        f"beslut i median {fmt_int(lt['median_dagar'])} dagar (cirka {months(lt['median_dagar'])} månader); "
+        f"hälften låg mellan {fmt_int(lt['q1_dagar'])} och {fmt_int(lt['q3_dagar'])} dagar."
+    )
+    if n < 10:
+        text += " Underlaget är litet, så medianen är osäker."
+    return text
+
+
+def training_text(count: int, target: float, label: str) -> str:
+    return (
+        f"Under {label} genomfördes {fmt_int(count)} utbildningsinsatser om investeringar och etableringar "
+        f"(aktiviteter av typen utbildning); målet är minst {fmt_int(target)} per år. Gemensamma workshops "
+        "av typen workshop redovisas under samverkan (nyckelresultat S5) och räknas inte här."
+    )
+
+
+def companies_text(count: int, target: float, label: str, unnamed: int) -> str:
+    text = (
+        f"Under {label} fördes dokumenterade dialoger med {fmt_int(count)} olika strategiskt viktiga "
+        f"företag; målet är minst {fmt_int(target)}. Ett företag räknas en gång även om det haft flera dialoger."
+    )
+    if unnamed:
+        text += f" {fmt_int(unnamed)} dialoger saknar företagsnamn och räknas inte."
+    return text
+
+
+def readiness_text(frame: pd.DataFrame, year: int) -> str:
+    ready = frame[frame["beredskap"] == "ja"]
+    not_ready = frame[frame["beredskap"] == "nej"]["kommun"].tolist()
+    missing = frame[frame["beredskap"] == "uppgift saknas"]["kommun"].tolist()
+    text = (
+        f"{fmt_int(len(ready))} av {fmt_int(len(frame))} medlemskommuner har beredskap att ta emot och "
+        f"svara på etableringsförfrågningar ({year})."
+    )
+    if not_ready:
+        text += f" Beredskap saknas i {join_sv(not_ready)}."
+    if missing:
+        text += f" Uppgift saknas för {join_sv(missing)}."
+    return text
+
+
+def totals_alt_text(yearly: pd.DataFrame, what: str) -> str:
+    if yearly.empty:
+        return "Stapeldiagram utan data."
+    peak = yearly.loc[yearly["värde_msek"].idxmax()]
+    last = yearly.iloc[-1]
+    return (
+        f"Stapeldiagram över beslutat investeringsvärde {what} per år {int(yearly['år'].iloc[0])}–"
+        f"{int(last['år'])}, uppdelat i bekräftade (fyllda) och uppskattade (streckade) belopp. "
+        f"Högst var {int(peak['år'])} med {fmt_msek(peak['värde_msek'])}; senaste året "
+        f"{fmt_msek(last['värde_msek'])}. Romber visar totalen utan årets största projekt."
+    )
+
+
+def distribution_alt_text(rows: pd.DataFrame) -> str:
+    valued = rows[rows[VALUE] > 0]
+    if valued.empty:
+        return "Diagram utan data."
+    return (
+        f"Punkt- och lådagram på logaritmisk skala över {fmt_int(len(valued))} beslutade projekts värde per år. "
+        f"Värdena går från {fmt_msek(valued[VALUE].min())} till {fmt_msek(valued[VALUE].max())}; "
+        "fyllda punkter är bekräftade värden, ofyllda uppskattningar."
+    )
+
+
+def funnel_alt_text(current: pd.DataFrame, label: str) -> str:
+    f = current.set_index("skede")
+    parts = [f"{STAGE_LABELS[s].lower()} {fmt_int(f.loc[s, 'nått_minst'])}" for s in FUNNEL]
+    return (
+        f"Liggande staplar: antal projekt med första kontakt under {label} som nått minst varje skede: "
+        f"{', '.join(parts)}; förlorade {fmt_int(f.loc[LOST, 'i_skedet'])}. Jämförelseårgången visas streckad."
+    )
+
+
+def assumptions() -> list[str]:
+    """The choices behind the numbers, for the report's caveats."""
+    return [
+        "En investering räknas som genomförd när projektet nått beslut eller etablering, och dateras med "
+        "beslutsdatum. Registret visar det skede projektet nått i dag.",
+        "Nyckelresultatet gäller de prioriterade målområdena i data/okr.toml; tabellerna visar alla målområden.",
+        "Uppskattade värden redovisas skilt från bekräftade. Projekt utan värde ingår inte i summorna.",
+        "Trattens skeden: ett projekt som nått ett senare skede har passerat de tidigare. Förlorade projekt "
+        "räknas som förlorade efter dialog (de har nått lead och dialog men inte beslut), eftersom registret "
+        "inte anger när de föll bort.",
+        "Ledtid är dagar från första kontakt till beslutsdatum, för projekt med beslut under perioden.",
+        "Utbildningsinsatser är aktiviteter av typen utbildning. Strategiska företag är olika företag med minst "
+        "en dokumenterad företagsdialog under perioden. Beredskap gäller uppgiften i kommuntabellen för "
+        "periodens år; en kommun utan uppgift räknas som inte redo.",
+        "För en period del av året jämförs med samma månader året innan; antal insatser och företag bedöms som "
+        '"på väg" om de ligger i takt med helårsmålet.',
+    ]

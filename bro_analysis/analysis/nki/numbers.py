@@ -1,0 +1,698 @@
+"""The numbers: computations on the loaded tables, returning DataFrames."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from bro_analysis.analysis import okr
+from bro_analysis.presentation.formatting import fmt_number
+
+TOTAL = "totalt"
+
+
+FACTORS = ("information", "tillgänglighet", "bemötande", "kompetens", "rättssäkerhet", "effektivitet")
+
+
+def bands(settings: dict) -> list[tuple[str, float]]:
+    """SKR's grading bands as (name, lower bound), highest first."""
+    raw = settings["nki"]["band"]
+    return sorted(((b["namn"], float(b["från"])) for b in raw), key=lambda b: -b[1])
+
+
+def grade(value: float, band_list: list[tuple[str, float]]) -> str | None:
+    """The SKR band a value falls in ('högt' for 70–79 with the default bands)."""
+    if value is None or pd.isna(value):
+        return None
+    return next((name for name, low in band_list if value >= low), band_list[-1][0])
+
+
+def confidence(settings: dict) -> float:
+    return float(settings["nki"].get("konfidensnivå", 0.95))
+
+
+def z_value(level: float = 0.95) -> float:
+    """Two-sided normal quantile: 1,96 for 95 %."""
+    return float(stats.norm.ppf(0.5 + level / 2))
+
+
+def min_responses(settings: dict, area: str) -> int:
+    """Minimum responses for a firm result: per area (ÖJ) or for the total."""
+    nki = settings["nki"]
+    return int(nki["minsta_antal_svar_område"] if area != TOTAL else nki["minsta_antal_svar"])
+
+
+def total_scope(year: int, measured: list[str] | tuple[str, ...], settings: dict) -> tuple[str, ...]:
+    """The areas SKR's total covers in a mätår: the mandatory four from the new
+    definition's first year, otherwise every area measured."""
+    nki = settings["nki"]
+    measured = tuple(a for a in measured if a != TOTAL)
+    if year >= int(nki.get("ny_total_från_mätår", 2024)):
+        return tuple(a for a in nki["obligatoriska_områden_från_2024"] if a in measured)
+    return measured
+
+
+def select(nki: pd.DataFrame, area: str = TOTAL, measure: str = "NKI") -> pd.DataFrame:
+    """Rows of one area and measure."""
+    return nki[(nki["område"] == area) & (nki["mått"] == measure)]
+
+
+def municipal_series(nki: pd.DataFrame, area: str = TOTAL, measure: str = "NKI") -> pd.DataFrame:
+    """Wide table: one row per mätår, one column per municipality (missing = not measured)."""
+    rows = select(nki, area, measure)
+    return rows.pivot_table(index="mätår", columns="kommun", values="värde", aggfunc="first").sort_index()
+
+
+def county_mean(nki: pd.DataFrame, area: str = TOTAL, measure: str = "NKI") -> pd.DataFrame:
+    """Per mätår: the unweighted mean over municipalities measured, and how many were."""
+    rows = select(nki, area, measure).dropna(subset=["värde"])
+    out = rows.groupby("mätår")["värde"].agg(medel="mean", antal_kommuner="count")
+    return out.reset_index()
+
+
+def latest_measurement(county: pd.DataFrame, year: int) -> pd.Series | None:
+    """The county row of the latest mätår up to `year`, or None."""
+    rows = county[county["mätår"] <= year]
+    return rows.iloc[-1] if len(rows) else None
+
+
+def measurement_year(nki: pd.DataFrame, year: int) -> int | None:
+    """The period's mätår: the latest one up to `year` with an NKI result, or None."""
+    years = select(nki).dropna(subset=["värde"])["mätår"]
+    years = years[years <= year]
+    return int(years.max()) if len(years) else None
+
+
+def standard_errors(rows: pd.DataFrame, level: float = 0.95) -> pd.Series:
+    """SE per row: from the interval, (hi - lo) / (2 z); else sd / sqrt(n); else NaN."""
+    se = pd.Series(np.nan, index=rows.index, dtype=float)
+    if {"ki_nedre", "ki_övre"} <= set(rows.columns):
+        se = (rows["ki_övre"].astype(float) - rows["ki_nedre"].astype(float)) / (2 * z_value(level))
+    if "standardavvikelse" in rows.columns and "antal_svar" in rows.columns:
+        n = rows["antal_svar"].astype(float)
+        from_sd = rows["standardavvikelse"].astype(float) / np.sqrt(n.where(n > 0))
+        se = se.fillna(from_sd)
+    return se.astype(float)
+
+
+def annotate(rows: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """Rows with `se`, `osäker` (fewer responses than the minimum) and `betyg` (SKR band)."""
+    out = rows.copy()
+    out["se"] = standard_errors(out, confidence(settings))
+    n = (
+        out["antal_svar"].astype("Float64")
+        if "antal_svar" in out
+        else pd.Series(pd.NA, index=out.index, dtype="Float64")
+    )
+    minimum = out["område"].map(lambda a: min_responses(settings, a)).astype(float)
+    out["osäker"] = (n < minimum).fillna(False).astype(bool)
+    band_list = bands(settings)
+    out["betyg"] = out["värde"].map(lambda v: grade(v, band_list))
+    return out
+
+
+def change_test(value: float, se: float, previous: float, se_previous: float, level: float = 0.95) -> dict:
+    """Difference of two independent results with a z-test; NaN where an SE is unknown."""
+    diff = value - previous
+    se_diff = math.sqrt(se**2 + se_previous**2) if not (pd.isna(se) or pd.isna(se_previous)) else np.nan
+    if pd.isna(se_diff) or se_diff == 0:
+        return {"förändring": diff, "se": np.nan, "ki_nedre": np.nan, "ki_övre": np.nan, "z": np.nan, "p": np.nan}
+    z = diff / se_diff
+    half = z_value(level) * se_diff
+    return {
+        "förändring": diff,
+        "se": se_diff,
+        "ki_nedre": diff - half,
+        "ki_övre": diff + half,
+        "z": z,
+        "p": float(2 * stats.norm.sf(abs(z))),
+    }
+
+
+# The columns of a county (or area) summary per mätår.
+COUNTY_COLUMNS = (
+    "mätår",
+    "medel",
+    "antal_kommuner",
+    "ki_nedre",
+    "ki_övre",
+    "se",
+    "viktat_medel",
+    "antal_svar",
+    "antal_utelämnade",
+)
+
+
+def county_summary(nki: pd.DataFrame, settings: dict, area: str = TOTAL, measure: str = "NKI") -> pd.DataFrame:
+    """Per mätår, by SKR's publication rule: only results with at least the minimum
+    number of responses (settings) enter. The unweighted mean (the key result's
+    measure) of those, how many municipalities it rests on and how many were left
+    out, its 95 % interval where every included interval is known, and the
+    respondent-weighted mean where every included response count is known. A result
+    without a response count (Kolada publishes only what SKR published) is included."""
+    level = confidence(settings)
+    measured = annotate(select(nki, area, measure).dropna(subset=["värde"]), settings)
+    left_out = measured[measured["osäker"]].groupby("mätår").size()
+    rows = measured[~measured["osäker"]]
+    records = []
+    for year in sorted(measured["mätår"].unique()):
+        group = rows[rows["mätår"] == year]
+        k = len(group)
+        if k == 0:  # every result of the year left out
+            empty = dict.fromkeys(COUNTY_COLUMNS, np.nan)
+            records.append({**empty, "mätår": int(year), "antal_kommuner": 0, "antal_utelämnade": int(left_out[year])})
+            continue
+        mean = group["värde"].mean()
+        se = math.sqrt((group["se"] ** 2).sum()) / k if group["se"].notna().all() else np.nan
+        n = group["antal_svar"].astype("Float64") if "antal_svar" in group else pd.Series([pd.NA] * k)
+        weighted = float((group["värde"] * n).sum() / n.sum()) if n.notna().all() and n.sum() > 0 else np.nan
+        half = z_value(level) * se
+        records.append(
+            {
+                "mätår": int(year),
+                "medel": mean,
+                "antal_kommuner": k,
+                "ki_nedre": mean - half,
+                "ki_övre": mean + half,
+                "se": se,
+                "viktat_medel": weighted,
+                "antal_svar": float(n.sum()) if n.notna().all() else np.nan,
+                "antal_utelämnade": int(left_out.get(year, 0)),
+            }
+        )
+    return pd.DataFrame(records, columns=list(COUNTY_COLUMNS))
+
+
+def county_status(row: pd.Series | None, target: float, members: int, min_municipalities: int) -> tuple[str, str]:
+    """Status of a county result against a target: uppnått / ej uppnått / kan inte bedömas, and why."""
+    if row is None:
+        return okr.UNKNOWN, "inget resultat"
+    k = int(row["antal_kommuner"])
+    if k < min_municipalities:
+        left_out = int(row.get("antal_utelämnade", 0) or 0)
+        return okr.UNKNOWN, (
+            f"bara {k} av {members} kommuner med publicerbart resultat mätår {int(row['mätår'])} "
+            f"(minst {min_municipalities} krävs" + (f"; {left_out} med för få svar utelämnade)" if left_out else ")")
+        )
+    verdict = okr.MET if row["medel"] >= target else okr.NOT_MET
+    reason = f"{fmt_number(row['medel'], 1)} mot målet minst {fmt_number(target, 0)} (medel av {k} kommuner"
+    left_out = int(row.get("antal_utelämnade", 0) or 0)
+    reason += f"; {left_out} med för få svar utelämnade)" if left_out else ")"
+    if pd.notna(row.get("ki_nedre")) and row["ki_nedre"] <= target <= row["ki_övre"]:
+        reason += (
+            f"; 95 %-intervallet {fmt_number(row['ki_nedre'], 1)}–{fmt_number(row['ki_övre'], 1)} "
+            "omfattar målet, så marginalen är osäker"
+        )
+    return verdict, reason
+
+
+def county_years(nki: pd.DataFrame, settings: dict, target: float, members: int) -> pd.DataFrame:
+    """County summary per mätår with status against the target and SKR band."""
+    summary = county_summary(nki, settings)
+    minimum = int(settings["nki"]["minsta_antal_kommuner"])
+    statuses = [county_status(r, target, members, minimum) for _, r in summary.iterrows()]
+    summary["status"] = [s for s, _ in statuses]
+    summary["skäl"] = [r for _, r in statuses]
+    summary["betyg"] = summary["medel"].map(lambda v: grade(v, bands(settings)))
+    return summary
+
+
+def area_results(nki: pd.DataFrame, year: int, settings: dict, threshold: float, members: int) -> pd.DataFrame:
+    """Each myndighetsområde's county result (unweighted mean) in one mätår against the threshold."""
+    minimum = int(settings["nki"]["minsta_antal_kommuner"])
+    rows = []
+    areas = sorted(set(nki.loc[(nki["mätår"] == year) & (nki["mått"] == "NKI"), "område"]) - {TOTAL})
+    for area in areas:
+        summary = county_summary(nki[nki["mätår"] == year], settings, area)
+        if summary.empty:
+            continue
+        row = summary.iloc[0]
+        status, reason = county_status(row, threshold, members, minimum)
+        rows.append(
+            {
+                "område": area,
+                **row.to_dict(),
+                "status": status,
+                "skäl": reason,
+                "betyg": grade(row["medel"], bands(settings)),
+            }
+        )
+    columns = [
+        "område",
+        *COUNTY_COLUMNS,
+        "status",
+        "skäl",
+        "betyg",
+    ]
+    out = pd.DataFrame(rows, columns=columns)
+    return out.astype({"mätår": int, "antal_kommuner": int, "antal_utelämnade": int}) if len(out) else out
+
+
+def areas_status(areas: pd.DataFrame, threshold: float) -> tuple[str, str]:
+    """S2: every area's county result at least the threshold. An area measured in
+    too few municipalities cannot make the result 'uppnått'."""
+    if areas.empty:
+        return okr.UNKNOWN, "inga områdesresultat"
+    failing = areas[areas["status"] == okr.NOT_MET]
+    unknown = areas[areas["status"] == okr.UNKNOWN]
+    if len(failing):
+        names = ", ".join(f"{a} {fmt_number(v, 1)}" for a, v in zip(failing["område"], failing["medel"]))
+        return okr.NOT_MET, f"under {fmt_number(threshold, 0)}: {names}"
+    if len(unknown):
+        names = ", ".join(
+            f"{a} ({fmt_number(v, 1)} av {k} kommuner)" if k else f"{a} (ingen kommun)"
+            for a, v, k in zip(unknown["område"], unknown["medel"], unknown["antal_kommuner"])
+        )
+        return okr.UNKNOWN, f"för få kommuner med publicerbart resultat inom {names}"
+    low = areas.loc[areas["medel"].idxmin()]
+    return okr.MET, (
+        f"alla {len(areas)} områden minst {fmt_number(threshold, 0)}; lägst "
+        f"{low['område']} {fmt_number(low['medel'], 1)}"
+    )
+
+
+def reliable_results_below(nki: pd.DataFrame, year: int, settings: dict, threshold: float) -> pd.DataFrame:
+    """The municipality × area results of a mätår that SKR would publish (enough
+    responses) and that lie under the threshold, lowest first."""
+    rows = annotate(nki[(nki["mätår"] == year) & (nki["mått"] == "NKI") & (nki["område"] != TOTAL)], settings)
+    below = rows[~rows["osäker"] & rows["antal_svar"].notna() & (rows["värde"] < threshold)]
+    return below.sort_values(["värde", "kommun", "område"])[["kommun", "område", "värde", "antal_svar"]]
+
+
+def area_cells(nki: pd.DataFrame, year: int, settings: dict) -> pd.DataFrame:
+    """Every municipality × area NKI result of one mätår with SE, interval, band and `osäker`."""
+    rows = annotate(nki[(nki["mätår"] == year) & (nki["mått"] == "NKI")].dropna(subset=["värde"]), settings)
+    keep = ["kommun", "område", "värde", "antal_svar", "ki_nedre", "ki_övre", "se", "osäker", "betyg"]
+    for col in keep:
+        if col not in rows:
+            rows[col] = np.nan
+    return rows[keep].sort_values(["kommun", "område"]).reset_index(drop=True)
+
+
+def heatmap_matrix(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Values and uncertain flags as municipality × area matrices (total last)."""
+    values = table.pivot(index="kommun", columns="område", values="värde")
+    flags = table.pivot(index="kommun", columns="område", values="osäker").reindex_like(values)
+    order = [c for c in values.columns if c != TOTAL] + ([TOTAL] if TOTAL in values.columns else [])
+    return values[order], flags[order].fillna(False).astype(bool)
+
+
+def below_threshold(table: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Municipality × area results (not the total) under the threshold, lowest first."""
+    rows = table[(table["område"] != TOTAL) & (table["värde"] < threshold)]
+    return rows.sort_values("värde").reset_index(drop=True)
+
+
+CHANGE_UP = "ökning, statistiskt säkerställd"
+
+
+CHANGE_DOWN = "minskning, statistiskt säkerställd"
+
+
+CHANGE_NONE = "ingen säkerställd förändring"
+
+
+CHANGE_UNKNOWN = "kan inte bedömas (osäkerheten är okänd)"
+
+
+CHANGE_BREAK = "jämförs inte (totalen omfattar olika områden)"
+
+
+CHANGE_FIRST = "ingen tidigare mätning"
+
+
+def _scopes(nki: pd.DataFrame, settings: dict) -> dict[tuple[int, str], tuple[str, ...]]:
+    """(mätår, kommun) -> the areas the total covers."""
+    rows = nki[(nki["mått"] == "NKI") & nki["värde"].notna() & (nki["område"] != TOTAL)]
+    return {
+        (int(y), k): total_scope(int(y), list(g["område"]), settings) for (y, k), g in rows.groupby(["mätår", "kommun"])
+    }
+
+
+def holm(p_values: pd.Series) -> pd.Series:
+    """Holm's step-down adjustment of p-values for testing several hypotheses at once
+    (NaN stays NaN and is not counted): the i-th smallest of m is multiplied by
+    m - i + 1, kept non-decreasing, and capped at 1."""
+    tested = p_values.dropna().sort_values(kind="mergesort")
+    m = len(tested)
+    scaled = tested.to_numpy(dtype=float) * (m - np.arange(m))
+    adjusted = pd.Series(np.minimum(1.0, np.maximum.accumulate(scaled)), index=tested.index)
+    return adjusted.reindex(p_values.index)
+
+
+def changes(nki: pd.DataFrame, year: int, settings: dict, area: str = TOTAL) -> pd.DataFrame:
+    """Per municipality: the result of `year` against its previous measurement, the
+    difference with its 95 % interval, and whether it is statistically significant
+    after Holm's adjustment for testing every municipality at once (`p_justerat`)."""
+    level = confidence(settings)
+    rows = annotate(select(nki, area).dropna(subset=["värde"]), settings)
+    scopes = _scopes(nki, settings) if area == TOTAL else {}
+    out = []
+    for kommun, group in rows.groupby("kommun"):
+        now = group[group["mätår"] == year]
+        if now.empty:
+            continue
+        now = now.iloc[0]
+        before = group[group["mätår"] < year].sort_values("mätår")
+        record = {
+            "kommun": kommun,
+            "mätår": year,
+            "värde": now["värde"],
+            "osäker": bool(now["osäker"]),
+            "föregående_mätår": np.nan,
+            "föregående": np.nan,
+            "förändring": np.nan,
+            "ki_nedre": np.nan,
+            "ki_övre": np.nan,
+            "p": np.nan,
+        }
+        if before.empty:
+            record["bedömning"] = CHANGE_FIRST
+            out.append(record)
+            continue
+        prev = before.iloc[-1]
+        test = change_test(now["värde"], now["se"], prev["värde"], prev["se"], level)
+        record.update(
+            {
+                "föregående_mätår": int(prev["mätår"]),
+                "föregående": prev["värde"],
+                "osäker": bool(now["osäker"] or prev["osäker"]),
+                **{k: test[k] for k in ("förändring", "ki_nedre", "ki_övre", "p")},
+            }
+        )
+        if area == TOTAL and scopes.get((year, kommun)) != scopes.get((int(prev["mätår"]), kommun)):
+            record["bedömning"] = CHANGE_BREAK
+        elif pd.isna(test["p"]):
+            record["bedömning"] = CHANGE_UNKNOWN
+        out.append(record)
+    columns = [
+        "kommun",
+        "mätår",
+        "värde",
+        "föregående_mätår",
+        "föregående",
+        "förändring",
+        "ki_nedre",
+        "ki_övre",
+        "p",
+        "p_justerat",
+        "osäker",
+        "bedömning",
+    ]
+    table = pd.DataFrame(out, columns=columns).astype({"bedömning": object})
+    tested = table["bedömning"].isna()  # not a first measurement, a definition break or an unknown spread
+    table["p_justerat"] = holm(table["p"].where(tested))
+    significant = table["p_justerat"] < 1 - level
+    table.loc[tested & significant & (table["förändring"] > 0), "bedömning"] = CHANGE_UP
+    table.loc[tested & significant & (table["förändring"] < 0), "bedömning"] = CHANGE_DOWN
+    table.loc[tested & ~significant, "bedömning"] = CHANGE_NONE
+    return table
+
+
+def county_change(summary: pd.DataFrame, year: int, settings: dict) -> dict | None:
+    """The county mean's change since the previous mätår with a z-test (NaN when an SE is unknown)."""
+    now = summary[summary["mätår"] == year]
+    before = summary[summary["mätår"] < year]
+    if now.empty or before.empty:
+        return None
+    now, prev = now.iloc[0], before.iloc[-1]
+    test = change_test(now["medel"], now["se"], prev["medel"], prev["se"], confidence(settings))
+    new_total = int(settings["nki"].get("ny_total_från_mätår", 2024))
+    crosses = int(prev["mätår"]) < new_total <= year  # SKR changed what the total measures in between
+    if crosses:
+        test = {**test, "se": np.nan, "ki_nedre": np.nan, "ki_övre": np.nan, "z": np.nan, "p": np.nan}
+    return {
+        "mätår": year,
+        "föregående_mätår": int(prev["mätår"]),
+        "värde": now["medel"],
+        "föregående": prev["medel"],
+        "definitionsbrott": new_total if crosses else None,
+        **test,
+    }
+
+
+def scope_by_year(nki: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """Per mätår: which areas the total covers and which were measured but fall outside it."""
+    rows = nki[(nki["mått"] == "NKI") & nki["värde"].notna() & (nki["område"] != TOTAL)]
+    out = []
+    for year, group in rows.groupby("mätår"):
+        measured = sorted(set(group["område"]))
+        covered = total_scope(int(year), measured, settings)
+        out.append(
+            {
+                "mätår": int(year),
+                "områden_i_totalen": ", ".join(covered),
+                "antal_områden": len(covered),
+                "redovisas_separat": ", ".join(a for a in measured if a not in covered) or "–",
+            }
+        )
+    return pd.DataFrame(out, columns=["mätår", "områden_i_totalen", "antal_områden", "redovisas_separat"])
+
+
+def comparable_total(nki: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """A total on the same footing every year: SKR's total from the new definition's
+    first mätår; before it the respondent-weighted mean of the mandatory areas
+    (unweighted where counts are unknown), only where all of them were measured."""
+    first_new = int(settings["nki"].get("ny_total_från_mätår", 2024))
+    mandatory = list(settings["nki"]["obligatoriska_områden_från_2024"])
+    nki_rows = nki[(nki["mått"] == "NKI") & nki["värde"].notna()]
+    new = nki_rows[(nki_rows["område"] == TOTAL) & (nki_rows["mätår"] >= first_new)]
+    records = [{"mätår": int(r["mätår"]), "kommun": r["kommun"], "värde": float(r["värde"])} for _, r in new.iterrows()]
+    old = nki_rows[(nki_rows["område"].isin(mandatory)) & (nki_rows["mätår"] < first_new)]
+    for (year, kommun), group in old.groupby(["mätår", "kommun"]):
+        if set(group["område"]) != set(mandatory):
+            continue
+        n = group["antal_svar"].astype(float) if "antal_svar" in group else pd.Series(np.nan, index=group.index)
+        value = np.average(group["värde"], weights=n) if n.notna().all() and n.sum() > 0 else group["värde"].mean()
+        records.append({"mätår": int(year), "kommun": kommun, "värde": float(value)})
+    out = pd.DataFrame(records, columns=["mätår", "kommun", "värde"])
+    return out.sort_values(["kommun", "mätår"]).reset_index(drop=True)
+
+
+def linear_trend(years, values, target_year: int, target: float, level: float = 0.95, min_years: int = 3) -> dict:
+    """OLS of value on year over the measured years (gaps dropped, never zero).
+    Prediction at target_year with a t prediction interval (cut to the NKI scale
+    0–100), and the probability that the value then is at least the target. NaN
+    with a reason below min_years."""
+    frame = pd.DataFrame({"x": years, "y": values}).dropna()
+    n = len(frame)
+    result = {
+        "antal_år": n,
+        "lutning": np.nan,
+        "lutning_ki_nedre": np.nan,
+        "lutning_ki_övre": np.nan,
+        "prognos": np.nan,
+        "prognos_ki_nedre": np.nan,
+        "prognos_ki_övre": np.nan,
+        "sannolikhet_mål": np.nan,
+        "skäl": "",
+    }
+    if n < max(min_years, 3):
+        result["skäl"] = f"bara {n} mätår med resultat (minst {max(min_years, 3)} krävs)"
+        return result
+    x, y = frame["x"].astype(float).to_numpy(), frame["y"].astype(float).to_numpy()
+    fit = stats.linregress(x, y)
+    df = n - 2
+    residual = y - (fit.intercept + fit.slope * x)
+    s = math.sqrt(float(residual @ residual) / df)
+    sxx = float(((x - x.mean()) ** 2).sum())
+    t = float(stats.t.ppf(0.5 + level / 2, df))
+    pred = fit.intercept + fit.slope * target_year
+    se_pred = s * math.sqrt(1 + 1 / n + (target_year - x.mean()) ** 2 / sxx)
+    if se_pred > 0:
+        probability = float(stats.t.sf((target - pred) / se_pred, df))
+    else:
+        probability = float(pred >= target)
+    result.update(
+        {
+            "lutning": fit.slope,
+            "lutning_ki_nedre": fit.slope - t * fit.stderr,
+            "lutning_ki_övre": fit.slope + t * fit.stderr,
+            "prognos": pred,
+            # NKI lies on 0–100: the interval is cut there, not extended past the scale
+            "prognos_ki_nedre": max(0.0, pred - t * se_pred),
+            "prognos_ki_övre": min(100.0, pred + t * se_pred),
+            "sannolikhet_mål": probability,
+            "intercept": fit.intercept,
+        }
+    )
+    return result
+
+
+def window_sensitivity(
+    county: pd.DataFrame, settings: dict, target_year: int, target: float, windows: tuple[int, ...] = (4, 3)
+) -> pd.DataFrame:
+    """The county forecast from all mätår and from only the last 4 and 3: how much
+    the answer depends on the fitting window. Rows with too few points are left out."""
+    level, min_years = confidence(settings), int(settings["nki"].get("minsta_antal_mätår_trend", 3))
+    ordered = county.sort_values("mätår")
+    rows = []
+    for window in (None, *windows):
+        part = ordered if window is None else ordered.tail(window)
+        if window is not None and len(part) == len(ordered):
+            continue  # the same fit as all years
+        fit = linear_trend(part["mätår"], part["medel"], target_year, target, level, min_years)
+        if pd.isna(fit["prognos"]):
+            continue
+        rows.append({"fönster": "alla mätår" if window is None else f"senaste {window}", **fit})
+    return pd.DataFrame(rows)
+
+
+def county_series(series: pd.DataFrame, min_municipalities: int) -> pd.DataFrame:
+    """Unweighted county mean per mätår of a long municipal series; years with
+    fewer municipalities than the minimum are left out (a gap)."""
+    out = series.groupby("mätår")["värde"].agg(medel="mean", antal_kommuner="count").reset_index()
+    return out[out["antal_kommuner"] >= min_municipalities].reset_index(drop=True)
+
+
+def trends(
+    series: pd.DataFrame, settings: dict, target_year: int, target: float, upto: int | None = None
+) -> pd.DataFrame:
+    """Trend and forecast per municipality and for the county ('Länet', first row)."""
+    nki_set = settings["nki"]
+    level, min_years = confidence(settings), int(nki_set.get("minsta_antal_mätår_trend", 3))
+    if upto is not None:
+        series = series[series["mätår"] <= upto]
+    county = county_series(series, int(nki_set["minsta_antal_kommuner"]))
+    rows = [
+        {
+            "kommun": "Länet",
+            "senaste": county["medel"].iloc[-1] if len(county) else np.nan,
+            **linear_trend(county["mätår"], county["medel"], target_year, target, level, min_years),
+        }
+    ]
+    for kommun, group in series.groupby("kommun"):
+        group = group.sort_values("mätår")
+        rows.append(
+            {
+                "kommun": kommun,
+                "senaste": group["värde"].iloc[-1],
+                **linear_trend(group["mätår"], group["värde"], target_year, target, level, min_years),
+            }
+        )
+    return pd.DataFrame(rows).drop(columns=["intercept"], errors="ignore")
+
+
+def factor_summary(nki: pd.DataFrame, year: int, settings: dict) -> pd.DataFrame:
+    """Each service factor's county score (mean of the municipalities' totals) and how
+    strongly it moves with NKI (Pearson r over municipality × area results with
+    enough responses, with a 95 % interval), and its place in the priority matrix."""
+    level = confidence(settings)
+    rows = nki[(nki["mätår"] == year) & nki["värde"].notna()]
+    nki_rows = annotate(rows[(rows["mått"] == "NKI") & (rows["område"] != TOTAL)], settings)
+    nki_rows = nki_rows[~nki_rows["osäker"]][["kommun", "område", "värde"]]
+    records = []
+    for factor in FACTORS:
+        score_rows = rows[(rows["mått"] == factor) & (rows["område"] == TOTAL)]
+        pairs = nki_rows.merge(
+            rows[(rows["mått"] == factor) & (rows["område"] != TOTAL)], on=["kommun", "område"], suffixes=("_nki", "")
+        )
+        r = lo = hi = np.nan
+        if len(pairs) >= 4 and pairs["värde"].std() > 0 and pairs["värde_nki"].std() > 0:
+            test = stats.pearsonr(pairs["värde"], pairs["värde_nki"])
+            r = float(test.statistic)
+            ci = test.confidence_interval(confidence_level=level)
+            lo, hi = float(ci.low), float(ci.high)
+        records.append(
+            {
+                "faktor": factor,
+                "betyg": score_rows["värde"].mean() if len(score_rows) else np.nan,
+                "antal_kommuner": len(score_rows),
+                "samband": r,
+                "samband_ki_nedre": lo,
+                "samband_ki_övre": hi,
+                "antal_par": len(pairs),
+            }
+        )
+    out = pd.DataFrame(records)
+    return priority_quadrants(out)
+
+
+def priority_quadrants(factors: pd.DataFrame) -> pd.DataFrame:
+    """Quadrant per factor, split at the mean score and mean correlation:
+    'prioritera' (low score, strong link), 'behåll' (high, strong),
+    'bevaka' (low, weak), 'mindre viktigt' (high, weak). A link counts as strong or
+    weak only when its interval lies wholly above or below the mean correlation;
+    otherwise the factor is 'kan inte rangordnas' (the data cannot tell the links apart)."""
+    out = factors.copy()
+    known = out["betyg"].notna() & out["samband"].notna()
+    score_mid, link_mid = out.loc[known, "betyg"].mean(), out.loc[known, "samband"].mean()
+
+    def quadrant(row):
+        if not (pd.notna(row["betyg"]) and pd.notna(row["samband"])):
+            return "kan inte bedömas"
+        strong, weak = row["samband_ki_nedre"] > link_mid, row["samband_ki_övre"] < link_mid
+        if not (strong or weak):  # NaN bounds compare False: no interval, no ranking
+            return "kan inte rangordnas"
+        high = row["betyg"] >= score_mid
+        return {
+            (True, False): "prioritera",
+            (True, True): "behåll",
+            (False, False): "bevaka",
+            (False, True): "mindre viktigt",
+        }[(strong, high)]
+
+    out["kvadrant"] = out.apply(quadrant, axis=1) if len(out) else []
+    out.attrs["betyg_mitt"], out.attrs["samband_mitt"] = score_mid, link_mid
+    return out
+
+
+def national_position(
+    riket: pd.DataFrame | None, nki: pd.DataFrame, year: int, settings: dict, members: dict[str, str]
+) -> tuple[pd.DataFrame, dict]:
+    """Each member's total NKI as a percentile of all municipalities' results that
+    mätår (share with a result at or below it). Results under the ranking
+    minimum are neither in the reference nor ranked. Returns the table and the
+    national figures (median, quartiles, count) with the county mean."""
+    empty = pd.DataFrame(columns=["kommun", "värde", "antal_svar", "rankas", "percentil"])
+    if riket is None or riket.empty:
+        return empty, {}
+    minimum = int(settings["nki"]["minsta_antal_svar_rankning"])
+    ref = select(riket[riket["mätår"] == year]).dropna(subset=["värde"])
+    if "antal_svar" in ref:
+        ref = ref[~(ref["antal_svar"].astype("Float64") < minimum).fillna(False).astype(bool)]
+    if ref.empty:
+        return empty, {}
+    own = select(nki[nki["mätår"] == year]).dropna(subset=["värde"])
+    rows = []
+    for _, r in own.iterrows():
+        n = r.get("antal_svar", pd.NA)
+        ranked = pd.isna(n) or n >= minimum
+        pct = stats.percentileofscore(ref["värde"], r["värde"], kind="weak") / 100 if ranked else np.nan
+        rows.append({"kommun": r["kommun"], "värde": r["värde"], "antal_svar": n, "rankas": ranked, "percentil": pct})
+    table = pd.DataFrame(rows, columns=empty.columns).sort_values("värde", ascending=False)
+    values = ref["värde"].astype(float)
+    national = {
+        "mätår": year,
+        "median": float(values.median()),
+        "q1": float(values.quantile(0.25)),
+        "q3": float(values.quantile(0.75)),
+        "antal": int(len(values)),
+        "länsmedel": float(own["värde"].mean()) if len(own) else np.nan,
+        "värden": values.to_numpy(),
+    }
+    return table.reset_index(drop=True), national
+
+
+def trend_series(nki: pd.DataFrame, settings: dict) -> tuple[pd.DataFrame, bool]:
+    """The municipal series the trend is fitted to, and whether it is the comparable
+    total (comparable_total): that one where it gives the county enough mätår for a
+    trend; otherwise, when they give more (area results missing, as in data from
+    Kolada), SKR's published totals (False). text.trend_series_note says which."""
+    nki_set = settings["nki"]
+    minimum = int(nki_set["minsta_antal_kommuner"])
+    min_years = max(int(nki_set.get("minsta_antal_mätår_trend", 3)), 3)
+    comparable = comparable_total(nki, settings)
+    published = select(nki).dropna(subset=["värde"])[["mätår", "kommun", "värde"]].reset_index(drop=True)
+    enough = len(county_series(comparable, minimum))
+    if enough >= min_years or enough >= len(county_series(published, minimum)):
+        return comparable, True
+    return published, False
+
+
+def wide(series: pd.DataFrame) -> pd.DataFrame:
+    """A long municipal series (mätår, kommun, värde) as mätår × municipality."""
+    return series.pivot(index="mätår", columns="kommun", values="värde").sort_index()

@@ -1,0 +1,64 @@
+"""Every key result of the plan on one page, computed by the area modules."""
+
+from __future__ import annotations
+
+from bro_analysis.analysis import okr, registry
+
+STATUS_ORDER = okr.STATUSES
+
+
+def outcomes(ctx) -> list[okr.Outcome]:
+    """Outcomes of all key results, in the plan's order."""
+    return registry.outcomes(ctx)
+
+
+def summary_records(ctx, results: list[okr.Outcome]) -> list[dict]:
+    """Machine-readable rows for okr.csv / okr.json."""
+    members = len(ctx.plan.members)
+    records = []
+    for o in results:
+        kr = ctx.plan.key_result(o.id)
+        target = members if kr.kind == "alla" else kr.target
+        values = (
+            o.id,
+            kr.area,
+            kr.text,
+            kr.kind,
+            target,
+            o.value,
+            o.previous,
+            kr.unit,
+            o.status,
+            o.reason,
+            ctx.period.key,
+        )
+        records.append(dict(zip(okr.SUMMARY_FIELDS, values)))
+    return records
+
+
+def headline(results: list[okr.Outcome]) -> str:
+    """The first sentence a committee member reads."""
+    counts = {s: sum(o.status == s for o in results) for s in STATUS_ORDER}
+
+    def reached(n: int) -> str:  # the participle agrees with the number: 1 är uppnått, 2 är uppnådda
+        return "uppnått" if n == 1 else "uppnådda"
+
+    parts = [f"{counts[okr.MET]} av {len(results)} nyckelresultat är {reached(counts[okr.MET])}"]
+    if counts[okr.ON_TRACK]:
+        parts.append(f"{counts[okr.ON_TRACK]} är på väg")
+    if counts[okr.RISK]:
+        parts.append(f"{counts[okr.RISK]} riskerar att inte nås")
+    if counts[okr.NOT_MET]:
+        parts.append(f"{counts[okr.NOT_MET]} är inte {reached(counts[okr.NOT_MET])}")
+    if counts[okr.UNKNOWN]:
+        parts.append(f"{counts[okr.UNKNOWN]} kan inte bedömas")
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
+    return text + "."
+
+
+def status_lists(results: list[okr.Outcome], plan) -> dict[str, list[str]]:
+    """Per status, the key results in it as 'S1 text'."""
+    out: dict[str, list[str]] = {s: [] for s in STATUS_ORDER}
+    for o in results:
+        out[o.status].append(f"{o.id} {plan.key_result(o.id).text}")
+    return out

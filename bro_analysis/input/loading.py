@@ -1,0 +1,586 @@
+"""Loading and validating the input tables (CSV or Excel, as analysts have them).
+
+Inputs are only read. Every problem in a file is collected and reported with
+file, row (as Excel numbers it), column, value and what was expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from bro_analysis.core.config import Plan, is_example_data, load_plan
+from bro_analysis.input import parsing
+from bro_analysis.input.contracts import TABLES, Column, Table
+
+SUFFIXES = (".csv", ".xlsx")
+MAX_SHOWN = 60
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in an input file."""
+
+    file: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    message: str = ""
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"rad {self.row}")
+        if self.column:
+            where.append(f"kolumn '{self.column}'")
+        value = f": värdet '{self.value}'" if self.value is not None else ""
+        return f"{', '.join(where)}{value} – {self.message}"
+
+
+class DataError(Exception):
+    """One or more input files are wrong; str() lists every problem."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        shown = [f"  {p}" for p in self.problems[:MAX_SHOWN]]
+        more = len(self.problems) - MAX_SHOWN
+        if more > 0:
+            shown.append(f"  … och {more} fel till")
+        head = f"{len(self.problems)} fel i indata:" if len(self.problems) != 1 else "1 fel i indata:"
+        return "\n".join([head, *shown])
+
+
+@dataclass
+class Source:
+    """Where a table came from, for the report's appendix."""
+
+    table: str
+    file: str
+    rows: int
+    sha256: str
+    first_date: str | None = None
+    last_date: str | None = None
+
+
+@dataclass
+class Dataset:
+    """All tables of a data folder, validated."""
+
+    data_dir: Path
+    plan: Plan
+    tables: dict[str, pd.DataFrame]
+    sources: list[Source]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def is_example(self) -> bool:
+        return is_example_data(self.data_dir)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+
+# --- reading files -----------------------------------------------------------
+
+
+def find_file(data_dir: Path, stem: str) -> Path | None:
+    """The table's file in the folder: stem.csv or stem.xlsx, any case."""
+    matches = [
+        p for p in sorted(Path(data_dir).iterdir()) if p.stem.lower() == stem.lower() and p.suffix.lower() in SUFFIXES
+    ]
+    if len(matches) > 1:
+        raise DataError(
+            [
+                Problem(
+                    str(data_dir),
+                    message=(f"flera filer för tabellen '{stem}': {', '.join(p.name for p in matches)}; behåll en"),
+                )
+            ]
+        )
+    return matches[0] if matches else None
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's 'Unicode text'), else Windows-1252."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
+
+
+def sniff_separator(text: str, lines: int = 10) -> str:
+    """';', ',' or tab: the one most lines of the first `lines` use most often,
+    so that a title row above the header ("Leads, januari–augusti") does not decide."""
+    head = [line for line in text.splitlines()[:50] if line.strip()][:lines]
+
+    def typical(sep: str) -> int:
+        counts = sorted(line.count(sep) for line in head)
+        return counts[len(counts) // 2] if counts else 0
+
+    first = head[0] if head else ""
+    scores = {sep: (typical(sep), first.count(sep)) for sep in (";", ",", "\t")}
+    return max(scores, key=lambda sep: scores[sep])
+
+
+def _read_text(path: Path) -> str:
+    """The file's text; a binary file (e.g. an Excel file named .csv) is an error."""
+    try:
+        text = decode(path.read_bytes())
+    except UnicodeDecodeError:
+        text = "\x00"
+    if "\x00" in text:
+        raise DataError(
+            [
+                Problem(
+                    path.name,
+                    message=("är ingen textfil; spara som CSV (UTF-8) eller som Excel-fil med ändelsen .xlsx"),
+                )
+            ]
+        )
+    return text
+
+
+def _csv_rows(text: str, sep: str, file: str) -> list[list[str]]:
+    """Parsed CSV records; a quote that is never closed (it swallows the rest of the file) is an error."""
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    if rows and any("\n" in cell for cell in rows[-1]):
+        try:
+            list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True))
+        except csv.Error as exc:
+            if "end of data" in str(exc):
+                raise DataError(
+                    [
+                        Problem(
+                            file,
+                            len(rows),
+                            message=('ett citattecken (") avslutas aldrig, så resten av filen blev ett enda värde'),
+                        )
+                    ]
+                ) from None
+    return rows
+
+
+def read_csv_cells(path: Path) -> pd.DataFrame:
+    """All cells as stripped strings, no header inferred, index = Excel row number."""
+    text = _read_text(path)
+    if not text.strip():
+        raise DataError([Problem(path.name, message="filen är tom")])
+    sep = sniff_separator(text)
+    try:  # pandas' C parser is fast; it refuses ragged rows and open quotes …
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            engine="c",
+        ).fillna("")
+    except (pd.errors.ParserError, ValueError):  # … which the csv module then reports precisely
+        rows = _csv_rows(text, sep, path.name)
+        width = max(len(r) for r in rows)
+        frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
+    frame.index = range(1, len(frame) + 1)
+    frame.columns = range(frame.shape[1])
+    return frame.apply(lambda col: col.str.strip())
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _sheet_cells(sheet) -> pd.DataFrame:
+    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    if not rows:
+        return pd.DataFrame(dtype=str)
+    width = max(len(r) for r in rows)
+    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
+    frame.index = range(1, len(frame) + 1)
+    return frame
+
+
+def read_excel_cells(path: Path, table: Table) -> pd.DataFrame:
+    """The sheet named after the table, the only sheet, or the one with the table's header."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise DataError([Problem(path.name, message=f"kan inte läsas som Excel-fil (.xlsx): {exc}")]) from None
+    try:
+        names = book.sheetnames
+        by_name = [n for n in names if parsing.fold(n) in (table.stem, parsing.fold(table.title))]
+        candidates = by_name or names
+        for name in candidates:
+            cells = _sheet_cells(book[name])
+            if len(candidates) == 1 or find_header(cells, table) is not None:
+                return cells
+        raise DataError(
+            [
+                Problem(
+                    path.name, message=(f"hittar inget blad med tabellens rubrikrad; bladen heter {', '.join(names)}")
+                )
+            ]
+        )
+    finally:
+        book.close()
+
+
+def read_cells(path: Path, table: Table) -> pd.DataFrame:
+    if path.suffix.lower() == ".xlsx":
+        return read_excel_cells(path, table)
+    return read_csv_cells(path)
+
+
+# --- header and columns --------------------------------------------------------
+
+
+def _header_names(table: Table) -> dict[str, str]:
+    names = {}
+    for col in table.columns:
+        for alias in (col.name, *col.aliases):
+            names[parsing.header_key(alias)] = col.name
+    return names
+
+
+def find_header(cells: pd.DataFrame, table: Table, search_rows: int = 10) -> int | None:
+    """Excel row number of the header: the first row naming all required columns."""
+    names = _header_names(table)
+    required = {c.name for c in table.columns if c.required}
+    for row_no, row in cells.head(search_rows).iterrows():
+        found = {names.get(parsing.header_key(v)) for v in row if v}
+        if required <= found:
+            return row_no
+    return None
+
+
+def _missing_header_problem(cells: pd.DataFrame, table: Table, file: str) -> Problem:
+    names = _header_names(table)
+    rows = [[v for v in r if v] for _, r in cells.head(10).iterrows() if any(r)]
+    if not rows:
+        return Problem(file, message="hittar ingen rubrikrad; de 10 första raderna är tomma")
+    found_in = [{names.get(parsing.header_key(v)) for v in r} for r in rows]
+    best = max(range(len(rows)), key=lambda i: len(found_in[i] - {None}))  # the likeliest header
+    first, found = rows[best], found_in[best]
+    missing = [c.name for c in table.columns if c.required and c.name not in found]
+    seen = ", ".join(f"'{v}'" for v in first) or "inga"
+    if len(first) == 1 and len(missing) > 1:  # the whole row in one cell
+        hint = " (fel avgränsare? använd semikolon eller komma)"
+    else:
+        hint = ""
+    return Problem(file, message=(f"saknar obligatoriska kolumner: {', '.join(missing)}; rubrikraden har {seen}{hint}"))
+
+
+# --- validation ---------------------------------------------------------------------
+
+
+def parse_column(values: pd.Series, col: Column, plan: Plan) -> tuple[pd.Series, pd.Series]:
+    """Parsed values and an error message per value ("" where fine)."""
+    kind = col.kind
+    if kind in ("int", "year"):
+        return parsing.parse_int(values)
+    if kind == "float":
+        return parsing.parse_number(values)
+    if kind == "date":
+        return parsing.parse_date(values)
+    if kind == "bool":
+        return parsing.parse_bool(values)
+    if kind == "category":
+        allowed = plan.target_areas if col.name == "målområde" else col.allowed
+        return parsing.parse_category(values, allowed)
+    if kind == "municipality":
+        return parsing.parse_municipality(values, plan.members)
+    if kind == "municipalities":
+        return parsing.parse_municipality_list(values, plan.members)
+    if kind == "code":
+        return parsing.parse_code(values)
+    return parsing.parse_text(values)
+
+
+def check_values(values: pd.Series, col: Column, plan: Plan, counts, is_csv: bool) -> tuple[pd.Series, pd.Series]:
+    """Parse distinct values (occurring `counts` times) and say what is wrong with each."""
+    parsed, errors = parse_column(values, col, plan)
+    errors = errors.where(errors != "", _range_errors(parsed, col))
+    if col.required:
+        errors[(values == "") & (errors == "")] = "värde saknas"
+    excel = values.isin(parsing.EXCEL_ERRORS) & (errors != "") & ~errors.str.startswith("Excel")
+    errors[excel] = "Excel-felvärde; " + errors[excel]
+    if col.kind == "float" and is_csv:
+        mixed = parsing.mixed_decimal_rows(values, counts) & (errors == "")
+        errors[mixed] = "blandar decimalkomma och decimalpunkt i samma kolumn"
+    return parsed, errors
+
+
+def _range_errors(parsed: pd.Series, col: Column) -> pd.Series:
+    errors = pd.Series("", index=parsed.index)
+    if col.min is None and col.max is None:
+        return errors
+    numeric = pd.to_numeric(parsed, errors="coerce")
+    low = col.min if col.min is not None else float("-inf")
+    high = col.max if col.max is not None else float("inf")
+    outside = numeric.notna() & ((numeric < low) | (numeric > high))
+    if col.max is None:
+        text = f"får inte vara mindre än {low:g}"
+    elif col.min is None:
+        text = f"får inte vara större än {high:g}"
+    else:
+        text = f"förväntade ett värde mellan {low:g} och {high:g}"
+    errors[outside] = text
+    return errors
+
+
+def validate_cells(
+    cells: pd.DataFrame, table: Table, plan: Plan, file: str
+) -> tuple[pd.DataFrame, list[Problem], list[str]]:
+    """Check and convert the raw cells of one file into the table's DataFrame."""
+    if not (cells != "").any().any():
+        return pd.DataFrame(), [Problem(file, message="filen är tom")], []
+    header_row = find_header(cells, table)
+    if header_row is None:
+        return pd.DataFrame(), [_missing_header_problem(cells, table, file)], []
+    names = _header_names(table)
+    header = cells.loc[header_row]
+    body = cells.loc[header_row + 1 :]
+    body = body[(body != "").any(axis=1)]  # empty rows (e.g. trailing) carry nothing
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    positions: dict[str, object] = {}
+    for pos, text in header.items():
+        if not text:
+            if (body[pos] != "").any():
+                warnings.append(f"{file}: kolumn utan rubrik ignoreras")
+            continue
+        canonical = names.get(parsing.header_key(text))
+        if canonical is None:
+            if _is_personal(text, table):
+                warnings.append(f"{file}: kolumnen '{text}' innehåller personuppgifter och lästes inte in")
+            else:
+                warnings.append(f"{file}: okänd kolumn '{text}' ignoreras")
+        elif canonical in positions:
+            problems.append(Problem(file, header_row, text, message=f"kolumnen '{canonical}' finns två gånger"))
+        else:
+            positions[canonical] = pos
+    if body.empty:
+        problems.append(Problem(file, message="filen har rubrikrad men inga datarader"))
+        return pd.DataFrame(), problems, warnings
+
+    if file.lower().endswith(".csv"):
+        problems += _overflow_problems(body, header, file)
+    out = pd.DataFrame(index=body.index)
+    for col in table.columns:
+        if col.name not in positions:
+            if col.required:
+                problems.append(Problem(file, header_row, col.name, message="obligatorisk kolumn saknas"))
+            empty = pd.Series("", index=body.index, dtype=str)  # typed, all missing
+            _store(out, col, parse_column(empty, col, plan)[0], plan)
+            continue
+        values = body[positions[col.name]].astype(str)
+        # Each distinct value is checked once: a 250 000-row leads file has a few thousand
+        # dates and a handful of channels.
+        codes, uniques = pd.factorize(values)
+        distinct = pd.Series(uniques, dtype=str)
+        parsed, errors = check_values(
+            distinct, col, plan, np.bincount(codes, minlength=len(distinct)), file.lower().endswith(".csv")
+        )
+        bad = np.flatnonzero((errors != "").to_numpy())
+        if len(bad):
+            for row_no, code in zip(values.index[np.isin(codes, bad)], codes[np.isin(codes, bad)]):
+                problems.append(Problem(file, int(row_no), col.name, distinct[code], errors[code]))
+        _store(out, col, parsed.take(codes).set_axis(values.index), plan)
+    problems += _key_problems(out, table, file)
+    return out, problems, warnings
+
+
+def _store(out: pd.DataFrame, col: Column, parsed: pd.Series, plan: Plan) -> None:
+    """Put a parsed column in the output; a municipality gives 'kommunkod' and the canonical name."""
+    if col.kind == "municipality":
+        out["kommunkod"] = parsed
+        out[col.name] = parsed.map(plan.members)
+    else:
+        out[col.name] = parsed
+
+
+def _is_personal(text: str, table: Table) -> bool:
+    """A personal-data header, also as a variant ('Telefonnummer', 'E-postadress', 'Förnamn')."""
+    key = parsing.header_key(text)
+    words = {parsing.header_key(p) for p in table.personal_data}
+    return any(key.startswith(w) or key.endswith(w) for w in words)
+
+
+def _overflow_problems(body: pd.DataFrame, header: pd.Series, file: str) -> list[Problem]:
+    """CSV rows with more fields than the header: typically decimal commas in a comma-separated file."""
+    last = max((pos for pos, text in header.items() if text), default=-1)
+    extra = body.loc[:, [pos for pos in body.columns if pos > last]]
+    rows = extra.index[(extra != "").any(axis=1)]
+    return [
+        Problem(
+            file,
+            int(row),
+            None,
+            ", ".join(v for v in extra.loc[row] if v),
+            (
+                "raden har fler fält än rubrikraden (decimalkomma i en kommaseparerad fil?); "
+                "använd semikolon som avgränsare eller citattecken runt talen"
+            ),
+        )
+        for row in rows
+    ]
+
+
+def _key_problems(frame: pd.DataFrame, table: Table, file: str) -> list[Problem]:
+    if not table.key or not set(table.key) <= set(frame.columns):
+        return []
+    keys = frame[list(table.key)]
+    dup = keys.duplicated(keep=False) & keys.notna().all(axis=1)
+    problems = []
+    for _, group in frame[dup].groupby(list(table.key), sort=False):
+        rows = [int(r) for r in group.index]
+        value = " / ".join(
+            str(v.date()) if isinstance(v, pd.Timestamp) else str(v) for v in group.iloc[0][list(table.key)]
+        )
+        for row in rows[1:]:
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    ", ".join(table.key),
+                    value,
+                    f"samma nyckel som rad {rows[0]}; varje nyckel får finnas en gång",
+                )
+            )
+    return problems
+
+
+def _cross_checks(frame: pd.DataFrame, table: Table, file: str) -> list[Problem]:
+    problems = []
+    if table.name == "investeringar":
+        decided = frame["skede"].isin(["beslut", "etablerad"]) & frame["beslutsdatum"].isna()
+        for row in frame.index[decided]:
+            problems.append(
+                Problem(
+                    file, int(row), "beslutsdatum", "", f"skedet '{frame.at[row, 'skede']}' kräver ett beslutsdatum"
+                )
+            )
+        early = frame["beslutsdatum"].notna() & (frame["beslutsdatum"] < frame["första_kontakt"])
+        for row in frame.index[early]:
+            problems.append(
+                Problem(
+                    file,
+                    int(row),
+                    "beslutsdatum",
+                    str(frame.at[row, "beslutsdatum"].date()),
+                    "beslutsdatum före första kontakt",
+                )
+            )
+    if table.name == "leads" and "konverteringsdatum" in frame:
+        early = frame["konverteringsdatum"].notna() & (frame["konverteringsdatum"] < frame["datum"])
+        for row in frame.index[early]:
+            problems.append(
+                Problem(
+                    file,
+                    int(row),
+                    "konverteringsdatum",
+                    str(frame.at[row, "konverteringsdatum"].date()),
+                    "konverteringsdatum före datumet då leadet kom in",
+                )
+            )
+    if table.name == "nki" and {"ki_nedre", "ki_övre"} <= set(frame.columns):
+        lo, hi, v = frame["ki_nedre"], frame["ki_övre"], frame["värde"]
+        wrong = lo.notna() & hi.notna() & ((lo > v) | (v > hi))
+        for row in frame.index[wrong]:
+            problems.append(
+                Problem(
+                    file,
+                    int(row),
+                    "ki_nedre/ki_övre",
+                    f"{lo[row]}–{hi[row]}",
+                    f"intervallet måste omsluta värdet {v[row]}",
+                )
+            )
+    return problems
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_table(path: Path | str, table: Table | str, plan: Plan | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Read and validate one file. Raises DataError listing every problem."""
+    path = Path(path)
+    table = TABLES[table] if isinstance(table, str) else table
+    plan = plan or load_plan()
+    cells = read_cells(path, table)
+    frame, problems, warnings = validate_cells(cells, table, plan, path.name)
+    if len(frame):  # rows with a bad value are left out here: they already have a problem
+        bad_rows = {p.row for p in problems}
+        problems += _cross_checks(frame[~frame.index.isin(bad_rows)], table, path.name)
+    if problems:
+        raise DataError(problems)
+    frame = frame.reset_index(drop=True)
+    return frame, warnings
+
+
+def _date_range(frame: pd.DataFrame) -> tuple[str | None, str | None]:
+    for col in ("datum", "första_kontakt"):
+        if col in frame and frame[col].notna().any():
+            return str(frame[col].min().date()), str(frame[col].max().date())
+    for col in ("mätår", "år"):
+        if col in frame and frame[col].notna().any():
+            return str(frame[col].min()), str(frame[col].max())
+    return None, None
+
+
+def load_dataset(data_dir: Path | str, plan: Plan | None = None, names: tuple[str, ...] | None = None) -> Dataset:
+    """Load every table of a data folder; problems across all files are raised together."""
+    data_dir = Path(data_dir)
+    plan = plan or load_plan()
+    if not data_dir.is_dir():
+        raise DataError([Problem(str(data_dir), message="datamappen finns inte")])
+    tables, sources, warnings, problems = {}, [], [], []
+    for name in names or tuple(TABLES):
+        table = TABLES[name]
+        try:
+            path = find_file(data_dir, table.stem)
+            if path is None:
+                if not table.optional:
+                    problems.append(
+                        Problem(
+                            f"{table.stem}.csv",
+                            message=(f"filen saknas i {data_dir} (tabellen '{table.title}', .csv eller .xlsx)"),
+                        )
+                    )
+                continue
+            frame, table_warnings = load_table(path, table, plan)
+        except DataError as exc:
+            problems += exc.problems
+            continue
+        tables[name] = frame
+        warnings += table_warnings
+        sources.append(Source(name, path.name, len(frame), sha256(path), *_date_range(frame)))
+    if problems:
+        raise DataError(problems)
+    return Dataset(data_dir, plan, tables, sources, warnings)

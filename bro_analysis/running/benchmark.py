@@ -1,0 +1,214 @@
+"""Benchmark: the runner against the naive shell baseline, and the notebooks'
+computations at 1×, 10× and 100× the example data. Not a test: run it with
+`make bench` (or `python -m bro_analysis.running.benchmark`); every figure is measured
+in the same run on the same machine and written to outputs/benchmark/.
+
+Baseline: for each notebook and period, `papermill` then `jupyter nbconvert
+--to html --no-input` from the shell, one after another, as one would by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bro_analysis.core.config import EXAMPLE_DATA_DIR, OUTPUTS_DIR
+from bro_analysis.running.runner import list_notebooks
+
+BIN = Path(sys.executable).parent
+BACKFILL = [str(y) for y in range(2019, 2027)]
+SCALES = (1, 10, 100)
+TARGETS = {"one_period": 0.3, "backfill": 0.2, "warm_seconds": 2.0, "compute_seconds_100x": 5.0}
+
+
+def _timed(cmd: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def naive(periods: list[str], data_dir: Path, out: Path) -> float:
+    """papermill + nbconvert from the shell for every notebook and period, in sequence."""
+    total = 0.0
+    for period in periods:
+        for nb in list_notebooks():
+            executed = out / period / nb.name
+            executed.parent.mkdir(parents=True, exist_ok=True)
+            total += _timed(
+                [
+                    str(BIN / "papermill"),
+                    str(nb),
+                    str(executed),
+                    "-p",
+                    "period",
+                    period,
+                    "-p",
+                    "data_dir",
+                    str(data_dir),
+                    "--cwd",
+                    str(nb.parent),
+                ]
+            )
+            total += _timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
+    return total
+
+
+def runner(periods: list[str], data_dir: Path, out: Path, force: bool) -> float:
+    cmd = [str(BIN / "bro-analysis"), "run", "--data", str(data_dir), "--out", str(out), "--period", *periods]
+    return _timed(cmd + (["--force"] if force else []))
+
+
+def compute_cells(notebook: Path, data_dir: Path, period: str) -> dict:
+    """Run a notebook's code in this process with display switched off; the analysis
+    modules are imported first, as in a warm kernel, so only the computation is timed."""
+    import nbformat
+
+    from bro_analysis.running.runner import WARM_UP
+
+    exec(WARM_UP)  # what a pooled kernel has imported before its first notebook
+    import bro_analysis.analysis.summary  # noqa: F401
+
+    nb = nbformat.read(notebook, as_version=4)
+    namespace = {"display": lambda *a, **k: None}
+    started = time.perf_counter()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        code = cell.source.replace("from IPython.display import display", "")
+        if "parameters" in cell.metadata.get("tags", []):
+            code += f"\nperiod = {period!r}\ndata_dir = {str(data_dir)!r}\n"
+        exec(compile(code, notebook.name, "exec"), namespace)
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_mb": peak_mb}
+
+
+def scaled_data(factor: int, root: Path) -> Path:
+    """The example data with leads, investments and activities multiplied by `factor`."""
+    from bro_analysis.input.example_data import generate, scale, write_tables
+
+    folder = root / f"data_{factor}x"
+    write_tables(scale(generate(), factor), folder)
+    return folder
+
+
+def computations(root: Path, period: str) -> list[dict]:
+    rows = []
+    for factor in SCALES:
+        data_dir = scaled_data(factor, root)
+        for nb in list_notebooks():
+            proc = subprocess.run(
+                [sys.executable, "-m", "bro_analysis.running.benchmark", "compute", str(nb), str(data_dir), period],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            rows.append({"notebook": nb.stem, "scale": factor, **json.loads(proc.stdout.splitlines()[-1])})
+            print(f"  {nb.stem} {factor}×: {rows[-1]['seconds']:.2f} s, {rows[-1]['peak_mb']:.0f} MB", flush=True)
+    return rows
+
+
+def growth(rows: list[dict]) -> dict[str, float]:
+    """Per notebook, the exponent k in time ∝ size^k between 10× and 100× (1 = linear)."""
+    out = {}
+    for nb in {r["notebook"] for r in rows}:
+        t = {r["scale"]: r["seconds"] for r in rows if r["notebook"] == nb}
+        out[nb] = math.log(t[100] / t[10]) / math.log(10)
+    return out
+
+
+def report(m: dict) -> str:
+    lines = [
+        "# Benchmark",
+        "",
+        f"Machine: {m['cores']} cores. All figures measured in one run.",
+        "",
+        "| what | naive s | bro-analysis s | ratio | target |",
+        "|---|---|---|---|---|",
+    ]
+    for key, label in (("one_period", "one period (2025), cold"), ("backfill", "backfill 2019–2026, cold")):
+        if key in m["naive"]:
+            ratio = m["runner"][key] / m["naive"][key]
+            lines.append(
+                f"| {label} | {m['naive'][key]:.1f} | {m['runner'][key]:.1f} | {ratio:.2f} | "
+                f"≤ {TARGETS[key]} {'✔' if ratio <= TARGETS[key] else '✘'} |"
+            )
+    warm = m["runner"]["backfill_warm"]
+    lines.append(
+        f"| backfill, warm cache | – | {warm:.2f} | – | < {TARGETS['warm_seconds']} s "
+        f"{'✔' if warm < TARGETS['warm_seconds'] else '✘'} |"
+    )
+    lines += [
+        "",
+        "Computations (notebook code without kernel start-up or imports):",
+        "",
+        "| notebook | scale | seconds | peak MB |",
+        "|---|---|---|---|",
+    ]
+    for r in m["computations"]:
+        lines.append(f"| {r['notebook']} | {r['scale']}× | {r['seconds']:.2f} | {r['peak_mb']:.0f} |")
+    lines += ["", "Growth exponent from 10× to 100× (1 = linear):", ""]
+    for nb, k in sorted(m["growth"].items()):
+        slowest = max(r["seconds"] for r in m["computations"] if r["notebook"] == nb and r["scale"] == 100)
+        lines.append(
+            f"- {nb}: {k:.2f}; {slowest:.2f} s at 100× "
+            f"({'✔' if slowest <= TARGETS['compute_seconds_100x'] and k <= 1.1 else '✘'})"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bro_analysis.running.benchmark")
+    parser.add_argument("--out", default=str(OUTPUTS_DIR / "benchmark"))
+    parser.add_argument(
+        "--skip-naive-backfill", action="store_true", help="skip the slowest measurement (about 6 minutes)"
+    )
+    sub = parser.add_subparsers(dest="command")
+    comp = sub.add_parser("compute")
+    comp.add_argument("notebook")
+    comp.add_argument("data_dir")
+    comp.add_argument("period")
+    args = parser.parse_args(argv)
+    if args.command == "compute":
+        print(json.dumps(compute_cells(Path(args.notebook), Path(args.data_dir), args.period)))
+        return 0
+
+    import os
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    m: dict = {"cores": os.cpu_count(), "naive": {}, "runner": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        data = root / "data"
+        shutil.copytree(EXAMPLE_DATA_DIR, data)
+        print("naive, one period …", flush=True)
+        m["naive"]["one_period"] = naive(["2025"], data, root / "naive1")
+        print("bro-analysis, one period …", flush=True)
+        m["runner"]["one_period"] = runner(["2025"], data, root / "run1", force=True)
+        if not args.skip_naive_backfill:
+            print("naive, backfill …", flush=True)
+            m["naive"]["backfill"] = naive(BACKFILL, data, root / "naive2")
+        print("bro-analysis, backfill cold and warm …", flush=True)
+        m["runner"]["backfill"] = runner(BACKFILL, data, root / "run2", force=True)
+        m["runner"]["backfill_warm"] = runner(BACKFILL, data, root / "run2", force=False)
+        print("computations at 1×, 10×, 100× …", flush=True)
+        m["computations"] = computations(root, "2025")
+    m["growth"] = growth(m["computations"])
+    text = report(m)
+    (out / "benchmark.json").write_text(json.dumps(m, indent=2), encoding="utf-8")
+    (out / "benchmark.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""Skip work whose inputs have not changed.
+
+A notebook's key is the SHA-256 of the notebook file, its parameters, every
+file in the data folder, the OKR and settings files and the package's own code
+and templates. The key of a successful run is stored beside its outputs in
+`<period>/.cache/<name>.json`; a later run with the same key reuses the outputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from bro_analysis.core.config import OKR_FILE, SETTINGS_FILE
+from bro_analysis.core.files import write_atomic
+from bro_analysis.core.periods import Period
+from bro_analysis.running.parameters import parameters
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+CACHE_DIR = ".cache"
+
+
+def _digest(parts) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else str(part).encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _files_digest(paths) -> str:
+    return _digest(x for p in sorted(paths) for x in (p.name, p.read_bytes()))
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The package's code and templates: a change in them invalidates every result."""
+    files = [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    return _digest(x for p in sorted(files) for x in (p.relative_to(PACKAGE_DIR).as_posix(), p.read_bytes()))
+
+
+def input_digest(data_dir: Path) -> str:
+    """Everything a notebook reads besides itself and its parameters."""
+    data_files = [p for p in Path(data_dir).iterdir() if p.is_file()]
+    return _digest([_files_digest(data_files), _files_digest([OKR_FILE, SETTINGS_FILE]), code_digest()])
+
+
+def notebook_key(notebook: Path, period: Period, data_dir: Path, inputs: str) -> str:
+    return _digest([notebook.read_bytes(), json.dumps(parameters(period, data_dir), sort_keys=True), inputs])
+
+
+def combined_key(keys: list[str | None], inputs: str) -> str:
+    return _digest([*(k or "" for k in keys), inputs, "combined"])
+
+
+def _record(out_dir: Path, name: str) -> Path:
+    return out_dir / CACHE_DIR / f"{name}.json"
+
+
+def read_key(out_dir: Path, name: str) -> str | None:
+    try:
+        return json.loads(_record(out_dir, name).read_text(encoding="utf-8"))["key"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def is_fresh(out_dir: Path, name: str, key: str, html_name: str | None = None) -> bool:
+    """True when the stored key matches and the outputs are still there."""
+    html = out_dir / (html_name or f"{name}.html")
+    return read_key(out_dir, name) == key and html.exists()
+
+
+def remember(out_dir: Path, name: str, key: str) -> None:
+    write_atomic(_record(out_dir, name), json.dumps({"key": key}).encode("utf-8"))
+
+
+def forget(out_dir: Path, name: str) -> None:
+    _record(out_dir, name).unlink(missing_ok=True)

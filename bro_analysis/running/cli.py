@@ -1,0 +1,231 @@
+"""Command line: `bro-analysis run | validate | example-data | docs`.
+
+Exit codes: 0 everything went well, 1 a notebook failed, 2 bad input or usage.
+Errors are printed as readable Swedish text; `--debug` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+from bro_analysis import __version__
+from bro_analysis.core.config import DATA_DIR, EXAMPLE_DATA_DIR, OUTPUTS_DIR, ConfigError
+from bro_analysis.core.periods import Period, PeriodError, resolve_periods
+from bro_analysis.input.kolada import KoladaError
+from bro_analysis.input.loading import DataError, load_dataset
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+
+
+class UsageError(ValueError):
+    """A command line that cannot be carried out as given (e.g. an unsafe output folder)."""
+
+
+def check_output_folder(out: Path, data: Path) -> None:
+    """Outputs never go into the input folder or the repository's data/ folder: inputs are only read."""
+    out = Path(out).resolve()
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"Utdatamappen {out} är en fil, inte en mapp; ange en mapp med --out.")
+    for folder in (Path(data).resolve(), DATA_DIR.resolve()):
+        if out == folder or folder in out.parents:
+            raise UsageError(
+                f"Utdatamappen {out} ligger i datamappen {folder}; indata ska bara läsas. "
+                "Välj en utdatamapp utanför, t.ex. outputs/."
+            )
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    for w in warnings:
+        print(f"Varning: {w}", file=sys.stderr)
+
+
+def _write_pdfs(periods: list[Period], out: Path) -> int:
+    """The combined report of each period also as PDF (A4, page numbers) via headless Chromium."""
+    from bro_analysis.running.browser import write_pdf
+    from bro_analysis.running.combine import report_name
+
+    for period in periods:
+        html = out / period.key / report_name(period.key)
+        try:
+            pdf = write_pdf(html, html.with_suffix(".pdf"))
+        except Exception as exc:  # a browser failure is reported, the HTML stands
+            print(f"MISSLYCKADES: PDF för {period.key} kunde inte skrivas: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"{period.key} · PDF: {pdf}")
+    return EXIT_OK
+
+
+def cmd_run(args) -> int:
+    from bro_analysis.running.runner import run_periods
+
+    if getattr(args, "pdf", False):
+        from bro_analysis.running.browser import BrowserMissing, check_available
+
+        try:
+            check_available()
+        except BrowserMissing as exc:
+            print(f"Kan inte skriva PDF: {exc}", file=sys.stderr)
+            return EXIT_INPUT
+    check_output_folder(Path(args.out), Path(args.data))
+    dataset = load_dataset(args.data)
+    _print_warnings(dataset.warnings)
+    periods = resolve_periods(args.period, dataset.tables)
+    results = run_periods(periods, Path(args.data), Path(args.out), jobs=args.jobs, force=args.force)
+    failed = [r for r in results if not r.ok]
+    cached = sum(r.cached for r in results)
+    print(
+        f"\n{len(results) - len(failed)} av {len(results)} delar klara ({cached} oförändrade, från cache); "
+        f"resultat i {args.out}"
+    )
+    for r in failed:
+        print(
+            f"MISSLYCKADES: {r.period} · {r.notebook}: {r.error}\n  körd notebook sparad: {r.executed}", file=sys.stderr
+        )
+    if getattr(args, "pdf", False) and not failed:
+        return _write_pdfs(periods, Path(args.out))
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_validate(args) -> int:
+    dataset = load_dataset(args.data)
+    _print_warnings(dataset.warnings)
+    for source in dataset.sources:
+        print(f"OK  {source.file}: {source.rows} rader")
+    return EXIT_OK
+
+
+def cmd_example_data(args) -> int:
+    from bro_analysis.input.example_data import write_example_data
+
+    paths = write_example_data(Path(args.out), seed=args.seed)
+    print(f"Skrev {len(paths)} filer till {args.out}")
+    return EXIT_OK
+
+
+def cmd_docs(args) -> int:
+    from bro_analysis.input.docs import write_data_readme
+
+    write_data_readme(Path(args.out))
+    print(f"Skrev {args.out}")
+    return EXIT_OK
+
+
+def cmd_kolada_fetch(args) -> int:
+    from bro_analysis.core.config import load_plan, load_settings
+    from bro_analysis.input.kolada import DEFAULT_BASE_URL, fetch, parse_years, save_response
+
+    settings = load_settings().get("kolada", {})
+    codes = [c for item in (args.municipality or list(load_plan().members)) for c in item.split(",") if c]
+    data = fetch(
+        args.kpi,
+        codes,
+        parse_years(args.years),
+        base_url=args.base_url or settings.get("bas_url", DEFAULT_BASE_URL),
+        timeout=float(settings.get("tidsgräns", 60)),
+        max_pages=int(settings.get("max_sidor", 200)),
+    )
+    save_response(data, args.output)
+    print(f"Hämtade {data['count']} värden ({data['källa']['sidor']} sidor) till {args.output}")
+    return EXIT_OK
+
+
+def cmd_kolada_import(args) -> int:
+    from bro_analysis.core.config import load_plan, load_settings
+    from bro_analysis.input.kolada import import_response
+
+    counts = import_response(args.file, args.output, load_settings(), load_plan().members, args.riket)
+    print(f"Skrev {counts['rader']} rader till {args.output}")
+    if counts["saknade"]:
+        print(f"{counts['saknade']} värden saknades i Kolada och togs inte med (de är inte 0)")
+    if counts["andra_kommuner"] and not args.riket:
+        print(
+            f"Varning: {counts['andra_kommuner']} värden för kommuner utanför BRO togs inte med; "
+            "ange --riket FIL för att skriva dem som nki_riket",
+            file=sys.stderr,
+        )
+    if args.riket:
+        print(f"Skrev {counts['riket']} rader till {args.riket}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bro-analysis", description="BRO:s analysarbetsbok")
+    parser.add_argument("--version", action="version", version=__version__)
+    parser.add_argument("--debug", action="store_true", help="visa fullständig felsökningsinformation")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="kör alla notebooks för en eller flera perioder")
+    run.add_argument("--period", nargs="+", help="2025, 2026-08 (jan–aug) eller ett intervall 2019-2025")
+    run.add_argument("--data", default=str(EXAMPLE_DATA_DIR), help="datamapp (standard: exempeldata)")
+    run.add_argument("--out", default=str(OUTPUTS_DIR), help="utdatamapp (standard: outputs/)")
+    run.add_argument(
+        "--jobs", type=int, default=None, help="antal notebooks som körs samtidigt (standard: antal kärnor)"
+    )
+    run.add_argument("--force", action="store_true", help="kör om allt, även det som inte ändrats")
+    run.add_argument(
+        "--pdf", action="store_true", help="skriv även den samlade rapporten som PDF (A4, kräver Chromium)"
+    )
+    run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    run.set_defaults(func=cmd_run)
+
+    val = sub.add_parser("validate", help="kontrollera alla tabeller i en datamapp")
+    val.add_argument("--data", default=str(EXAMPLE_DATA_DIR))
+    val.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    val.set_defaults(func=cmd_validate)
+
+    ex = sub.add_parser("example-data", help="skapa exempeldata med en fast slumpfrö")
+    ex.add_argument("--out", default=str(EXAMPLE_DATA_DIR))
+    ex.add_argument("--seed", type=int, default=2026)
+    ex.set_defaults(func=cmd_example_data)
+
+    docs = sub.add_parser("docs", help="skriv data/README.md från datakontrakten")
+    docs.add_argument("--out", default=str(EXAMPLE_DATA_DIR.parent / "README.md"))
+    docs.set_defaults(func=cmd_docs)
+
+    kolada = sub.add_parser("kolada", help="hämta och importera NKI från Kolada (API v3)")
+    kolada_sub = kolada.add_subparsers(dest="kolada_command", required=True)
+    kfetch = kolada_sub.add_parser("fetch", help="ladda ner nyckeltal från Kolada till en JSON-fil")
+    kfetch.add_argument("--kpi", action="append", required=True, help="nyckeltalets id, t.ex. U07451 (upprepa)")
+    kfetch.add_argument("--municipality", nargs="+", help="kommunkoder, t.ex. 1880 1881 (standard: BRO:s kommuner)")
+    kfetch.add_argument("--years", required=True, help="år, t.ex. 2014-2025 eller 2023,2024")
+    kfetch.add_argument("--output", required=True, help="JSON-fil att skriva")
+    kfetch.add_argument("--base-url", help="Koladas adress (standard: bas_url i settings.toml)")
+    kfetch.set_defaults(func=cmd_kolada_fetch)
+    kimport = kolada_sub.add_parser("import", help="gör om ett sparat Kolada-svar till nki.csv")
+    kimport.add_argument("file", help="JSON-fil från 'kolada fetch'")
+    kimport.add_argument("--output", required=True, help="nki.csv att skriva")
+    kimport.add_argument("--riket", help="skriv även alla kommuners värden som nki_riket.csv")
+    kimport.set_defaults(func=cmd_kolada_import)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (DataError, PeriodError, ConfigError, KoladaError, UsageError) as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        if not args.debug:  # tasks the interrupt cut short are not worth a traceback
+            logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+        print("Avbrutet; tidigare resultat är orörda.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # unexpected: a short message, the traceback only with --debug
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"Oväntat fel: {type(exc).__name__}: {exc}\nKör igen med --debug för fullständig felsökningsinformation.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,361 @@
+"""Run the notebooks for reporting periods with papermill and export them to HTML.
+
+Fast by design: papermill and nbconvert are imported once, notebooks run
+concurrently in up to `jobs` long-lived kernels (reset between notebooks, so
+imports are paid once per kernel, not per notebook), and a notebook whose
+inputs have not changed is not run again (see cache.py).
+
+Layout of the outputs for a period:
+    outputs/<period>/<notebook>.html                 committee-ready HTML
+    outputs/<period>/notebooks/<notebook>.ipynb      the executed notebook
+    outputs/<period>/notebooks/<notebook>.failed.ipynb  kept when it failed
+Every file is written to a temporary name and renamed into place, so a
+failed or interrupted run never leaves a half-written file where a good one was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from bro_analysis.core.config import NOTEBOOKS_DIR, REPORT_NAME
+from bro_analysis.core.files import write_atomic
+from bro_analysis.core.periods import Period
+from bro_analysis.running import cache
+from bro_analysis.running.export import export_html, notebook_title
+
+
+@dataclass
+class NotebookResult:
+    """What happened to one notebook for one period."""
+
+    notebook: str
+    period: str
+    ok: bool
+    seconds: float
+    html: Path | None = None
+    executed: Path | None = None
+    error: str = ""
+    cached: bool = False
+
+
+def publishes_summary(notebook: Path) -> bool:
+    """True for a notebook whose metadata says it publishes the key-result summary
+    (`"bro": {"publishes_summary": true}`; the overview)."""
+    meta = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+    return bool(meta.get("bro", {}).get("publishes_summary"))
+
+
+def list_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """The notebooks to run, in name order."""
+    return sorted(p for p in Path(notebooks_dir).glob("*.ipynb") if not p.name.startswith("."))
+
+
+def _error_text(exc: Exception) -> str:
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    return f"{ename}: {evalue}".strip()
+
+
+KERNEL_ARGS = ["--IPKernelApp.log_level=40"]  # no kernel chatter on the terminal
+WARM_UP = "import bro_analysis.analysis.overview, bro_analysis.analysis.context, bro_analysis.analysis.summary"
+RESET = "get_ipython().reset(new_session=True)"
+ASYNC_CLIENT = "jupyter_client.asynchronous.AsyncKernelClient"
+
+
+def _blocking_client(km):
+    """A blocking client of the manager's kernel, for the runner's own short requests."""
+    from jupyter_client.blocking import BlockingKernelClient
+
+    return BlockingKernelClient(**km.get_connection_info(session=True), connection_file=km.connection_file, parent=km)
+
+
+def _start_kernel(cwd: Path):
+    """A started python3 kernel manager that imports the package as the kernel starts."""
+    from jupyter_client.manager import KernelManager
+
+    # Unix sockets in a private folder rather than TCP ports where the system has them:
+    # kernels started at the same moment by other processes (parallel runs, a busy
+    # machine) can be handed the same free port, and then one kernel hears another.
+    sockets = {}
+    if os.name == "posix":
+        sockets = {"transport": "ipc", "ip": os.path.join(tempfile.mkdtemp(prefix="bro-kernel-"), "k")}
+    # papermill gets an asynchronous client from this manager: a blocking one
+    # would wait forever for output from a kernel that died (os._exit, a crash).
+    km = KernelManager(kernel_name="python3", client_class=ASYNC_CLIENT, **sockets)
+    km.start_kernel(cwd=str(cwd), extra_arguments=KERNEL_ARGS + [f"--IPKernelApp.exec_lines={WARM_UP}"])
+    return km
+
+
+def _remove_sockets(km) -> None:
+    """The private socket folder of an ipc kernel, once its manager has cleaned up."""
+    if km.transport == "ipc":
+        shutil.rmtree(os.path.dirname(km.ip), ignore_errors=True)
+
+
+class Kernel:
+    """A long-lived python3 kernel that runs one notebook after another.
+
+    The kernel imports the analysis package as it starts (exec_lines), so that
+    kernels warm up while the runner itself imports papermill and nbconvert."""
+
+    def __init__(self, cwd: Path = NOTEBOOKS_DIR):
+        self.cwd = cwd
+        self.km = _start_kernel(cwd)
+
+    def run_code(self, code: str) -> None:
+        client = _blocking_client(self.km)  # made in the calling thread: zmq sockets are not thread-safe
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=120)
+            client.execute_interactive(code, timeout=120, output_hook=lambda _msg: None)
+        finally:
+            client.stop_channels()
+
+    def reset(self) -> None:
+        """Forget the last notebook's variables (imported modules stay loaded);
+        restart the kernel if the notebook killed it."""
+        if not self.km.is_alive():  # a fresh manager: the old one's sockets are closed
+            self.km.cleanup_resources()
+            _remove_sockets(self.km)
+            self.km = _start_kernel(self.cwd)
+            return
+        self.run_code(RESET)
+
+    def shutdown(self) -> None:
+        try:
+            self.km.shutdown_kernel(now=True)  # also removes the connection and socket files
+        finally:
+            _remove_sockets(self.km)
+
+
+def run_notebook(
+    notebook: Path, period: Period, data_dir: Path, out_dir: Path, kernel: Kernel | None = None
+) -> NotebookResult:
+    """Execute one notebook for one period and export it; never raises for a notebook error."""
+    import nbformat
+    import papermill as pm
+
+    started = time.perf_counter()
+    stem = notebook.stem
+    nb_dir = out_dir / "notebooks"
+    nb_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".ipynb", dir=nb_dir)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    params = cache.parameters(period, data_dir)
+    # papermill's cwd= changes the process's working directory, which threads share:
+    # a pooled kernel already runs in the notebooks folder, so it is only passed without one.
+    extra = {"km": kernel.km} if kernel else {"cwd": str(notebook.parent)}
+    try:
+        nb = pm.execute_notebook(
+            str(notebook),
+            str(tmp),
+            parameters=params,
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            extra_arguments=KERNEL_ARGS,
+            **extra,
+        )
+    except Exception as exc:  # a failing notebook must not stop the others
+        failed = nb_dir / f"{stem}.failed.ipynb"
+        if tmp.exists() and tmp.stat().st_size:
+            os.replace(tmp, failed)
+        tmp.unlink(missing_ok=True)
+        return NotebookResult(
+            stem,
+            period.key,
+            False,
+            time.perf_counter() - started,
+            executed=failed if failed.exists() else None,
+            error=_error_text(exc),
+        )
+    except BaseException:  # Ctrl-C: no half-written notebook left behind
+        tmp.unlink(missing_ok=True)
+        raise
+    try:
+        html = export_html(nbformat.from_dict(nb), notebook_title(nb, period))
+        html_path = out_dir / f"{stem}.html"
+        write_atomic(html_path, html)
+        executed = nb_dir / f"{stem}.ipynb"
+        os.replace(tmp, executed)
+    finally:
+        tmp.unlink(missing_ok=True)
+    (nb_dir / f"{stem}.failed.ipynb").unlink(missing_ok=True)
+    return NotebookResult(stem, period.key, True, time.perf_counter() - started, html_path, executed)
+
+
+class _Pool:
+    """Kernels started up front, one handed to each worker thread on first use."""
+
+    def __init__(self, size: int):
+        import queue
+
+        self.free: queue.Queue[Kernel] = queue.Queue()
+        self.kernels = [Kernel() for _ in range(size)]
+        for kernel in self.kernels:
+            self.free.put(kernel)
+        self.local = threading.local()
+
+    def kernel(self) -> Kernel:
+        if getattr(self.local, "kernel", None) is None:
+            self.local.kernel = self.free.get()
+        return self.local.kernel
+
+    def interrupt(self) -> None:
+        """Interrupt every kernel: the kernels run in their own process group, so a
+        Ctrl-C on the terminal does not reach them by itself."""
+        for kernel in self.kernels:
+            with contextlib.suppress(Exception):  # a kernel that is gone needs no interrupt
+                kernel.km.interrupt_kernel()
+
+    def shutdown(self) -> None:
+        for kernel in self.kernels:
+            with contextlib.suppress(Exception):  # a dead kernel is already shut down
+                kernel.shutdown()
+
+
+def run_periods(
+    periods: list[Period],
+    data_dir: Path,
+    out_root: Path,
+    notebooks: list[Path] | None = None,
+    progress=sys.stderr,
+    combine: bool = True,
+    jobs: int | None = None,
+    force: bool = False,
+    reuse_kernels: bool = True,
+) -> list[NotebookResult]:
+    """Run every notebook for every period; returns one result per notebook and period
+    (and per combined report).
+
+    Up to `jobs` notebooks run at once (default: the number of cores). A notebook
+    whose notebook file, parameters, input data, configuration and package code are
+    unchanged since its last successful run is taken from the cache unless `force`.
+    With `combine`, a period whose notebooks all succeeded also gets the combined
+    committee report and okr.csv/okr.json; a period with a failure gets none
+    (a committee document is never half-made), and the failure is reported."""
+    notebooks = [Path(nb).resolve() for nb in (notebooks or list_notebooks())]
+    data_dir, out_root = Path(data_dir).resolve(), Path(out_root).resolve()
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    inputs = cache.input_digest(data_dir)
+    work = [(p, nb, cache.notebook_key(nb, p, data_dir, inputs)) for p in periods for nb in notebooks]
+    stale = [w for w in work if force or not cache.is_fresh(out_root / w[0].key, w[1].stem, w[2])]
+    jobs = min(jobs, max(1, len(stale)))
+    say = _Progress(progress, len(work))
+    pool = _Pool(jobs if stale and reuse_kernels else 0)
+    if stale:
+        import nbconvert  # noqa: F401 - imported here, while the kernels start
+        import papermill  # noqa: F401
+
+    def one(item):
+        period, nb, key = item
+        out_dir = out_root / period.key
+        if item not in stale:
+            result = NotebookResult(
+                nb.stem,
+                period.key,
+                True,
+                0.0,
+                out_dir / f"{nb.stem}.html",
+                out_dir / "notebooks" / f"{nb.stem}.ipynb",
+                cached=True,
+            )
+        else:
+            say.start(period.key, nb.stem)
+            cache.forget(out_dir, nb.stem)
+            kernel = pool.kernel() if reuse_kernels else None
+            result = run_notebook(nb, period, data_dir, out_dir, kernel)  # a notebook error is a result
+            if kernel:
+                kernel.reset()
+            if result.ok:
+                cache.remember(out_dir, nb.stem, key)
+        say.done(result)
+        return result
+
+    # Notebooks run in worker threads even with one job: the main thread only waits,
+    # so Ctrl-C always reaches it here (inside papermill's event loop it could be
+    # swallowed) and the kernels, in their own process group, are interrupted.
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as executor:
+            try:
+                results = list(executor.map(one, work))
+            except BaseException:  # Ctrl-C: start no further notebook, stop the running ones
+                executor.shutdown(wait=False, cancel_futures=True)
+                pool.interrupt()
+                raise
+    finally:
+        pool.shutdown()
+    # The combined report needs the notebook that publishes the key-result summary (the overview).
+    if combine and any(publishes_summary(nb) for nb in notebooks):
+        for period in periods:
+            results.append(
+                _combine(
+                    period,
+                    data_dir,
+                    out_root / period.key,
+                    [r for r in results if r.period == period.key],
+                    inputs,
+                    force,
+                    progress,
+                )
+            )
+    return results
+
+
+class _Progress:
+    """Thread-safe progress lines on stderr."""
+
+    def __init__(self, stream, total: int):
+        self.stream, self.total, self.count = stream, total, 0
+        self.lock = threading.Lock()
+
+    def start(self, period: str, stem: str) -> None:
+        with self.lock:
+            print(f"       {period} · {stem} körs …", file=self.stream, flush=True)
+
+    def done(self, result: NotebookResult) -> None:
+        with self.lock:
+            self.count += 1
+            state = "från cache" if result.cached else ("klar" if result.ok else "MISSLYCKADES")
+            print(
+                f"[{self.count}/{self.total}] {result.period} · {result.notebook}: {state} ({result.seconds:.1f} s)",
+                file=self.stream,
+                flush=True,
+            )
+
+
+def _combine(
+    period: Period, data_dir: Path, out_dir: Path, results: list[NotebookResult], inputs: str, force: bool, progress
+) -> NotebookResult:
+    """The combined report for a period, when every notebook of it succeeded."""
+    started = time.perf_counter()
+    html = out_dir / REPORT_NAME.format(period=period.key)
+    name = html.stem
+    if not all(r.ok for r in results):
+        return NotebookResult(
+            name, period.key, False, 0.0, error="samlad rapport gjordes inte eftersom en notebook misslyckades"
+        )
+    key = cache.combined_key([cache.read_key(out_dir, r.notebook) for r in results], inputs)
+    if not force and cache.is_fresh(out_dir, name, key, html_name=html.name):
+        return NotebookResult(name, period.key, True, 0.0, html=html, cached=True)
+    try:
+        from bro_analysis.running.combine import write_period_report
+
+        cache.forget(out_dir, name)
+        write_period_report([r.executed for r in results if r.executed], out_dir)
+    except Exception as exc:  # reported like a failed notebook, the others stand
+        return NotebookResult(name, period.key, False, time.perf_counter() - started, error=_error_text(exc))
+    cache.remember(out_dir, name, key)
+    print(f"{period.key} · samlad rapport: {html}", file=progress, flush=True)
+    return NotebookResult(name, period.key, True, time.perf_counter() - started, html=html)
