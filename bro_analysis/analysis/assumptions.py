@@ -6,7 +6,8 @@ computed from it, so the log states what this report actually did.
 
 from __future__ import annotations
 
-from bro_analysis.presentation.formatting import fmt_int
+from bro_analysis.analysis.okr import target_text
+from bro_analysis.presentation.formatting import fmt_int, fmt_percent
 
 
 def _general(ctx) -> list[tuple[str, str]]:
@@ -34,7 +35,8 @@ def _general(ctx) -> list[tuple[str, str]]:
 
 
 def _nki(ctx) -> list[tuple[str, str]]:
-    nki_cfg = ctx.settings.get("nki", {})
+    nki_cfg = ctx.settings["nki"]
+    first_new = int(nki_cfg["ny_total_från_mätår"])
     return [
         (
             "NKI",
@@ -48,10 +50,10 @@ def _nki(ctx) -> list[tuple[str, str]]:
         ),
         (
             "NKI",
-            "Från mätår 2024 omfattar SKR:s totala NKI bara "
-            + ", ".join(nki_cfg.get("obligatoriska_områden_från_2024", []))
-            + "; brandskydd och markupplåtelse redovisas separat. En förändring mellan 2023 och 2024 kan "
-            "därför bero på att måttet ändrats.",
+            f"Från mätår {first_new} omfattar SKR:s totala NKI bara "
+            + ", ".join(nki_cfg["obligatoriska_områden"])
+            + f"; brandskydd och markupplåtelse redovisas separat. En förändring mellan {first_new - 1} och "
+            f"{first_new} kan därför bero på att måttet ändrats.",
         ),
         (
             "NKI",
@@ -60,7 +62,28 @@ def _nki(ctx) -> list[tuple[str, str]]:
             "osäkra, rangordnas inte och ingår inte i länets eller områdenas genomsnitt. Ett genomsnitt av "
             f"färre än {nki_cfg.get('minsta_antal_kommuner', 10)} kommuner bedöms inte.",
         ),
-        ("NKI", "Planens gräns 70 ('godkänt') är SKR:s gräns för 'högt'; SKR kallar 62–69 'godkänt'."),
+    ] + _plan_vs_skr(ctx)
+
+
+def _plan_vs_skr(ctx) -> list[tuple[str, str]]:
+    """The plan's word for its area threshold beside SKR's band names, when the plan has that key result."""
+    from bro_analysis.analysis.nki.numbers import bands, grade
+
+    kr = ctx.plan.by_metric("nki_lägsta_område")
+    if kr is None:
+        return []
+    band_list = sorted(bands(ctx.settings), key=lambda b: b[1])
+    lows = [low for _, low in band_list]
+    passed = next((i for i, (name, _) in enumerate(band_list) if name == "godkänt"), None)
+    skr = ""
+    if passed is not None and passed + 1 < len(band_list):
+        skr = f"; SKR kallar {fmt_int(lows[passed])}–{fmt_int(lows[passed + 1] - 1)} 'godkänt'"
+    return [
+        (
+            "NKI",
+            f"Planens gräns {fmt_int(kr.target)} ('godkänt') är SKR:s gräns för "
+            f"'{grade(kr.target, bands(ctx.settings))}'{skr}.",
+        )
     ]
 
 
@@ -93,14 +116,19 @@ def _marketing(ctx) -> list[tuple[str, str]]:
     from bro_analysis.analysis.marketing.numbers import definitions
     from bro_analysis.analysis.marketing.text import definitions_text
 
-    dropped = [w for w in ctx.dataset.warnings if "personuppgifter" in w]
+    dropped = list(ctx.dataset.dropped_personal_data)
     items = [("Marknadsföring", text) for text in definitions_text(definitions(ctx.settings))]
-    items.append(
-        (
-            "Marknadsföring",
-            "Planens +20 % läses som relativ förändring (10 % → 12 %); förändringen i procentenheter visas bredvid.",
+    kr = ctx.plan.by_metric("konverteringsgrad")
+    if kr is not None and kr.target:
+        rate = 0.10
+        items.append(
+            (
+                "Marknadsföring",
+                f"Planens {target_text(kr, len(ctx.plan.members)).removeprefix('minst ')} läses som relativ "
+                f"förändring ({fmt_percent(rate, 0)} → {fmt_percent(rate * (1 + kr.target), 0)}); förändringen "
+                "i procentenheter visas bredvid.",
+            )
         )
-    )
     items.append(
         (
             "Marknadsföring",

@@ -171,6 +171,11 @@ def outcomes_for(ctx, metrics: dict[str, Callable]) -> list[Outcome]:
     return [metrics[kr.metric](ctx, kr) for kr in ctx.plan.key_results if kr.metric in metrics]
 
 
+def not_in_plan_text(metric: str) -> str:
+    """Said where a section judges a key result the plan (okr.toml) no longer has."""
+    return f"Verksamhetsplanen har inget nyckelresultat med måttet ”{metric}”, så det här bedöms inte mot något mål."
+
+
 def target_text(kr: KeyResult, members: int) -> str:
     """The target as the report states it: 'minst 80', 'alla 12', 'minst +20 %'."""
     if kr.kind == "alla":

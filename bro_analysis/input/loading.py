@@ -72,6 +72,19 @@ class Source:
     last_date: str | None = None
 
 
+class PersonalDataDropped(str):
+    """The warning for a personal-data column (contracts: Table.personal_data) that was not read;
+    a str like every warning, with the file and the column's header."""
+
+    file: str
+    column: str
+
+    def __new__(cls, file: str, column: str) -> PersonalDataDropped:
+        warning = super().__new__(cls, f"{file}: kolumnen '{column}' innehåller personuppgifter och lästes inte in")
+        warning.file, warning.column = file, column
+        return warning
+
+
 @dataclass
 class Dataset:
     """All tables of a data folder, validated."""
@@ -81,6 +94,11 @@ class Dataset:
     tables: dict[str, pd.DataFrame]
     sources: list[Source]
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def dropped_personal_data(self) -> list[PersonalDataDropped]:
+        """The personal-data columns that were not read, one warning each."""
+        return [w for w in self.warnings if isinstance(w, PersonalDataDropped)]
 
     @property
     def is_example(self) -> bool:
@@ -377,7 +395,7 @@ def validate_cells(
         canonical = names.get(parsing.header_key(text))
         if canonical is None:
             if _is_personal(text, table):
-                warnings.append(f"{file}: kolumnen '{text}' innehåller personuppgifter och lästes inte in")
+                warnings.append(PersonalDataDropped(file, text))
             else:
                 warnings.append(f"{file}: okänd kolumn '{text}' ignoreras")
         elif canonical in positions:

@@ -10,14 +10,24 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterable
 from html import escape
+from pathlib import Path
 
 import matplotlib.pyplot as plt
+import mistune
 import pandas as pd
 from IPython.display import HTML
+from matplotlib.figure import Figure
 
+from bro_analysis.presentation import figures
 from bro_analysis.presentation.formatting import fmt_number
+
+# The report's stylesheet; the nbconvert template includes it, and lab_style scopes it to JupyterLab.
+STYLESHEET = Path(__file__).resolve().parent / "templates" / "bro" / "bro.css"
+# Output metadata of what is shown in JupyterLab only and left out of every report.
+LAB_ONLY = {"bro": {"lab_only": True}}
 
 # 150 dpi: an 8-inch figure printed across an A4 text column (18 cm) keeps about 165 dpi.
 FIGURE_DPI = 150
@@ -107,11 +117,12 @@ def table(
     return _html(table_html(frame, caption, formats, row_header))
 
 
-def figure_png(fig: plt.Figure) -> bytes:
+def figure_png(fig: Figure) -> bytes:
     """The figure as PNG bytes (closes the figure)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
+    with figures.style():  # ticks and labels are laid out when drawn, so in the style too
+        fig.savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)  # a no-op for figures.new's figures; frees a pyplot figure
     return compact_png(buffer.getvalue())
 
 
@@ -127,10 +138,47 @@ def compact_png(png: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def figure(fig: plt.Figure, alt: str, caption: str) -> HTML:
+def figure(fig: Figure, alt: str, caption: str) -> HTML:
     """Embed a figure as PNG with a meaningful alt text and a caption."""
     data = base64.b64encode(figure_png(fig)).decode("ascii")
     return _html(
         f'<figure><img src="data:image/png;base64,{data}" alt="{escape(alt)}">'
         f"<figcaption>{escape(caption)}</figcaption></figure>"
     )
+
+
+def markdown_html(text: str) -> str:
+    """A notebook's markdown cell as HTML, as in the reports (mistune, which nbconvert
+    also uses; no heading anchors, so merged notebooks never repeat an id)."""
+    return f'<div class="text">{mistune.html(text)}</div>'
+
+
+def is_lab_only(output: dict) -> bool:
+    """True for an output made by lab_style (metadata LAB_ONLY, at the top or per MIME type)."""
+    meta = output.get("metadata", {})
+    return any(m.get("bro", {}).get("lab_only") for m in (meta, *meta.values()) if isinstance(m, dict))
+
+
+def _scoped_css(css: str, scope: str) -> str:
+    """The stylesheet's plain rules with every selector inside `scope`; page and print rules dropped."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    css = re.sub(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", "", css)
+    rules = []
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        if selectors.strip().startswith("@"):
+            continue
+        scoped = [
+            scope if s.strip() in (":root", "html", "body") else f"{scope} {s.strip()}"
+            for s in selectors.split(",")
+            if s.strip() != "main"
+        ]
+        if scoped:
+            rules.append(f"{', '.join(scoped)} {{{body.strip()}}}")
+    return "\n".join(rules)
+
+
+def lab_style() -> HTML:
+    """The report's stylesheet for JupyterLab's output area, so that tables and figures look
+    the same in Lab as in the report; the HTML export leaves this output out (LAB_ONLY)."""
+    css = _scoped_css(STYLESHEET.read_text(encoding="utf-8"), ".jp-RenderedHTMLCommon")
+    return HTML(f"<style>{css}</style>", metadata=LAB_ONLY)

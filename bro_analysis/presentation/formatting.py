@@ -39,6 +39,11 @@ def fmt_int(value) -> str:
     return fmt_number(value, 0)
 
 
+def fmt_level(level: float) -> str:
+    """A confidence level (0.95) as '95 %', as in '95 %-intervall'."""
+    return f"{fmt_number(100 * float(level), 0)} %"
+
+
 def fmt_percent(share, decimals: int = 1) -> str:
     """A share (0.123) as '12,3 %'."""
     if _is_missing(share):

@@ -24,6 +24,7 @@ import nbformat
 from bro_analysis.analysis.summary import SUMMARY_MIME
 from bro_analysis.core.config import REPORT_NAME
 from bro_analysis.core.files import write_atomic
+from bro_analysis.presentation.blocks import is_lab_only, markdown_html
 from bro_analysis.running.export import export_html
 
 TITLE_BLOCK = re.compile(r'<header class="report-title">.*?<h1>(.*?)</h1>.*?</header>', re.S)
@@ -50,10 +51,18 @@ def section_cells(nb, anchor: str) -> tuple[str, list]:
     title = nb.metadata.get("bro", {}).get("title", anchor)
     cells = []
     for cell in nb.cells:
-        if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+        tags = cell.metadata.get("tags", [])
+        if "parameters" in tags or "remove-cell" in tags:
+            continue
+        if cell.cell_type == "markdown":
+            cells.append(_html_cell(_demote(markdown_html(cell.source))))
+            continue
+        if cell.cell_type != "code":
             continue
         outputs = []
         for output in cell.get("outputs", []):
+            if is_lab_only(output):
+                continue
             html = output.get("data", {}).get("text/html")
             if html is None:
                 continue

@@ -7,6 +7,7 @@ import threading
 
 from bro_analysis.core.config import TEMPLATES_DIR
 from bro_analysis.core.periods import Period
+from bro_analysis.presentation.blocks import is_lab_only, markdown_html
 
 TEMPLATE_NAME = "bro"
 
@@ -31,6 +32,7 @@ def _new_exporter():
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
+    exporter.register_filter("bro_markdown", markdown_html)
     remover = TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters", "remove-cell"})
     exporter.register_preprocessor(remover, enabled=True)
     return exporter
@@ -39,6 +41,9 @@ def _new_exporter():
 def export_html(nb, title: str) -> bytes:
     """The executed notebook as committee HTML."""
     nb.metadata.setdefault("bro", {})["title"] = title
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", []) if not is_lab_only(o)]
     body, _ = html_exporter().from_notebook_node(nb)
     return body.encode("utf-8")
 

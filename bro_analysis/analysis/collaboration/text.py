@@ -12,14 +12,11 @@ def _names(codes, plan: Plan) -> str:
     return ", ".join(plan.members.get(c, c) for c in codes)
 
 
-def projects_text(projects: pd.DataFrame, plan: Plan) -> str:
-    """Swedish summary of the collaboration projects."""
+def projects_text(projects: pd.DataFrame, target: float | None) -> str:
+    """Swedish summary of the collaboration projects, against the plan's target when it has one."""
     counted = int(projects["räknas"].sum())
-    target = plan.key_result("S3").target
-    text = (
-        f"Under perioden startade {counted} samverkansprojekt mellan två eller fler kommuner; "
-        f"målet är minst {fmt_int(target)} per år."
-    )
+    text = f"Under perioden startade {counted} samverkansprojekt mellan två eller fler kommuner"
+    text += "." if target is None else f"; målet är minst {fmt_int(target)} per år."
     single = len(projects) - counted
     if single:
         text += f" {single} projekt med bara en kommun räknas inte."

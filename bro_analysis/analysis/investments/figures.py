@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib import ticker
+from matplotlib.figure import Figure
 
 from bro_analysis.presentation import figures
 from bro_analysis.presentation.formatting import axis_formatter, fmt_number
@@ -19,12 +20,12 @@ _STAGE_LABELS = {
 }
 
 
-def totals(yearly: pd.DataFrame, ylabel: str = "Beslutat investeringsvärde, MSEK") -> plt.Figure:
+@figures.styled
+def totals(yearly: pd.DataFrame, ylabel: str = "Beslutat investeringsvärde, MSEK") -> Figure:
     """Realised value per year: confirmed (solid) and estimated (hatched) stacked, the total
     labelled on top, and a diamond for the total without the year's largest project."""
-    figures.use_style()
     colours = sns.color_palette(figures.PALETTE)
-    fig, ax = plt.subplots(figsize=figures.FIGSIZE)
+    fig, ax = figures.new(figures.FIGSIZE)
     years = yearly["år"].astype(int).to_numpy()
     confirmed = yearly["bekräftat_msek"].to_numpy(dtype=float)
     estimated = yearly["uppskattat_msek"].to_numpy(dtype=float)
@@ -49,7 +50,7 @@ def totals(yearly: pd.DataFrame, ylabel: str = "Beslutat investeringsvärde, MSE
             fontsize=8,
         )
     ax.set_xticks(years)
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _p: f"{int(x)}"))
+    ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda x, _p: f"{int(x)}"))
     ax.yaxis.set_major_formatter(axis_formatter(0))
     ax.set_xlabel("Beslutsår")
     ax.set_ylabel(ylabel)
@@ -58,16 +59,16 @@ def totals(yearly: pd.DataFrame, ylabel: str = "Beslutat investeringsvärde, MSE
     return fig
 
 
-def distribution(rows: pd.DataFrame) -> plt.Figure:
+@figures.styled
+def distribution(rows: pd.DataFrame) -> Figure:
     """Project values per decision year on a log scale: a box per year (median and
     quartiles) and every project as a point, filled if confirmed, open if estimated.
     Values of 0 cannot be shown on a log scale and are left out."""
-    figures.use_style()
     valued = rows[rows["investeringsvärde_msek"] > 0].copy()
     valued["år"] = valued["beslutsdatum"].dt.year.astype(int)
     valued["uppskattat"] = valued["uppskattat_värde"].astype("boolean").fillna(True).astype(bool)
     years = sorted(valued["år"].unique())
-    fig, ax = plt.subplots(figsize=(figures.FIGSIZE[0], max(figures.FIGSIZE[1], 0.55 * len(years) + 1.2)))
+    fig, ax = figures.new((figures.FIGSIZE[0], max(figures.FIGSIZE[1], 0.55 * len(years) + 1.2)))
     data = [valued.loc[valued["år"] == y, "investeringsvärde_msek"].to_numpy(dtype=float) for y in years]
     if years:
         ax.boxplot(
@@ -102,7 +103,7 @@ def distribution(rows: pd.DataFrame) -> plt.Figure:
         fig.tight_layout()
         return fig
     ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _p: fmt_number(x, 0 if x >= 1 else 1)))
+    ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda x, _p: fmt_number(x, 0 if x >= 1 else 1)))
     ax.set_yticks(range(len(years)))
     ax.set_yticklabels([str(y) for y in years])
     ax.set_xlabel("Projektets investeringsvärde, MSEK (logaritmisk skala)")
@@ -112,12 +113,12 @@ def distribution(rows: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def funnel(current: pd.DataFrame, previous: pd.DataFrame, current_label: str, previous_label: str) -> plt.Figure:
+@figures.styled
+def funnel(current: pd.DataFrame, previous: pd.DataFrame, current_label: str, previous_label: str) -> Figure:
     """Projects that reached at least each stage (lost projects: at the stage now), for the
     period's cohort (solid) and the comparison cohort (hatched), with counts at the bars."""
-    figures.use_style()
     colours = sns.color_palette(figures.PALETTE)
-    fig, ax = plt.subplots(figsize=figures.FIGSIZE)
+    fig, ax = figures.new(figures.FIGSIZE)
     stages = list(current["skede"])
     pos = np.arange(len(stages))[::-1]
     height = 0.38

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib import ticker
+from matplotlib.figure import Figure
 
 from bro_analysis.presentation import figures
 from bro_analysis.presentation.formatting import axis_formatter, fmt_number, fmt_percent
 
 
+@figures.styled
 def conversion_by_year(
     years: pd.DataFrame,
     period_year: int,
     target_rate: float | None = None,
     months_label: str = "",
     confidence: float = 0.95,
-) -> plt.Figure:
+) -> Figure:
     """Conversion rate per year with its confidence interval; the period's year is a filled square.
 
     `years` has år, leads, andel, ki_nedre, ki_övre (marketing.rates_by_year). `target_rate`
     (the previous year's rate raised by the target) is a labelled dashed segment at the period."""
-    figures.use_style()
-    fig, ax = plt.subplots(figsize=figures.FIGSIZE)
+    fig, ax = figures.new(figures.FIGSIZE)
     data = years[years["leads"] > 0]
     for _, row in data.iterrows():
         current = int(row["år"]) == period_year
@@ -73,8 +74,8 @@ def conversion_by_year(
         label=f"Konverteringsgrad med {fmt_number(100 * confidence, 0)} % konfidensintervall",
     )
     ax.set_xticks(list(years["år"]))
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _p: f"{int(x)}"))
-    ax.yaxis.set_major_locator(plt.MaxNLocator(steps=[1, 2, 5, 10]))
+    ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda x, _p: f"{int(x)}"))
+    ax.yaxis.set_major_locator(ticker.MaxNLocator(steps=[1, 2, 5, 10]))
     ax.yaxis.set_major_formatter(axis_formatter(0, percent=True))
     ax.set_ylim(bottom=0)
     ax.set_xlabel(f"År{', ' + months_label if months_label else ''}")
@@ -84,13 +85,13 @@ def conversion_by_year(
     return fig
 
 
-def conversion_by_group(table: pd.DataFrame, label: str = "kanal", confidence: float = 0.95) -> plt.Figure:
+@figures.styled
+def conversion_by_group(table: pd.DataFrame, label: str = "kanal", confidence: float = 0.95) -> Figure:
     """Conversion per channel (or arena) with intervals, best on top; hollow = too few leads to rank.
 
     `table` is marketing.group_rates: label column, leads, andel, ki_nedre, ki_övre, rangordnas."""
-    figures.use_style()
     rows = table.iloc[::-1].reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(figures.FIGSIZE[0], max(2.5, 0.45 * len(rows) + 1.2)))
+    fig, ax = figures.new((figures.FIGSIZE[0], max(2.5, 0.45 * len(rows) + 1.2)))
     for y, row in rows.iterrows():
         ranked = bool(row["rangordnas"])
         err = [[max(0.0, row["andel"] - row["ki_nedre"])], [max(0.0, row["ki_övre"] - row["andel"])]]
@@ -109,7 +110,7 @@ def conversion_by_group(table: pd.DataFrame, label: str = "kanal", confidence: f
         ax.annotate(note, (row["ki_övre"], y), xytext=(5, 0), textcoords="offset points", va="center", fontsize=8)
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([f"{r[label]} ({fmt_number(r['leads'], 0)} leads)" for _, r in rows.iterrows()])
-    ax.xaxis.set_major_locator(plt.MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
+    ax.xaxis.set_major_locator(ticker.MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
     ax.xaxis.set_major_formatter(axis_formatter(0, percent=True))
     upper = float(rows["ki_övre"].max()) if len(rows) else 1.0
     ax.set_xlim(0, min(1.0, upper * 1.35 + 0.08))

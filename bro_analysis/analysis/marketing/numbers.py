@@ -90,9 +90,9 @@ def mask_personal_text(leads: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return out, masked
 
 
-def dropped_personal_columns(warnings: list[str]) -> list[str]:
+def dropped_personal_columns(dataset) -> list[str]:
     """The loader's warnings about personal-data columns it did not read."""
-    return [w for w in warnings if "personuppgifter" in w]
+    return list(dataset.dropped_personal_data)
 
 
 def _reached(leads: pd.DataFrame, defs: Definitions) -> pd.Series:

@@ -170,12 +170,13 @@ def arena_label(row: pd.Series) -> str:
     return f"{row['namn']} ({d.day} {MONTHS_SV[d.month - 1]} {d.year})"
 
 
-def arenas_text(table: pd.DataFrame, period: Period, target: float) -> str:
-    """How many arenas met the requirement, and which lacked what."""
+def arenas_text(table: pd.DataFrame, period: Period, target: float | None) -> str:
+    """How many arenas met the requirement (against the plan's target when it has one), and which lacked what."""
     met = int(table["uppfyller"].sum())
+    goal = "" if target is None else f", mot målet minst {fmt_int(target)}"
     text = (
         f"Under {period.label} deltog BRO i {fmt_int(len(table))} nationella eller internationella arenor; "
-        f"{fmt_int(met)} hade både skriftliga mål och gjord uppföljning, mot målet minst {fmt_int(target)}."
+        f"{fmt_int(met)} hade både skriftliga mål och gjord uppföljning{goal}."
     )
     missing = table[~table["uppfyller"]]
     if len(missing):

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib import ticker
+from matplotlib.figure import Figure
 
 from bro_analysis.presentation import figures
-from bro_analysis.presentation.formatting import axis_formatter, fmt_number
+from bro_analysis.presentation.formatting import axis_formatter, fmt_level, fmt_number
 
 
+@figures.styled
 def county_years(
     county: pd.DataFrame,
     municipal: pd.DataFrame,
     target: float,
     break_year: int | None = None,
     min_municipalities: int = 0,
-) -> plt.Figure:
-    """County mean of SKR's total NKI per mätår with its 95 % interval (error bars),
+    level: float = 0.95,
+) -> Figure:
+    """County mean of SKR's total NKI per mätår with its interval at `level` (error bars),
     the respondent-weighted mean (dashed), each municipality (thin grey) and the target.
     A mean resting on fewer than `min_municipalities` is drawn hollow (not judged)."""
-    figures.use_style()
-    fig, ax = plt.subplots(figsize=figures.FIGSIZE)
+    fig, ax = figures.new(figures.FIGSIZE)
     figures.municipality_lines(ax, municipal, "0.75")
     has_ci = county["ki_nedre"].notna()
     ax.errorbar(
@@ -44,7 +47,7 @@ def county_years(
         linewidth=2.5,
         marker="o",
         zorder=4,
-        label="Länets genomsnitt (kommunernas medelvärde, 95 %-intervall)",
+        label=f"Länets genomsnitt (kommunernas medelvärde, {fmt_level(level)}-intervall)",
     )
     thin = county[county["antal_kommuner"] < min_municipalities]
     if len(thin):
@@ -98,6 +101,7 @@ def county_years(
     return fig
 
 
+@figures.styled
 def heatmap(
     values: pd.DataFrame,
     uncertain: pd.DataFrame,
@@ -105,20 +109,19 @@ def heatmap(
     threshold: float,
     min_area: int,
     min_total: int,
-) -> plt.Figure:
+) -> Figure:
     """Municipalities × areas: every cell shows its value; colour = SKR band;
     firm results under the threshold get a thick frame; uncertain results
     (too few responses) are white, hatched and in parentheses."""
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.patches import Patch, Rectangle
 
-    figures.use_style()
     ordered = sorted(band_list, key=lambda b: b[1])
-    colours = [plt.get_cmap("Blues")(x) for x in np.linspace(0.12, 0.9, len(ordered))]
+    colours = [matplotlib.colormaps["Blues"](x) for x in np.linspace(0.12, 0.9, len(ordered))]
     cmap = ListedColormap(colours)
     norm = BoundaryNorm([low for _, low in ordered] + [100.01], cmap.N)
     rows, cols = values.shape
-    fig, ax = plt.subplots(figsize=(8, max(4.5, 0.42 * rows + 1.8)))
+    fig, ax = figures.new((8, max(4.5, 0.42 * rows + 1.8)))
     shown = values.where(~uncertain)
     ax.pcolormesh(
         np.ma.masked_invalid(shown.to_numpy(dtype=float)), cmap=cmap, norm=norm, edgecolors="white", linewidth=1.5
@@ -195,11 +198,13 @@ def heatmap(
     return fig
 
 
-def forecast(county: pd.DataFrame, municipal: pd.DataFrame, fit: dict, target: float, target_year: int) -> plt.Figure:
+@figures.styled
+def forecast(
+    county: pd.DataFrame, municipal: pd.DataFrame, fit: dict, target: float, target_year: int, level: float = 0.95
+) -> Figure:
     """Comparable county series with its linear trend extended to target_year and the
-    95 % prediction interval (shaded, hatched) around it; municipalities thin grey."""
-    figures.use_style()
-    fig, ax = plt.subplots(figsize=figures.FIGSIZE)
+    prediction interval at `level` (shaded, hatched) around it; municipalities thin grey."""
+    fig, ax = figures.new(figures.FIGSIZE)
     figures.municipality_lines(ax, municipal, "0.8")
     ax.plot(
         county["mätår"],
@@ -228,7 +233,7 @@ def forecast(county: pd.DataFrame, municipal: pd.DataFrame, fit: dict, target: f
             hatch="..",
             linewidth=0,
             zorder=0,
-            label="95 %-prognosintervall",
+            label=f"{fmt_level(level)}-prognosintervall",
         )
         ax.plot(x, centre, color="black", linestyle="-.", linewidth=1.5, zorder=3, label="Trend")
         ax.errorbar(
@@ -272,11 +277,11 @@ def forecast(county: pd.DataFrame, municipal: pd.DataFrame, fit: dict, target: f
     return fig
 
 
-def priority_matrix(factors: pd.DataFrame) -> plt.Figure:
-    """Service factors: score (y) against correlation with NKI (x, with 95 % interval),
+@figures.styled
+def priority_matrix(factors: pd.DataFrame, level: float = 0.95) -> Figure:
+    """Service factors: score (y) against correlation with NKI (x, with its interval at `level`),
     split at the means into four labelled quadrants; every point labelled."""
-    figures.use_style()
-    fig, ax = plt.subplots(figsize=figures.FIGSIZE)
+    fig, ax = figures.new(figures.FIGSIZE)
     known = factors.dropna(subset=["betyg", "samband"])
     ax.errorbar(
         known["samband"],
@@ -312,8 +317,8 @@ def priority_matrix(factors: pd.DataFrame) -> plt.Figure:
                 bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=2),
             )
     ax.margins(x=0.25, y=0.25)
-    ax.xaxis.set_major_locator(plt.MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
-    ax.set_xlabel("Samband med NKI (korrelation, 95 %-intervall)")
+    ax.xaxis.set_major_locator(ticker.MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
+    ax.set_xlabel(f"Samband med NKI (korrelation, {fmt_level(level)}-intervall)")
     ax.set_ylabel("Betyg i länet (index)")
     ax.xaxis.set_major_formatter(axis_formatter(2))
     ax.yaxis.set_major_formatter(axis_formatter(0))
@@ -321,13 +326,13 @@ def priority_matrix(factors: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def national(position: pd.DataFrame, national: dict) -> plt.Figure:
+@figures.styled
+def national(position: pd.DataFrame, national: dict) -> Figure:
     """Members' total NKI against the national distribution: median (dashed), middle
     half (shaded band), county mean (dotted); each ranked member labelled with its
     percentile, unranked (too few responses) as open markers."""
-    figures.use_style()
     rows = position.sort_values("värde")
-    fig, ax = plt.subplots(figsize=(8, max(4.5, 0.38 * len(rows) + 1.5)))
+    fig, ax = figures.new((8, max(4.5, 0.38 * len(rows) + 1.5)))
     ax.axvspan(
         national["q1"],
         national["q3"],
@@ -378,7 +383,7 @@ def national(position: pd.DataFrame, national: dict) -> plt.Figure:
     ax.set_yticks(list(y))
     ax.set_yticklabels(rows["kommun"])
     ax.set_xlabel(f"NKI totalt, mätår {national['mätår']}")
-    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
     ax.xaxis.set_major_formatter(axis_formatter(0))
     low = min(rows["värde"].min(), national["q1"]) - 2
     high = max(rows["värde"].max(), national["q3"]) + 8

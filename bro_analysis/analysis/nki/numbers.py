@@ -9,7 +9,7 @@ import pandas as pd
 from scipy import stats
 
 from bro_analysis.analysis import okr
-from bro_analysis.presentation.formatting import fmt_number
+from bro_analysis.presentation.formatting import fmt_level, fmt_number
 
 TOTAL = "totalt"
 
@@ -50,8 +50,8 @@ def total_scope(year: int, measured: list[str] | tuple[str, ...], settings: dict
     definition's first year, otherwise every area measured."""
     nki = settings["nki"]
     measured = tuple(a for a in measured if a != TOTAL)
-    if year >= int(nki.get("ny_total_från_mätår", 2024)):
-        return tuple(a for a in nki["obligatoriska_områden_från_2024"] if a in measured)
+    if year >= int(nki["ny_total_från_mätår"]):
+        return tuple(a for a in nki["obligatoriska_områden"] if a in measured)
     return measured
 
 
@@ -186,7 +186,9 @@ def county_summary(nki: pd.DataFrame, settings: dict, area: str = TOTAL, measure
     return pd.DataFrame(records, columns=list(COUNTY_COLUMNS))
 
 
-def county_status(row: pd.Series | None, target: float, members: int, min_municipalities: int) -> tuple[str, str]:
+def county_status(
+    row: pd.Series | None, target: float, members: int, min_municipalities: int, level: float = 0.95
+) -> tuple[str, str]:
     """Status of a county result against a target: uppnått / ej uppnått / kan inte bedömas, and why."""
     if row is None:
         return okr.UNKNOWN, "inget resultat"
@@ -203,7 +205,7 @@ def county_status(row: pd.Series | None, target: float, members: int, min_munici
     reason += f"; {left_out} med för få svar utelämnade)" if left_out else ")"
     if pd.notna(row.get("ki_nedre")) and row["ki_nedre"] <= target <= row["ki_övre"]:
         reason += (
-            f"; 95 %-intervallet {fmt_number(row['ki_nedre'], 1)}–{fmt_number(row['ki_övre'], 1)} "
+            f"; {fmt_level(level)}-intervallet {fmt_number(row['ki_nedre'], 1)}–{fmt_number(row['ki_övre'], 1)} "
             "omfattar målet, så marginalen är osäker"
         )
     return verdict, reason
@@ -213,7 +215,7 @@ def county_years(nki: pd.DataFrame, settings: dict, target: float, members: int)
     """County summary per mätår with status against the target and SKR band."""
     summary = county_summary(nki, settings)
     minimum = int(settings["nki"]["minsta_antal_kommuner"])
-    statuses = [county_status(r, target, members, minimum) for _, r in summary.iterrows()]
+    statuses = [county_status(r, target, members, minimum, confidence(settings)) for _, r in summary.iterrows()]
     summary["status"] = [s for s, _ in statuses]
     summary["skäl"] = [r for _, r in statuses]
     summary["betyg"] = summary["medel"].map(lambda v: grade(v, bands(settings)))
@@ -230,7 +232,7 @@ def area_results(nki: pd.DataFrame, year: int, settings: dict, threshold: float,
         if summary.empty:
             continue
         row = summary.iloc[0]
-        status, reason = county_status(row, threshold, members, minimum)
+        status, reason = county_status(row, threshold, members, minimum, confidence(settings))
         rows.append(
             {
                 "område": area,
@@ -420,7 +422,7 @@ def county_change(summary: pd.DataFrame, year: int, settings: dict) -> dict | No
         return None
     now, prev = now.iloc[0], before.iloc[-1]
     test = change_test(now["medel"], now["se"], prev["medel"], prev["se"], confidence(settings))
-    new_total = int(settings["nki"].get("ny_total_från_mätår", 2024))
+    new_total = int(settings["nki"]["ny_total_från_mätår"])
     crosses = int(prev["mätår"]) < new_total <= year  # SKR changed what the total measures in between
     if crosses:
         test = {**test, "se": np.nan, "ki_nedre": np.nan, "ki_övre": np.nan, "z": np.nan, "p": np.nan}
@@ -456,8 +458,8 @@ def comparable_total(nki: pd.DataFrame, settings: dict) -> pd.DataFrame:
     """A total on the same footing every year: SKR's total from the new definition's
     first mätår; before it the respondent-weighted mean of the mandatory areas
     (unweighted where counts are unknown), only where all of them were measured."""
-    first_new = int(settings["nki"].get("ny_total_från_mätår", 2024))
-    mandatory = list(settings["nki"]["obligatoriska_områden_från_2024"])
+    first_new = int(settings["nki"]["ny_total_från_mätår"])
+    mandatory = list(settings["nki"]["obligatoriska_områden"])
     nki_rows = nki[(nki["mått"] == "NKI") & nki["värde"].notna()]
     new = nki_rows[(nki_rows["område"] == TOTAL) & (nki_rows["mätår"] >= first_new)]
     records = [{"mätår": int(r["mätår"]), "kommun": r["kommun"], "värde": float(r["värde"])} for _, r in new.iterrows()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bro_analysis.presentation.formatting import fmt_number, fmt_signed
+from bro_analysis.presentation.formatting import fmt_level, fmt_number, fmt_signed
 
 from .numbers import grade
 from .text import _interval, _list, _one, chance_text
@@ -32,14 +32,14 @@ def formats_for(frame: pd.DataFrame) -> dict:
     return {c: f for c, f in DISPLAY_FORMATS.items() if c in frame.columns}
 
 
-def county_table(table: pd.DataFrame) -> pd.DataFrame:
+def county_table(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """The county per mätår for the report."""
     return pd.DataFrame(
         {
             "Mätår": table["mätår"],
             "Kommuner": table["antal_kommuner"],
             "Medel": table["medel"],
-            "95 %-intervall": [_interval(lo, hi) for lo, hi in zip(table["ki_nedre"], table["ki_övre"])],
+            f"{fmt_level(level)}-intervall": [_interval(lo, hi) for lo, hi in zip(table["ki_nedre"], table["ki_övre"])],
             "Viktat med antal svar": table["viktat_medel"],
             "SKR:s betyg": table["betyg"],
             "Status mot målet": table["status"],
@@ -47,22 +47,22 @@ def county_table(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def area_table(areas: pd.DataFrame) -> pd.DataFrame:
+def area_table(areas: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """Each area's county result for the report."""
     return pd.DataFrame(
         {
             "Område": areas["område"],
             "Medel": areas["medel"],
-            "95 %-intervall": [_interval(lo, hi) for lo, hi in zip(areas["ki_nedre"], areas["ki_övre"])],
+            f"{fmt_level(level)}-intervall": [_interval(lo, hi) for lo, hi in zip(areas["ki_nedre"], areas["ki_övre"])],
             "Kommuner": areas["antal_kommuner"],
             "Utelämnade (för få svar)": areas["antal_utelämnade"].map(lambda v: fmt_number(v, 0)),
             "SKR:s betyg": areas["betyg"],
-            "Status mot 70": areas["status"],
+            "Status mot planens gräns": areas["status"],
         }
     )
 
 
-def changes_table(table: pd.DataFrame) -> pd.DataFrame:
+def changes_table(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """Municipalities' change since their previous measurement for the report."""
     return pd.DataFrame(
         {
@@ -71,7 +71,7 @@ def changes_table(table: pd.DataFrame) -> pd.DataFrame:
             "Mätår": table["föregående_mätår"],
             "Föregående": table["föregående"],
             "Förändring": table["förändring"],
-            "95 %-intervall för förändringen": [
+            f"{fmt_level(level)}-intervall för förändringen": [
                 _interval(lo, hi, signed=True) for lo, hi in zip(table["ki_nedre"], table["ki_övre"])
             ],
             "Bedömning": table["bedömning"],
@@ -100,7 +100,7 @@ def trend_table(table: pd.DataFrame, target_year: int, settings: dict | None = N
     ).rename(columns={"Prognos": f"Prognos {target_year}"})
 
 
-def factors_table(factors: pd.DataFrame) -> pd.DataFrame:
+def factors_table(factors: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """Service factors for the report, weakest first."""
     ordered = factors.sort_values("betyg")
     return pd.DataFrame(
@@ -108,7 +108,7 @@ def factors_table(factors: pd.DataFrame) -> pd.DataFrame:
             "Faktor": ordered["faktor"],
             "Betyg": ordered["betyg"],
             "Samband med NKI": ordered["samband"],
-            "95 %-intervall för sambandet": [
+            f"{fmt_level(level)}-intervall för sambandet": [
                 f"{fmt_number(lo, 2)}–{fmt_number(hi, 2)}" if pd.notna(lo) else "–"
                 for lo, hi in zip(ordered["samband_ki_nedre"], ordered["samband_ki_övre"])
             ],

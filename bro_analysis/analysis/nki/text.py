@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bro_analysis.analysis import okr
-from bro_analysis.presentation.formatting import fmt_number, fmt_percent, fmt_signed
+from bro_analysis.presentation.formatting import fmt_level, fmt_number, fmt_percent, fmt_signed
 
 from .numbers import (
     CHANGE_BREAK,
@@ -86,7 +86,7 @@ def county_text(county: pd.DataFrame, year: int, target: float) -> str:
     return text
 
 
-def county_detail_text(table: pd.DataFrame, year: int, change: dict | None) -> str:
+def county_detail_text(table: pd.DataFrame, year: int, change: dict | None, level: float = 0.95) -> str:
     """Interval, weighted mean and significance of the county's change, from the numbers."""
     rows = table[table["mätår"] == year]
     if rows.empty:
@@ -95,7 +95,7 @@ def county_detail_text(table: pd.DataFrame, year: int, change: dict | None) -> s
     parts = []
     if pd.notna(row["ki_nedre"]):
         parts.append(
-            f"Med hänsyn till urvalsosäkerheten ligger genomsnittet med 95 % säkerhet mellan "
+            f"Med hänsyn till urvalsosäkerheten ligger genomsnittet med {fmt_level(level)} säkerhet mellan "
             f"{fmt_number(row['ki_nedre'], 1)} och {fmt_number(row['ki_övre'], 1)}."
         )
     else:
@@ -126,15 +126,16 @@ def county_detail_text(table: pd.DataFrame, year: int, change: dict | None) -> s
                 f"Förändringen sedan {change['föregående_mätår']} ({diff}) kan inte prövas statistiskt, "
                 "eftersom osäkerheten inte är känd för båda åren."
             )
-        elif change["p"] < 0.05:
+        elif change["p"] < 1 - level:  # the interval excludes 0 exactly when p < 1 - level
             parts.append(
                 f"Förändringen sedan {change['föregående_mätår']} ({diff}) är statistiskt säkerställd "
-                f"(95 %-intervall {fmt_signed(change['ki_nedre'], 1)} till {fmt_signed(change['ki_övre'], 1)})."
+                f"({fmt_level(level)}-intervall {fmt_signed(change['ki_nedre'], 1)} till "
+                f"{fmt_signed(change['ki_övre'], 1)})."
             )
         else:
             parts.append(
                 f"Förändringen sedan {change['föregående_mätår']} ({diff}) är inte statistiskt "
-                f"säkerställd (95 %-intervall {fmt_signed(change['ki_nedre'], 1)} till "
+                f"säkerställd ({fmt_level(level)}-intervall {fmt_signed(change['ki_nedre'], 1)} till "
                 f"{fmt_signed(change['ki_övre'], 1)})."
             )
     return " ".join(parts)
@@ -160,7 +161,8 @@ def bands_text(band_list: list[tuple[str, float]], s1_target: float, s2_target: 
     s2_band = grade(s2_target, band_list)
     s1_band = grade(s1_target, band_list)
     return (
-        f"SKR kallar NKI {_list(list(reversed(parts)))}. Planen kallar 70 ”godkänt”, men planens "
+        f"SKR kallar NKI {_list(list(reversed(parts)))}. Planen kallar {fmt_number(s2_target, 0)} ”godkänt”, men "
+        "planens "
         f"gräns {fmt_number(s2_target, 0)} är SKR:s gräns för ”{s2_band}”, och målet "
         f"{fmt_number(s1_target, 0)} för länets genomsnitt motsvarar ”{s1_band}”. SKR:s ”godkänt” "
         f"börjar redan vid {fmt_number(min(low for _, low in band_list if low > 0), 0)}."
@@ -201,13 +203,13 @@ def heatmap_text(table: pd.DataFrame, threshold: float, year: int) -> str:
     )
 
 
-def below_items(table: pd.DataFrame, threshold: float) -> list[str]:
+def below_items(table: pd.DataFrame, threshold: float, level: float = 0.95) -> list[str]:
     """One line per municipality × area under the threshold."""
     items = []
     for _, r in below_threshold(table, threshold).iterrows():
         extra = f"; osäkert, {fmt_number(r['antal_svar'], 0)} svar" if r["osäker"] else ""
         interval = (
-            f", 95 %-intervall {fmt_number(r['ki_nedre'], 1)}–{fmt_number(r['ki_övre'], 1)}"
+            f", {fmt_level(level)}-intervall {fmt_number(r['ki_nedre'], 1)}–{fmt_number(r['ki_övre'], 1)}"
             if pd.notna(r["ki_nedre"])
             else ", intervall saknas"
         )
@@ -215,7 +217,7 @@ def below_items(table: pd.DataFrame, threshold: float) -> list[str]:
     return items
 
 
-def changes_text(table: pd.DataFrame, year: int) -> str:
+def changes_text(table: pd.DataFrame, year: int, break_year: int | None = None) -> str:
     """Summary of the municipalities' changes and how many are significant."""
     if table.empty:
         return f"Inga kommuner har resultat för mätår {year}."
@@ -246,8 +248,11 @@ def changes_text(table: pd.DataFrame, year: int) -> str:
         )
     if counts.get(CHANGE_BREAK, 0):
         text += (
-            " Totalen bytte innehåll från mätår 2024, så en skillnad mot 2023 kan bero på att andra "
-            "områden ingår och inte på servicen."
+            f" Totalen bytte innehåll från mätår {break_year}, så en skillnad mot {break_year - 1} kan bero på att "
+            "andra områden ingår och inte på servicen."
+            if break_year
+            else " Totalen bytte innehåll mellan mätningarna, så en skillnad kan bero på att andra områden ingår "
+            "och inte på servicen."
         )
     return text
 
@@ -255,7 +260,7 @@ def changes_text(table: pd.DataFrame, year: int) -> str:
 def scope_text(scopes: pd.DataFrame, settings: dict) -> str:
     """Which areas the total covers, and the 2024 change."""
     first_new = int(settings["nki"]["ny_total_från_mätår"])
-    mandatory = _list(list(settings["nki"]["obligatoriska_områden_från_2024"]))
+    mandatory = _list(list(settings["nki"]["obligatoriska_områden"]))
     text = (
         f"Från mätår {first_new} omfattar SKR:s totala NKI bara de obligatoriska områdena {mandatory}; "
         "brandskydd och markupplåtelse redovisas separat."
@@ -330,13 +335,14 @@ def trend_text(
     it depends on the fitting window, and how many municipalities are likely to
     reach the target at the current trend."""
     settings = settings or {"nki": {}}
+    confidence_level_text = fmt_level(settings["nki"].get("konfidensnivå", 0.95))
     county = trend_rows[trend_rows["kommun"] == "Länet"].iloc[0]
     if pd.isna(county["lutning"]):
         text = f"Länets trend kan inte bedömas: {county['skäl']}."
     else:
         text = (
             f"Länets genomsnitt har förändrats med {fmt_signed(county['lutning'], 1)} enheter per år "
-            f"(95 %-intervall {fmt_signed(county['lutning_ki_nedre'], 1)} till "
+            f"({confidence_level_text}-intervall {fmt_signed(county['lutning_ki_nedre'], 1)} till "
             f"{fmt_signed(county['lutning_ki_övre'], 1)}) över {int(county['antal_år'])} mätår. "
             f"Fortsätter trenden blir det {fmt_number(county['prognos'], 1)} år {target_year} "
             f"(prognosintervall {fmt_number(county['prognos_ki_nedre'], 1)}–"
@@ -452,14 +458,14 @@ def period_text(period, year_m: int | None) -> str:
     )
 
 
-def county_alt_text(table: pd.DataFrame, target: float) -> str:
+def county_alt_text(table: pd.DataFrame, target: float, level: float = 0.95) -> str:
     """Alt text for the county-per-year figure."""
     if table.empty:
         return "Diagram utan data."
     first, last = table.iloc[0], table.iloc[-1]
     return (
         f"Linjediagram över länets genomsnittliga NKI per mätår {int(first['mätår'])}–{int(last['mätår'])}, "
-        f"från {fmt_number(first['medel'], 1)} till {fmt_number(last['medel'], 1)}, med 95 %-intervall, "
+        f"från {fmt_number(first['medel'], 1)} till {fmt_number(last['medel'], 1)}, med {fmt_level(level)}-intervall, "
         f"det svarsviktade medelvärdet som streckad linje, varje kommun som tunn grå linje och målet "
         f"{fmt_number(target, 0)} som streckad vågrät linje."
     )
