@@ -12,7 +12,7 @@ DATA ?= data/example
 # pytest-xdist workers for the full suite (each test module stays on one worker).
 JOBS ?= 2
 
-.PHONY: report test test-fast lint format typecheck lock hooks lab validate example-data bench clean help
+.PHONY: report test test-fast lint format typecheck lock hooks notebook-filter lab validate example-data bench clean help
 
 help:
 	@echo "make report        run every notebook for the default period on $(DATA) -> outputs/"
@@ -62,10 +62,15 @@ format: $(STAMP)
 lock: $(UV)
 	$(UV) lock --upgrade
 
-hooks: $(STAMP)
+hooks: $(STAMP) notebook-filter
 	$(BIN)/pre-commit install
 
-lab: $(STAMP)
+# git strips notebook outputs on staging (.gitattributes): working in Lab never dirties a notebook.
+notebook-filter: $(STAMP)
+	git config filter.nbstripout.clean "'$(abspath $(BIN))/nbstripout' --keep-id"
+	git config filter.nbstripout.smudge cat
+
+lab: $(STAMP) notebook-filter
 	$(BIN)/jupyter lab notebooks/
 
 validate: $(STAMP)

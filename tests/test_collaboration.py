@@ -104,7 +104,9 @@ def test_display_tables_and_texts():
     text = collaboration.text.projects_text(projects, PLAN.key_result("S3").target)
     assert text.startswith("Under perioden startade 2 samverkansprojekt") and "1 projekt med bara en" in text
     assert "målet är minst 3 per år" in text
-    assert collaboration.text.projects_text(projects, None).startswith("Under perioden startade 2 samverkansprojekt mellan två eller fler kommuner.")
+    assert collaboration.text.projects_text(projects, None).startswith(
+        "Under perioden startade 2 samverkansprojekt mellan två eller fler kommuner."
+    )
     tools = collaboration.numbers.tool_use(_municipalities(2025, without="1864"), 2025, PLAN)
     assert collaboration.text.tools_text(tools, 2025) == (
         "11 av 12 kommuner använde alla tre gemensamma verktyg 2025. Saknas: Ljusnarsberg (Syna)."

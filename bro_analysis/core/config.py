@@ -72,6 +72,13 @@ class Plan:
         return next((k for k in self.key_results if k.metric == metric), None)
 
 
+def target_words(kind: str, target: float) -> str:
+    """The target as a key result's text states it: '80', '3', '20 %' for an increase of 0.20."""
+    value = 100 * target if kind == "ökning" else target
+    number = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}".replace(".", ",")
+    return f"{number} %" if kind == "ökning" else number
+
+
 def _read_toml(path: Path) -> dict:
     try:
         with open(path, "rb") as fh:
@@ -96,10 +103,13 @@ def _key_result(raw: dict, path: Path, index: int) -> KeyResult:
     target = raw.get("mål")
     if kind != "alla" and not isinstance(target, (int, float)):
         raise ConfigError(f"{path}: {where}: 'mål' måste vara ett tal för typ '{kind}', fick {target!r}")
+    text = _require(raw, "text", path, where)
+    if "{mål}" in text and target is None:
+        raise ConfigError(f"{path}: {where}: texten använder {{mål}} men nyckelresultatet har inget 'mål'")
     return KeyResult(
         id=str(_require(raw, "id", path, where)),
         area=_require(raw, "område", path, where),
-        text=_require(raw, "text", path, where),
+        text=text.replace("{mål}", target_words(kind, float(target))) if target is not None else text,
         metric=_require(raw, "mått", path, where),
         kind=kind,
         target=float(target) if target is not None else None,

@@ -1,4 +1,4 @@
-"""Generate `data/README.md` from the data contracts in `schema.py`."""
+"""Generate `data/README.md` from the data contracts in `contracts.py`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from bro_analysis.input.contracts import TABLES, Column
 
 INTRO = """# Data: tabellerna och deras kontrakt
 
-*Den här filen skapas från `bro_analysis/schema.py` med `bro-analysis docs`;
+*Den här filen skapas från `bro_analysis/input/contracts.py` med `bro-analysis docs`;
 ändra där, inte här (ett test kontrollerar att filen är aktuell).*
 
 En datamapp (t.ex. `data/example/`) innehåller en fil per tabell, med filnamnet

@@ -1,7 +1,7 @@
 """Seeded, deterministic example data for the BRO analysis workbook.
 
 `write_example_data(out_dir, seed)` writes one CSV file per table in
-`bro_analysis.schema.TABLES` (nki.csv, nki_riket.csv, investeringar.csv,
+`bro_analysis.input.contracts.TABLES` (nki.csv, nki_riket.csv, investeringar.csv,
 leads.csv, arenor.csv, aktiviteter.csv, kommuner.csv) plus the marker file
 `EXEMPELDATA.txt` that makes every report say "Exempeldata". `generate(seed)`
 returns the same tables in memory and `scale(tables, factor)` multiplies the
@@ -288,7 +288,7 @@ leads, arenor och aktiviteter är slumpade (med fast frö) så att analysen och
 rapporterna kan köras och testas. Företagsnamnen är påhittade; likheter med
 verkliga företag är oavsiktliga.
 
-Filerna skapas av bro_analysis/example_data.py med `bro-analysis example-data`
+Filerna skapas av bro_analysis/input/example_data.py med `bro-analysis example-data`
 eller `make example-data`. Redigera dem inte för hand – ändra generatorn och
 skapa filerna på nytt. Rapporter som bygger på den här mappen märks "Exempeldata".
 """

@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 
 from bro_analysis import __version__
-from bro_analysis.core.config import DATA_DIR, EXAMPLE_DATA_DIR, OUTPUTS_DIR, ConfigError
+from bro_analysis.core.config import DATA_DIR, EXAMPLE_DATA_DIR, OKR_FILE, OUTPUTS_DIR, ConfigError, load_plan
 from bro_analysis.core.periods import Period, PeriodError, resolve_periods
 from bro_analysis.input.kolada import KoladaError
 from bro_analysis.input.loading import DataError, load_dataset
@@ -59,8 +59,17 @@ def _write_pdfs(periods: list[Period], out: Path) -> int:
     return EXIT_OK
 
 
+def check_plan() -> None:
+    """The plan file read and every key result's mått known, before any data is read."""
+    from bro_analysis.analysis.registry import check_plan as check_metrics
+
+    check_metrics(load_plan(OKR_FILE))
+
+
 def cmd_run(args) -> int:
     from bro_analysis.running.runner import run_periods
+
+    check_plan()
 
     if getattr(args, "pdf", False):
         from bro_analysis.running.browser import BrowserMissing, check_available
@@ -91,6 +100,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    check_plan()
     dataset = load_dataset(args.data)
     _print_warnings(dataset.warnings)
     for source in dataset.sources:
