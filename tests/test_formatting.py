@@ -3,11 +3,14 @@ from bro_analysis.presentation.formatting import (
     NBSP,
     axis_formatter,
     fmt_int,
+    fmt_interval,
+    fmt_level,
     fmt_msek,
     fmt_number,
     fmt_percent,
     fmt_points,
     fmt_signed,
+    join_sv,
 )
 
 
@@ -41,3 +44,20 @@ def test_percent_points_and_msek():
 def test_axis_formatter():
     assert axis_formatter(0)(2500, 0) == f"2{NBSP}500"
     assert axis_formatter(0, percent=True)(0.25, 0) == f"25{NBSP}%"
+
+
+def test_join_sv():
+    assert join_sv([]) == "" and join_sv(["A"]) == "A" and join_sv(["A", "B"]) == "A och B"
+    assert join_sv(["A", "", "B", "C"]) == "A, B och C"
+    assert join_sv(["”lead”", "”kvalificerad”"], "eller") == "”lead” eller ”kvalificerad”"
+
+
+def test_fmt_interval():
+    assert fmt_interval(76.81, 78.0) == "76,8–78,0"
+    assert fmt_interval(-1.24, 3.4, signed=True) == "\u22121,2 till +3,4"
+    assert fmt_interval(10.94, 18.4, suffix="\u00a0%") == "10,9–18,4\u00a0%"
+    assert fmt_interval(float("nan"), 3.0) == "–" and fmt_interval(None, None) == "–"
+
+
+def test_fmt_level():
+    assert fmt_level(0.95) == "95 %" and fmt_level(0.9) == "90 %"

@@ -7,6 +7,7 @@ computed from it, so the log states what this report actually did.
 from __future__ import annotations
 
 from bro_analysis.analysis.okr import target_text
+from bro_analysis.input.contracts import DECIDED_STAGES
 from bro_analysis.presentation.formatting import fmt_int, fmt_percent
 
 
@@ -89,7 +90,7 @@ def _plan_vs_skr(ctx) -> list[tuple[str, str]]:
 
 def _investments(ctx) -> list[tuple[str, str]]:
     inv = ctx.dataset["investeringar"]
-    decided = inv["skede"].isin(["beslut", "etablerad"]) & ctx.period.contains(inv["beslutsdatum"])
+    decided = inv["skede"].isin(DECIDED_STAGES) & ctx.period.contains(inv["beslutsdatum"])
     estimated = int((decided & inv["uppskattat_värde"].fillna(False).astype(bool)).sum())
     areas = ", ".join(ctx.plan.priority_areas)
     return [

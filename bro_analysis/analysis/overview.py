@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bro_analysis.analysis import okr, registry
+from bro_analysis.presentation.formatting import join_sv
 
 STATUS_ORDER = okr.STATUSES
 
@@ -52,8 +53,7 @@ def headline(results: list[okr.Outcome]) -> str:
         parts.append(f"{counts[okr.NOT_MET]} är inte {reached(counts[okr.NOT_MET])}")
     if counts[okr.UNKNOWN]:
         parts.append(f"{counts[okr.UNKNOWN]} kan inte bedömas")
-    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
-    return text + "."
+    return join_sv(parts) + "."
 
 
 def status_lists(results: list[okr.Outcome], plan) -> dict[str, list[str]]:

@@ -29,6 +29,8 @@ NKI_MEASURES = (
     "effektivitet",
 )
 INVESTMENT_STAGES = ("lead", "dialog", "beslut", "etablerad", "förlorad")
+# Stages of a decided project: it has a decision date, and its value counts as realised.
+DECIDED_STAGES = ("beslut", "etablerad")
 LEAD_STAGES = ("lead", "kvalificerad", "konverterad")
 ARENA_TYPES = ("nationell", "internationell")
 ACTIVITY_TYPES = (

@@ -80,7 +80,7 @@ import numpy as np
 import pandas as pd
 
 from bro_analysis.core.config import EXAMPLE_MARKER, load_plan
-from bro_analysis.input.contracts import NKI_AREAS, NKI_MEASURES, TABLES, Table
+from bro_analysis.input.contracts import DECIDED_STAGES, NKI_AREAS, NKI_MEASURES, TABLES, Table
 
 DEFAULT_SEED = 2026
 FIRST_YEAR = 2019
@@ -592,9 +592,9 @@ def _investeringar(seed: int, kommuner: pd.DataFrame) -> pd.DataFrame:
             first, stage = row["första_kontakt"], row["skede"]
             room = (DATA_END - first).days
             decided = None
-            if stage in ("beslut", "etablerad") and (room < 30 or (stage == "etablerad" and room < 200)):
+            if stage in DECIDED_STAGES and (room < 30 or (stage == "etablerad" and room < 200)):
                 stage = "dialog" if room < 30 else "beslut"
-            if stage in ("beslut", "etablerad"):
+            if stage in DECIDED_STAGES:
                 lead_days = int(rng.lognormal(math.log(270), 0.6))
                 upper = room - (180 if stage == "etablerad" else 1)
                 decided = first + dt.timedelta(days=int(min(max(lead_days, 21), upper)))

@@ -18,7 +18,7 @@ import pandas as pd
 
 from bro_analysis.core.config import Plan, is_example_data, load_plan
 from bro_analysis.input import parsing
-from bro_analysis.input.contracts import TABLES, Column, Table
+from bro_analysis.input.contracts import DECIDED_STAGES, TABLES, Column, Table
 
 SUFFIXES = (".csv", ".xlsx")
 MAX_SHOWN = 60
@@ -496,7 +496,7 @@ def _key_problems(frame: pd.DataFrame, table: Table, file: str) -> list[Problem]
 def _cross_checks(frame: pd.DataFrame, table: Table, file: str) -> list[Problem]:
     problems = []
     if table.name == "investeringar":
-        decided = frame["skede"].isin(["beslut", "etablerad"]) & frame["beslutsdatum"].isna()
+        decided = frame["skede"].isin(DECIDED_STAGES) & frame["beslutsdatum"].isna()
         for row in frame.index[decided]:
             problems.append(
                 Problem(

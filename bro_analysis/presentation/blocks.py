@@ -37,6 +37,13 @@ def _html(markup: str) -> HTML:
     return HTML(markup)
 
 
+# Marks every page and report made from example data (a folder with EXEMPELDATA.txt).
+EXAMPLE_BANNER = (
+    '<p class="example-banner" role="note">Exempeldata – rapporten bygger på påhittade uppgifter '
+    "och visar inga verkliga resultat.</p>"
+)
+
+
 def title(text: str, period_label: str, example: bool, made: dt.date | None = None) -> HTML:
     """The page's h1, the period, the date it was made and the example-data banner."""
     made = made or dt.date.today()
@@ -46,10 +53,7 @@ def title(text: str, period_label: str, example: bool, made: dt.date | None = No
         f"framtagen {made.isoformat()}</p>",
     ]
     if example:
-        parts.append(
-            '<p class="example-banner" role="note">Exempeldata – rapporten bygger på '
-            "påhittade uppgifter och visar inga verkliga resultat.</p>"
-        )
+        parts.append(EXAMPLE_BANNER)
     return _html('<header class="report-title">\n' + "\n".join(parts) + "\n</header>")
 
 

@@ -39,6 +39,23 @@ def fmt_int(value) -> str:
     return fmt_number(value, 0)
 
 
+def join_sv(items, conjunction: str = "och") -> str:
+    """A Swedish list: 'A', 'A och B', 'A, B och C' (empty items left out)."""
+    items = [str(i) for i in items if str(i)]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def fmt_interval(low, high, decimals: int = 1, signed: bool = False, suffix: str = "") -> str:
+    """An interval: '76,8–78,0', signed '−1,2 till +3,4', '–' when a bound is missing."""
+    if _is_missing(low) or _is_missing(high):
+        return MISSING
+    if signed:
+        return f"{fmt_signed(low, decimals)} till {fmt_signed(high, decimals)}{suffix}"
+    return f"{fmt_number(low, decimals)}–{fmt_number(high, decimals)}{suffix}"
+
+
 def fmt_level(level: float) -> str:
     """A confidence level (0.95) as '95 %', as in '95 %-intervall'."""
     return f"{fmt_number(100 * float(level), 0)} %"

@@ -24,7 +24,7 @@ import nbformat
 from bro_analysis.analysis.summary import SUMMARY_MIME
 from bro_analysis.core.config import REPORT_NAME
 from bro_analysis.core.files import write_atomic
-from bro_analysis.presentation.blocks import is_lab_only, markdown_html
+from bro_analysis.presentation.blocks import EXAMPLE_BANNER, is_lab_only, markdown_html
 from bro_analysis.running.export import export_html
 
 TITLE_BLOCK = re.compile(r'<header class="report-title">.*?<h1>(.*?)</h1>.*?</header>', re.S)
@@ -85,14 +85,7 @@ def title_page(summary: dict, sections: list[tuple[str, str]], made: dt.date) ->
     """Title, period, date, example-data banner and table of contents."""
     toc = "".join(f'<li><a href="#{a}">{escape(t)}</a></li>' for a, t in sections)
     toc += '<li><a href="#bilaga">Bilaga: underlag, antaganden och förbehåll</a></li>'
-    banner = (
-        (
-            '<p class="example-banner" role="note">Exempeldata – rapporten bygger på påhittade '
-            "uppgifter och visar inga verkliga resultat.</p>"
-        )
-        if summary["example"]
-        else ""
-    )
+    banner = EXAMPLE_BANNER if summary["example"] else ""
     return (
         '<header class="report-title">'
         f"<h1>Uppföljning av verksamhetsplanen – {escape(summary['label'])}</h1>"

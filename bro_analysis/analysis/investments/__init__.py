@@ -16,11 +16,11 @@ but not further.
 from __future__ import annotations
 
 from bro_analysis.analysis import okr
-from bro_analysis.presentation.formatting import fmt_int, fmt_msek, fmt_percent
+from bro_analysis.presentation.formatting import fmt_int, fmt_msek, fmt_percent, join_sv
 
 from . import figures, numbers, tables, text
 from .numbers import VALUE, change, concentration, readiness, realised, strategic_companies, training_efforts
-from .text import _change_phrase, dominant_project, join_sv
+from .text import _change_phrase, dominant_project
 
 
 def priority_value_outcome(ctx, kr) -> okr.Outcome:

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 
 from bro_analysis.core.periods import Period
+from bro_analysis.input.contracts import DECIDED_STAGES
 
-REALISED = ("beslut", "etablerad")
+REALISED = DECIDED_STAGES
 
 
 OPEN = ("lead", "dialog")

@@ -5,17 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from bro_analysis.core.periods import MONTHS_SV, Period
-from bro_analysis.presentation.formatting import fmt_int, fmt_msek, fmt_number, fmt_percent
+from bro_analysis.presentation.formatting import fmt_int, fmt_msek, fmt_number, fmt_percent, join_sv
 
 from .numbers import FUNNEL, LOST, STAGE_LABELS, VALUE, change
-
-
-def join_sv(items) -> str:
-    """'A', 'A och B', 'A, B och C'."""
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} och {items[-1]}"
 
 
 def _projects(n: int) -> str:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandas as pd
 
 from bro_analysis.core.periods import MONTHS_SV, Period
-from bro_analysis.presentation.formatting import NBSP, fmt_int, fmt_number, fmt_percent, fmt_signed
+from bro_analysis.presentation.formatting import (
+    NBSP,
+    fmt_int,
+    fmt_interval,
+    fmt_number,
+    fmt_percent,
+    fmt_signed,
+    join_sv,
+)
 
 from .numbers import ABOVE, BELOW, MASK, Comparison, Definitions, has_cohorts, observed_until
 
@@ -19,7 +27,7 @@ def definitions_text(defs: Definitions) -> list[str]:
             "konvertera; samma dagar räknas inte heller året innan"
         )
     return [
-        f"Lead: ett lead vars längsta steg är {_join(defs.lead_stages)}.",
+        f"Lead: ett lead vars längsta steg är {join_sv((f'”{i}”' for i in defs.lead_stages), 'eller')}.",
         f"Konverterat: ett lead som nått steget ”{defs.converted_stage}”. Har registret konverteringsdatum "
         f"räknas bara konvertering inom {defs.cohort_days} dagar från att leadet kom in, och leads som ännu "
         "inte följts så länge lämnas utanför, så att alla år har samma uppföljningstid; annars räknas det "
@@ -37,11 +45,6 @@ def definitions_text(defs: Definitions) -> list[str]:
             f"kanaler och arenor med färre än {defs.min_leads_channel} leads rangordnas inte."
         ),
     ]
-
-
-def _join(items) -> str:
-    items = [f"”{i}”" for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " eller " + items[-1]
 
 
 def personal_data_text(dropped: list[str], masked: int) -> str:
@@ -204,9 +207,7 @@ def support_text(table: pd.DataFrame, period: Period) -> str:
 
 def ci_text(low: float, high: float) -> str:
     """'10,9–18,4 %'; '–' when there is no interval."""
-    if pd.isna(low) or pd.isna(high):
-        return "–"
-    return f"{fmt_number(100 * low, 1)}–{fmt_number(100 * high, 1)}{NBSP}%"
+    return fmt_interval(100 * low, 100 * high, suffix=f"{NBSP}%")
 
 
 def year_alt_text(years: pd.DataFrame, period: Period) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bro_analysis.presentation.formatting import fmt_level, fmt_number, fmt_signed
+from bro_analysis.presentation.formatting import fmt_interval, fmt_level, fmt_number, fmt_signed, join_sv
 
 from .numbers import grade
-from .text import _interval, _list, _one, chance_text
+from .text import _one, chance_text
 
 DISPLAY_FORMATS = {
     "NKI": _one,
@@ -39,7 +39,9 @@ def county_table(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
             "Mätår": table["mätår"],
             "Kommuner": table["antal_kommuner"],
             "Medel": table["medel"],
-            f"{fmt_level(level)}-intervall": [_interval(lo, hi) for lo, hi in zip(table["ki_nedre"], table["ki_övre"])],
+            f"{fmt_level(level)}-intervall": [
+                fmt_interval(lo, hi) for lo, hi in zip(table["ki_nedre"], table["ki_övre"])
+            ],
             "Viktat med antal svar": table["viktat_medel"],
             "SKR:s betyg": table["betyg"],
             "Status mot målet": table["status"],
@@ -53,7 +55,9 @@ def area_table(areas: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         {
             "Område": areas["område"],
             "Medel": areas["medel"],
-            f"{fmt_level(level)}-intervall": [_interval(lo, hi) for lo, hi in zip(areas["ki_nedre"], areas["ki_övre"])],
+            f"{fmt_level(level)}-intervall": [
+                fmt_interval(lo, hi) for lo, hi in zip(areas["ki_nedre"], areas["ki_övre"])
+            ],
             "Kommuner": areas["antal_kommuner"],
             "Utelämnade (för få svar)": areas["antal_utelämnade"].map(lambda v: fmt_number(v, 0)),
             "SKR:s betyg": areas["betyg"],
@@ -72,7 +76,7 @@ def changes_table(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
             "Föregående": table["föregående"],
             "Förändring": table["förändring"],
             f"{fmt_level(level)}-intervall för förändringen": [
-                _interval(lo, hi, signed=True) for lo, hi in zip(table["ki_nedre"], table["ki_övre"])
+                fmt_interval(lo, hi, signed=True) for lo, hi in zip(table["ki_nedre"], table["ki_övre"])
             ],
             "Bedömning": table["bedömning"],
         }
@@ -90,7 +94,7 @@ def trend_table(table: pd.DataFrame, target_year: int, settings: dict | None = N
             "Per år": table["lutning"],
             "Prognos": table["prognos"],
             f"Prognosintervall {target_year}": [
-                _interval(lo, hi) for lo, hi in zip(table["prognos_ki_nedre"], table["prognos_ki_övre"])
+                fmt_interval(lo, hi) for lo, hi in zip(table["prognos_ki_nedre"], table["prognos_ki_övre"])
             ],
             "Att nå målet": [
                 chance_text(p, int(n), settings) for p, n in zip(table["sannolikhet_mål"], table["antal_år"])
@@ -126,7 +130,7 @@ def bands_table(band_list: list[tuple[str, float]], s1_target: float, s2_target:
             plan.append(f"planens mål för länets genomsnitt ({fmt_number(s1_target, 0)})")
         if grade(s2_target, band_list) == name:
             plan.append(f"planens ”godkänt” för varje område ({fmt_number(s2_target, 0)})")
-        rows.append({"SKR:s betyg": name, "Från": low, "Planens gränser i bandet": _list(plan) or "–"})
+        rows.append({"SKR:s betyg": name, "Från": low, "Planens gränser i bandet": join_sv(plan) or "–"})
     return pd.DataFrame(rows)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bro_analysis.analysis import okr
-from bro_analysis.presentation.formatting import fmt_level, fmt_number, fmt_percent, fmt_signed
+from bro_analysis.presentation.formatting import fmt_level, fmt_number, fmt_percent, fmt_signed, join_sv
 
 from .numbers import (
     CHANGE_BREAK,
@@ -55,13 +55,6 @@ def chance_text(probability: float, points: int, settings: dict) -> str:
     if points >= int(nki_set.get("minsta_antal_mätår_sannolikhet", 6)):
         return f"{word} ({fmt_percent(probability, 0)})"
     return word
-
-
-def _list(items: list[str]) -> str:
-    items = [i for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " och " + items[-1]
 
 
 def county_text(county: pd.DataFrame, year: int, target: float) -> str:
@@ -161,7 +154,7 @@ def bands_text(band_list: list[tuple[str, float]], s1_target: float, s2_target: 
     s2_band = grade(s2_target, band_list)
     s1_band = grade(s1_target, band_list)
     return (
-        f"SKR kallar NKI {_list(list(reversed(parts)))}. Planen kallar {fmt_number(s2_target, 0)} ”godkänt”, men "
+        f"SKR kallar NKI {join_sv(list(reversed(parts)))}. Planen kallar {fmt_number(s2_target, 0)} ”godkänt”, men "
         "planens "
         f"gräns {fmt_number(s2_target, 0)} är SKR:s gräns för ”{s2_band}”, och målet "
         f"{fmt_number(s1_target, 0)} för länets genomsnitt motsvarar ”{s1_band}”. SKR:s ”godkänt” "
@@ -180,7 +173,7 @@ def areas_text(areas: pd.DataFrame, threshold: float, year: int) -> str:
             f"Mätår {year} når alla {len(areas)} myndighetsområden minst {fmt_number(threshold, 0)} som "
             f"länsresultat; lägst är {worst['område']} med {fmt_number(worst['medel'], 1)}."
         )
-    names = _list([f"{a} ({fmt_number(v, 1)})" for a, v in zip(low["område"], low["medel"])])
+    names = join_sv([f"{a} ({fmt_number(v, 1)})" for a, v in zip(low["område"], low["medel"])])
     return (
         f"Mätår {year} ligger {len(low)} av {len(areas)} myndighetsområden under {fmt_number(threshold, 0)} "
         f"som länsresultat: {names}."
@@ -234,7 +227,7 @@ def changes_text(table: pd.DataFrame, year: int, break_year: int | None = None) 
         )
         if counts.get(label, 0)
     ]
-    text = f"Av {len(table)} kommuner med resultat mätår {year} är det {_list(parts)}."
+    text = f"Av {len(table)} kommuner med resultat mätår {year} är det {join_sv(parts)}."
     if table["p_justerat"].notna().sum() > 1:
         text += (
             " Eftersom alla kommuner prövas samtidigt räknas en förändring som säkerställd först när den "
@@ -260,7 +253,7 @@ def changes_text(table: pd.DataFrame, year: int, break_year: int | None = None) 
 def scope_text(scopes: pd.DataFrame, settings: dict) -> str:
     """Which areas the total covers, and the 2024 change."""
     first_new = int(settings["nki"]["ny_total_från_mätår"])
-    mandatory = _list(list(settings["nki"]["obligatoriska_områden"]))
+    mandatory = join_sv(list(settings["nki"]["obligatoriska_områden"]))
     text = (
         f"Från mätår {first_new} omfattar SKR:s totala NKI bara de obligatoriska områdena {mandatory}; "
         "brandskydd och markupplåtelse redovisas separat."
@@ -276,7 +269,7 @@ def scope_text(scopes: pd.DataFrame, settings: dict) -> str:
     if len(varying):
         text += (
             f" Före {first_new} saknas några områden vissa år, så totalen omfattar färre områden: "
-            + _list([f"{int(y)}: {int(n)} områden" for y, n in zip(varying["mätår"], varying["antal_områden"])])
+            + join_sv([f"{int(y)}: {int(n)} områden" for y, n in zip(varying["mätår"], varying["antal_områden"])])
             + "."
         )
     return text
@@ -290,7 +283,7 @@ def comparable_note(nki: pd.DataFrame, series: pd.DataFrame, settings: dict) -> 
     if not lacking:
         return ""
     return (
-        f"För {_list([str(y) for y in lacking])} saknas resultat för alla de obligatoriska områdena, så "
+        f"För {join_sv([str(y) for y in lacking])} saknas resultat för alla de obligatoriska områdena, så "
         f"SKR:s total kan inte räknas om till den nya definitionen och de åren ingår inte i trenden."
     )
 
@@ -319,7 +312,7 @@ def thin_years_note(county: pd.DataFrame, minimum: int) -> str:
     thin = county[county["antal_kommuner"] < minimum]
     if thin.empty:
         return ""
-    years = _list([str(int(y)) for y in thin["mätår"]])
+    years = join_sv([str(int(y)) for y in thin["mätår"]])
     return f" Ofyllda punkter ({years}) vilar på färre än {minimum} kommuner och bedöms inte."
 
 
@@ -356,7 +349,8 @@ def trend_text(
             for _, r in sensitivity.iloc[1:].iterrows()
         ]
         text += (
-            f" Svaret beror på vilka år linjen anpassas till: {_list(others)}, så prognosen ska läsas med försiktighet."
+            f" Svaret beror på vilka år linjen anpassas till: {join_sv(others)}, "
+            "så prognosen ska läsas med försiktighet."
         )
     munis = trend_rows[trend_rows["kommun"] != "Länet"]
     judged = munis[munis["sannolikhet_mål"].notna()]
@@ -381,13 +375,13 @@ def factors_text(factors: pd.DataFrame) -> str:
     known = factors.dropna(subset=["betyg"]).sort_values("betyg")
     if known.empty:
         return "Servicefaktorer saknas för mätåret."
-    weakest = _list([f"{r['faktor']} ({fmt_number(r['betyg'], 1)})" for _, r in known.head(2).iterrows()])
+    weakest = join_sv([f"{r['faktor']} ({fmt_number(r['betyg'], 1)})" for _, r in known.head(2).iterrows()])
     best = known.iloc[-1]
     text = f"Svagast i länet är {weakest}; starkast är {best['faktor']} ({fmt_number(best['betyg'], 1)}). "
     prio = factors[factors["kvadrant"] == "prioritera"]
     if len(prio):
         text += (
-            f"Prioritetsmatrisen pekar på {_list(list(prio['faktor']))}: lågt betyg och ett samband med NKI "
+            f"Prioritetsmatrisen pekar på {join_sv(list(prio['faktor']))}: lågt betyg och ett samband med NKI "
             "som är säkert starkare än genomsnittet, så förbättringar där bör ge mest. "
         )
     elif (factors["kvadrant"] == "kan inte rangordnas").all():
@@ -431,19 +425,12 @@ def national_text(table: pd.DataFrame, national: dict) -> str:
         )
     unranked = table[~table["rankas"]]
     if len(unranked):
-        text += f" {_list(list(unranked['kommun']))} rankas inte, eftersom resultatet bygger på för få svar."
+        text += f" {join_sv(list(unranked['kommun']))} rankas inte, eftersom resultatet bygger på för få svar."
     return text
 
 
 def _one(v) -> str:
     return fmt_number(v, 1)
-
-
-def _interval(lo, hi, signed: bool = False) -> str:
-    if pd.isna(lo) or pd.isna(hi):
-        return "–"
-    f = fmt_signed if signed else fmt_number
-    return f"{f(lo, 1)} till {f(hi, 1)}" if signed else f"{f(lo, 1)}–{f(hi, 1)}"
 
 
 def period_text(period, year_m: int | None) -> str:
