@@ -110,3 +110,40 @@ def test_outcome_table_shows_target_status_symbol_and_reason():
         "11 av 12 kommuner; saknas: Laxå",
     ]
     assert table.iloc[1][["Mål", "Utfall", "Status"]].tolist() == ["minst +20 %", "–", "? kan inte bedömas"]
+
+
+def test_shown_number_rounds_as_the_report_shows_and_gives_shares_in_per_cent():
+    plan = load_plan()
+    m2, s1, i1, s3 = (plan.key_result(k) for k in ("M2", "S1", "I1", "S3"))
+    assert okr.shown_number(m2, 0.13392857) == 13.4 and okr.shown_number(m2, 0.2, target=True) == 20
+    assert okr.shown_number(s1, 77.38333333333334) == 77.4 and okr.shown_number(s3, 4.0) == 4
+    assert okr.shown_number(i1, 1272.0) == 1272 and okr.shown_number(i1, 0.0, target=True) == 0
+    assert okr.shown_number(s1, None) is None
+
+
+def test_status_class_is_ascii_and_one_per_status():
+    classes = [okr.status_class(s) for s in okr.STATUSES]
+    assert classes == [
+        "status-uppnatt",
+        "status-pa-vag",
+        "status-risk",
+        "status-ej-uppnatt",
+        "status-kan-inte-bedomas",
+    ]
+
+
+def test_why_text_says_the_distance_the_pace_or_the_detail():
+    plan = load_plan()
+    s1, s3, s4, m2 = (plan.key_result(k) for k in ("S1", "S3", "S4", "M2"))
+    assert okr.why_text(s1, okr.Outcome("S1", 77.4, 76.8, okr.NOT_MET, "r")) == "2,6 under målet."
+    assert okr.why_text(s3, okr.Outcome("S3", 4, 2, okr.MET, "r")) == "Målet är nått."
+    on_pace = okr.Outcome("S3", 2, 2, okr.ON_TRACK, "r")
+    assert okr.why_text(s3, on_pace, 8 / 12) == "I takt: 2 mot 2,0 vid den här tiden."
+    behind = okr.Outcome("S3", 1, 2, okr.RISK, "r")
+    assert okr.why_text(s3, behind, 8 / 12) == "Efter takten: 1 mot 2,0 vid den här tiden."
+    missing = okr.Outcome("S4", 10, 9, okr.NOT_MET, "r", detail="saknas: Laxå och Nora")
+    assert okr.why_text(s4, missing) == "Saknas: Laxå och Nora."
+    rate = okr.Outcome("M2", 0.134, 0.1332, okr.NOT_MET, "r", detail="osäkert om målet är nått")
+    assert okr.why_text(m2, rate) == "+0,6 % mot föregående år. Osäkert om målet är nått."
+    unknown = okr.Outcome("S1", None, None, okr.UNKNOWN, "uppgift saknas för perioden; mer")
+    assert okr.why_text(s1, unknown) == "Uppgift saknas för perioden."

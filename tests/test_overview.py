@@ -41,9 +41,10 @@ def test_target_text():
 
 
 def test_summary_records_carry_targets_and_status():
-    ctx = SimpleNamespace(plan=PLAN, period=Period(2025))
+    ctx = SimpleNamespace(plan=PLAN, period=Period(2025), dataset=SimpleNamespace(is_example=True))
     records = overview.summary_records(ctx, _results([okr.MET] * 12))
     by_id = {r["id"]: r for r in records}
-    assert by_id["S1"]["mål"] == 80 and by_id["S4"]["mål"] == 12 and by_id["M2"]["mål"] == 0.2
+    assert by_id["S1"]["mål"] == 80 and by_id["S4"]["mål"] == 12 and by_id["M2"]["mål"] == 20  # per cent
     assert by_id["S1"]["status"] == okr.MET and by_id["S1"]["period"] == "2025"
     assert list(by_id) == [k.id for k in PLAN.key_results]
+    assert all(r["exempeldata"] is True for r in records)

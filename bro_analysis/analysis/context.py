@@ -8,7 +8,9 @@ from pathlib import Path
 
 from bro_analysis.core.config import EXAMPLE_DATA_DIR, Plan, load_plan, load_settings
 from bro_analysis.core.periods import Period, PeriodError, parse_period, resolve_periods
+from bro_analysis.input.contracts import ORIGINS
 from bro_analysis.input.loading import DataError, Dataset, Problem, load_dataset
+from bro_analysis.presentation.blocks import Source
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\"'`]")  # could end a string literal or a line of code
 
@@ -42,6 +44,24 @@ class Context:
     dataset: Dataset
     plan: Plan
     settings: dict
+
+    def source(self, *tables: str) -> Source:
+        """The source line for a figure or table made from these input tables: who
+        collected the data, the years or the last date it covers, and 'bearbetning BRO'."""
+        parts = []
+        for name in tables:
+            found = next((s for s in self.dataset.sources if s.table == name), None)
+            parts.append(f"{ORIGINS[name]} ({_coverage(found)})" if found else ORIGINS[name])
+        return Source("; ".join(parts) + "; bearbetning BRO", self.dataset.is_example)
+
+
+def _coverage(source) -> str:
+    """'2019–2025' for years, 'data t.o.m. 2026-10-31' for dates (the file is named in the appendix)."""
+    if not source.last_date:
+        return "utan datum"
+    if len(str(source.last_date)) == 4:
+        return f"{source.first_date}–{source.last_date}"
+    return f"data t.o.m. {source.last_date}"
 
 
 _LOADED: dict[tuple, Dataset] = {}

@@ -38,9 +38,28 @@ SUMMARY_FIELDS = (
     "status",
     "motivering",
     "period",
+    "exempeldata",
 )
 # A symbol beside every status word: status is never shown by colour alone.
 SYMBOLS = {MET: "✔", ON_TRACK: "➚", RISK: "⚠", NOT_MET: "✘", UNKNOWN: "?"}
+
+
+def status_class(status: str) -> str:
+    """The CSS class of a status: 'status-ej-uppnatt' (bro.css colours it; the word and
+    symbol stay in the cell)."""
+    ascii_ = status.translate(str.maketrans("åäö", "aao")).replace(" ", "-")
+    return f"status-{ascii_}"
+
+
+def shown_number(kr: KeyResult, value: float | None, target: bool = False) -> float | int | None:
+    """A value as the report shows it, for okr.csv/okr.json: shares in per cent where the unit
+    is % (and every 'ökning' target, a relative change), one decimal, whole numbers as integers."""
+    if value is None:
+        return None
+    if kr.unit == "%" or (target and kr.kind == "ökning"):
+        value = 100 * value
+    rounded = round(float(value), 1)
+    return int(rounded) if rounded.is_integer() else rounded
 
 
 def status_label(status: str) -> str:
@@ -59,6 +78,7 @@ class Outcome:
     reason: str
     value_text: str = ""
     previous_text: str = ""
+    detail: str = ""  # the one thing the short why should add: who is missing, what dominates
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -145,7 +165,7 @@ def uncovered(register: Register, period) -> str | None:
 
 
 def count_outcome(
-    kr: KeyResult, register: Register, count: Callable[[Any], int], period, members: int, unit: str = ""
+    kr: KeyResult, register: Register, count: Callable[[Any], int], period, members: int, unit: str | None = None
 ) -> Outcome:
     """A key result counted in the period (projects, workshops, efforts, companies),
     judged against its minimum; a year-to-date period is judged on pace. A period
@@ -157,6 +177,7 @@ def count_outcome(
         status, reason = UNKNOWN, why
     else:
         status, reason = judge(kr, value, previous, members, period.fraction_of_year)
+    unit = kr.unit if unit is None else unit
     suffix = f" {unit}" if unit else ""
 
     def text(v: int | None) -> str:
@@ -169,6 +190,38 @@ def outcomes_for(ctx, metrics: dict[str, Callable]) -> list[Outcome]:
     """The outcome of every key result in the plan whose `mått` is in `metrics`
     (an area's METRICS: mått -> function(ctx, key result) -> Outcome), in the plan's order."""
     return [metrics[kr.metric](ctx, kr) for kr in ctx.plan.key_results if kr.metric in metrics]
+
+
+def why_text(kr: KeyResult, outcome: Outcome, fraction_of_year: float = 1.0) -> str:
+    """One plain-Swedish line of why, for the committee's page one: how far from the target
+    or the pace, and the outcome's detail (who is missing, what dominates)."""
+    detail = outcome.detail[:1].upper() + outcome.detail[1:] if outcome.detail else ""
+    detail += "." if detail and not detail.endswith(".") else ""
+    if outcome.status == UNKNOWN or outcome.value is None:
+        first = outcome.reason.split(";")[0]
+        return detail or (first[:1].upper() + first[1:] + ".")
+    value, target = outcome.value, kr.target
+    decimals = 1 if kr.unit == "NKI" else 0
+    if kr.kind == "minst" and target is not None:
+        pace = target * fraction_of_year
+        if value >= target:
+            line = "Helårsmålet är redan nått." if fraction_of_year < 1 else "Målet är nått."
+        elif outcome.status in (ON_TRACK, RISK):  # a part year judged on pace
+            ahead = "I takt" if outcome.status == ON_TRACK else "Efter takten"
+            line = f"{ahead}: {fmt_number(value, decimals)} mot {fmt_number(pace, 1)} vid den här tiden."
+        else:
+            line = f"{fmt_number(target - value, decimals)} under målet."
+    elif kr.kind == "alla":
+        line = "Alla kommuner." if outcome.status == MET else ""
+    else:
+        previous = outcome.previous
+        against = "samma månader föregående år" if fraction_of_year < 1 else "föregående år"
+        line = (
+            f"{fmt_signed(100 * (value / previous - 1), 1)} % mot {against}."
+            if previous
+            else "Inget jämförbart utfall föregående år."
+        )
+    return " ".join(x for x in (line, detail) if x)
 
 
 def not_in_plan_text(metric: str) -> str:

@@ -14,27 +14,52 @@ def outcomes(ctx) -> list[okr.Outcome]:
 
 
 def summary_records(ctx, results: list[okr.Outcome]) -> list[dict]:
-    """Machine-readable rows for okr.csv / okr.json."""
+    """Machine-readable rows for okr.csv / okr.json: values as the report shows them."""
     members = len(ctx.plan.members)
     records = []
     for o in results:
         kr = ctx.plan.key_result(o.id)
-        target = members if kr.kind == "alla" else kr.target
+        target = members if kr.kind == "alla" else okr.shown_number(kr, kr.target, target=True)
         values = (
             o.id,
             kr.area,
             kr.text,
             kr.kind,
             target,
-            o.value,
-            o.previous,
+            okr.shown_number(kr, o.value),
+            okr.shown_number(kr, o.previous),
             kr.unit,
             o.status,
             o.reason,
             ctx.period.key,
+            ctx.dataset.is_example,
         )
         records.append(dict(zip(okr.SUMMARY_FIELDS, values)))
     return records
+
+
+def page_one_rows(ctx, results: list[okr.Outcome]) -> list[dict]:
+    """The committee's first page, one row per key result: id, short text, outcome with its
+    unit, target, previous period, status and one line of why."""
+    members = len(ctx.plan.members)
+    rows = []
+    for o in results:
+        kr = ctx.plan.key_result(o.id)
+        rows.append(
+            {
+                "id": o.id,
+                "area": kr.area,
+                "text": kr.short,
+                "value": o.value_text or "–",
+                "target": okr.target_text(kr, members),
+                "previous": o.previous_text or "–",
+                "status": o.status,
+                "status_class": okr.status_class(o.status),
+                "symbol": okr.SYMBOLS[o.status],
+                "why": okr.why_text(kr, o, ctx.period.fraction_of_year),
+            }
+        )
+    return rows
 
 
 def headline(results: list[okr.Outcome]) -> str:

@@ -1,6 +1,6 @@
-"""What the combined committee report needs from the analysis, published by the
-overview notebook as an output no template shows: the period, the example flag,
-the key-result records (okr.csv/okr.json) and the appendix."""
+"""What the committee report needs from the analysis, published by the overview notebook
+as an output no template shows: the period, the example flag, the first page's rows,
+the key-result records (okr.csv/okr.json), the word list and the appendix."""
 
 from __future__ import annotations
 
@@ -9,15 +9,53 @@ from html import escape
 import pandas as pd
 
 from bro_analysis import __version__
-from bro_analysis.analysis import assumptions, overview
-from bro_analysis.presentation.blocks import table_html
+from bro_analysis.analysis import assumptions, okr, overview
+from bro_analysis.analysis.marketing.numbers import definitions
+from bro_analysis.analysis.nki.numbers import bands
+from bro_analysis.analysis.nki.text import method_notes
+from bro_analysis.presentation.blocks import Source, table_html
+from bro_analysis.presentation.formatting import fmt_number, join_sv
 
 SUMMARY_MIME = "application/vnd.bro.summary+json"
 
+ACCESSIBILITY = (
+    "Rapporten är gjord för att kunna läsas av alla. Den är en HTML-fil som fungerar utan "
+    "internetanslutning, med rubriker, tabeller med rubrikceller och en textbeskrivning av varje figur. "
+    "Status anges alltid med ord och symbol, aldrig bara med färg, och figurerna går att läsa i gråskala. "
+    "Den automatiska granskningen (axe-core) hittar inga allvarliga brister, och koden följer HTML-"
+    "standarden (W3C:s granskare). PDF-versionen är taggad, har språk och titel och ett bokmärke per "
+    "avsnitt. Kända brister: figurernas innehåll finns som text men inte som tabell för varje figur. "
+    "Saknar du något, kontakta Business Region Örebro så får du uppgifterna i ett annat format."
+)
+
+
+def glossary(ctx) -> list[tuple[str, str]]:
+    """The words the main part uses, explained once (from the settings, so they stay true)."""
+    band_list = sorted(bands(ctx.settings), key=lambda b: -b[1])
+    grades = join_sv(f"”{name}” från {fmt_number(low, 0)}" for name, low in band_list if low > 0)
+    defs = definitions(ctx.settings)
+    return [
+        (
+            "NKI",
+            "Nöjd-Kund-Index från SKR:s undersökning Insikt: hur nöjda företag är med kommunens "
+            "myndighetsservice, på en skala 0–100.",
+        ),
+        ("SKR:s betyg", f"SKR delar in NKI i {grades}; lägre är ”lågt”."),
+        ("Mätår", "Året som Insikts enkätsvar gäller. Resultaten kommer en gång om året."),
+        ("Lead", "En förfrågan från ett företag som kan leda till en investering eller etablering."),
+        (
+            "Konvertering",
+            f"Ett lead som nått steget ”{defs.converted_stage}”. Konverteringsgraden är andelen leads som konverterat.",
+        ),
+        ("Procent och procentenheter", "13 % → 15 % är en ökning med 2 procentenheter, eller med 15,4 %."),
+        ("Delår", "En period som inte är ett helt år bedöms efter takten mot helårsmålet, aldrig som helår."),
+        ("Status", join_sv(okr.status_label(s) for s in okr.STATUSES) + "."),
+    ]
+
 
 def appendix(ctx) -> str:
-    """Data sources with checksums, the version, and the assumptions-and-caveats log."""
-
+    """Method, assumptions and caveats, data sources with checksums, the accessibility
+    statement and the version: everything the committee may look up but need not read."""
     sources = pd.DataFrame(
         [
             {
@@ -29,26 +67,35 @@ def appendix(ctx) -> str:
             for s in ctx.dataset.sources
         ]
     )
+    nki = ctx.dataset["nki"]
+    method = method_notes(ctx.settings, "ki_nedre" in nki and nki["ki_nedre"].notna().any())
     log = "".join(f"<li><strong>{escape(area)}:</strong> {escape(text)}</li>" for area, text in assumptions.log(ctx))
+    source = Source("indatafilerna ovan, kontrollerade vid inläsningen", ctx.dataset.is_example)
     return (
-        '<h2 id="bilaga">Bilaga: underlag, antaganden och förbehåll</h2>'
-        "<h3>Datakällor</h3>"
-        + table_html(sources, f"Indatafiler i {ctx.dataset.data_dir.name}", row_header=True)
-        + f"<p>Framtagen med bro-analysis version {escape(__version__)}.</p>"
+        '<h2 id="bilaga">Bilaga: underlag och metod</h2>'
+        "<h3>Metod</h3><ul>" + "".join(f"<li>{escape(m)}</li>" for m in method) + "</ul>"
         "<h3>Antaganden och förbehåll</h3>"
         f"<ul>{log}</ul>"
+        "<h3>Datakällor</h3>"
+        + table_html(sources, "Indatafiler och deras kontrollsummor", row_header=True, source=source)
+        + "<h3>Tillgänglighetsredogörelse</h3>"
+        f"<p>{escape(ACCESSIBILITY)}</p>"
+        f"<p>Framtagen med bro-analysis version {escape(__version__)}.</p>"
     )
 
 
 def summary(ctx) -> dict:
-    """What the combined report needs from the analysis: period, example flag,
-    the key-result records (okr.csv/okr.json) and the appendix."""
-
+    """What the combined report needs from the analysis."""
+    results = overview.outcomes(ctx)
     return {
         "period": ctx.period.key,
         "label": ctx.period.label,
         "example": ctx.dataset.is_example,
-        "records": overview.summary_records(ctx, overview.outcomes(ctx)),
+        "headline": overview.headline(results),
+        "areas": list(dict.fromkeys(kr.area for kr in ctx.plan.key_results)),
+        "rows": overview.page_one_rows(ctx, results),
+        "records": overview.summary_records(ctx, results),
+        "glossary": glossary(ctx),
         "appendix": appendix(ctx),
     }
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+from bro_analysis.core import settings_schema
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / "data"
@@ -22,7 +26,7 @@ REPORT_NAME = "BRO_uppfoljning_{period}.html"
 # A data folder holding this file is example data: every report says so.
 EXAMPLE_MARKER = "EXEMPELDATA.txt"
 
-TARGET_TYPES = ("minst", "alla", "ökning")
+TARGET_TYPES = settings_schema.TARGET_TYPES
 
 
 class ConfigError(ValueError):
@@ -41,6 +45,7 @@ class KeyResult:
     target: float | None
     unit: str
     where: str = ""  # "data/okr.toml, nyckelresultat nr 3 (S3)", for error messages
+    short: str = ""  # a few words for the committee's first page; the text when okr.toml has none
 
 
 @dataclass(frozen=True)
@@ -79,73 +84,93 @@ def target_words(kind: str, target: float) -> str:
     return f"{number} %" if kind == "ökning" else number
 
 
-def _read_toml(path: Path) -> dict:
+def display_name(path: Path) -> str:
+    """A file as messages name it: data/settings.toml inside the project, else as given."""
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        return str(path.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _read_toml(path: Path) -> tuple[dict, str]:
+    """The parsed file and its text; a ConfigError naming the file and line when it cannot be read."""
+    name = display_name(path)
+    try:
+        data = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: filen finns inte") from None
+        raise ConfigError(f"{name}: filen finns inte") from None
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark (Notepad) is harmless
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{name}, rad {line}: filen är inte sparad som UTF-8; spara den som UTF-8") from None
+    try:
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: kan inte läsas som TOML: {exc}") from None
+        raise ConfigError(settings_schema.toml_error(name, text, str(exc))) from None
 
 
-def _require(mapping: dict, key: str, path: Path, where: str):
-    if key not in mapping:
-        raise ConfigError(f"{path}: {where} saknar '{key}'")
-    return mapping[key]
+def _read_checked(path: Path, schema: settings_schema.Key, context: Mapping[str, Any] | None = None) -> dict:
+    """The parsed file, held to its schema: a ConfigError listing every problem, each with its line."""
+    raw, text = _read_toml(path)
+    found = settings_schema.problems(raw, text, schema, context)
+    if found:
+        raise ConfigError(settings_schema.report(display_name(path), found))
+    return raw
 
 
 def _key_result(raw: dict, path: Path, index: int) -> KeyResult:
-    where = f"nyckelresultat nr {index}"
-    kind = _require(raw, "typ", path, where)
-    if kind not in TARGET_TYPES:
-        raise ConfigError(f"{path}: {where}: typ '{kind}', förväntade en av {', '.join(TARGET_TYPES)}")
-    target = raw.get("mål")
-    if kind != "alla" and not isinstance(target, (int, float)):
-        raise ConfigError(f"{path}: {where}: 'mål' måste vara ett tal för typ '{kind}', fick {target!r}")
-    text = _require(raw, "text", path, where)
-    if "{mål}" in text and target is None:
-        raise ConfigError(f"{path}: {where}: texten använder {{mål}} men nyckelresultatet har inget 'mål'")
+    """One checked [[nyckelresultat]] entry."""
+    kind, target, text = raw["typ"], raw.get("mål"), raw["text"]
+    text = text.replace("{mål}", target_words(kind, float(target))) if target is not None else text
     return KeyResult(
-        id=str(_require(raw, "id", path, where)),
-        area=_require(raw, "område", path, where),
-        text=text.replace("{mål}", target_words(kind, float(target))) if target is not None else text,
-        metric=_require(raw, "mått", path, where),
+        id=raw["id"],
+        area=raw["område"],
+        text=text,
+        short=raw.get("kort") or text,
+        metric=raw["mått"],
         kind=kind,
         target=float(target) if target is not None else None,
         unit=raw.get("enhet", ""),
-        where=f"{path}, {where} ({raw.get('id')})",
+        where=f"{path}, nyckelresultat nr {index} ({raw['id']})",
     )
 
 
 @lru_cache(maxsize=8)
 def load_plan(path: Path | str = OKR_FILE) -> Plan:
-    """Read and check the OKR file."""
+    """Read the OKR file and check it against its schema (settings_schema.OKR_SCHEMA)."""
     path = Path(path)
-    raw = _read_toml(path)
-    plan = _require(raw, "plan", path, "filen")
-    members = {str(k).zfill(4): v for k, v in _require(raw, "medlemskommuner", path, "filen").items()}
-    areas = _require(raw, "målområden", path, "filen")
-    krs = tuple(_key_result(k, path, i + 1) for i, k in enumerate(_require(raw, "nyckelresultat", path, "filen")))
-    ids = [k.id for k in krs]
-    if len(set(ids)) != len(ids):
-        raise ConfigError(f"{path}: nyckelresultatens id måste vara unika: {ids}")
+    raw = _read_checked(path, settings_schema.OKR_SCHEMA)
+    plan, areas = raw["plan"], raw["målområden"]
     return Plan(
-        name=_require(plan, "namn", path, "[plan]"),
-        first_year=int(_require(plan, "första_år", path, "[plan]")),
-        last_year=int(_require(plan, "sista_år", path, "[plan]")),
-        contribution_per_inhabitant=float(_require(plan, "driftsbidrag_kr_per_invånare", path, "[plan]")),
-        members=members,
+        name=plan["namn"],
+        first_year=int(plan["första_år"]),
+        last_year=int(plan["sista_år"]),
+        contribution_per_inhabitant=float(plan["driftsbidrag_kr_per_invånare"]),
+        members={str(k).zfill(4): v for k, v in raw["medlemskommuner"].items()},
         priority_areas=tuple(areas.get("prioriterade", ())),
         other_areas=tuple(areas.get("övriga", ())),
-        key_results=krs,
+        key_results=tuple(_key_result(k, path, i + 1) for i, k in enumerate(raw["nyckelresultat"])),
     )
 
 
 @lru_cache(maxsize=8)
 def load_settings(path: Path | str = SETTINGS_FILE) -> dict:
-    """Read the analysis settings (NKI bands, Kolada mapping, conversion definitions)."""
-    return _read_toml(Path(path))
+    """Read the analysis settings (NKI bands, Kolada mapping, conversion definitions),
+    checked against their schema (settings_schema.SETTINGS_SCHEMA)."""
+    return _read_checked(Path(path), settings_schema.SETTINGS_SCHEMA)
+
+
+def check_settings(
+    path: Path | str = SETTINGS_FILE,
+    vocabularies: Mapping[str, tuple[str, ...]] | None = None,
+    members: int | None = None,
+) -> dict:
+    """The settings checked also against what lower layers cannot know: the allowed values
+    from the data contracts (`vocabularies`, see settings_schema) and the plan's number of
+    member municipalities. Not cached: the command line calls it once per run."""
+    context = {"vocabularies": dict(vocabularies or {}), "antal_medlemskommuner": members}
+    return _read_checked(Path(path), settings_schema.SETTINGS_SCHEMA, context)
 
 
 def is_example_data(data_dir: Path | str) -> bool:

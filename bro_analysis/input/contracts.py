@@ -49,6 +49,9 @@ class Column:
     kind: int, float, str, date, bool, year, municipality, municipalities
     (a list of municipalities separated by ';' or ','), code (any 4-digit
     municipality code) or category (one of `allowed`).
+
+    A date later than today is an error unless `future_allowed` (a planned
+    event); every other date records something that has happened.
     """
 
     name: str
@@ -61,6 +64,7 @@ class Column:
     max: float | None = None
     example: str = ""
     aliases: tuple[str, ...] = ()
+    future_allowed: bool = False
 
 
 @dataclass(frozen=True)
@@ -250,7 +254,14 @@ ARENAS = Table(
     columns=(
         Column("namn", "str", "Arenans namn", example="Expo Real"),
         Column("typ", "category", "Nationell eller internationell", allowed=ARENA_TYPES, example="internationell"),
-        Column("datum", "date", "Datum (första dagen)", unit="ÅÅÅÅ-MM-DD", example="2025-10-06"),
+        Column(
+            "datum",
+            "date",
+            "Datum (första dagen); en planerad arena får ha ett datum framåt i tiden",
+            unit="ÅÅÅÅ-MM-DD",
+            example="2025-10-06",
+            future_allowed=True,
+        ),
         Column("mål_formulerade", "bool", "Fanns skriftliga mål?", unit="ja/nej", example="ja"),
         Column("uppföljning_gjord", "bool", "Är uppföljningen gjord?", unit="ja/nej", example="nej"),
     ),
@@ -312,4 +323,15 @@ MUNICIPALITIES = Table(
 
 TABLES: dict[str, Table] = {
     t.name: t for t in (NKI, NKI_NATIONAL, INVESTMENTS, LEADS, ARENAS, ACTIVITIES, MUNICIPALITIES)
+}
+
+# Where each table's data come from, as the source line under a figure or table says it.
+ORIGINS: dict[str, str] = {
+    "nki": "SKR Insikt",
+    "nki_riket": "SKR Insikt, alla Sveriges kommuner",
+    "investeringar": "BRO:s investerings- och etableringsregister",
+    "leads": "BRO:s leadsregister",
+    "arenor": "BRO:s arenaregister",
+    "aktiviteter": "BRO:s aktivitetsregister",
+    "kommuner": "BRO:s uppgifter om medlemskommunerna",
 }

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
@@ -23,6 +24,22 @@ from matplotlib.figure import Figure
 
 from bro_analysis.presentation import figures
 from bro_analysis.presentation.formatting import fmt_number
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a figure's or a table's data come from, said under it (and the example-data mark)."""
+
+    text: str  # "SKR Insikt (nki.csv, mätår 2014–2025); bearbetning BRO"
+    example: bool = False
+
+    def line(self) -> str:
+        return f"Källa: {self.text}." + (" Exempeldata." if self.example else "")
+
+
+def _source_html(source: Source | None) -> str:
+    return f'<p class="source">{escape(source.line())}</p>' if source else ""
+
 
 # The report's stylesheet; the nbconvert template includes it, and lab_style scopes it to JupyterLab.
 STYLESHEET = Path(__file__).resolve().parent / "templates" / "bro" / "bro.css"
@@ -91,9 +108,14 @@ def _cell(value, formatter: Callable | None) -> tuple[str, bool]:
 
 
 def table_html(
-    frame: pd.DataFrame, caption: str, formats: dict[str, Callable] | None = None, row_header: bool = True
+    frame: pd.DataFrame,
+    caption: str,
+    formats: dict[str, Callable] | None = None,
+    row_header: bool = True,
+    source: Source | None = None,
 ) -> str:
-    """An accessible table: caption, column headers, first column as row headers."""
+    """An accessible table: caption, column headers, first column as row headers, and the
+    source line under it."""
     formats = formats or {}
     num = ' class="num"'
     head = "".join(f'<th scope="col"{num if c in formats else ""}>{escape(str(c))}</th>' for c in frame.columns)
@@ -108,17 +130,22 @@ def table_html(
             else:
                 cells.append(f"<td{cls}>{escape(text)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    return (
+    table = (
         f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+    return f'<div class="table-block">{table}{_source_html(source)}</div>' if source else table
 
 
 def table(
-    frame: pd.DataFrame, caption: str, formats: dict[str, Callable] | None = None, row_header: bool = True
+    frame: pd.DataFrame,
+    caption: str,
+    formats: dict[str, Callable] | None = None,
+    row_header: bool = True,
+    source: Source | None = None,
 ) -> HTML:
-    """Display a DataFrame as an accessible table with Swedish number format."""
-    return _html(table_html(frame, caption, formats, row_header))
+    """Display a DataFrame as an accessible table with Swedish number format and its source."""
+    return _html(table_html(frame, caption, formats, row_header, source))
 
 
 def figure_png(fig: Figure) -> bytes:
@@ -142,12 +169,15 @@ def compact_png(png: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def figure(fig: Figure, alt: str, caption: str) -> HTML:
-    """Embed a figure as PNG with a meaningful alt text and a caption."""
+def figure(fig: Figure, alt: str, caption: str, source: Source | None = None) -> HTML:
+    """Embed a figure as PNG with a meaningful alt text, a caption and its source; a figure
+    from example data says so in the image itself, so it keeps the mark when copied out."""
+    if source and source.example:
+        fig.text(0.995, 0.005, "EXEMPELDATA", ha="right", va="bottom", fontsize=9, fontweight="bold", color="0.3")
     data = base64.b64encode(figure_png(fig)).decode("ascii")
     return _html(
         f'<figure><img src="data:image/png;base64,{data}" alt="{escape(alt)}">'
-        f"<figcaption>{escape(caption)}</figcaption></figure>"
+        f"<figcaption>{escape(caption)}{_source_html(source)}</figcaption></figure>"
     )
 
 
@@ -186,3 +216,26 @@ def lab_style() -> HTML:
     the same in Lab as in the report; the HTML export leaves this output out (LAB_ONLY)."""
     css = _scoped_css(STYLESHEET.read_text(encoding="utf-8"), ".jp-RenderedHTMLCommon")
     return HTML(f"<style>{css}</style>", metadata=LAB_ONLY)
+
+
+def key_result_table(rows: list[dict], caption: str, source: Source | None = None) -> str:
+    """The committee's first-page table: id, key result, outcome, target, previous, status
+    (word, symbol and a colour that only repeats them) and one line of why."""
+    head = "".join(
+        f'<th scope="col">{h}</th>' for h in ("Id", "Nyckelresultat", "Utfall", "Mål", "Föregående", "Status", "Varför")
+    )
+    body = "".join(
+        "<tr>"
+        f'<th scope="row">{escape(r["id"])}</th><td>{escape(r["text"])}</td>'
+        f'<td class="num">{escape(r["value"])}</td><td>{escape(r["target"])}</td>'
+        f'<td class="num">{escape(r["previous"])}</td>'
+        f'<td class="status {r["status_class"]}">{escape(r["symbol"])} {escape(r["status"])}</td>'
+        f"<td>{escape(r['why'])}</td>"
+        "</tr>"
+        for r in rows
+    )
+    table = (
+        f'<table class="key-results"><caption>{escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+    return f'<div class="table-block">{table}{_source_html(source)}</div>'

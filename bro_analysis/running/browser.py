@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +35,13 @@ CHROMIUM_ARGS = [
 ]
 # The first screen a committee member sees on a laptop.
 SCREEN: Any = {"width": 1280, "height": 800}  # playwright's ViewportSize
-# Page number only, centred at the foot of every PDF page; no browser header.
+# "Sida 3 av 8" centred at the foot of every PDF page; the running header says
+# "Exempeldata" on every page of a report made from example data, else nothing.
+_MARGIN_STYLE = "width:100%;text-align:center;font-size:8.5pt;color:#333;font-family:'DejaVu Sans',Arial,sans-serif;"
 PDF_FOOTER = (
-    '<div style="width:100%;text-align:center;font-size:9pt;color:#333;'
-    "font-family:'DejaVu Sans',Arial,sans-serif;\">"
-    '<span class="pageNumber"></span> (<span class="totalPages"></span>)</div>'
+    f'<div style="{_MARGIN_STYLE}">Sida <span class="pageNumber"></span> av <span class="totalPages"></span></div>'
 )
-PDF_HEADER = "<span></span>"
+EXAMPLE_HEADER = "Exempeldata – påhittade uppgifter, inga verkliga resultat"
 TIMEOUT_MS = 120_000
 
 
@@ -139,9 +140,11 @@ def open_offline(context, html: Path, media: str = "screen") -> Iterator[Offline
         page.close()
 
 
-def write_pdf(html: Path, pdf: Path) -> Path:
-    """Print the HTML to an A4 PDF with page numbers; written via a temporary file."""
+def write_pdf(html: Path, pdf: Path, running_header: str = "") -> Path:
+    """Print the HTML to a tagged A4 PDF with a bookmark per heading, "Sida X av Y" and the
+    running header on every page; written via a temporary file."""
     pdf = Path(pdf)
+    header = f'<div style="{_MARGIN_STYLE}font-weight:bold;">{escape(running_header)}</div>'
     with replacing(pdf) as tmp, browser() as context, open_offline(context, html, media="print") as opened:
         opened.page.pdf(
             path=str(tmp),
@@ -149,7 +152,7 @@ def write_pdf(html: Path, pdf: Path) -> Path:
             prefer_css_page_size=True,
             print_background=True,
             display_header_footer=True,
-            header_template=PDF_HEADER,
+            header_template=header,
             footer_template=PDF_FOOTER,
             tagged=True,
             outline=True,

@@ -51,6 +51,14 @@ def notebook_key(notebook: Path, period: Period, data_dir: Path, inputs: str) ->
     return _digest([notebook.read_bytes(), json.dumps(parameters(period, data_dir), sort_keys=True), inputs])
 
 
+def file_digest(path: Path) -> str:
+    """One file's name and bytes; empty when it cannot be read (then it is not compared)."""
+    try:
+        return _files_digest([Path(path)])
+    except OSError:
+        return ""
+
+
 def combined_key(keys: list[str | None], inputs: str) -> str:
     return _digest([*(k or "" for k in keys), inputs, "combined"])
 

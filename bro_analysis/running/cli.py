@@ -7,13 +7,23 @@ Errors are printed as readable Swedish text; `--debug` shows the traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import traceback
 from pathlib import Path
 
 from bro_analysis import __version__
-from bro_analysis.core.config import DATA_DIR, EXAMPLE_DATA_DIR, OKR_FILE, OUTPUTS_DIR, ConfigError, load_plan
+from bro_analysis.core.config import (
+    DATA_DIR,
+    EXAMPLE_DATA_DIR,
+    OKR_FILE,
+    OUTPUTS_DIR,
+    SETTINGS_FILE,
+    ConfigError,
+    check_settings,
+    load_plan,
+)
 from bro_analysis.core.periods import Period, PeriodError, resolve_periods
 from bro_analysis.input.kolada import KoladaError
 from bro_analysis.input.loading import DataError, load_dataset
@@ -45,13 +55,15 @@ def _print_warnings(warnings: list[str]) -> None:
 
 def _write_pdfs(periods: list[Period], out: Path) -> int:
     """The combined report of each period also as PDF (A4, page numbers) via headless Chromium."""
-    from bro_analysis.running.browser import write_pdf
+    from bro_analysis.running.browser import EXAMPLE_HEADER, write_pdf
     from bro_analysis.running.combine import report_name
 
     for period in periods:
         html = out / period.key / report_name(period.key)
+        records = json.loads((html.parent / "okr.json").read_text(encoding="utf-8"))
+        header = EXAMPLE_HEADER if any(r.get("exempeldata") for r in records) else ""
         try:
-            pdf = write_pdf(html, html.with_suffix(".pdf"))
+            pdf = write_pdf(html, html.with_suffix(".pdf"), header)
         except Exception as exc:  # a browser failure is reported, the HTML stands
             print(f"MISSLYCKADES: PDF för {period.key} kunde inte skrivas: {exc}", file=sys.stderr)
             return EXIT_FAILED
@@ -59,11 +71,37 @@ def _write_pdfs(periods: list[Period], out: Path) -> int:
     return EXIT_OK
 
 
+def _vocabularies() -> dict[str, tuple[str, ...]]:
+    """The values settings.toml may name, from the data contracts (settings_schema's `vocabulary`)."""
+    from bro_analysis.input.contracts import LEAD_STAGES, NKI_AREAS, NKI_MEASURES
+
+    return {
+        "nki_områden": NKI_AREAS,
+        "nki_delområden": tuple(a for a in NKI_AREAS if a != "totalt"),
+        "nki_mått": NKI_MEASURES,
+        "lead_steg": LEAD_STAGES,
+    }
+
+
 def check_plan() -> None:
-    """The plan file read and every key result's mått known, before any data is read."""
+    """Both configuration files read and checked against their schemas, and every key
+    result's mått known, before any data is read. Every problem of both files is
+    reported together (a ConfigError: exit 2)."""
     from bro_analysis.analysis.registry import check_plan as check_metrics
 
-    check_metrics(load_plan(OKR_FILE))
+    problems, members = [], None
+    try:
+        plan = load_plan(OKR_FILE)
+        members = len(plan.members)
+        check_metrics(plan)
+    except ConfigError as exc:
+        problems.append(str(exc))
+    try:
+        check_settings(SETTINGS_FILE, _vocabularies(), members)
+    except ConfigError as exc:
+        problems.append(str(exc))
+    if problems:
+        raise ConfigError("\n\n".join(problems))
 
 
 def cmd_run(args) -> int:
@@ -83,7 +121,12 @@ def cmd_run(args) -> int:
     dataset = load_dataset(args.data)
     _print_warnings(dataset.warnings)
     periods = resolve_periods(args.period, dataset.tables)
-    results = run_periods(periods, Path(args.data), Path(args.out), jobs=args.jobs, force=args.force)
+    compare = Path(args.compare) if args.compare else None
+    if compare is not None and not compare.is_file():
+        raise UsageError(f"--jämför {compare}: filen finns inte (ange en tidigare rapports okr.json)")
+    results = run_periods(
+        periods, Path(args.data), Path(args.out), jobs=args.jobs, force=args.force, compare_with=compare
+    )
     failed = [r for r in results if not r.ok]
     cached = sum(r.cached for r in results)
     print(
@@ -178,6 +221,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="kör om allt, även det som inte ändrats")
     run.add_argument(
         "--pdf", action="store_true", help="skriv även den samlade rapporten som PDF (A4, kräver Chromium)"
+    )
+    run.add_argument(
+        "--jämför",
+        dest="compare",
+        metavar="FIL",
+        help="okr.json från den rapport som 'Sedan förra rapporten' jämför med "
+        "(standard: närmast föregående period i utdatamappen)",
     )
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     run.set_defaults(func=cmd_run)

@@ -1,12 +1,14 @@
-"""The committee attachment: one self-contained HTML per period, plus okr.csv/okr.json.
+"""The committee report: one self-contained HTML per period, plus okr.csv/okr.json.
 
-The executed notebooks are merged in name order (the overview first) under a
-title page with a table of contents, and an appendix lists the data sources,
-the package version and the assumptions and caveats.
+Page one answers: the title block and every key result with its outcome, target,
+previous period, status and one line of why. Then what changed since the previous
+report, a short section per plan area made of the notebook cells tagged `nämnd`
+(the rest of each notebook stays in the analysts' per-notebook HTML), a word list,
+and one appendix with method, assumptions, sources and the accessibility statement.
 
 The overview notebook computes the key-result summary and the appendix and
 publishes them as an output of its own (analysis.summary.publish); this merge
-step only reads the executed notebooks, never the data.
+step only reads the executed notebooks and earlier reports, never the data.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ import nbformat
 from bro_analysis.analysis.summary import SUMMARY_MIME
 from bro_analysis.core.config import REPORT_NAME
 from bro_analysis.core.files import write_atomic
-from bro_analysis.presentation.blocks import EXAMPLE_BANNER, is_lab_only, markdown_html
+from bro_analysis.presentation.blocks import EXAMPLE_BANNER, Source, is_lab_only, key_result_table, markdown_html
+from bro_analysis.presentation.formatting import fmt_number
 from bro_analysis.running.export import export_html
 
-TITLE_BLOCK = re.compile(r'<header class="report-title">.*?<h1>(.*?)</h1>.*?</header>', re.S)
+COMMITTEE_TAG = "nämnd"  # a notebook cell with this tag goes into the committee report
 HEADING_TAG = re.compile(r"<(/?)h([1-5])\b")
 
 
@@ -36,7 +39,7 @@ def report_name(period_key: str) -> str:
 
 
 def _demote(html: str) -> str:
-    """h1 -> h2, h2 -> h3 …: each notebook becomes a section of the report."""
+    """h2 -> h3 …: a notebook's sections become sub-sections of a plan area."""
     return HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
 
 
@@ -46,53 +49,95 @@ def _html_cell(markup: str) -> nbformat.NotebookNode:
     return cell
 
 
-def section_cells(nb, anchor: str) -> tuple[str, list]:
-    """The notebook's outputs as a report section; returns (section title, cells)."""
-    title = nb.metadata.get("bro", {}).get("title", anchor)
-    cells = []
+def committee_cells(nb) -> list[str]:
+    """The HTML of the notebook's cells tagged for the committee, headings one level down."""
+    parts = []
     for cell in nb.cells:
-        tags = cell.metadata.get("tags", [])
-        if "parameters" in tags or "remove-cell" in tags:
+        if COMMITTEE_TAG not in cell.metadata.get("tags", []):
             continue
         if cell.cell_type == "markdown":
-            cells.append(_html_cell(_demote(markdown_html(cell.source))))
+            parts.append(_demote(markdown_html(cell.source)))
             continue
-        if cell.cell_type != "code":
-            continue
-        outputs = []
         for output in cell.get("outputs", []):
-            if is_lab_only(output):
-                continue
             html = output.get("data", {}).get("text/html")
-            if html is None:
-                continue
-            html = "".join(html) if isinstance(html, list) else html
-            match = TITLE_BLOCK.search(html)
-            if match:
-                title = re.sub(r"<[^>]+>", "", match.group(1))
-                html = TITLE_BLOCK.sub(f'<h2 id="{anchor}">{match.group(1)}</h2>', html)
-            else:
-                html = _demote(html)
-            outputs.append(nbformat.v4.new_output("display_data", data={"text/html": html}))
-        if outputs:
-            new = nbformat.v4.new_code_cell("")
-            new.outputs = outputs
-            cells.append(new)
-    return title, cells
+            if html is not None and not is_lab_only(output):
+                parts.append(_demote("".join(html) if isinstance(html, list) else html))
+    return parts
 
 
-def title_page(summary: dict, sections: list[tuple[str, str]], made: dt.date) -> str:
-    """Title, period, date, example-data banner and table of contents."""
-    toc = "".join(f'<li><a href="#{a}">{escape(t)}</a></li>' for a, t in sections)
-    toc += '<li><a href="#bilaga">Bilaga: underlag, antaganden och förbehåll</a></li>'
-    banner = EXAMPLE_BANNER if summary["example"] else ""
+def area_sections(notebooks: list, areas: list[str]) -> list[tuple[str, str, str]]:
+    """(anchor, plan area, HTML) per area, in the plan's order, from the notebooks whose
+    metadata names that area (`"bro": {"area": ...}`); areas no notebook covers are left out."""
+    sections = []
+    for i, area in enumerate(areas, 1):
+        parts = [p for nb in notebooks if nb.metadata.get("bro", {}).get("area") == area for p in committee_cells(nb)]
+        if parts:
+            anchor = f"omrade-{i}"
+            sections.append((anchor, area, f'<h2 id="{anchor}">{escape(area)}</h2>' + "".join(parts)))
+    return sections
+
+
+def page_one(info: dict, made: dt.date) -> str:
+    """Title block and every key result: nothing else comes before the table."""
+    banner = EXAMPLE_BANNER if info["example"] else ""
+    caption = f"Nyckelresultaten {info['label']}: utfall, mål, föregående period och status"
+    source = Source("BRO:s uppföljning av verksamhetsplanen; underlaget står i bilagan", info["example"])
     return (
         '<header class="report-title">'
-        f"<h1>Uppföljning av verksamhetsplanen – {escape(summary['label'])}</h1>"
+        f"<h1>Uppföljning av verksamhetsplanen – {escape(info['label'])}</h1>"
         f'<p class="subtitle">Business Region Örebro · till Regionala tillväxtnämnden · '
         f"framtagen {made.isoformat()}</p>{banner}</header>"
-        f'<nav aria-labelledby="toc"><h2 id="toc">Innehåll</h2><ol>{toc}</ol></nav>'
+        + key_result_table(info["rows"], caption, source)
+        + f'<p class="headline">{escape(info["headline"])}</p>'
     )
+
+
+def _value(record: dict) -> str:
+    """A record's outcome as the report writes it: '1 272 MSEK', '13,4 %', '–'."""
+    value = record.get("utfall")
+    if value is None:
+        return "–"
+    shown = fmt_number(value, 0 if float(value).is_integer() else 1)
+    unit = record.get("enhet", "")
+    return f"{shown} %" if unit == "%" else f"{shown} {unit}".strip()
+
+
+def changes_since(info: dict, previous: list[dict] | None, previous_period: str) -> str:
+    """'Sedan förra rapporten': the key results whose status or outcome changed."""
+    if previous is None:
+        return ""
+    records, names = info["records"], {r["id"]: r["text"] for r in info["rows"]}
+    before = {r["id"]: r for r in previous}
+    items = []
+    for r in records:
+        old = before.get(r["id"])
+        if old is None:
+            items.append(f"{r['id']} {names[r['id']]} är nytt sedan förra rapporten: {r['status']} ({_value(r)}).")
+        elif old.get("status") != r["status"] or old.get("utfall") != r["utfall"]:
+            status = r["status"] if old.get("status") == r["status"] else f"{old.get('status')} → {r['status']}"
+            items.append(f"{r['id']} {names[r['id']]}: {status} ({_value(old)} → {_value(r)}).")
+    gone = [i for i in before if i not in {r["id"] for r in records}]
+    if gone:
+        items.append(f"Finns inte längre i planen: {', '.join(gone)}.")
+    body = (
+        '<ul class="changes">' + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
+        if items
+        else "<p>Inget nyckelresultat har ändrat status eller utfall.</p>"
+    )
+    note = f"Jämfört med rapporten för {previous_period}."
+    if "-" in str(info["period"]) and "-" not in str(previous_period):
+        note += " Den perioden var ett helt år och den här är ett delår, så räknade utfall är lägre av naturliga skäl."
+    return '<h2 id="sedan-forra">Sedan förra rapporten</h2>' + f"<p>{escape(note)}</p>" + body
+
+
+def glossary_html(words: list) -> str:
+    items = "".join(f"<dt>{escape(w)}</dt><dd>{escape(d)}</dd>" for w, d in words)
+    return f'<h2 id="ord">Ord i rapporten</h2><dl class="glossary">{items}</dl>'
+
+
+def toc(entries: list[tuple[str, str]]) -> str:
+    items = "".join(f'<li><a href="#{a}">{escape(t)}</a></li>' for a, t in entries)
+    return f'<nav aria-labelledby="toc"><h2 id="toc">Innehåll</h2><ol>{items}</ol></nav>'
 
 
 def read_summary(nb) -> dict | None:
@@ -104,18 +149,42 @@ def read_summary(nb) -> dict | None:
     return None
 
 
-def build(notebooks: list, info: dict, made: dt.date) -> nbformat.NotebookNode:
-    """Merge the executed notebooks into one notebook of HTML outputs."""
-    sections, body = [], []
-    for i, nb in enumerate(notebooks, 1):
-        anchor = f"avsnitt-{i}"
-        title, cells = section_cells(nb, anchor)
-        sections.append((anchor, title))
-        body += cells
+def build(
+    notebooks: list, info: dict, made: dt.date, previous: tuple[list, str] | None = None
+) -> nbformat.NotebookNode:
+    """The committee report as one notebook of HTML outputs."""
+    sections = area_sections(notebooks, info["areas"])
+    changes = changes_since(info, *previous) if previous else ""
+    entries = ([("sedan-forra", "Sedan förra rapporten")] if changes else []) + [(a, t) for a, t, _ in sections]
+    entries += [("ord", "Ord i rapporten"), ("bilaga", "Bilaga: underlag och metod")]
+    parts = [page_one(info, made), changes, toc(entries), *(html for _, _, html in sections)]
+    parts += [glossary_html(info["glossary"]), info["appendix"]]
     merged = nbformat.v4.new_notebook()
     merged.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    merged.cells = [_html_cell(title_page(info, sections, made)), *body, _html_cell(info["appendix"])]
+    merged.cells = [_html_cell(p) for p in parts if p]
     return merged
+
+
+def previous_report_path(out_dir: Path, period_key: str, named: Path | None = None) -> Path | None:
+    """The previous report's okr.json: the one named (--jämför), or else that of the latest
+    period before this one in the same output folder."""
+    if named is not None:
+        return Path(named)
+    earlier = sorted(
+        d for d in Path(out_dir).parent.iterdir() if d.is_dir() and d.name < period_key and (d / "okr.json").exists()
+    )
+    return earlier[-1] / "okr.json" if earlier else None
+
+
+def read_previous(path: Path | None) -> tuple[list, str] | None:
+    """(records, their period) of an earlier okr.json, or None when there is none."""
+    if path is None:
+        return None
+    try:
+        records = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{path}: förra rapportens okr.json kan inte läsas ({exc})") from None
+    return records, str(records[0].get("period", "")) if records else ""
 
 
 def _ordered(records: list[dict]) -> list[dict]:
@@ -125,26 +194,36 @@ def _ordered(records: list[dict]) -> list[dict]:
     return [{k: r[k] for k in SUMMARY_FIELDS} for r in records]
 
 
+def _csv_value(value) -> str:
+    """A value as Swedish Excel reads it: decimal comma, ja/nej, empty for missing."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    return str(value).replace(".", ",") if isinstance(value, float) else str(value)
+
+
 def summary_csv(records: list[dict]) -> bytes:
     """okr.csv as Swedish Excel reads it: semicolons, decimal comma, UTF-8 with BOM."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(records[0]), delimiter=";", lineterminator="\n")
     writer.writeheader()
     for rec in records:
-        writer.writerow(
-            {k: ("" if v is None else str(v).replace(".", ",") if isinstance(v, float) else v) for k, v in rec.items()}
-        )
+        writer.writerow({k: _csv_value(v) for k, v in rec.items()})
     return buffer.getvalue().encode("utf-8-sig")  # Excel opens it with å/ä/ö intact
 
 
-def write_period_report(executed: list[Path], out_dir: Path, made: dt.date | None = None) -> Path:
-    """Write the combined HTML, okr.csv and okr.json for one period; returns the HTML path."""
+def write_period_report(
+    executed: list[Path], out_dir: Path, made: dt.date | None = None, compare_with: Path | None = None
+) -> Path:
+    """Write the committee HTML, okr.csv and okr.json for one period; returns the HTML path."""
     made = made or dt.date.today()
     notebooks = [nbformat.read(p, as_version=4) for p in executed]
     info = next((s for s in map(read_summary, notebooks) if s), None)
     if info is None:
         raise ValueError("ingen notebook publicerade nyckelresultaten (summary.publish saknas i översikten)")
-    merged = build(notebooks, info, made)
+    previous = read_previous(previous_report_path(out_dir, info["period"], compare_with))
+    merged = build(notebooks, info, made, previous)
     title = f"Uppföljning av verksamhetsplanen – {info['label']} – Business Region Örebro"
     html_path = out_dir / report_name(info["period"])
     records = _ordered(info["records"])

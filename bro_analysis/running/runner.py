@@ -235,6 +235,7 @@ def run_periods(
     jobs: int | None = None,
     force: bool = False,
     reuse_kernels: bool = True,
+    compare_with: Path | None = None,
 ) -> list[NotebookResult]:
     """Run every notebook for every period; returns one result per notebook and period
     (and per combined report).
@@ -308,6 +309,7 @@ def run_periods(
                     inputs,
                     force,
                     progress,
+                    compare_with,
                 )
             )
     return results
@@ -336,9 +338,19 @@ class _Progress:
 
 
 def _combine(
-    period: Period, data_dir: Path, out_dir: Path, results: list[NotebookResult], inputs: str, force: bool, progress
+    period: Period,
+    data_dir: Path,
+    out_dir: Path,
+    results: list[NotebookResult],
+    inputs: str,
+    force: bool,
+    progress,
+    compare_with: Path | None = None,
 ) -> NotebookResult:
-    """The combined report for a period, when every notebook of it succeeded."""
+    """The combined report for a period, when every notebook of it succeeded. Its cache key
+    includes the previous report it is compared with ("Sedan förra rapporten")."""
+    from bro_analysis.running.combine import previous_report_path, write_period_report
+
     started = time.perf_counter()
     html = out_dir / REPORT_NAME.format(period=period.key)
     name = html.stem
@@ -346,14 +358,14 @@ def _combine(
         return NotebookResult(
             name, period.key, False, 0.0, error="samlad rapport gjordes inte eftersom en notebook misslyckades"
         )
-    key = cache.combined_key([cache.read_key(out_dir, r.notebook) for r in results], inputs)
+    previous = previous_report_path(out_dir, period.key, compare_with)
+    compared = cache.file_digest(previous) if previous else ""
+    key = cache.combined_key([cache.read_key(out_dir, r.notebook) for r in results], inputs + compared)
     if not force and cache.is_fresh(out_dir, name, key, html_name=html.name):
         return NotebookResult(name, period.key, True, 0.0, html=html, cached=True)
     try:
-        from bro_analysis.running.combine import write_period_report
-
         cache.forget(out_dir, name)
-        write_period_report([r.executed for r in results if r.executed], out_dir)
+        write_period_report([r.executed for r in results if r.executed], out_dir, compare_with=compare_with)
     except Exception as exc:  # reported like a failed notebook, the others stand
         return NotebookResult(name, period.key, False, time.perf_counter() - started, error=_error_text(exc))
     cache.remember(out_dir, name, key)

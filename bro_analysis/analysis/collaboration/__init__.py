@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bro_analysis.analysis import okr
+from bro_analysis.presentation.formatting import join_sv
 
 from . import numbers, tables, text
 from .numbers import activities_in, collaboration_projects, tool_use
@@ -65,8 +66,9 @@ def _all_members_outcome(
         before,
         status,
         reason,
-        f"{now} av {members}",
-        f"{before} av {members}" if before is not None else "–",
+        f"{now} av {members} kommuner",
+        f"{before} av {members} kommuner" if before is not None else "–",
+        detail=f"saknas: {join_sv(short['kommun'])}" if len(short) else "",
     )
 
 

@@ -42,14 +42,16 @@ def priority_value_outcome(ctx, kr) -> okr.Outcome:
         reason += (
             f"; utan det största projektet {_change_phrase(change(cc['utan_största_msek'], cp['utan_största_msek']))}"
         )
+    detail = ""
     for conc, label in ((cc, period.label), (cp, period.previous.label)):
         name = dominant_project(conc)
         if name is not None:
             reason += f"; {name} stod för {fmt_percent(conc['andel_största'])} av värdet {label}"
+            detail = detail or f"ett enda projekt stod för {fmt_percent(conc['andel_största'], 0)} av värdet {label}"
     missing = int(cur[VALUE].isna().sum())
     if missing:
         reason += f"; {missing} beslutade projekt saknar värde"
-    return okr.Outcome(kr.id, value, previous, status, reason, fmt_msek(value), fmt_msek(previous))
+    return okr.Outcome(kr.id, value, previous, status, reason, fmt_msek(value), fmt_msek(previous), detail)
 
 
 def training_outcome(ctx, kr) -> okr.Outcome:
@@ -85,15 +87,17 @@ def readiness_outcome(ctx, kr) -> okr.Outcome:
     value, frame = count(period.year)
     previous, _ = count(period.previous.year)
     status, reason = okr.judge(kr, value, previous, members, period.fraction_of_year)
+    detail = ""
     if frame is not None:
         others = frame[frame["beredskap"] != "ja"]
         if len(others):
             reason += f"; inte redo: {join_sv(others['kommun'] + ' (' + others['beredskap'] + ')')}"
+            detail = f"inte redo: {join_sv(others['kommun'])}"
 
     def shown(v: int | None) -> str:
         return "–" if v is None else f"{fmt_int(v)} av {members} kommuner"
 
-    return okr.Outcome(kr.id, value, previous, status, reason, shown(value), shown(previous))
+    return okr.Outcome(kr.id, value, previous, status, reason, shown(value), shown(previous), detail)
 
 
 # The plan's `mått` (data/okr.toml) computed here.

@@ -13,11 +13,18 @@ from __future__ import annotations
 import pandas as pd
 
 from bro_analysis.analysis import okr
-from bro_analysis.presentation.formatting import fmt_int, fmt_number, fmt_signed
+from bro_analysis.presentation.formatting import fmt_int, fmt_number, fmt_signed, join_sv
 
 from . import figures, numbers, tables, text
-from .numbers import arenas_in_period, compare, definitions, supported_municipalities
+from .numbers import ABOVE, BELOW, UNCERTAIN, arenas_in_period, compare, definitions, supported_municipalities
 from .text import arena_label, pct_change, rate_text, target_certainty_text
+
+# The target test in words for the committee's one line (numbers.Comparison.target_certainty).
+CERTAINTY_WORDS = {
+    ABOVE: "målet är nått med god säkerhet",
+    BELOW: "målet är med god säkerhet inte nått",
+    UNCERTAIN: "osäkert om målet är nått: skillnaden kan bero på slumpen",
+}
 
 
 def arenas_outcome(ctx, kr) -> okr.Outcome:
@@ -41,7 +48,10 @@ def arenas_outcome(ctx, kr) -> okr.Outcome:
         status,
         reason,
         f"{fmt_int(value)} av {fmt_int(len(table))} arenor",
-        "–" if previous is None else f"{fmt_int(previous)} arenor",
+        "–" if previous is None else f"{fmt_int(previous)} av {fmt_int(len(prev))} arenor",
+        detail=(f"{fmt_int(len(missing))} {'arena' if len(missing) == 1 else 'arenor'} saknar mål eller uppföljning")
+        if len(missing)
+        else "",
     )
 
 
@@ -75,7 +85,8 @@ def conversion_outcome(ctx, kr) -> okr.Outcome:
                 f"; {fmt_number(100 * cmp.confidence, 0)} %-intervall {pct_change(low - 1)} till {pct_change(high - 1)}"
             )
         reason += ". " + target_certainty_text(cmp, kr.target)
-    return okr.Outcome(kr.id, value, previous, status, reason, *texts)
+    certainty = CERTAINTY_WORDS.get(cmp.target_certainty(kr.target), "") if not pd.isna(cmp.ratio) else ""
+    return okr.Outcome(kr.id, value, previous, status, reason, *texts, detail=certainty)
 
 
 def support_outcome(ctx, kr) -> okr.Outcome:
@@ -101,6 +112,7 @@ def support_outcome(ctx, kr) -> okr.Outcome:
         reason,
         f"{fmt_int(value)} av {len(members)} kommuner",
         "–" if previous is None else f"{fmt_int(previous)} av {len(members)}",
+        detail=f"inget stöd till {join_sv(missing)}" if missing else "",
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bro_analysis.analysis import okr
-from bro_analysis.presentation.formatting import fmt_number
+from bro_analysis.presentation.formatting import fmt_number, join_sv
 
 from . import figures, numbers, tables, text
 from .numbers import area_results, areas_status, county_years, measurement_year, reliable_results_below
@@ -67,6 +67,12 @@ def lowest_area_outcome(ctx, kr) -> okr.Outcome:
     prev_areas = area_results(nki, prev_year, settings, kr.target, members) if prev_year else pd.DataFrame()
     value = float(areas["medel"].min()) if len(areas) else None
     previous = float(prev_areas["medel"].min()) if len(prev_areas) else None
+    thin = int((areas["status"] == okr.UNKNOWN).sum()) if len(areas) else 0
+    below = areas.loc[areas["status"] == okr.NOT_MET, "område"].tolist() if len(areas) else []
+    if below:
+        detail = f"under {fmt_number(kr.target, 0)}: {join_sv(below)}"
+    else:
+        detail = f"för få kommuner med publicerbart resultat i {thin} av {len(areas)} områden" if thin else ""
     return okr.Outcome(
         kr.id,
         value,
@@ -75,6 +81,7 @@ def lowest_area_outcome(ctx, kr) -> okr.Outcome:
         f"{reason}; {_period_note(ctx.period, year_m)}",
         value_text=f"lägst {fmt_number(value, 1)} (mätår {year_m})" if value is not None else "",
         previous_text=f"lägst {fmt_number(previous, 1)} (mätår {prev_year})" if previous is not None else "",
+        detail=detail,
     )
 
 

@@ -1,0 +1,177 @@
+"""The committee brief: page one answers, at most 12 A4 pages (8 before the appendix),
+Exempeldata on every page and every figure, a tagged PDF with a bookmark per heading and
+"Sida X av Y", a source under every figure and table, plain Swedish in the main part,
+and what changed since the previous report."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from report_pages import PAGE_IDS, PAGES, PERIODS, in_ci, page_path, require_chromium
+
+from bro_analysis.core.config import EXAMPLE_DATA_DIR
+from bro_analysis.running.combine import changes_since, report_name
+
+MAX_PAGES, MAX_MAIN_PAGES = 12, 8
+# Method names, file paths and test statistics belong in the appendix, not in the main part.
+JARGON = ("Wilson", "Katz", "Fisher", "t-fördelningen", "minsta kvadrat", ".toml", ".csv", "p = ", "Holm")
+
+
+@pytest.fixture(scope="module")
+def pdfs(example_run, tmp_path_factory) -> Path:
+    """The shared example run copied and printed with --pdf (its notebooks come from the cache)."""
+    require_chromium()
+    root = shutil.copytree(example_run, tmp_path_factory.mktemp("brief") / "out", copy_function=shutil.copy2)
+    command = [sys.executable, "-m", "bro_analysis", "run", "--period", *PERIODS, "--out", str(root)]
+    done = subprocess.run(
+        [*command, "--data", str(EXAMPLE_DATA_DIR), "--pdf"], capture_output=True, text=True, timeout=900
+    )
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def _pdf(root: Path, period: str) -> Path:
+    return root / period / report_name(period).replace(".html", ".pdf")
+
+
+def _pdftotext(pdf: Path, *args: str) -> list[str]:
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        if in_ci():
+            pytest.fail("pdftotext saknas (Debian: poppler-utils)")
+        pytest.skip("pdftotext saknas (Debian: poppler-utils)")
+    text = subprocess.run([tool, *args, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+def _key_result_cells(html: str) -> list[list[str]]:
+    table = re.search(r'<table class="key-results">.*?</table>', html, re.S).group(0)
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]
+    return [
+        [html_lib.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r)]
+        for r in rows
+    ]
+
+
+def _outline(reader: PdfReader) -> list[tuple[str, int]]:
+    found = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found.append((item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline)
+    return found
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("period", PERIODS)
+def test_at_most_12_pages_and_8_before_the_appendix(pdfs, period):
+    reader = PdfReader(_pdf(pdfs, period))
+    assert len(reader.pages) <= MAX_PAGES
+    appendix = dict(_outline(reader))["Bilaga: underlag och metod"]
+    assert appendix - 1 <= MAX_MAIN_PAGES, f"bilagan börjar på sida {appendix}"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("period", PERIODS)
+def test_page_one_holds_every_key_result_with_its_value_and_status(pdfs, period):
+    first = _squash(_pdftotext(_pdf(pdfs, period), "-raw")[0])  # content order: row by row
+    cells = _key_result_cells(page_path(pdfs, period, report_name(period)).read_text(encoding="utf-8"))
+    assert len(cells) == 12
+    for key, _text, value, target, _previous, status, _why in cells:
+        for shown in (key, value, target, status):
+            assert _squash(shown) in first, (key, shown)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("period", PERIODS)
+def test_every_page_says_exempeldata_and_sida_x_av_y(pdfs, period):
+    pages = _pdftotext(_pdf(pdfs, period), "-layout")
+    for number, page in enumerate(pages, 1):
+        assert "Exempeldata" in page, f"sida {number}"
+        assert page.strip().splitlines()[-1].strip() == f"Sida {number} av {len(pages)}"
+        assert "file:" not in page and ".html" not in page, "webbläsarens sidhuvud eller sidfot"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("period", PERIODS)
+def test_the_pdf_is_tagged_with_title_language_and_a_bookmark_per_heading(pdfs, period):
+    reader = PdfReader(_pdf(pdfs, period))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root and root["/Lang"] == "sv"
+    assert reader.metadata.title.startswith("Uppföljning av verksamhetsplanen")
+    html = page_path(pdfs, period, report_name(period)).read_text(encoding="utf-8")
+    headings = [html_lib.unescape(re.sub(r"<[^>]+>", "", h)) for h in re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", html)]
+    titles = [t for t, _ in _outline(reader)]
+    assert [re.sub(r"\s", "", h) for h in headings] == [re.sub(r"\s", "", t) for t in titles]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("period", "name"), PAGES, ids=PAGE_IDS)
+def test_a_source_line_under_every_figure_and_table(example_run, period, name):
+    html = page_path(example_run, period, name).read_text(encoding="utf-8")
+    for figure in re.findall(r"<figure>.*?</figure>", html, re.S):
+        assert re.search(r'<p class="source">Källa: [^<]+Exempeldata\.</p>', figure), figure[-300:]
+    tables = len(re.findall(r"<table\b", html))
+    blocks = re.findall(
+        r'<div class="table-block"><table\b.*?</table><p class="source">Källa: [^<]+</p></div>', html, re.S
+    )
+    assert tables == len(blocks), name
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("period", PERIODS)
+def test_the_main_part_is_plain_swedish(example_run, period):
+    html = page_path(example_run, period, report_name(period)).read_text(encoding="utf-8")
+    main = html[html.index("<body") : html.index('id="bilaga"')]
+    text = _squash(html_lib.unescape(re.sub(r"<[^>]+>", " ", re.sub(r'src="data:[^"]+"', "", main))))
+    assert not [w for w in JARGON if w in text]
+    for word in ("Lead", "Konvertering", "SKR:s betyg", "procentenheter"):
+        assert word in text  # explained once in the word list
+
+
+@pytest.mark.e2e
+def test_the_part_year_report_says_what_changed_since_the_full_year(example_run):
+    later = page_path(example_run, "2026-08", report_name("2026-08")).read_text(encoding="utf-8")
+    earlier = page_path(example_run, "2025", report_name("2025")).read_text(encoding="utf-8")
+    assert "Sedan förra rapporten" in later and "Jämfört med rapporten för 2025." in later
+    assert "Sedan förra rapporten" not in earlier
+
+
+def test_changes_since_lists_status_and_value_changes():
+    info = {
+        "period": "2026-08",
+        "records": [
+            {"id": "S1", "status": "uppnått", "utfall": 81.2, "enhet": "NKI"},
+            {"id": "M2", "status": "risk", "utfall": 17.1, "enhet": "%"},
+            {"id": "I2", "status": "risk", "utfall": 2, "enhet": "insatser"},
+        ],
+        "rows": [{"id": "S1", "text": "NKI"}, {"id": "M2", "text": "Konvertering"}, {"id": "I2", "text": "Utbildning"}],
+    }
+    previous = [
+        {"id": "S1", "status": "ej uppnått", "utfall": 77.4, "enhet": "NKI"},
+        {"id": "M2", "status": "risk", "utfall": 17.1, "enhet": "%"},
+        {"id": "X9", "status": "uppnått", "utfall": 1, "enhet": ""},
+    ]
+    html = html_lib.unescape(changes_since(info, previous, "2025"))
+    assert "S1 NKI: ej uppnått → uppnått (77,4 NKI → 81,2 NKI)." in html
+    assert "M2" not in html  # unchanged
+    assert "I2 Utbildning är nytt sedan förra rapporten: risk (2 insatser)." in html
+    assert "Finns inte längre i planen: X9." in html
+    assert "delår" in html  # a full year against a part year is said
+    assert changes_since(info, None, "") == ""
