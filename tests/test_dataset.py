@@ -243,11 +243,21 @@ def test_xlsx_table_on_differently_named_sheet(write_xlsx, plan):
 
 def test_xlsx_sheet_named_after_table_wins(write_xlsx, plan):
     sheets = {
-        "Gammal": [NKI_HEADER, [2024, "Nora", "bygglov", "NKI", 50]],
+        "Mall": [NKI_HEADER],
         "NKI": [NKI_HEADER, [2025, "Kumla", "bygglov", "NKI", 71.5]],
     }
     frame, _ = load_table(write_xlsx("nki.xlsx", sheets), "nki", plan)
     assert frame["kommun"].tolist() == ["Kumla"]
+
+
+def test_xlsx_old_copy_beside_the_named_sheet_is_an_error(write_xlsx, plan):
+    sheets = {
+        "Gammal": [NKI_HEADER, [2024, "Nora", "bygglov", "NKI", 50]],
+        "NKI": [NKI_HEADER, [2025, "Kumla", "bygglov", "NKI", 71.5]],
+    }
+    with pytest.raises(DataError) as exc:
+        load_table(write_xlsx("nki.xlsx", sheets), "nki", plan)
+    assert "nki.xlsx – tabellen finns på flera blad: 'Gammal', 'NKI'" in str(exc.value)
 
 
 def test_xlsx_no_sheet_with_header(write_xlsx, plan):
@@ -548,7 +558,7 @@ def test_data_error_lists_at_most_60(write_csv, plan):
 # --- inputs untouched, whole folders, speed -------------------------------------------------------
 
 
-def minimal_folder(folder, write_csv, write_xlsx):
+def minimal_folder(folder, write_csv, write_xlsx, plan):
     write_csv("nki.csv", [NKI_HEADER, *NKI_ROWS], folder=folder)
     write_xlsx("investeringar.xlsx", {"investeringar": [INV_HEADER, *INV_ROWS]}, folder=folder)
     write_csv(
@@ -575,6 +585,7 @@ def minimal_folder(folder, write_csv, write_xlsx):
         [
             ["år", "kommun", "folkmängd", "insikt", "syna", "objektvision", "etableringsberedskap"],
             ["2025", "Nora", "10 512", "ja", "ja", "nej", "ja"],
+            *[["2025", name, "5000", "ja", "nej", "nej", "ja"] for name in plan.members.values() if name != "Nora"],
         ],
         folder=folder,
         sep=",",
@@ -582,7 +593,7 @@ def minimal_folder(folder, write_csv, write_xlsx):
 
 
 def test_load_dataset(tmp_path, write_csv, write_xlsx, plan):
-    minimal_folder(tmp_path, write_csv, write_xlsx)
+    minimal_folder(tmp_path, write_csv, write_xlsx, plan)
     data = load_dataset(tmp_path, plan)
     assert isinstance(data, Dataset)
     assert set(data.tables) == {"nki", "investeringar", "leads", "arenor", "aktiviteter", "kommuner"}
@@ -603,7 +614,7 @@ def test_load_dataset(tmp_path, write_csv, write_xlsx, plan):
 
 
 def test_load_dataset_collects_problems_across_files(tmp_path, write_csv, write_xlsx, plan):
-    minimal_folder(tmp_path, write_csv, write_xlsx)
+    minimal_folder(tmp_path, write_csv, write_xlsx, plan)
     (tmp_path / "leads.csv").unlink()
     write_csv("nki.csv", [NKI_HEADER, ["2025", "Kumla", "bygglov", "NKI", "170"]])
     write_csv(
@@ -623,7 +634,7 @@ def test_load_dataset_collects_problems_across_files(tmp_path, write_csv, write_
 
 
 def test_load_dataset_two_files_for_one_table(tmp_path, write_csv, write_xlsx, plan):
-    minimal_folder(tmp_path, write_csv, write_xlsx)
+    minimal_folder(tmp_path, write_csv, write_xlsx, plan)
     write_xlsx("NKI.xlsx", {"nki": [NKI_HEADER, [2025, "Kumla", "bygglov", "NKI", 70]]})
     with pytest.raises(DataError) as exc:
         load_dataset(tmp_path, plan)
@@ -637,7 +648,7 @@ def test_load_dataset_missing_folder(tmp_path, plan):
 
 
 def test_inputs_never_modified(tmp_path, write_csv, write_xlsx, plan):
-    minimal_folder(tmp_path, write_csv, write_xlsx)
+    minimal_folder(tmp_path, write_csv, write_xlsx, plan)
     files = sorted(tmp_path.iterdir())
     for path in files:  # a known old time, so any write would show
         os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))

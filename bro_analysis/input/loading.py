@@ -10,6 +10,9 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import os
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +24,9 @@ from bro_analysis.input import parsing
 from bro_analysis.input.contracts import DECIDED_STAGES, TABLES, Column, Table
 
 SUFFIXES = (".csv", ".xlsx")
+SAVE_AS_XLSX = (".xls", ".xlsm", ".xlsb", ".ods", ".numbers")  # near misses: other spreadsheet formats
+TEXT_SUFFIXES = (".txt", ".tsv", ".tab")
+_FORMULA_TAG = re.compile(rb"<(\w+:)?f[\s>/]")
 MAX_SHOWN = 60
 
 
@@ -113,9 +119,7 @@ class Dataset:
 
 def find_file(data_dir: Path, stem: str) -> Path | None:
     """The table's file in the folder: stem.csv or stem.xlsx, any case."""
-    matches = [
-        p for p in sorted(Path(data_dir).iterdir()) if p.stem.lower() == stem.lower() and p.suffix.lower() in SUFFIXES
-    ]
+    matches = [p for p in _entries(data_dir) if p.stem.lower() == stem.lower() and p.suffix.lower() in SUFFIXES]
     if len(matches) > 1:
         raise DataError(
             [
@@ -128,16 +132,61 @@ def find_file(data_dir: Path, stem: str) -> Path | None:
     return matches[0] if matches else None
 
 
-def decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's 'Unicode text'), else Windows-1252."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
+def _entries(data_dir: Path) -> list[Path]:
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252")
+        return sorted(Path(data_dir).iterdir())
+    except OSError as exc:
+        raise DataError([Problem(str(data_dir), message=f"datamappen kan inte läsas ({exc.strerror})")]) from None
+
+
+def near_misses(data_dir: Path, stem: str) -> list[str]:
+    """Files probably meant as the table's: 'hittade nki.xls – spara som .xlsx'."""
+    hints = []
+    for path in _entries(data_dir):
+        base, dot, rest = path.name.partition(".")
+        rest = rest.lower()
+        if not dot or parsing.fold(base) != stem:
+            continue
+        last = rest.rsplit(".", 1)[-1]
+        if "." + rest in SUFFIXES:  # only the name differs, e.g. a space before the dot
+            hints.append(f"hittade '{path.name}' – byt namn till {stem}.{rest}")
+        elif "." in rest and "." + last in SUFFIXES:
+            hints.append(f"hittade {path.name} – ta bort den dubbla ändelsen (filen ska heta {stem}.{last})")
+        elif "." + rest in SAVE_AS_XLSX:
+            hints.append(f"hittade {path.name} – spara som .xlsx")
+        elif "." + rest in TEXT_SUFFIXES:
+            hints.append(f"hittade {path.name} – byt ändelsen till .csv")
+    return hints
+
+
+def _check_readable(path: Path) -> None:
+    """A folder, a broken link or a file without read permission, named like a data file, is an error."""
+    try:
+        with open(path, "rb"):
+            return
+    except OSError as exc:
+        if path.is_symlink() and not path.exists():
+            message = f"är en länk till {os.readlink(path)}, som inte finns"
+        elif path.is_dir():
+            message = "är en mapp, inte en fil"
+        elif isinstance(exc, PermissionError):
+            message = "kan inte läsas: behörighet saknas"
+        else:
+            message = f"kan inte läsas ({exc.strerror or exc})"
+        raise DataError([Problem(str(path), message=message)]) from None
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's 'Unicode text'), else Windows-1252;
+    byte order marks removed wherever they are."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = raw.decode("utf-16")
+    else:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252")
+    return text.replace("\ufeff", "")  # also the BOM of a second file pasted below the first
 
 
 def sniff_separator(text: str, lines: int = 10) -> str:
@@ -231,44 +280,106 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _sheet_cells(sheet) -> pd.DataFrame:
-    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    if not rows:
+def _sheet_cells(sheet, max_row: int | None = None) -> pd.DataFrame:
+    sheet.reset_dimensions()  # a size recorded wrongly by the program that wrote the file would cut the table
+    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(max_row=max_row, values_only=True)]
+    width = max((len(r) for r in rows), default=0)
+    if not width:
         return pd.DataFrame(dtype=str)
-    width = max(len(r) for r in rows)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
     frame.index = range(1, len(frame) + 1)
     return frame
 
 
-def read_excel_cells(path: Path, table: Table) -> pd.DataFrame:
-    """The sheet named after the table, the only sheet, or the one with the table's header."""
+def _open_workbook(path: Path, data_only: bool = True):
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise DataError([Problem(path.name, message=f"kan inte läsas som Excel-fil (.xlsx): {exc}")]) from None
+
+
+def read_excel_cells(path: Path, table: Table) -> pd.DataFrame:
+    """The cells of the sheet holding the table (`_table_sheet`), as computed values."""
+    book = _open_workbook(path)
     try:
-        names = book.sheetnames
-        by_name = [n for n in names if parsing.fold(n) in (table.stem, parsing.fold(table.title))]
-        candidates = by_name or names
-        for name in candidates:
-            cells = _sheet_cells(book[name])
-            if len(candidates) == 1 or find_header(cells, table) is not None:
-                return cells
-        raise DataError(
-            [
-                Problem(
-                    path.name, message=(f"hittar inget blad med tabellens rubrikrad; bladen heter {', '.join(names)}")
-                )
-            ]
-        )
+        sheet = _table_sheet(book, table, path.name)
+        cells = _sheet_cells(book[sheet])
     finally:
         book.close()
+    problems = _formula_problems(path, sheet, cells, table)
+    if problems:
+        raise DataError(problems)
+    return cells
+
+
+def _table_sheet(book, table: Table, file: str) -> str:
+    """The sheet named after the table, the only sheet, or the one with the table's header.
+    The header with rows under it on more than one sheet (a table split up, an old copy) is an error."""
+    names = [ws.title for ws in book.worksheets]  # not chart sheets
+    named = [n for n in names if parsing.fold(n) in (table.stem, parsing.fold(table.title))]
+    headed, with_rows = [], []
+    for name in names:
+        head = _sheet_cells(book[name], max_row=20)
+        row = find_header(head, table) if len(head) else None
+        if row is not None:
+            headed.append(name)
+            if (head.loc[row + 1 :] != "").any().any():
+                with_rows.append(name)
+    if len(with_rows) > 1:
+        sheets = ", ".join(f"'{n}'" for n in with_rows)
+        message = f"tabellen finns på flera blad: {sheets}; samla raderna på ett blad och ta bort de andra"
+        raise DataError([Problem(file, message=message)])
+    chosen = named or (names if len(names) == 1 else []) or with_rows or headed
+    if not chosen:
+        raise DataError(
+            [Problem(file, message=f"hittar inget blad med tabellens rubrikrad; bladen heter {', '.join(names)}")]
+        )
+    return chosen[0]
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether a sheet of the workbook holds a formula: a quick look at its XML, so that the
+    workbook is read a second time only when it does."""
+    with zipfile.ZipFile(path) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        return any(_FORMULA_TAG.search(archive.read(n)) for n in sheets)
+
+
+def _formula_problems(path: Path, sheet: str, cells: pd.DataFrame, table: Table) -> list[Problem]:
+    """Formulas saved without a computed value (the file was written by a program and never
+    calculated): empty among the values, so the workbook is opened for its formulas only then."""
+    header_row = find_header(cells, table)
+    if header_row is None:
+        return []
+    columns = [pos for pos, text in cells.loc[header_row].items() if text]
+    empty = cells.loc[header_row + 1 :, columns] == ""
+    if not empty.any().any() or not _has_formulas(path):
+        return []
+    book = _open_workbook(path, data_only=False)
+    try:
+        formulas = _sheet_cells(book[sheet]).reindex(index=cells.index, columns=cells.columns, fill_value="")
+    finally:
+        book.close()
+    is_formula = formulas.apply(lambda col: col.str.startswith("="))
+    if (is_formula & (cells != "")).any().any():
+        return []  # calculated: a formula's empty result is an empty value
+    missing = is_formula.loc[empty.index, columns] & empty
+    return [
+        Problem(
+            path.name,
+            int(missing.index[i]),
+            cells.at[header_row, missing.columns[j]],
+            formulas.at[missing.index[i], missing.columns[j]],
+            "formeln har inget sparat värde; öppna filen i Excel och spara den igen",
+        )
+        for i, j in np.argwhere(missing.to_numpy())
+    ]
 
 
 def read_cells(path: Path, table: Table) -> pd.DataFrame:
+    _check_readable(path)
     if path.suffix.lower() == ".xlsx":
         return read_excel_cells(path, table)
     return read_csv_cells(path)
@@ -319,12 +430,14 @@ def _missing_header_problem(cells: pd.DataFrame, table: Table, file: str) -> Pro
 def parse_column(values: pd.Series, col: Column, plan: Plan) -> tuple[pd.Series, pd.Series]:
     """Parsed values and an error message per value ("" where fine)."""
     kind = col.kind
+    if kind != "str":
+        values = parsing.drop_apostrophe(values)
     if kind in ("int", "year"):
         return parsing.parse_int(values)
     if kind == "float":
         return parsing.parse_number(values)
     if kind == "date":
-        return parsing.parse_date(values)
+        return parsing.parse_date(parsing.drop_time(values))
     if kind == "bool":
         return parsing.parse_bool(values)
     if kind == "category":
@@ -339,10 +452,13 @@ def parse_column(values: pd.Series, col: Column, plan: Plan) -> tuple[pd.Series,
     return parsing.parse_text(values)
 
 
-def check_values(values: pd.Series, col: Column, plan: Plan, counts, is_csv: bool) -> tuple[pd.Series, pd.Series]:
+def check_values(
+    values: pd.Series, col: Column, plan: Plan, counts, is_csv: bool, today: dt.date
+) -> tuple[pd.Series, pd.Series]:
     """Parse distinct values (occurring `counts` times) and say what is wrong with each."""
     parsed, errors = parse_column(values, col, plan)
     errors = errors.where(errors != "", _range_errors(parsed, col))
+    errors = errors.where(errors != "", _future_errors(parsed, col, today))
     if col.required:
         errors[(values == "") & (errors == "")] = "värde saknas"
     excel = values.isin(parsing.EXCEL_ERRORS) & (errors != "") & ~errors.str.startswith("Excel")
@@ -371,10 +487,19 @@ def _range_errors(parsed: pd.Series, col: Column) -> pd.Series:
     return errors
 
 
+def _future_errors(parsed: pd.Series, col: Column, today: dt.date) -> pd.Series:
+    """A date after `today` in a column recording what has happened (contracts: future_allowed)."""
+    errors = pd.Series("", index=parsed.index)
+    if col.kind == "date" and not col.future_allowed:
+        errors[parsed > pd.Timestamp(today)] = f"datumet ligger i framtiden (i dag är {today.isoformat()}); fel år?"
+    return errors
+
+
 def validate_cells(
-    cells: pd.DataFrame, table: Table, plan: Plan, file: str
+    cells: pd.DataFrame, table: Table, plan: Plan, file: str, today: dt.date | None = None
 ) -> tuple[pd.DataFrame, list[Problem], list[str]]:
     """Check and convert the raw cells of one file into the table's DataFrame."""
+    today = today or dt.date.today()
     if not (cells != "").any().any():
         return pd.DataFrame(), [Problem(file, message="filen är tom")], []
     header_row = find_header(cells, table)
@@ -386,6 +511,11 @@ def validate_cells(
     body = body[(body != "").any(axis=1)]  # empty rows (e.g. trailing) carry nothing
     problems: list[Problem] = []
     warnings: list[str] = []
+    repeated = _repeated_header_rows(body, header)
+    if len(repeated):
+        body = body.drop(repeated)
+        rows = ", ".join(str(r) for r in repeated)
+        warnings.append(f"{file}: rad {rows} upprepar rubrikraden och hoppas över")
     positions: dict[str, object] = {}
     for pos, text in header.items():
         if not text:
@@ -422,7 +552,7 @@ def validate_cells(
         codes, uniques = pd.factorize(values)
         distinct = pd.Series(uniques, dtype=str)
         parsed, errors = check_values(
-            distinct, col, plan, np.bincount(codes, minlength=len(distinct)), file.lower().endswith(".csv")
+            distinct, col, plan, np.bincount(codes, minlength=len(distinct)), file.lower().endswith(".csv"), today
         )
         bad = np.flatnonzero((errors != "").to_numpy())
         if len(bad):
@@ -431,6 +561,15 @@ def validate_cells(
         _store(out, col, parsed.take(codes).set_axis(values.index), plan)
     problems += _key_problems(out, table, file)
     return out, problems, warnings
+
+
+def _repeated_header_rows(body: pd.DataFrame, header: pd.Series) -> list[int]:
+    """Rows that repeat the header row (two exports pasted one below the other)."""
+    rows = body
+    for pos, text in header.items():
+        if text:
+            rows = rows[rows[pos].str.casefold() == text.casefold()]
+    return [int(r) for r in rows.index]
 
 
 def _store(out: pd.DataFrame, col: Column, parsed: pd.Series, plan: Plan) -> None:
@@ -470,27 +609,40 @@ def _overflow_problems(body: pd.DataFrame, header: pd.Series, file: str) -> list
 
 
 def _key_problems(frame: pd.DataFrame, table: Table, file: str) -> list[Problem]:
+    """Rows repeating an earlier row's key; text compared without case or surrounding space."""
     if not table.key or not set(table.key) <= set(frame.columns):
         return []
-    keys = frame[list(table.key)]
+    keys = frame[list(table.key)].apply(_comparable)
     dup = keys.duplicated(keep=False) & keys.notna().all(axis=1)
     problems = []
-    for _, group in frame[dup].groupby(list(table.key), sort=False):
+    for _, group in keys[dup].groupby(list(table.key), sort=False):
         rows = [int(r) for r in group.index]
-        value = " / ".join(
-            str(v.date()) if isinstance(v, pd.Timestamp) else str(v) for v in group.iloc[0][list(table.key)]
-        )
+        first = _key_text(frame, rows[0], table)
         for row in rows[1:]:
+            value = _key_text(frame, row, table)
+            written = f" ('{first}'; versaler och mellanslag räknas inte)" if value != first else ""
             problems.append(
                 Problem(
                     file,
                     row,
                     ", ".join(table.key),
                     value,
-                    f"samma nyckel som rad {rows[0]}; varje nyckel får finnas en gång",
+                    f"samma nyckel som rad {rows[0]}{written}; varje nyckel får finnas en gång",
                 )
             )
     return problems
+
+
+def _comparable(column: pd.Series) -> pd.Series:
+    """A key column as compared: text without case or surrounding space ('INV-1 ' = 'inv-1')."""
+    if pd.api.types.is_string_dtype(column):
+        return column.str.strip().str.casefold()
+    return column
+
+
+def _key_text(frame: pd.DataFrame, row, table: Table) -> str:
+    values = frame.loc[row, list(table.key)]
+    return " / ".join(str(v.date()) if isinstance(v, pd.Timestamp) else str(v) for v in values)
 
 
 def _cross_checks(frame: pd.DataFrame, table: Table, file: str) -> list[Problem]:
@@ -542,20 +694,38 @@ def _cross_checks(frame: pd.DataFrame, table: Table, file: str) -> list[Problem]
     return problems
 
 
+def _missing_members(frame: pd.DataFrame, problems: list[Problem], plan: Plan, file: str) -> list[Problem]:
+    """Every member municipality has a row for every year of the table; a row whose year or
+    municipality is wrong already has a problem and is left out."""
+    frame = frame[~frame.index.isin({p.row for p in problems if p.column in ("år", "kommun")})]
+    present = set(zip(frame["år"], frame["kommunkod"]))
+    return [
+        Problem(file, message=f"rad saknas för {name} år {year}; tabellen ska ha en rad per medlemskommun och år")
+        for year in sorted(frame["år"].dropna().unique())
+        for code, name in plan.members.items()
+        if (year, code) not in present
+    ]
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def load_table(path: Path | str, table: Table | str, plan: Plan | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """Read and validate one file. Raises DataError listing every problem."""
+def load_table(
+    path: Path | str, table: Table | str, plan: Plan | None = None, today: dt.date | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """Read and validate one file. Raises DataError listing every problem.
+    `today` (default: the real date) is when dates stop being allowed (contracts: future_allowed)."""
     path = Path(path)
     table = TABLES[table] if isinstance(table, str) else table
     plan = plan or load_plan()
     cells = read_cells(path, table)
-    frame, problems, warnings = validate_cells(cells, table, plan, path.name)
+    frame, problems, warnings = validate_cells(cells, table, plan, path.name, today)
     if len(frame):  # rows with a bad value are left out here: they already have a problem
         bad_rows = {p.row for p in problems}
         problems += _cross_checks(frame[~frame.index.isin(bad_rows)], table, path.name)
+        if table.name == "kommuner":
+            problems += _missing_members(frame, problems, plan, path.name)
     if problems:
         raise DataError(problems)
     frame = frame.reset_index(drop=True)
@@ -572,33 +742,47 @@ def _date_range(frame: pd.DataFrame) -> tuple[str | None, str | None]:
     return None, None
 
 
-def load_dataset(data_dir: Path | str, plan: Plan | None = None, names: tuple[str, ...] | None = None) -> Dataset:
-    """Load every table of a data folder; problems across all files are raised together."""
+def load_dataset(
+    data_dir: Path | str,
+    plan: Plan | None = None,
+    names: tuple[str, ...] | None = None,
+    today: dt.date | None = None,
+) -> Dataset:
+    """Load every table of a data folder; problems across all files are raised together.
+    `today` defaults to the real date (see load_table)."""
     data_dir = Path(data_dir)
     plan = plan or load_plan()
+    today = today or dt.date.today()
     if not data_dir.is_dir():
         raise DataError([Problem(str(data_dir), message="datamappen finns inte")])
-    tables, sources, warnings, problems = {}, [], [], []
+    tables, sources, problems = {}, [], []
+    warnings: list[str] = []
     for name in names or tuple(TABLES):
         table = TABLES[name]
         try:
             path = find_file(data_dir, table.stem)
             if path is None:
-                if not table.optional:
-                    problems.append(
-                        Problem(
-                            f"{table.stem}.csv",
-                            message=(f"filen saknas i {data_dir} (tabellen '{table.title}', .csv eller .xlsx)"),
-                        )
-                    )
+                problems += _missing_file(data_dir, table, warnings)
                 continue
-            frame, table_warnings = load_table(path, table, plan)
+            frame, table_warnings = load_table(path, table, plan, today)
+            source = Source(name, path.name, len(frame), sha256(path), *_date_range(frame))
         except DataError as exc:
             problems += exc.problems
             continue
         tables[name] = frame
         warnings += table_warnings
-        sources.append(Source(name, path.name, len(frame), sha256(path), *_date_range(frame)))
+        sources.append(source)
     if problems:
         raise DataError(problems)
     return Dataset(data_dir, plan, tables, sources, warnings)
+
+
+def _missing_file(data_dir: Path, table: Table, warnings: list[str]) -> list[Problem]:
+    """A required table's file is missing (with near misses); an optional one's near miss is a warning."""
+    hints = near_misses(data_dir, table.stem)
+    if table.optional:
+        warnings += [f"{table.stem}: {hint}; den valfria tabellen lästes inte" for hint in hints]
+        return []
+    found = "".join(f"; {hint}" for hint in hints)
+    message = f"filen saknas i {data_dir} (tabellen '{table.title}', .csv eller .xlsx){found}"
+    return [Problem(f"{table.stem}.csv", message=message)]

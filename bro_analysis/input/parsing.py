@@ -98,6 +98,20 @@ def parse_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return dates.astype("datetime64[us]"), errors
 
 
+_DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]\d{1,2}[:.]\d{2}([:.]\d{2}([.,]\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def drop_time(values: pd.Series) -> pd.Series:
+    """The date of a date-time ('2025-03-04 13:22:10', '2025-03-04T13:22', an Excel
+    date-time cell, a CRM timestamp); other values unchanged."""
+    return values.str.replace(_DATE_TIME, r"\1", regex=True)
+
+
+def drop_apostrophe(values: pd.Series) -> pd.Series:
+    """Without Excel's leading text mark: "'0180" -> "0180"."""
+    return values.str.replace(r"^'", "", regex=True)
+
+
 def parse_bool(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """ja/nej (also 1/0, true/false, x)."""
     folded = _map_unique(values, fold)

@@ -165,10 +165,89 @@ def both(*mutations: Mutation) -> Mutation:
     return mutate
 
 
+def map_column(file: str, column: str, change: Callable[[str], str]) -> Mutation:
+    """`change` applied to every value of `column` (a whole export done differently)."""
+
+    def mutate(folder: Path) -> None:
+        rows = read_rows(folder / file)
+        i = rows[0].index(column)
+        write_rows(folder / file, [rows[0]] + [r[:i] + [change(r[i])] + r[i + 1 :] for r in rows[1:]])
+
+    return mutate
+
+
+def row_of(file: str, **match: str) -> int:
+    """Excel row of the first example row whose cells equal `match` (column=value)."""
+    rows = read_rows(EXAMPLE_DATA_DIR / file)
+    cols = [rows[0].index(c) for c in match]
+    return next(n for n, r in enumerate(rows, 1) if [r[c] for c in cols] == list(match.values()))
+
+
+def drop_row(file: str, **match: str) -> Mutation:
+    """The row whose cells equal `match` (column=value) removed."""
+
+    def mutate(folder: Path) -> None:
+        rows = read_rows(folder / file)
+        del rows[row_of(file, **match) - 1]
+        write_rows(folder / file, rows)
+
+    return mutate
+
+
+def insert_row(file: str, at: int, cells: list[str] | None = None) -> Mutation:
+    """`cells` (default: the header once more) inserted as Excel row `at`."""
+
+    def mutate(folder: Path) -> None:
+        rows = read_rows(folder / file)
+        write_rows(folder / file, rows[: at - 1] + [list(cells or rows[0])] + rows[at - 1 :])
+
+    return mutate
+
+
+def rename_file(old: str, new: str) -> Mutation:
+    return lambda folder: (folder / old).rename(folder / new)
+
+
+def replace_by_folder(file: str) -> Mutation:
+    """The file gone and a folder with its name in its place."""
+
+    def mutate(folder: Path) -> None:
+        (folder / file).unlink()
+        (folder / file).mkdir()
+
+    return mutate
+
+
+def dangling_link(file: str, link: str) -> Mutation:
+    """The file gone; `link` points at a file that does not exist (moved, or on an unmounted drive)."""
+
+    def mutate(folder: Path) -> None:
+        (folder / file).unlink()
+        (folder / link).symlink_to(folder / "flyttad" / link)
+
+    return mutate
+
+
+def concatenated(file: str, at: int) -> Mutation:
+    """Two exports (UTF-8 with BOM) pasted into one file: the second's BOM and header from Excel row `at`."""
+
+    def mutate(folder: Path) -> None:
+        rows = read_rows(folder / file)
+        write_rows(folder / file, rows[: at - 1])
+        second = folder / "andra.csv"
+        write_rows(second, [rows[0]] + rows[at - 1 :])
+        (folder / file).write_bytes((folder / file).read_bytes() + second.read_bytes())
+        second.unlink()
+
+    return mutate
+
+
 def _typed(value: str):
-    """A CSV cell as Excel would hold it: dates as dates, numbers as numbers."""
+    """A CSV cell as Excel would hold it: dates (and date-times) as dates, numbers as numbers."""
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return dt.datetime.strptime(value, "%Y-%m-%d")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", value):
+        return dt.datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
     if re.fullmatch(r"-?\d+", value) and not value.startswith("0"):
         return int(value)
     if re.fullmatch(r"-?\d+,\d+", value):
@@ -226,6 +305,92 @@ def xlsx_sheets(file: str, sheets: dict[str, list[list]]) -> Mutation:
                 ws.append(row)
         book.save((folder / file).with_suffix(".xlsx"))
         (folder / file).unlink()
+
+    return mutate
+
+
+def xlsx_parts(file: str, sheets: dict[str, tuple[int, int | None]]) -> Mutation:
+    """The CSV file saved as Excel with the header and a slice of its data rows
+    (counted from 1, end excluded) on each sheet."""
+
+    def mutate(folder: Path) -> None:
+        rows = read_rows(folder / file)
+        parts = {
+            name: [rows[0]] + [[_typed(v) for v in r] for r in rows[start:stop]]
+            for name, (start, stop) in sheets.items()
+        }
+        xlsx_sheets(file, parts)(folder)
+
+    return mutate
+
+
+def xlsx_edit(file: str, change: Callable) -> Mutation:
+    """`change(book)` applied to an Excel file of the folder, which is then saved."""
+
+    def mutate(folder: Path) -> None:
+        from openpyxl import load_workbook
+
+        book = load_workbook(folder / file)
+        change(book)
+        book.save(folder / file)
+
+    return mutate
+
+
+def chart_sheet_first(book) -> None:
+    """A chart sheet before the data, as when a diagram was moved to its own sheet."""
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.add_data(Reference(book.worksheets[0], min_col=3, min_row=1, max_row=10))
+    book.create_chartsheet("Diagram", 0).add_chart(chart)
+
+
+def group_header_row(book) -> None:
+    """A merged cell 'Verktyg' above the tool columns, as a municipality's sheet has it."""
+    sheet = book.worksheets[0]
+    sheet.insert_rows(1)
+    sheet["D1"] = "Verktyg som används"
+    sheet.merge_cells("D1:F1")
+
+
+def each_line(file: str, change: Callable[[str], str]) -> Mutation:
+    """`change` applied to every line of the file's text."""
+
+    def mutate(folder: Path) -> None:
+        path = folder / file
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        path.write_text("\r\n".join(change(line) for line in lines) + "\r\n", encoding="utf-8-sig")
+
+    return mutate
+
+
+def raw_bytes(file: str, change: Callable[[bytes], bytes]) -> Mutation:
+    def mutate(folder: Path) -> None:
+        (folder / file).write_bytes(change((folder / file).read_bytes()))
+
+    return mutate
+
+
+def utf16_big_endian(raw: bytes) -> bytes:
+    """UTF-16 big-endian with its BOM (Excel on a Mac, some Insikt exports)."""
+    return b"\xfe\xff" + raw.decode("utf-8-sig").encode("utf-16-be")
+
+
+def xlsx_dimension(file: str, ref: str) -> Mutation:
+    """The sheet's recorded size set to `ref`, as some programs write it (wrongly)."""
+
+    def mutate(folder: Path) -> None:
+        import zipfile
+
+        path = folder / file
+        with zipfile.ZipFile(path) as old:
+            members = {info.filename: old.read(info) for info in old.infolist()}
+        sheet = "xl/worksheets/sheet1.xml"
+        members[sheet] = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), members[sheet])
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+            for name, data in members.items():
+                new.writestr(name, data)
 
     return mutate
 
@@ -634,4 +799,272 @@ CASES: list[Case] = [
         rows={"arenor.xlsx": example_rows(AREN)},
     ),
     fine("xlsx_real_date_cells", to_xlsx(LEADS), rows={"leads.xlsx": example_rows(LEADS)}),
+    # --- a table on more than one Excel sheet ---
+    error(
+        "xlsx_table_split_over_two_sheets",
+        xlsx_parts(LEADS, {"Blad1": (1, 1200), "Blad2": (1200, None)}),
+        "leads.xlsx",
+        "tabellen finns på flera blad: 'Blad1', 'Blad2'",
+    ),
+    error(
+        "xlsx_old_copy_beside_the_named_sheet",
+        xlsx_parts(AREN, {"arenor": (1, None), "arenor 2024": (1, 20)}),
+        "arenor.xlsx",
+        "tabellen finns på flera blad: 'arenor', 'arenor 2024'",
+    ),
+    fine(
+        "xlsx_chart_sheet_before_the_data",
+        both(to_xlsx(LEADS, sheet="Export"), xlsx_edit("leads.xlsx", chart_sheet_first)),
+        rows={"leads.xlsx": example_rows(LEADS)},
+    ),
+    fine(
+        "xlsx_wrong_size_recorded_by_the_crm",
+        both(to_xlsx(LEADS, sheet="Export"), xlsx_dimension("leads.xlsx", "A1:A1")),
+        rows={"leads.xlsx": example_rows(LEADS)},
+    ),
+    fine(
+        "xlsx_merged_group_header_above_the_header",
+        both(to_xlsx(KOM), xlsx_edit("kommuner.xlsx", group_header_row)),
+        rows={"kommuner.xlsx": example_rows(KOM)},
+    ),
+    # --- dates in the future: a typo, except for a planned arena ---
+    error(
+        "lead_date_typed_in_the_future",
+        set_cell(LEADS, 5, "datum", "2062-01-11"),
+        "leads.csv",
+        "rad 5",
+        "kolumn 'datum'",
+        "'2062-01-11'",
+        "datumet ligger i framtiden",
+    ),
+    error(
+        "decision_date_in_the_future",
+        set_cell(INV, 2, "beslutsdatum", "2205-05-20"),
+        "investeringar.csv",
+        "rad 2",
+        "kolumn 'beslutsdatum'",
+        "'2205-05-20'",
+        "datumet ligger i framtiden",
+    ),
+    fine("planned_arena_in_the_future", set_cell(AREN, 2, "datum", "2062-03-08"), rows={AREN: example_rows(AREN)}),
+    # --- keys that differ only in case or spaces ---
+    error(
+        "duplicated_id_in_lower_case",
+        both(duplicate_row(INV, 3), set_cell(INV, example_rows(INV) + 2, "id", "inv-2019-002 ")),
+        "investeringar.csv",
+        f"rad {example_rows(INV) + 2}",
+        "kolumn 'id'",
+        "'inv-2019-002'",
+        "samma nyckel som rad 3 ('INV-2019-002'",
+    ),
+    error(
+        "duplicated_arena_in_capitals",
+        both(duplicate_row(AREN, 2), set_cell(AREN, example_rows(AREN) + 2, "namn", "mipim")),
+        "arenor.csv",
+        "kolumn 'namn, datum'",
+        "'mipim / 2019-03-08'",
+        "samma nyckel som rad 2",
+    ),
+    # --- Excel formulas saved by a program, never calculated ---
+    error(
+        "xlsx_formula_without_saved_value",
+        to_xlsx(KOM, edits={(3, "folkmängd"): "=5000+760"}),
+        "kommuner.xlsx",
+        "rad 4",
+        "kolumn 'folkmängd'",
+        "'=5000+760'",
+        "öppna filen i Excel och spara den igen",
+    ),
+    # --- date-times from Excel and the CRM ---
+    fine(
+        "crm_timestamps_in_date_columns",
+        both(
+            map_column(LEADS, "datum", lambda v: f"{v}T13:22:10"),
+            map_column(LEADS, "konverteringsdatum", lambda v: f"{v} 09:05" if v else v),
+        ),
+        rows={LEADS: example_rows(LEADS)},
+    ),
+    fine(
+        "xlsx_date_time_cells",
+        both(map_column(LEADS, "datum", lambda v: f"{v} 13:22:10"), to_xlsx(LEADS)),
+        rows={"leads.xlsx": example_rows(LEADS)},
+    ),
+    # --- what is in the folder ---
+    error("folder_named_like_a_data_file", replace_by_folder(NKI), "nki.csv", "är en mapp, inte en fil"),
+    error(
+        "dangling_link_named_like_a_data_file",
+        dangling_link(LEADS, "leads.xlsx"),
+        "leads.xlsx",
+        "är en länk till",
+        "som inte finns",
+    ),
+    error("old_excel_format_xls", rename_file(NKI, "nki.xls"), "nki.csv", "hittade nki.xls – spara som .xlsx"),
+    error(
+        "double_extension",
+        rename_file(LEADS, "leads.csv.csv"),
+        "leads.csv",
+        "hittade leads.csv.csv – ta bort den dubbla ändelsen",
+    ),
+    error(
+        "text_file_extension",
+        rename_file(KOM, "kommuner.txt"),
+        "kommuner.csv",
+        "hittade kommuner.txt – byt ändelsen till .csv",
+    ),
+    # --- every member, every year ---
+    error(
+        "member_missing_for_a_year",
+        drop_row(KOM, år="2023", kommun="Nora"),
+        "kommuner.csv",
+        "rad saknas för Nora år 2023",
+    ),
+    # --- municipalities' Excel exports ---
+    fine(
+        "thousands_separated_by_spaces",
+        map_column(KOM, "folkmängd", lambda v: f"{int(v):,}".replace(",", " ")),
+        rows={KOM: example_rows(KOM)},
+    ),
+    fine(
+        "thousands_separated_by_no_break_spaces",
+        map_column(KOM, "folkmängd", lambda v: f"{int(v):,}".replace(",", "\u00a0")),
+        rows={KOM: example_rows(KOM)},
+    ),
+    error(
+        "thousands_separated_by_a_comma",
+        set_cell(KOM, 2, "folkmängd", "8,004"),
+        "kommuner.csv",
+        "rad 2",
+        "kolumn 'folkmängd'",
+        "'8,004'",
+        "förväntade ett heltal",
+    ),
+    fine(
+        "yes_and_no_written_every_way",
+        both(
+            map_column(KOM, "insikt", {"ja": "Ja ", "nej": "NEJ"}.__getitem__),
+            map_column(KOM, "syna", {"ja": "x", "nej": "n"}.__getitem__),
+            map_column(AREN, "mål_formulerade", {"ja": "Yes", "nej": "No"}.__getitem__),
+        ),
+        rows={KOM: example_rows(KOM), AREN: example_rows(AREN)},
+    ),
+    error(
+        "x_for_yes_and_blank_for_no",
+        map_column(KOM, "insikt", lambda v: "x" if v == "ja" else ""),
+        "kommuner.csv",
+        f"rad {row_of(KOM, insikt='nej')}",
+        "kolumn 'insikt'",
+        "värde saknas",
+    ),
+    error(
+        "total_row_at_the_end",
+        append_text(KOM, "Summa;;305 123;;;;\r\n"),
+        "kommuner.csv",
+        f"rad {example_rows(KOM) + 2}",
+        "kolumn 'år'",
+        "'Summa'",
+        "förväntade ett tal",
+    ),
+    fine(
+        "municipality_names_in_other_case",
+        both(map_column(NKI, "kommun", str.lower), map_column(INV, "kommun", str.upper)),
+        rows={NKI: example_rows(NKI), INV: example_rows(INV)},
+    ),
+    fine(
+        "no_break_space_after_values",
+        map_column(INV, "kommun", lambda v: v + "\u00a0"),
+        rows={INV: example_rows(INV)},
+    ),
+    fine(
+        "stage_in_capitals",
+        map_column(INV, "skede", str.upper),
+        rows={INV: example_rows(INV)},
+    ),
+    error(
+        "excel_na_from_a_lookup",
+        set_cell(INV, 6, "kommun", "#N/A"),
+        "investeringar.csv",
+        "rad 6",
+        "kolumn 'kommun'",
+        "'#N/A'",
+        "Excel-felvärde",
+    ),
+    error(
+        "swedish_month_name_in_date",
+        set_cell(ACT, 5, "datum", "14 maj 2019"),
+        "aktiviteter.csv",
+        "rad 5",
+        "kolumn 'datum'",
+        "'14 maj 2019'",
+        "förväntade ett datum ÅÅÅÅ-MM-DD",
+    ),
+    error(
+        "two_digit_year_in_date",
+        set_cell(LEADS, 3, "datum", "19-01-10"),
+        "leads.csv",
+        "rad 3",
+        "kolumn 'datum'",
+        "'19-01-10'",
+        "förväntade ett datum ÅÅÅÅ-MM-DD",
+    ),
+    fine(
+        "separator_at_the_end_of_every_line",
+        each_line(AREN, lambda line: line + ";"),
+        rows={AREN: example_rows(AREN)},
+    ),
+    # --- CRM exports ---
+    fine(
+        "header_repeated_mid_file_after_copy_paste",
+        insert_row(LEADS, 1001),
+        "Varning",
+        "leads.csv: rad 1001 upprepar rubrikraden",
+        rows={LEADS: example_rows(LEADS)},
+    ),
+    fine(
+        "two_exports_with_bom_pasted_together",
+        concatenated(LEADS, 1201),
+        "leads.csv: rad 1201 upprepar rubrikraden",
+        rows={LEADS: example_rows(LEADS)},
+    ),
+    fine("double_bom_at_the_start", raw_bytes(LEADS, lambda b: b"\xef\xbb\xbf" + b), rows={LEADS: example_rows(LEADS)}),
+    # --- SKR's Insikt and Kolada exports ---
+    fine(
+        "comma_separated_with_decimal_points",
+        both(
+            *(
+                map_column(NKI, c, lambda v: v.replace(",", "."))
+                for c in ("värde", "ki_nedre", "ki_övre", "standardavvikelse")
+            ),
+            rewrite(NKI, sep=","),
+        ),
+        rows={NKI: example_rows(NKI)},
+    ),
+    error(
+        "percent_sign_in_nki_value",
+        set_cell(NKI, 3, "värde", "66,1 %"),
+        "nki.csv",
+        "rad 3",
+        "kolumn 'värde'",
+        "'66,1 %'",
+        "förväntade ett tal",
+    ),
+    error(
+        "source_note_below_the_table",
+        append_text(NKI, "Källa: SKR Insikt;;;;;;;;\r\n"),
+        "nki.csv",
+        f"rad {example_rows(NKI) + 2}",
+        "kolumn 'mätår'",
+        "'Källa: SKR Insikt'",
+    ),
+    fine("year_with_decimals_from_kolada", map_column(NKI, "mätår", lambda v: v + ",0"), rows={NKI: example_rows(NKI)}),
+    fine(
+        "leading_apostrophe_before_codes",
+        both(map_column(RIKET, "kommunkod", lambda v: "'" + v), map_column(RIKET, "mätår", lambda v: "'" + v)),
+        rows={RIKET: example_rows(RIKET)},
+    ),
+    fine(
+        "municipality_codes_without_leading_zero",
+        map_column(RIKET, "kommunkod", lambda v: v.lstrip("0")),
+        rows={RIKET: example_rows(RIKET)},
+    ),
+    fine("utf16_big_endian_with_bom", raw_bytes(KOM, utf16_big_endian), rows={KOM: example_rows(KOM)}),
 ]

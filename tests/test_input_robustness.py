@@ -1,0 +1,349 @@
+"""Input robustness: Excel sheets and formulas, dates in the future, keys, file names,
+the folder's entries and every member municipality in every year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import zipfile
+
+import pandas as pd
+import pytest
+
+from bro_analysis.core.config import EXAMPLE_DATA_DIR
+from bro_analysis.input import loading, parsing
+from bro_analysis.input.loading import DataError, load_dataset, load_table
+
+LEADS_HEADER = ["id", "datum", "kanal", "arena", "steg", "konverteringsdatum"]
+NKI_HEADER = ["mätår", "kommun", "område", "mått", "värde"]
+KOM_HEADER = ["år", "kommun", "folkmängd", "insikt", "syna", "objektvision", "etableringsberedskap"]
+TODAY = dt.date(2025, 6, 1)
+
+
+def messages(exc: pytest.ExceptionInfo) -> list[str]:
+    return [str(p) for p in exc.value.problems]
+
+
+def lead(i: int, date="2025-01-02", converted="") -> list:
+    return [f"L-{i}", date, "Webb", "", "konverterad" if converted else "lead", converted]
+
+
+# --- 1. a table on more than one sheet ---------------------------------------------------------
+
+
+def test_table_split_over_two_sheets_is_an_error_naming_them(write_xlsx, plan):
+    sheets = {"Blad1": [LEADS_HEADER, lead(1)], "Blad2": [LEADS_HEADER, lead(2)], "Anteckningar": [["x"]]}
+    with pytest.raises(DataError) as exc:
+        load_table(write_xlsx("leads.xlsx", sheets), "leads", plan, TODAY)
+    assert messages(exc) == [
+        "leads.xlsx – tabellen finns på flera blad: 'Blad1', 'Blad2'; samla raderna på ett blad och ta bort de andra"
+    ]
+
+
+def test_named_sheet_and_another_sheet_with_rows_is_an_error(write_xlsx, plan):
+    sheets = {"leads": [LEADS_HEADER, lead(1)], "leads (2)": [LEADS_HEADER, lead(2)]}
+    with pytest.raises(DataError) as exc:
+        load_table(write_xlsx("leads.xlsx", sheets), "leads", plan, TODAY)
+    assert "tabellen finns på flera blad: 'leads', 'leads (2)'" in str(exc.value)
+
+
+def test_named_sheet_wins_over_a_header_only_template(write_xlsx, plan):
+    sheets = {"Mall": [LEADS_HEADER], "leads": [LEADS_HEADER, lead(1), lead(2)]}
+    frame, _ = load_table(write_xlsx("leads.xlsx", sheets), "leads", plan, TODAY)
+    assert frame["id"].tolist() == ["L-1", "L-2"]
+
+
+def test_chart_sheet_is_skipped(tmp_path, plan):
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Export"
+    for row in [LEADS_HEADER, lead(1), lead(2)]:
+        sheet.append(row)
+    chart = BarChart()
+    chart.add_data(Reference(sheet, min_col=1, min_row=1, max_row=3))
+    book.create_chartsheet("Diagram", 0).add_chart(chart)
+    book.save(tmp_path / "leads.xlsx")
+    frame, _ = load_table(tmp_path / "leads.xlsx", "leads", plan, TODAY)
+    assert len(frame) == 2
+
+
+def rewrite_sheet_xml(path, change) -> None:
+    """`change(xml bytes)` applied to the first sheet of an xlsx file."""
+    with zipfile.ZipFile(path) as old:
+        members = {info.filename: old.read(info) for info in old.infolist()}
+    members["xl/worksheets/sheet1.xml"] = change(members["xl/worksheets/sheet1.xml"])
+    with zipfile.ZipFile(path, "w") as new:
+        for name, data in members.items():
+            new.writestr(name, data)
+
+
+def test_wrongly_recorded_sheet_size_does_not_cut_the_table(write_xlsx, plan):
+    path = write_xlsx("leads.xlsx", {"leads": [LEADS_HEADER, lead(1), lead(2), lead(3)]})
+    rewrite_sheet_xml(path, lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', xml))
+    frame, _ = load_table(path, "leads", plan, TODAY)
+    assert frame["id"].tolist() == ["L-1", "L-2", "L-3"] and frame["steg"].notna().all()
+
+
+# --- 2. dates in the future ----------------------------------------------------------------------
+
+
+def test_date_after_today_is_an_error(write_csv, plan):
+    rows = [LEADS_HEADER, lead(1, "2025-06-01"), lead(2, "2025-06-02"), lead(3, "2025-01-02", "2062-01-03")]
+    with pytest.raises(DataError) as exc:
+        load_table(write_csv("leads.csv", rows), "leads", plan, today=TODAY)
+    assert messages(exc) == [
+        "leads.csv, rad 3, kolumn 'datum': värdet '2025-06-02' – "
+        "datumet ligger i framtiden (i dag är 2025-06-01); fel år?",
+        "leads.csv, rad 4, kolumn 'konverteringsdatum': värdet '2062-01-03' – "
+        "datumet ligger i framtiden (i dag är 2025-06-01); fel år?",
+    ]
+
+
+def test_planned_arena_may_lie_in_the_future(write_csv, plan):
+    rows = [
+        ["namn", "typ", "datum", "mål_formulerade", "uppföljning_gjord"],
+        ["Expo", "nationell", "2030-05-01", "ja", "nej"],
+    ]
+    frame, _ = load_table(write_csv("arenor.csv", rows), "arenor", plan, today=TODAY)
+    assert frame.loc[0, "datum"] == pd.Timestamp("2030-05-01")
+
+
+def test_only_arenas_allow_the_future():
+    from bro_analysis.input.contracts import TABLES
+
+    allowed = {(t.name, c.name) for t in TABLES.values() for c in t.columns if c.future_allowed}
+    assert allowed == {("arenor", "datum")}
+
+
+def test_today_is_passed_from_load_dataset(tmp_path, plan):
+    """The example data run to 2026-10-31: a day earlier, its last leads lie in the future."""
+    shutil.copytree(EXAMPLE_DATA_DIR, tmp_path / "data")
+    assert load_dataset(tmp_path / "data", plan, names=("leads",), today=dt.date(2026, 10, 31))
+    with pytest.raises(DataError) as exc:
+        load_dataset(tmp_path / "data", plan, names=("leads",), today=dt.date(2026, 10, 30))
+    assert all("ligger i framtiden (i dag är 2026-10-30)" in m for m in messages(exc))
+
+
+# --- 3. keys without case or surrounding space -------------------------------------------------
+
+
+def test_ids_differing_only_in_case_are_one_key(write_csv, plan):
+    rows = [LEADS_HEADER, lead(1), ["l-1 ", "2025-01-03", "Webb", "", "lead", ""]]
+    with pytest.raises(DataError) as exc:
+        load_table(write_csv("leads.csv", rows), "leads", plan, TODAY)
+    assert messages(exc) == [
+        "leads.csv, rad 3, kolumn 'id': värdet 'l-1' – samma nyckel som rad 2 "
+        "('L-1'; versaler och mellanslag räknas inte); varje nyckel får finnas en gång"
+    ]
+
+
+def test_different_ids_stay_different(write_csv, plan):
+    rows = [
+        LEADS_HEADER,
+        lead(1),
+        ["L-1-B", "2025-01-03", "Webb", "", "lead", ""],
+        ["L 1", "2025-01-03", "Webb", "", "lead", ""],
+    ]
+    frame, _ = load_table(write_csv("leads.csv", rows), "leads", plan, TODAY)
+    assert frame["id"].tolist() == ["L-1", "L-1-B", "L 1"]  # kept as written
+
+
+# --- 4. formulas without a computed value --------------------------------------------------------
+
+
+def test_formula_without_saved_value_is_an_error(write_xlsx, plan):
+    rows = [NKI_HEADER, [2025, "Kumla", "bygglov", "NKI", 71.5], [2025, "Nora", "bygglov", "NKI", "=70+1,5"]]
+    with pytest.raises(DataError) as exc:
+        load_table(write_xlsx("nki.xlsx", {"nki": rows}), "nki", plan, TODAY)
+    assert messages(exc) == [
+        "nki.xlsx, rad 3, kolumn 'värde': värdet '=70+1,5' – "
+        "formeln har inget sparat värde; öppna filen i Excel och spara den igen"
+    ]
+
+
+def test_calculated_workbook_keeps_a_formula_that_gave_empty(write_xlsx, plan):
+    """Excel saved it: the formulas have values, and one whose result is "" is an empty cell."""
+    header = [*NKI_HEADER, "antal_svar"]
+    rows = [header, [2025, "Kumla", "bygglov", "NKI", 71.5, "=10+28"], [2025, "Nora", "bygglov", "NKI", 70, '=""']]
+    path = write_xlsx("nki.xlsx", {"nki": rows})
+    rewrite_sheet_xml(path, lambda xml: xml.replace(b"<f>10+28</f><v />", b"<f>10+28</f><v>38</v>"))
+    frame, _ = load_table(path, "nki", plan, TODAY)
+    assert frame.loc[0, "antal_svar"] == 38 and pd.isna(frame.loc[1, "antal_svar"])
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [NKI_HEADER, [2025, "Kumla", "bygglov", "NKI", 71.5]],  # no empty cell
+        [[*NKI_HEADER, "antal_svar"], [2025, "Kumla", "bygglov", "NKI", 71.5, None]],  # no formula
+    ],
+)
+def test_workbook_is_read_once_unless_a_formula_may_lack_its_value(write_xlsx, plan, monkeypatch, rows):
+    path = write_xlsx("nki.xlsx", {"nki": rows})
+    opened = []
+    real = loading._open_workbook
+    monkeypatch.setattr(
+        loading, "_open_workbook", lambda p, data_only=True: opened.append(data_only) or real(p, data_only)
+    )
+    load_table(path, "nki", plan, TODAY)
+    assert opened == [True]
+
+
+# --- 5. date-times ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2025-03-04 13:22:10", "2025-03-04T13:22", "2025-03-04 13:22:10.5", "2025-03-04T13:22:10Z", "2025-03-04 9.05"],
+)
+def test_date_time_text_keeps_the_date(text):
+    dates, errors = parsing.parse_date(parsing.drop_time(pd.Series([text], dtype=str)))
+    assert dates[0] == pd.Timestamp("2025-03-04") and errors[0] == ""
+
+
+def test_date_time_cells_and_crm_timestamps_load(write_xlsx, write_csv, plan):
+    rows = [LEADS_HEADER, ["L-1", dt.datetime(2025, 3, 4, 13, 22, 10), "Webb", None, "konverterad", "2025-03-05 08:00"]]
+    frame, _ = load_table(write_xlsx("leads.xlsx", {"leads": rows}), "leads", plan, TODAY)
+    assert frame.loc[0, "datum"] == pd.Timestamp("2025-03-04")
+    assert frame.loc[0, "konverteringsdatum"] == pd.Timestamp("2025-03-05")
+    rows = [LEADS_HEADER, ["L-1", "2025-03-04T13:22", "Webb", "", "lead", ""]]
+    frame, _ = load_table(write_csv("leads.csv", rows), "leads", plan, TODAY)
+    assert frame.loc[0, "datum"] == pd.Timestamp("2025-03-04")
+
+
+def test_a_time_does_not_rescue_a_bad_date(write_csv, plan):
+    rows = [LEADS_HEADER, ["L-1", "2025-02-30 10:00", "Webb", "", "lead", ""]]
+    with pytest.raises(DataError) as exc:
+        load_table(write_csv("leads.csv", rows), "leads", plan, TODAY)
+    assert messages(exc) == ["leads.csv, rad 2, kolumn 'datum': värdet '2025-02-30 10:00' – datumet finns inte"]
+
+
+# --- 6. what the folder holds under a data file's name -----------------------------------------
+
+
+def test_folder_named_like_a_data_file(tmp_path, plan):
+    (tmp_path / "nki.csv").mkdir()
+    with pytest.raises(DataError) as exc:
+        load_dataset(tmp_path, plan, names=("nki",))
+    assert messages(exc) == [f"{tmp_path / 'nki.csv'} – är en mapp, inte en fil"]
+
+
+def test_dangling_link_named_like_a_data_file(tmp_path, plan):
+    (tmp_path / "leads.xlsx").symlink_to(tmp_path / "saknas" / "leads.xlsx")
+    with pytest.raises(DataError) as exc:
+        load_dataset(tmp_path, plan, names=("leads",))
+    target = tmp_path / "saknas" / "leads.xlsx"
+    assert messages(exc) == [f"{tmp_path / 'leads.xlsx'} – är en länk till {target}, som inte finns"]
+
+
+def test_unreadable_file(tmp_path, plan, monkeypatch):
+    (tmp_path / "nki.csv").write_text("mätår;kommun\n", encoding="utf-8")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(loading, "open", refuse, raising=False)  # the test may run as root
+    with pytest.raises(DataError) as exc:
+        load_dataset(tmp_path, plan, names=("nki",))
+    assert messages(exc) == [f"{tmp_path / 'nki.csv'} – kan inte läsas: behörighet saknas"]
+
+
+# --- 7. near misses of a file name -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, hint",
+    [
+        ("nki.xls", "hittade nki.xls – spara som .xlsx"),
+        ("NKI.xlsm", "hittade NKI.xlsm – spara som .xlsx"),
+        ("nki.ods", "hittade nki.ods – spara som .xlsx"),
+        ("nki.numbers", "hittade nki.numbers – spara som .xlsx"),
+        ("nki.csv.csv", "hittade nki.csv.csv – ta bort den dubbla ändelsen (filen ska heta nki.csv)"),
+        ("nki.xlsx.csv", "hittade nki.xlsx.csv – ta bort den dubbla ändelsen (filen ska heta nki.csv)"),
+        ("nki.txt", "hittade nki.txt – byt ändelsen till .csv"),
+        ("nki .csv", "hittade 'nki .csv' – byt namn till nki.csv"),
+    ],
+)
+def test_near_miss_is_named(tmp_path, plan, name, hint):
+    (tmp_path / name).write_text("x", encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        load_dataset(tmp_path, plan, names=("nki",))
+    assert messages(exc) == [
+        f"nki.csv – filen saknas i {tmp_path} (tabellen 'NKI-resultat (SKR Insikt)', .csv eller .xlsx); {hint}"
+    ]
+
+
+@pytest.mark.parametrize("name", ["nki_riket.csv", "nki.csv.bak", "nki.pdf", "nkix.csv"])
+def test_other_files_are_no_near_miss(tmp_path, name):
+    (tmp_path / name).write_text("x", encoding="utf-8")
+    assert loading.near_misses(tmp_path, "nki") == []
+
+
+def test_near_miss_of_an_optional_table_is_a_warning(tmp_path, plan):
+    shutil.copytree(EXAMPLE_DATA_DIR, tmp_path / "data")
+    (tmp_path / "data" / "nki_riket.csv").rename(tmp_path / "data" / "nki_riket.xls")
+    data = load_dataset(tmp_path / "data", plan, names=("nki", "nki_riket"))
+    assert "nki_riket" not in data.tables
+    assert data.warnings == ["nki_riket: hittade nki_riket.xls – spara som .xlsx; den valfria tabellen lästes inte"]
+
+
+# --- 8. every member municipality in every year ------------------------------------------------
+
+
+def municipalities(plan, years, skip=()) -> list[list]:
+    return [
+        [str(y), name, "1000", "ja", "ja", "nej", "ja"]
+        for y in years
+        for name in plan.members.values()
+        if (y, name) not in skip
+    ]
+
+
+def test_every_member_every_year_loads(write_csv, plan):
+    frame, _ = load_table(
+        write_csv("kommuner.csv", [KOM_HEADER, *municipalities(plan, (2024, 2025))]), "kommuner", plan
+    )
+    assert len(frame) == 24
+
+
+def test_missing_member_year_is_an_error(write_csv, plan):
+    rows = [KOM_HEADER, *municipalities(plan, (2024, 2025), skip={(2025, "Nora"), (2024, "Laxå")})]
+    with pytest.raises(DataError) as exc:
+        load_table(write_csv("kommuner.csv", rows), "kommuner", plan)
+    assert messages(exc) == [
+        "kommuner.csv – rad saknas för Laxå år 2024; tabellen ska ha en rad per medlemskommun och år",
+        "kommuner.csv – rad saknas för Nora år 2025; tabellen ska ha en rad per medlemskommun och år",
+    ]
+
+
+def test_a_row_with_a_bad_value_still_counts_as_present(write_csv, plan):
+    rows = [KOM_HEADER, *municipalities(plan, (2025,))]
+    rows[1][2] = "många"
+    with pytest.raises(DataError) as exc:
+        load_table(write_csv("kommuner.csv", rows), "kommuner", plan)
+    assert len(exc.value.problems) == 1 and exc.value.problems[0].column == "folkmängd"
+
+
+# --- more of what exports look like ----------------------------------------------------------------
+
+
+def test_repeated_header_row_is_skipped_with_a_warning(write_csv, plan):
+    rows = [LEADS_HEADER, lead(1), [h.upper() for h in LEADS_HEADER], lead(2)]
+    frame, warnings = load_table(write_csv("leads.csv", rows), "leads", plan, TODAY)
+    assert frame["id"].tolist() == ["L-1", "L-2"]
+    assert warnings == ["leads.csv: rad 3 upprepar rubrikraden och hoppas över"]
+
+
+def test_bom_anywhere_is_dropped():
+    assert loading.decode(b"\xef\xbb\xbf\xef\xbb\xbfa;b\r\n\xef\xbb\xbfa;b") == "a;b\r\na;b"
+
+
+def test_leading_apostrophe_dropped_except_in_text(write_csv, plan):
+    rows = [LEADS_HEADER, ["'L-1", "'2025-01-02", "'Webb", "", "'lead", ""]]
+    frame, _ = load_table(write_csv("leads.csv", rows), "leads", plan, TODAY)
+    assert frame.loc[0, "datum"] == pd.Timestamp("2025-01-02") and frame.loc[0, "steg"] == "lead"
+    assert frame.loc[0, "id"] == "'L-1"  # free text is kept as written
