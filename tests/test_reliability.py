@@ -243,6 +243,10 @@ def test_ctrl_c_leaves_every_earlier_output_whole(tmp_path, previous, jobs):
     stderr = log.read_text(encoding="utf-8")
     assert code == 130, stderr
     assert "Avbrutet" in stderr and "Traceback" not in stderr
+    said = re.search(r"Ersatta under körningen: (.*?)\. Alla andra", stderr)
+    assert said or "Inga tidigare resultat har ersatts." in stderr, stderr
+    for name in said.group(1).split(", ") if said else []:  # exactly what changed, and it is whole
+        assert (out / name).exists() and _complete(out / name), name
     total = len(real) + 1
     assert f"[{total}/{total}]" not in stderr  # the waiting notebook never finished: it really stopped early
     assert no_temp_files(out) == []

@@ -250,6 +250,13 @@ SETTINGS_SCHEMA = Key(
                 "minsta_antal_mätår_sannolikhet": Key("int", required=False, low=1, example="6"),
             },
         ),
+        "körning": Key(
+            "table",
+            required=False,
+            items={
+                "tidsgräns_per_cell_sekunder": Key("int", required=False, low=10, high=86_400, example="900"),
+            },
+        ),
         "kolada": Key(
             "table",
             required=False,

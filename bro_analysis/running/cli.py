@@ -104,6 +104,14 @@ def check_plan() -> None:
         raise ConfigError("\n\n".join(problems))
 
 
+def replaced_text(replaced: list[Path], out: Path) -> str:
+    """Which earlier outputs this run replaced, exactly; everything else is untouched."""
+    if not replaced:
+        return "Inga tidigare resultat har ersatts."
+    names = ", ".join(sorted({str(p.relative_to(out.resolve())) for p in replaced}))
+    return f"Ersatta under körningen: {names}. Alla andra tidigare resultat är orörda."
+
+
 def cmd_run(args) -> int:
     from bro_analysis.running.runner import run_periods
 
@@ -124,9 +132,22 @@ def cmd_run(args) -> int:
     compare = Path(args.compare) if args.compare else None
     if compare is not None and not compare.is_file():
         raise UsageError(f"--jämför {compare}: filen finns inte (ange en tidigare rapports okr.json)")
-    results = run_periods(
-        periods, Path(args.data), Path(args.out), jobs=args.jobs, force=args.force, compare_with=compare
-    )
+    replaced: list[Path] = []
+    try:
+        results = run_periods(
+            periods,
+            Path(args.data),
+            Path(args.out),
+            jobs=args.jobs,
+            force=args.force,
+            compare_with=compare,
+            replaced=replaced,
+        )
+    except KeyboardInterrupt:
+        if not args.debug:  # tasks the interrupt cut short are not worth a traceback
+            logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+        print(f"Avbrutet. {replaced_text(replaced, Path(args.out))}", file=sys.stderr)
+        return 130
     failed = [r for r in results if not r.ok]
     cached = sum(r.cached for r in results)
     print(
@@ -137,6 +158,8 @@ def cmd_run(args) -> int:
         print(
             f"MISSLYCKADES: {r.period} · {r.notebook}: {r.error}\n  körd notebook sparad: {r.executed}", file=sys.stderr
         )
+    if failed:
+        print(replaced_text(replaced, Path(args.out)), file=sys.stderr)
     if getattr(args, "pdf", False) and not failed:
         return _write_pdfs(periods, Path(args.out))
     return EXIT_FAILED if failed else EXIT_OK

@@ -138,10 +138,55 @@ class Kernel:
             _remove_sockets(self.km)
 
 
+TEMP_DIR = ".tmp"  # under the output folder: a run's unfinished files, removed at the next start
+DEFAULT_CELL_TIMEOUT = 900  # seconds; settings.toml [körning] tidsgräns_per_cell_sekunder
+
+
+def cell_timeout() -> int:
+    """The time limit for one notebook cell, from settings.toml."""
+    from bro_analysis.core.config import load_settings
+
+    return int(load_settings().get("körning", {}).get("tidsgräns_per_cell_sekunder", DEFAULT_CELL_TIMEOUT))
+
+
+def clean_stale(out_root: Path) -> None:
+    """Remove what an interrupted or killed run left behind: its temporary folder and any
+    half-written file of an atomic write (`.name.xxxx.tmp`)."""
+    shutil.rmtree(out_root / TEMP_DIR, ignore_errors=True)
+    if out_root.is_dir():
+        for stale in out_root.rglob(".*.tmp"):
+            stale.unlink(missing_ok=True)
+
+
+def _stopped_cell(path: Path) -> str:
+    """Which cell a failed or stopped notebook was in, from papermill's record in it."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:
+        return ""
+    added = ("papermill-error-cell-tag", "injected-parameters")  # cells papermill put in
+    own = [c for c in nb.cells if not set(c.get("metadata", {}).get("tags", [])) & set(added)]
+    for i, cell in enumerate(own, 1):
+        status = cell.get("metadata", {}).get("papermill", {}).get("status")
+        if status in ("running", "failed") or any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            first = next((line for line in cell.source.splitlines() if line.strip()), "")
+            return f" (cell {i}: {first[:60]})"
+    return ""
+
+
 def run_notebook(
-    notebook: Path, period: Period, data_dir: Path, out_dir: Path, kernel: Kernel | None = None
+    notebook: Path,
+    period: Period,
+    data_dir: Path,
+    out_dir: Path,
+    kernel: Kernel | None = None,
+    tmp_dir: Path | None = None,
+    timeout: int | None = None,
 ) -> NotebookResult:
-    """Execute one notebook for one period and export it; never raises for a notebook error."""
+    """Execute one notebook for one period and export it; never raises for a notebook error.
+    A cell that runs longer than `timeout` seconds is stopped and the notebook reported as failed."""
     import nbformat
     import papermill as pm
 
@@ -149,9 +194,12 @@ def run_notebook(
     stem = notebook.stem
     nb_dir = out_dir / "notebooks"
     nb_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".ipynb", dir=nb_dir)
+    tmp_dir = tmp_dir or nb_dir
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".ipynb", dir=tmp_dir)
     os.close(fd)
     tmp = Path(tmp_name)
+    timeout = timeout or cell_timeout()
     params = cache.parameters(period, data_dir)
     # papermill's cwd= changes the process's working directory, which threads share:
     # a pooled kernel already runs in the notebooks folder, so it is only passed without one.
@@ -165,20 +213,29 @@ def run_notebook(
             progress_bar=False,
             log_output=False,
             extra_arguments=KERNEL_ARGS,
+            execution_timeout=timeout,
+            interrupt_on_timeout=True,  # the pooled kernel is freed for the next notebook
             **extra,
         )
     except Exception as exc:  # a failing notebook must not stop the others
         failed = nb_dir / f"{stem}.failed.ipynb"
+        where = _stopped_cell(tmp) if tmp.exists() and tmp.stat().st_size else ""
         if tmp.exists() and tmp.stat().st_size:
+            os.chmod(tmp, 0o644)
             os.replace(tmp, failed)
         tmp.unlink(missing_ok=True)
+        error = _error_text(exc)
+        # On timeout papermill interrupts the kernel, so the cell ends in KeyboardInterrupt
+        # (a Ctrl-C of the whole run stops it in the main thread instead).
+        if error.startswith("KeyboardInterrupt") or type(exc).__name__ == "CellTimeoutError":
+            error = f"en cell var inte klar efter {timeout} s och stoppades (tidsgräns i settings.toml)"
         return NotebookResult(
             stem,
             period.key,
             False,
             time.perf_counter() - started,
             executed=failed if failed.exists() else None,
-            error=_error_text(exc),
+            error=error + where,
         )
     except BaseException:  # Ctrl-C: no half-written notebook left behind
         tmp.unlink(missing_ok=True)
@@ -188,6 +245,7 @@ def run_notebook(
         html_path = out_dir / f"{stem}.html"
         write_atomic(html_path, html)
         executed = nb_dir / f"{stem}.ipynb"
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; outputs are meant to be shared
         os.replace(tmp, executed)
     finally:
         tmp.unlink(missing_ok=True)
@@ -236,6 +294,8 @@ def run_periods(
     force: bool = False,
     reuse_kernels: bool = True,
     compare_with: Path | None = None,
+    replaced: list[Path] | None = None,
+    timeout: int | None = None,
 ) -> list[NotebookResult]:
     """Run every notebook for every period; returns one result per notebook and period
     (and per combined report).
@@ -245,9 +305,17 @@ def run_periods(
     unchanged since its last successful run is taken from the cache unless `force`.
     With `combine`, a period whose notebooks all succeeded also gets the combined
     committee report and okr.csv/okr.json; a period with a failure gets none
-    (a committee document is never half-made), and the failure is reported."""
+    (a committee document is never half-made), and the failure is reported.
+
+    Every output file this run replaces is appended to `replaced` as soon as it is in
+    place, so that an interrupted run can say exactly what changed. Unfinished files
+    live in the output folder's .tmp/, which the next run clears first."""
     notebooks = [Path(nb).resolve() for nb in (notebooks or list_notebooks())]
     data_dir, out_root = Path(data_dir).resolve(), Path(out_root).resolve()
+    replaced = replaced if replaced is not None else []
+    clean_stale(out_root)
+    tmp_dir = out_root / TEMP_DIR
+    timeout = timeout or cell_timeout()
     jobs = max(1, jobs or os.cpu_count() or 1)
     inputs = cache.input_digest(data_dir)
     work = [(p, nb, cache.notebook_key(nb, p, data_dir, inputs)) for p in periods for nb in notebooks]
@@ -276,10 +344,11 @@ def run_periods(
             say.start(period.key, nb.stem)
             cache.forget(out_dir, nb.stem)
             kernel = pool.kernel() if reuse_kernels else None
-            result = run_notebook(nb, period, data_dir, out_dir, kernel)  # a notebook error is a result
+            result = run_notebook(nb, period, data_dir, out_dir, kernel, tmp_dir, timeout)  # an error is a result
             if kernel:
                 kernel.reset()
             if result.ok:
+                replaced.extend(p for p in (result.html, result.executed) if p)
                 cache.remember(out_dir, nb.stem, key)
         say.done(result)
         return result
@@ -297,6 +366,7 @@ def run_periods(
                 raise
     finally:
         pool.shutdown()
+        shutil.rmtree(tmp_dir, ignore_errors=True)
     # The combined report needs the notebook that publishes the key-result summary (the overview).
     if combine and any(publishes_summary(nb) for nb in notebooks):
         for period in periods:
@@ -310,6 +380,7 @@ def run_periods(
                     force,
                     progress,
                     compare_with,
+                    replaced,
                 )
             )
     return results
@@ -346,6 +417,7 @@ def _combine(
     force: bool,
     progress,
     compare_with: Path | None = None,
+    replaced: list[Path] | None = None,
 ) -> NotebookResult:
     """The combined report for a period, when every notebook of it succeeded. Its cache key
     includes the previous report it is compared with ("Sedan förra rapporten")."""
@@ -365,7 +437,9 @@ def _combine(
         return NotebookResult(name, period.key, True, 0.0, html=html, cached=True)
     try:
         cache.forget(out_dir, name)
-        write_period_report([r.executed for r in results if r.executed], out_dir, compare_with=compare_with)
+        written = write_period_report([r.executed for r in results if r.executed], out_dir, compare_with=compare_with)
+        if replaced is not None:
+            replaced.extend([written, out_dir / "okr.csv", out_dir / "okr.json"])
     except Exception as exc:  # reported like a failed notebook, the others stand
         return NotebookResult(name, period.key, False, time.perf_counter() - started, error=_error_text(exc))
     cache.remember(out_dir, name, key)
