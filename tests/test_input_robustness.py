@@ -347,3 +347,22 @@ def test_leading_apostrophe_dropped_except_in_text(write_csv, plan):
     frame, _ = load_table(write_csv("leads.csv", rows), "leads", plan, TODAY)
     assert frame.loc[0, "datum"] == pd.Timestamp("2025-01-02") and frame.loc[0, "steg"] == "lead"
     assert frame.loc[0, "id"] == "'L-1"  # free text is kept as written
+
+
+def test_a_year_in_the_future_is_an_error_naming_row_and_value(write_csv, plan):
+    rows = [
+        ["mätår", "kommun", "område", "mått", "värde"],
+        ["2025", "Kumla", "bygglov", "NKI", "71,0"],
+        ["2062", "Nora", "bygglov", "NKI", "70,0"],
+    ]
+    with pytest.raises(DataError) as exc:
+        load_table(write_csv("nki.csv", rows), "nki", plan, today=dt.date(2026, 11, 29))
+    text = str(exc.value)
+    assert "rad 3" in text and "'2062'" in text and "året ligger i framtiden (i år är 2026)" in text
+
+
+def test_labels_that_differ_only_in_case_or_space_are_one():
+    values = pd.Series(["LinkedIn", "linkedin ", "Mässa", "LinkedIn", None, " MÄSSA", "mässa"])
+    result = loading.one_spelling(values)
+    assert result.drop(4).tolist() == ["LinkedIn", "LinkedIn", "Mässa", "LinkedIn", "Mässa", "Mässa"]
+    assert pd.isna(result[4])  # missing stays missing

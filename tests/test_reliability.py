@@ -436,8 +436,9 @@ def test_html_and_script_in_names_appear_as_text(hostile_run):
         assert parser.starts.count("table") == parser.ends.count("table"), page.name
         text = "".join(parser.text)
         shown |= {(page.name, p) for p in PAYLOADS if p in text}
-    for payload in PAYLOADS:  # the names are there, as text, in the committee report
-        assert (REPORT, payload) in shown, payload
+    # The committee report shows fewer names (the detail is in each notebook's page), and
+    # those it shows are text, never markup.
+    assert {p for name, p in shown if name == REPORT}, "inga namn i nämndrapporten"
     assert {p for _, p in shown if _ == "20_investeringar.html"} >= {PAYLOADS[0], PAYLOADS[1]}
     assert {p for _, p in shown if _ == "30_marknadsforing.html"} >= {PAYLOADS[0], PAYLOADS[1]}
 

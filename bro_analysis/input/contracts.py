@@ -65,6 +65,9 @@ class Column:
     example: str = ""
     aliases: tuple[str, ...] = ()
     future_allowed: bool = False
+    # A name that groups rows (a channel, an arena): spellings that differ only in case or
+    # surrounding space are one label, written as its most common spelling.
+    label: bool = False
 
 
 @dataclass(frozen=True)
@@ -222,8 +225,10 @@ LEADS = Table(
     columns=(
         Column("id", "str", "Leadets id, unikt", example="L-2025-0042"),
         Column("datum", "date", "Datum då leadet kom in", unit="ÅÅÅÅ-MM-DD", example="2025-04-02"),
-        Column("kanal", "str", "Kanal eller kampanj", example="LinkedIn-kampanj"),
-        Column("arena", "str", "Arena där leadet kom in, om någon", required=False, example="Logistikdagarna"),
+        Column("kanal", "str", "Kanal eller kampanj", example="LinkedIn-kampanj", label=True),
+        Column(
+            "arena", "str", "Arena där leadet kom in, om någon", required=False, example="Logistikdagarna", label=True
+        ),
         Column(
             "steg",
             "category",
@@ -252,7 +257,7 @@ ARENAS = Table(
     title="Arenor (mässor, konferenser, evenemang)",
     description="En rad per deltagande i en nationell eller internationell arena.",
     columns=(
-        Column("namn", "str", "Arenans namn", example="Expo Real"),
+        Column("namn", "str", "Arenans namn", example="Expo Real", label=True),
         Column("typ", "category", "Nationell eller internationell", allowed=ARENA_TYPES, example="internationell"),
         Column(
             "datum",

@@ -488,10 +488,14 @@ def _range_errors(parsed: pd.Series, col: Column) -> pd.Series:
 
 
 def _future_errors(parsed: pd.Series, col: Column, today: dt.date) -> pd.Series:
-    """A date after `today` in a column recording what has happened (contracts: future_allowed)."""
+    """A date (or year) after `today` in a column recording what has happened (contracts: future_allowed)."""
     errors = pd.Series("", index=parsed.index)
-    if col.kind == "date" and not col.future_allowed:
+    if col.future_allowed:
+        return errors
+    if col.kind == "date":
         errors[parsed > pd.Timestamp(today)] = f"datumet ligger i framtiden (i dag är {today.isoformat()}); fel år?"
+    elif col.kind == "year":
+        errors[pd.to_numeric(parsed, errors="coerce") > today.year] = f"året ligger i framtiden (i år är {today.year})"
     return errors
 
 
@@ -558,9 +562,26 @@ def validate_cells(
         if len(bad):
             for row_no, code in zip(values.index[np.isin(codes, bad)], codes[np.isin(codes, bad)]):
                 problems.append(Problem(file, int(row_no), col.name, distinct[code], errors[code]))
-        _store(out, col, parsed.take(codes).set_axis(values.index), plan)
+        column = parsed.take(codes).set_axis(values.index)
+        if col.label:
+            column = one_spelling(column)
+        _store(out, col, column, plan)
     problems += _key_problems(out, table, file)
     return out, problems, warnings
+
+
+def one_spelling(values: pd.Series) -> pd.Series:
+    """Labels that differ only in case or surrounding space ('LinkedIn', 'linkedin ') as one,
+    written as the most common spelling (the first seen on a tie); missing values stay missing."""
+    present = values.dropna().astype(str)
+    if present.empty:
+        return values
+    keys = present.str.strip().str.casefold()
+    counts = present.str.strip().groupby([keys, present.str.strip()], sort=False).size()
+    spelling = counts.groupby(level=0, sort=False).idxmax().map(lambda pair: pair[1])
+    result = values.copy()
+    result[present.index] = keys.map(spelling)
+    return result
 
 
 def _repeated_header_rows(body: pd.DataFrame, header: pd.Series) -> list[int]:

@@ -974,6 +974,15 @@ CASES: list[Case] = [
         map_column(INV, "kommun", lambda v: v + "\u00a0"),
         rows={INV: example_rows(INV)},
     ),
+    error(
+        "measurement_year_typed_in_the_future",
+        set_cell(NKI, 5, "mätår", "2062"),
+        "nki.csv",
+        "rad 5",
+        "kolumn 'mätår'",
+        "'2062'",
+        "året ligger i framtiden",
+    ),
     fine(
         "stage_in_capitals",
         map_column(INV, "skede", str.upper),
