@@ -175,3 +175,21 @@ def test_changes_since_lists_status_and_value_changes():
     assert "Finns inte längre i planen: X9." in html
     assert "delår" in html  # a full year against a part year is said
     assert changes_since(info, None, "") == ""
+
+
+def test_areas_outside_the_plan_follow_the_plans_areas():
+    import nbformat
+
+    from bro_analysis.running.combine import area_sections
+
+    def notebook(area, text):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["bro"] = {"area": area}
+        nb.cells = [nbformat.v4.new_markdown_cell(f"## {text}", metadata={"tags": ["nämnd"]})]
+        return nb
+
+    sections = area_sections(
+        [notebook("Sammanhang", "RUS"), notebook("B", "b"), notebook("A", "a"), notebook("C", "aldrig")], ["A", "B"]
+    )
+    assert [area for _, area, _ in sections] == ["A", "B", "Sammanhang", "C"]
+    assert "<h3>a</h3>" in sections[0][2]

@@ -562,11 +562,11 @@ def validate_cells(
         if len(bad):
             for row_no, code in zip(values.index[np.isin(codes, bad)], codes[np.isin(codes, bad)]):
                 problems.append(Problem(file, int(row_no), col.name, distinct[code], errors[code]))
-        column = parsed.take(codes).set_axis(values.index)
-        if col.label:
-            column = one_spelling(column)
-        _store(out, col, column, plan)
-    problems += _key_problems(out, table, file)
+        _store(out, col, parsed.take(codes).set_axis(values.index), plan)
+    problems += _key_problems(out, table, file)  # on the values as typed, so a message quotes them
+    for col in table.columns:
+        if col.label and col.name in out:
+            out[col.name] = one_spelling(out[col.name])
     return out, problems, warnings
 
 

@@ -66,8 +66,11 @@ def committee_cells(nb) -> list[str]:
 
 
 def area_sections(notebooks: list, areas: list[str]) -> list[tuple[str, str, str]]:
-    """(anchor, plan area, HTML) per area, in the plan's order, from the notebooks whose
-    metadata names that area (`"bro": {"area": ...}`); areas no notebook covers are left out."""
+    """(anchor, area, HTML) per area, from the notebooks whose metadata names that area
+    (`"bro": {"area": ...}`): the plan's areas in its order, then any other area a notebook
+    names (context such as RUS 2030), in notebook order; areas without cells are left out."""
+    named = [nb.metadata.get("bro", {}).get("area") for nb in notebooks]
+    areas = list(areas) + [a for a in dict.fromkeys(named) if a and a not in areas]
     sections = []
     for i, area in enumerate(areas, 1):
         parts = [p for nb in notebooks if nb.metadata.get("bro", {}).get("area") == area for p in committee_cells(nb)]
