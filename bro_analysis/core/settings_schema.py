@@ -30,6 +30,17 @@ from typing import Any
 
 TARGET_TYPES = ("minst", "alla", "ökning")
 
+# The regional development strategy's (RUS 2030) five wished-for states for business, and
+# talent: what a context KPI in [kolada.kontext.<id>] may illuminate (its `mål`).
+RUS_GOALS = (
+    "fler arbetsställen och företag",
+    "livskraftiga företag med högt kunskapsinnehåll och hög internationaliseringsgrad",
+    "attraktionskraft driver nya hållbara etableringar",
+    "fler nya företag med ungt entreprenörskap",
+    "konkurrenskraftigt hållbart näringsliv",
+    "talang",
+)
+
 # A path in a parsed file: table keys, and indices in lists ("nyckelresultat", 2, "mål").
 KeyPath = tuple[str | int, ...]
 # A cross-key rule: (value, context) -> [(path below the value, what is wrong)].
@@ -270,6 +281,38 @@ SETTINGS_SCHEMA = Key(
                 ),
                 "tidsgräns": Key("number", required=False, low=0, above=True, high=3600, example="60"),
                 "max_sidor": Key("int", required=False, low=1, example="200"),
+                "försök": Key("int", required=False, low=1, high=10, example="5"),
+                "längsta_väntan": Key("number", required=False, low=0, above=True, high=600, example="60"),
+                "cachemapp": Key("str", required=False, nonempty=True, example='".bro-cache/kolada"'),
+                "cache_timmar": Key("number", required=False, low=0, high=8760, example="24"),
+                "län": Key(
+                    "str",
+                    required=False,
+                    pattern=r"00(0[1-9]|1\d|2[0-5])",
+                    what="länets kod i Kolada, 00 och länsnumret",
+                    example='"0018"',
+                ),
+                "kontext": Key(
+                    "map",
+                    required=False,
+                    key_pattern=r"[A-Z]\d{5}",
+                    key_what='ett nyckeltals id i Kolada, en stor bokstav och fem siffror, t.ex. "N00999"',
+                    value=Key(
+                        "table",
+                        items={
+                            "mål": Key("str", choices=RUS_GOALS),
+                            "namn": Key("str", nonempty=True, example='"Nystartade företag per 1 000 invånare"'),
+                            "enhet": Key("str", required=False, example='"antal/1 000 inv. 16–64 år"'),
+                            "decimaler": Key("int", required=False, low=0, high=3, example="1"),
+                            "källa": Key(
+                                "str",
+                                nonempty=True,
+                                what="var id:t och titeln har kontrollerats (adress eller dokument)",
+                                example='"https://…"',
+                            ),
+                        },
+                    ),
+                ),
                 "kpi": Key(
                     "map",
                     required=False,

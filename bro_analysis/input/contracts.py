@@ -326,8 +326,50 @@ MUNICIPALITIES = Table(
     key=("år", "kommunkod"),
 )
 
+# Kolada's codes that are not municipalities: the country, and a county is "00" and its number.
+COUNTRY_CODE = "0000"
+
+CONTEXT = Table(
+    name="kontext",
+    stem="kontext",
+    title="Sammanhanget för RUS 2030 (valfri)",
+    description=(
+        "Nyckeltal ur Kolada som belyser den regionala utvecklingsstrategins (RUS 2030) mål för "
+        "näringslivet och talang, för medlemskommunerna, länet och riket. Vilket mål ett nyckeltal "
+        "belyser, dess namn och var dess id har kontrollerats står i data/settings.toml "
+        "([kolada.kontext.<id>]); `bro-analysis kolada import` skriver tabellen. Valfri tabell: "
+        "utan den säger RUS-avsnittet att underlaget saknas. Ett år utan värde saknas helt "
+        "(skriv aldrig 0)."
+    ),
+    columns=(
+        Column("år", description="Året värdet avser", example="2024", **YEAR),
+        Column(
+            "kommunkod",
+            "code",
+            "Kommunens 4-siffriga kod, länets kod i Kolada (00 och länsnumret, Örebro län 0018) eller rikets (0000)",
+            example="0018",
+        ),
+        Column(
+            "nyckeltal",
+            "str",
+            "Nyckeltalets id i Kolada, som i data/settings.toml",
+            example="N00999",
+            aliases=("kpi",),
+        ),
+        Column("värde", "float", "Värdet, i nyckeltalets enhet (står i data/settings.toml)", example="7,4"),
+        Column(
+            "källa",
+            "str",
+            "Varifrån värdet kommer och när det hämtades",
+            example="Kolada, hämtat 2026-03-02",
+        ),
+    ),
+    key=("år", "kommunkod", "nyckeltal"),
+    optional=True,
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (NKI, NKI_NATIONAL, INVESTMENTS, LEADS, ARENAS, ACTIVITIES, MUNICIPALITIES)
+    t.name: t for t in (NKI, NKI_NATIONAL, INVESTMENTS, LEADS, ARENAS, ACTIVITIES, MUNICIPALITIES, CONTEXT)
 }
 
 # Where each table's data come from, as the source line under a figure or table says it.
@@ -339,4 +381,5 @@ ORIGINS: dict[str, str] = {
     "arenor": "BRO:s arenaregister",
     "aktiviteter": "BRO:s aktivitetsregister",
     "kommuner": "BRO:s uppgifter om medlemskommunerna",
+    "kontext": "Kolada",
 }

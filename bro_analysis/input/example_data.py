@@ -2,7 +2,7 @@
 
 `write_example_data(out_dir, seed)` writes one CSV file per table in
 `bro_analysis.input.contracts.TABLES` (nki.csv, nki_riket.csv, investeringar.csv,
-leads.csv, arenor.csv, aktiviteter.csv, kommuner.csv) plus the marker file
+leads.csv, arenor.csv, aktiviteter.csv, kommuner.csv, kontext.csv) plus the marker file
 `EXEMPELDATA.txt` that makes every report say "Exempeldata". `generate(seed)`
 returns the same tables in memory and `scale(tables, factor)` multiplies the
 row-heavy tables for benchmarks.
@@ -59,6 +59,12 @@ Assumptions and shape of the data (so the analysis meets its edge cases):
   företagsdialog (10-20 distinct companies a year, some repeat) and
   marknadsföringsstöd (one member per row, not always all 12 a year). One
   title holds HTML special characters to exercise escaping.
+* kontext: four context KPIs (CONTEXT_KPIS, the ids of data/settings.toml
+  [kolada.kontext]) for the members, the county (0018) and the country (0000),
+  2019 to the last year Kolada would have published (BRP two years behind,
+  education one). Members lie below the country, larger members higher; the county
+  is the members' population-weighted mean; the source column says the values are
+  invented.
 
 Randomness comes only from numpy's default_rng seeded with (seed, table
 number); no dict/set ordering or current date is used, so the same seed gives
@@ -278,6 +284,21 @@ SUPPORT_TITLES = (
     "Marknadsföringsstöd etableringsbroschyr",
     "Marknadsföringsstöd kampanj",
 )
+
+# Context KPIs (kontext.csv), as listed in data/settings.toml [kolada.kontext]: id ->
+# (the country's value in FIRST_YEAR, its yearly change, the members' spread around the
+# county by size (per unit of log population), noise, last year published, decimals).
+CONTEXT_KPIS = {
+    "N00999": (10.6, 0.12, 0.9, 0.35, 2025, 1),  # nystartade företag per 1 000 inv. 16–64 år
+    "N00926": (1.05, 0.04, 0.08, 0.12, 2025, 2),  # företagskonkurser per 1 000 inv. 16–64 år
+    "N03702": (505.0, 17.0, 60.0, 9.0, 2023, 0),  # BRP, 1 000 kr per invånare (two years behind)
+    "N01982": (44.6, 0.55, 4.5, 0.3, 2024, 1),  # eftergymnasial utbildning 25–64 år, andel (%)
+}
+# The members' level relative to the country, per KPI (Örebro län lies below the country).
+CONTEXT_COUNTY_RATIO = {"N00999": 0.78, "N00926": 0.82, "N03702": 0.78, "N01982": 0.80}
+CONTEXT_COUNTY = "0018"
+CONTEXT_COUNTRY = "0000"
+CONTEXT_SOURCE = "Exempeldata (påhittat), inte hämtat från Kolada"
 
 MARKER_TEXT = """\
 EXEMPELDATA
@@ -774,6 +795,39 @@ def _aktiviteter(seed: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _kontext(seed: int) -> pd.DataFrame:
+    """Context KPIs for the members, the county (0018) and the country (0000): the members lie
+    around the country times a fixed ratio, by size (larger members higher), with a fixed
+    member effect and yearly noise; the county is the members' population-weighted mean.
+    Each KPI stops at the last year Kolada would have published. Plausible, invented values."""
+    rng = _rng(seed, 9)
+    members = _members()
+    log_mean = float(np.mean([math.log(POPULATION[name][0]) for _, name in members]))
+    rows = []
+    for kpi, (level, change, spread, noise, last, decimals) in CONTEXT_KPIS.items():
+        effect = {name: float(rng.normal(0, spread * 0.4)) for _, name in members}
+        for year in range(FIRST_YEAR, last + 1):
+            country = level + change * (year - FIRST_YEAR) + float(rng.normal(0, noise * 0.5))
+            base = country * CONTEXT_COUNTY_RATIO[kpi]
+            values = {CONTEXT_COUNTRY: country}
+            for code, name in members:
+                size = math.log(POPULATION[name][0]) - log_mean
+                values[code] = max(base + spread * size + effect[name] + float(rng.normal(0, noise)), 0.0)
+            weights = [POPULATION[name][0] for _, name in members]
+            values[CONTEXT_COUNTY] = float(np.average([values[code] for code, _ in members], weights=weights))
+            for code in sorted(values):
+                rows.append(
+                    {
+                        "år": year,
+                        "kommunkod": code,
+                        "nyckeltal": kpi,
+                        "värde": round(values[code], decimals),
+                        "källa": CONTEXT_SOURCE,
+                    }
+                )
+    return pd.DataFrame(rows).sort_values(["år", "nyckeltal", "kommunkod"], kind="stable").reset_index(drop=True)
+
+
 # --- public API --------------------------------------------------------------------
 
 
@@ -790,6 +844,7 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
         "arenor": arenor,
         "aktiviteter": _aktiviteter(seed),
         "kommuner": kommuner,
+        "kontext": _kontext(seed),
     }
     return {name: tables[name][_columns(TABLES[name], tables[name])] for name in TABLES}
 
@@ -844,6 +899,14 @@ def _format(value, kind: str, column: str) -> str:
     return str(value)
 
 
+def _format_context(value, kind: str, column: str) -> str:
+    """As _format, but a value keeps the decimals its KPI has (0,83; 512; 7,4)."""
+    if kind == "float" and isinstance(value, float) and not math.isnan(value):
+        text = f"{value:.3f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",")
+    return _format(value, kind, column)
+
+
 def table_csv(frame: pd.DataFrame, table: Table | str) -> str:
     """The table as CSV text in the analysts' Excel style (';', decimal comma, ja/nej)."""
     table = TABLES[table] if isinstance(table, str) else table
@@ -851,8 +914,9 @@ def table_csv(frame: pd.DataFrame, table: Table | str) -> str:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     columns = [(c.name, c.kind) for c in table.columns if c.name in _columns(table, frame)]
     writer.writerow([name for name, _ in columns])
+    fmt = _format_context if table.name == "kontext" else _format
     for record in frame[[name for name, _ in columns]].itertuples(index=False, name=None):
-        writer.writerow([_format(v, kind, name) for v, (name, kind) in zip(record, columns)])
+        writer.writerow([fmt(v, kind, name) for v, (name, kind) in zip(record, columns)])
     return buffer.getvalue()
 
 

@@ -1,33 +1,71 @@
-"""Kolada (API v3): download Insikt results and turn a saved response into the NKI table.
+"""Kolada (API v3): search KPIs, download values, and turn a saved response into the
+NKI tables (nki, nki_riket) and the RUS 2030 context table (kontext).
 
-`fetch` downloads `/data/kpi/{kpis}/municipality/{ids}/year/{years}` and follows
-the pagination (`next_page` or `next_url`, a full or relative URL). `to_nki`
-reads a saved response: each item has `kpi`, `municipality` (4-digit code),
-`period` (year) and `values`, a list of `{count, gender, status, value}` where
-gender "T" is the total. A null value, or one whose status says it is missing,
-is missing, never 0. Kolada's `count` is the number of units behind a value,
-not the number of survey responses, so `antal_svar` stays empty; Kolada gives
-no intervals either, so significance of change cannot be judged from it.
-The KPI -> (område, mått) mapping is `[kolada.kpi.<id>]` in data/settings.toml.
+Downloading (`Client`, `fetch`):
+
+* `/data/kpi/{kpis}/municipality/{ids}/year/{years}`, at most MAX_IDS (25) ids of each
+  kind in one request: longer lists are split into batches and every combination asked.
+* Paging is followed (`next_page`, or v3's `next_url`; a full or a relative URL, or a
+  page number), with protection against loops and endless page chains.
+* HTTP 429 and 5xx are retried with bounded exponential back-off (1, 2, 4 … seconds,
+  at most `max_wait`, at least what Retry-After asks within that bound); the wait is
+  the client's `sleep`, so tests never sleep.
+* Every page is kept in a cache folder (one JSON file per URL, with the time it was
+  fetched). Online, a cached page younger than `max_age_hours` is used again; offline
+  only the cache is read, and a page that is not there is an error naming the URL.
+* `--municipality all` is every municipality of type K in Kolada's municipality list,
+  plus the county (settings `[kolada] län`) and the country (0000).
+* Every KPI and municipality asked for that returned no value is a warning.
+
+Codes: a municipality is LLKK (county number, two digits). Kolada's counties ("regions",
+type L) are "00" and the county number, the country is "0000". Those are never a
+municipality: they never reach nki or nki_riket, only the context table.
+
+Importing (`import_response`): each item has `kpi`, `municipality`, `period` and
+`values`, a list of `{count, gender, status, value}` where gender "T" is the total.
+A null value is missing, never 0. A value whose status says it is missing is not used
+even when it carries a number (Kolada marks it missing; a 0 there is no measurement):
+each one is named in a warning, never dropped silently. A value that is not a number
+is an error naming KPI, municipality and year. Kolada's `count` is the number of units
+behind a value, not survey responses, so `antal_svar` stays empty, and Kolada gives no
+intervals: significance of change cannot be judged from it. The KPI -> (område, mått)
+mapping is `[kolada.kpi.<id>]`, the context KPIs are `[kolada.kontext.<id>]`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
+import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pandas as pd
 
+from bro_analysis.core.config import PROJECT_ROOT
 from bro_analysis.core.files import write_atomic
-from bro_analysis.input.contracts import NKI_AREAS, NKI_MEASURES
+from bro_analysis.input.contracts import COUNTRY_CODE, NKI_AREAS, NKI_MEASURES
 from bro_analysis.presentation.formatting import fmt_number
 
 DEFAULT_BASE_URL = "https://api.kolada.se/v3"
+DEFAULT_COUNTY = "0018"  # Örebro län
+MAX_IDS = 25  # Kolada answers at most this many ids of one kind in a request
 MISSING_STATUSES = {"missing", "saknas", "m", "-", "..", "na", "n/a"}
 USER_AGENT = "bro-analysis (Business Region Örebro)"
+# The source line under every figure and table made from Kolada's data.
+SOURCE_TEXT = "Kolada; bearbetning BRO"
+NEXT_KEYS = ("next_page", "next_url", "next")
+# How a client waits before a retry unless it is given its own `sleep` (tests replace it).
+WAIT: Callable[[float], None] = time.sleep
+
+_KPI_ID = re.compile(r"[A-Z]\d{5}")
 
 
 class KoladaError(Exception):
@@ -61,52 +99,260 @@ def parse_years(text: str) -> list[int]:
     return sorted(years)
 
 
-def check_codes(codes: list[str]) -> list[str]:
-    """Municipality codes as 4-digit strings."""
-    out = []
-    for code in codes:
-        code = str(code).strip()
-        if not code.isdigit() or len(code) > 4:
-            raise KoladaError(f"Kommunkoden '{code}' ska vara fyra siffror, till exempel 1880")
-        out.append(code.zfill(4))
+def split_ids(values: Iterable[str]) -> list[str]:
+    """Ids given as separate arguments or separated by commas or spaces, in order, once each."""
+    out: list[str] = []
+    for value in values:
+        for part in re.split(r"[,\s]+", str(value)):
+            if part and part not in out:
+                out.append(part)
     return out
 
 
+def check_kpis(kpis: Iterable[str]) -> list[str]:
+    """KPI ids as Kolada writes them: a capital letter and five digits (U07451)."""
+    out = []
+    for kpi in split_ids(kpis):
+        kpi = kpi.upper()
+        if not _KPI_ID.fullmatch(kpi):
+            raise KoladaError(f"Nyckeltalet '{kpi}' ska skrivas som en bokstav och fem siffror, till exempel U07451")
+        if kpi not in out:
+            out.append(kpi)
+    return out
+
+
+def check_codes(codes: Iterable[str]) -> list[str]:
+    """Municipality (or county/country) codes as 4-digit strings."""
+    out = []
+    for code in split_ids(codes):
+        code = code.strip()
+        if not code.isdigit() or len(code) > 4:
+            raise KoladaError(f"Kommunkoden '{code}' ska vara fyra siffror, till exempel 1880")
+        if code.zfill(4) not in out:
+            out.append(code.zfill(4))
+    return out
+
+
+def is_region(code: str) -> bool:
+    """True for Kolada's county ("00" and the county number) and country (0000) codes:
+    they are not municipalities."""
+    return str(code).zfill(4).startswith("00")
+
+
+def region_name(code: str, county: str = DEFAULT_COUNTY) -> str:
+    if code == COUNTRY_CODE:
+        return "riket"
+    return "Örebro län" if code == county else f"län {code}"
+
+
+def batches(items: list, size: int = MAX_IDS) -> list[list]:
+    """The items in consecutive batches of at most `size`."""
+    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+
+
 def data_url(base_url: str, kpis: list[str], municipalities: list[str], years: list[int]) -> str:
-    """The v3 data URL for KPIs × municipalities × years."""
+    """The v3 data URL for KPIs × municipalities × years (each list at most MAX_IDS)."""
+    for kind, items in (("nyckeltal", kpis), ("kommuner", municipalities), ("år", years)):
+        if len(items) > MAX_IDS:
+            raise KoladaError(f"Högst {MAX_IDS} {kind} i ett anrop till Kolada, inte {len(items)}")
     quote = lambda items: ",".join(urllib.parse.quote(str(i), safe="") for i in items)  # noqa: E731
     return f"{base_url.rstrip('/')}/data/kpi/{quote(kpis)}/municipality/{quote(municipalities)}/year/{quote(years)}"
 
 
-# --- download ------------------------------------------------------------------
+# --- the cache -------------------------------------------------------------------
 
 
-def _get_json(url: str, timeout: float) -> dict:
-    request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": USER_AGENT})
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+@dataclass
+class Cache:
+    """Kolada's pages on disk: one JSON file per URL holding the URL, the page and the time
+    it was fetched (UTC, ISO 8601)."""
+
+    folder: Path
+
+    def path(self, url: str) -> Path:
+        return Path(self.folder) / (hashlib.sha256(url.encode("utf-8")).hexdigest()[:40] + ".json")
+
+    def read(self, url: str) -> tuple[dict, dt.datetime] | None:
+        path = self.path(url)
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            page, fetched = entry["svar"], dt.datetime.fromisoformat(entry["hämtad"])
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # a damaged entry is as good as none: fetched again (online) or reported (offline)
+        if entry.get("url") != url or not isinstance(page, dict) or not isinstance(page.get("values"), list):
+            return None
+        return page, fetched
+
+    def write(self, url: str, page: dict, fetched: dt.datetime) -> None:
+        entry = {"url": url, "hämtad": fetched.isoformat(), "svar": page}
+        write_atomic(self.path(url), json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+# --- the client ----------------------------------------------------------------------
+
+
+@dataclass
+class Client:
+    """How to reach Kolada: address, time limit, retries, cache. `sleep` (default WAIT) and
+    `now` are injectable, so tests neither sleep nor depend on the clock. `pages_read`,
+    `from_cache`, `fetched` (the time of every page used) and `waits` record what happened."""
+
+    base_url: str = DEFAULT_BASE_URL
+    timeout: float = 60
+    attempts: int = 5
+    max_wait: float = 60
+    max_pages: int = 200
+    cache: Cache | None = None
+    max_age_hours: float = 24
+    offline: bool = False
+    refresh: bool = False
+    sleep: Callable[[float], None] | None = None  # None: WAIT
+    now: Callable[[], dt.datetime] = _now
+    pages_read: int = 0
+    from_cache: int = 0
+    fetched: list[dt.datetime] = field(default_factory=list)
+    waits: list[float] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url.rstrip('/')}/{path.lstrip('/')}"
+
+    def get(self, url: str) -> dict:
+        """One page: from the cache when allowed, otherwise from Kolada (and then cached)."""
+        cached = self.cache.read(url) if self.cache is not None else None
+        if self.offline:
+            if cached is None:
+                where = f" ({self.cache.folder})" if self.cache is not None else ""
+                raise KoladaError(
+                    f"Svaret för {url} finns inte i cachen{where}; kör samma kommando utan --offline först"
+                )
+            return self._use(cached)
+        if cached is not None and not self.refresh:
+            age = self.now() - cached[1]
+            if age <= dt.timedelta(hours=self.max_age_hours):
+                return self._use(cached)
+        page = self._download(url)
+        fetched = self.now()
+        if self.cache is not None:
+            self.cache.write(url, page, fetched)
+        self.fetched.append(fetched)
+        self.pages_read += 1
+        return page
+
+    def _use(self, cached: tuple[dict, dt.datetime]) -> dict:
+        self.fetched.append(cached[1])
+        self.from_cache += 1
+        self.pages_read += 1
+        return cached[0]
+
+    def _wait(self, attempt: int, retry_after: str | None) -> float:
+        wait = min(self.max_wait, 2.0**attempt)
+        asked = _retry_after_seconds(retry_after, self.now())
+        if asked is not None:
+            wait = min(self.max_wait, max(wait, asked))
+        return wait
+
+    def _download(self, url: str) -> dict:
+        request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": USER_AGENT})
+        for attempt in range(self.attempts):
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                    body = response.read()
+                break
+            except urllib.error.HTTPError as exc:
+                detail = exc.read()[:300].decode("utf-8", "replace").strip()
+                retry = exc.code == 429 or 500 <= exc.code < 600
+                if retry and attempt + 1 < self.attempts:
+                    wait = self._wait(attempt, exc.headers.get("Retry-After") if exc.headers else None)
+                    self.waits.append(wait)
+                    (self.sleep or WAIT)(wait)
+                    continue
+                tried = f" efter {self.attempts} försök" if retry else ""
+                raise KoladaError(
+                    f"Kolada svarade med fel {exc.code} ({exc.reason}){tried} för {url}"
+                    + (f": {detail}" if detail else "")
+                ) from None
+            except urllib.error.URLError as exc:
+                raise KoladaError(f"Kunde inte nå Kolada ({url}): {exc.reason}") from None
+            except TimeoutError:
+                raise KoladaError(f"Kolada svarade inte inom {fmt_number(self.timeout, 0)} sekunder ({url})") from None
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise KoladaError(f"Svaret från Kolada är inte JSON ({url})") from None
+        if not isinstance(data, dict) or not isinstance(data.get("values"), list):
+            raise KoladaError(f"Svaret från Kolada saknar listan 'values' ({url})")
+        return data
+
+    def pages(self, url: str) -> Iterator[dict]:
+        """Every page of an answer, following the next-page links."""
+        seen: set[str] = set()
+        first = url
+        next_url: str | None = url
+        while next_url:
+            url = next_url
+            if url in seen:
+                raise KoladaError(f"Kolada hänvisar tillbaka till en sida som redan hämtats ({url})")
+            if len(seen) >= self.max_pages:
+                raise KoladaError(f"Fler än {self.max_pages} sidor; avbröt hämtningen ({first})")
+            seen.add(url)
+            page = self.get(url)
+            yield page
+            next_url = next_page_url(page, url)
+
+    def all_values(self, url: str) -> list[dict]:
+        return [item for page in self.pages(url) for item in page["values"]]
+
+
+def client_from_settings(
+    settings: dict,
+    base_url: str | None = None,
+    cache_dir: Path | str | None = None,
+    offline: bool = False,
+    refresh: bool = False,
+) -> Client:
+    """A client as `[kolada]` in settings.toml says (address, time limit, retries, cache
+    folder relative to the workbook), with the command line's choices on top."""
+    kolada = settings.get("kolada", {})
+    folder = Path(cache_dir) if cache_dir else PROJECT_ROOT / kolada.get("cachemapp", ".bro-cache/kolada")
+    return Client(
+        base_url=base_url or kolada.get("bas_url", DEFAULT_BASE_URL),
+        timeout=float(kolada.get("tidsgräns", 60)),
+        attempts=int(kolada.get("försök", 5)),
+        max_wait=float(kolada.get("längsta_väntan", 60)),
+        max_pages=int(kolada.get("max_sidor", 200)),
+        cache=Cache(folder),
+        max_age_hours=float(kolada.get("cache_timmar", 24)),
+        offline=offline,
+        refresh=refresh,
+    )
+
+
+def _retry_after_seconds(header: str | None, now: dt.datetime) -> float | None:
+    """Retry-After as seconds: a number of seconds or an HTTP date."""
+    if not header:
+        return None
+    header = header.strip()
+    if header.isdigit():
+        return float(header)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read()
-    except urllib.error.HTTPError as exc:
-        detail = exc.read()[:300].decode("utf-8", "replace").strip()
-        raise KoladaError(
-            f"Kolada svarade med fel {exc.code} ({exc.reason}) för {url}" + (f": {detail}" if detail else "")
-        ) from None
-    except urllib.error.URLError as exc:
-        raise KoladaError(f"Kunde inte nå Kolada ({url}): {exc.reason}") from None
-    except TimeoutError:
-        raise KoladaError(f"Kolada svarade inte inom {fmt_number(timeout, 0)} sekunder ({url})") from None
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise KoladaError(f"Svaret från Kolada är inte JSON ({url})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("values"), list):
-        raise KoladaError(f"Svaret från Kolada saknar listan 'values' ({url})")
-    return data
+        when = parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - now).total_seconds())
 
 
-def _next_url(page: dict, current: str) -> str | None:
-    """The next page's URL from `next_page`/`next_url` (absolute or relative), or None."""
-    nxt = page.get("next_page") or page.get("next_url") or page.get("next")
+def next_page_url(page: dict, current: str) -> str | None:
+    """The next page's URL from `next_page`/`next_url` (absolute or relative, or a page
+    number), or None."""
+    nxt = next((page.get(key) for key in NEXT_KEYS if page.get(key)), None)
     if not nxt:
         return None
     if isinstance(nxt, int):
@@ -117,44 +363,102 @@ def _next_url(page: dict, current: str) -> str | None:
     return urllib.parse.urljoin(current, str(nxt))
 
 
-def fetch(
-    kpis: list[str],
-    municipalities: list[str],
-    years: list[int],
-    base_url: str = DEFAULT_BASE_URL,
-    timeout: float = 60,
-    max_pages: int = 200,
-) -> dict:
-    """Download every page and return one response: {"values": [...], "count": n, "källa": {...}}."""
+# --- metadata: municipalities and KPI search ------------------------------------------
+
+
+def municipality_list(client: Client) -> list[dict]:
+    """Kolada's municipality list: {id, title, type} (type K municipality, L county or country)."""
+    return client.all_values(client.url("municipality"))
+
+
+def all_municipalities(client: Client, county: str = DEFAULT_COUNTY) -> list[str]:
+    """Every municipality of type K in Kolada's list, then the county and the country."""
+    listed = municipality_list(client)
+    codes = sorted({str(m.get("id", "")).zfill(4) for m in listed if str(m.get("type", "")).upper() == "K"})
+    codes = [c for c in codes if c.isdigit() and not is_region(c)]
+    if not codes:
+        raise KoladaError(f"Koladas kommunlista ({client.url('municipality')}) har inga kommuner av typ K")
+    return codes + [county, COUNTRY_CODE]
+
+
+def has_municipality_data(kpi: dict) -> bool:
+    """Whether a KPI has values for municipalities: municipality_type K (municipalities) or
+    A (all), not L (counties only)."""
+    return str(kpi.get("municipality_type") or "").upper() in ("K", "A")
+
+
+def search_kpis(text: str, client: Client) -> list[dict]:
+    """KPIs whose id, title or description holds every word of `text` (case-insensitive),
+    from Kolada's full KPI list (cached like any page), sorted by id."""
+    words = [w.casefold() for w in str(text).split()]
+    if not words:
+        raise KoladaError("Ange ett eller flera sökord, till exempel: bro-analysis kolada search nystartade företag")
+    found = []
+    for kpi in client.all_values(client.url("kpi")):
+        haystack = " ".join(str(kpi.get(k) or "") for k in ("id", "title", "description")).casefold()
+        if all(w in haystack for w in words):
+            found.append(
+                {
+                    "id": str(kpi.get("id", "")),
+                    "title": str(kpi.get("title") or ""),
+                    "description": str(kpi.get("description") or ""),
+                    "kommundata": has_municipality_data(kpi),
+                }
+            )
+    return sorted(found, key=lambda k: k["id"])
+
+
+# --- download ------------------------------------------------------------------
+
+
+def _has_value(item: dict) -> bool:
+    return any(isinstance(e, dict) and e.get("value") is not None for e in item.get("values") or [])
+
+
+def empty_ids(values: list[dict], kpis: list[str], municipalities: list[str]) -> list[str]:
+    """A warning for every KPI and every municipality asked for that returned no value."""
+    with_values = [item for item in values if _has_value(item)]
+    got_kpis = {str(item.get("kpi")) for item in with_values}
+    got_codes = {str(item.get("municipality", "")).zfill(4) for item in with_values}
+    warnings = [f"nyckeltalet {k} gav inga värden" for k in kpis if k not in got_kpis]
+    warnings += [f"kommunkoden {c} gav inga värden" for c in municipalities if c not in got_codes]
+    return warnings
+
+
+def fetch(kpis: list[str], municipalities: list[str], years: list[int], client: Client | None = None) -> dict:
+    """Download every batch and page and return one response:
+    {"values": [...], "count": n, "källa": {...}, "varningar": [...]}."""
+    client = client or Client()
+    kpis = check_kpis(kpis)
+    municipalities = check_codes(municipalities)
     if not kpis:
         raise KoladaError("Ange minst ett nyckeltal med --kpi")
     if not municipalities:
         raise KoladaError("Ange minst en kommunkod med --municipality")
-    url = data_url(base_url, kpis, check_codes(municipalities), years)
-    first_url: str = url
     values: list[dict] = []
-    seen: set[str] = set()
-    next_url: str | None = url
-    while next_url:
-        url = next_url
-        if url in seen:
-            raise KoladaError(f"Kolada hänvisar tillbaka till en sida som redan hämtats ({url})")
-        if len(seen) >= max_pages:
-            raise KoladaError(f"Fler än {max_pages} sidor; avbröt hämtningen ({first_url})")
-        seen.add(url)
-        page = _get_json(url, timeout)
-        values += page["values"]
-        next_url = _next_url(page, url)
+    urls = []
+    before, cached = client.pages_read, client.from_cache
+    for kpi_batch in batches(kpis):
+        for code_batch in batches(municipalities):
+            for year_batch in batches(list(years)):
+                url = data_url(client.base_url, kpi_batch, code_batch, year_batch)
+                urls.append(url)
+                values += client.all_values(url)
+    fetched = sorted(client.fetched)
     return {
         "values": values,
         "count": len(values),
         "källa": {
-            "url": first_url,
-            "sidor": len(seen),
-            "nyckeltal": list(kpis),
-            "kommuner": check_codes(municipalities),
+            "bas_url": client.base_url,
+            "anrop": urls,
+            "sidor": client.pages_read - before,
+            "från_cache": client.from_cache - cached,
+            "hämtad": fetched[0].isoformat() if fetched else None,
+            "nyckeltal": kpis,
+            "kommuner": municipalities,
             "år": list(years),
         },
+        "varningar": empty_ids(values, kpis, municipalities),
     }
 
 
@@ -162,12 +466,13 @@ def fetch(
 
 
 def save_response(data: dict, path: Path | str) -> Path:
-    """Save a downloaded response as JSON (UTF-8, readable)."""
+    """Save a downloaded response as JSON (UTF-8, readable, mode 0644)."""
     return write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
 def read_response(path: Path | str) -> dict:
-    """Read a saved response (the file is only read)."""
+    """Read a saved response (the file is only read). A page whose next page was never
+    fetched is an error: its values are only part of the answer."""
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -177,6 +482,12 @@ def read_response(path: Path | str) -> dict:
         raise KoladaError(f"{path}: kan inte läsas som JSON ({exc})") from None
     if not isinstance(data, dict) or not isinstance(data.get("values"), list):
         raise KoladaError(f"{path}: saknar listan 'values' – är det ett svar från Kolada?")
+    nxt = next((data.get(key) for key in NEXT_KEYS if data.get(key)), None)
+    if nxt:
+        raise KoladaError(
+            f"{path}: filen är en sida ur ett längre svar; nästa sida ({nxt}) hämtades aldrig, så värden "
+            "saknas. Hämta med `bro-analysis kolada fetch`, som följer alla sidor"
+        )
     return data
 
 
@@ -198,49 +509,134 @@ def kpi_mapping(settings: dict) -> dict[str, tuple[str, str]]:
     return mapping
 
 
-def _is_missing(entry: dict) -> bool:
-    status = str(entry.get("status") or "").strip().lower()
-    value = entry.get("value")
-    return value is None or status in MISSING_STATUSES or "missing" in status or "saknas" in status
+def context_kpis(settings: dict) -> dict[str, dict]:
+    """The context KPIs of [kolada.kontext.<id>]: id -> {mål, namn, källa, …}."""
+    return dict(settings.get("kolada", {}).get("kontext", {}))
 
 
-def response_rows(data: dict, mapping: dict[str, tuple[str, str]]) -> tuple[pd.DataFrame, int]:
-    """Total ('T') values as rows (mätår, kommunkod, område, mått, värde); missing dropped
-    and counted. Unknown KPIs and conflicting duplicates are errors."""
-    unknown = sorted({str(item.get("kpi")) for item in data["values"]} - set(mapping))
-    if unknown:
-        raise KoladaError(
-            f"Nyckeltalen {', '.join(unknown)} saknar koppling till område och mått; lägg till "
-            f'[kolada.kpi.{unknown[0]}] med "område" och "mått" i data/settings.toml'
-        )
-    rows: dict[tuple, float] = {}
+def county_code(settings: dict) -> str:
+    return str(settings.get("kolada", {}).get("län", DEFAULT_COUNTY))
+
+
+def _status(entry: dict) -> str:
+    return str(entry.get("status") or "").strip()
+
+
+def _flagged_missing(entry: dict) -> bool:
+    status = _status(entry).lower()
+    return status in MISSING_STATUSES or "missing" in status or "saknas" in status
+
+
+def _where(kpi: str, code: str, year: int) -> str:
+    return f"{kpi}, kommun {code}, år {year}"
+
+
+@dataclass
+class Totals:
+    """The total ('T') values of a response, and what was left out and why."""
+
+    rows: pd.DataFrame  # kpi, kommunkod, år, värde
+    missing: int = 0  # items without a usable value (null, no total, or flagged)
+    flagged: list[str] = field(default_factory=list)  # a number whose status says missing: not used, named
+
+
+def total_values(data: dict) -> Totals:
+    """Every item's total value. Missing values are left out and counted; a number with a
+    missing status is left out and named; a value that is not a number is an error."""
+    records = []
     missing = 0
+    flagged = []
     for item in data["values"]:
         try:
             kpi, code, year = str(item["kpi"]), str(item["municipality"]).zfill(4), int(item["period"])
             entries = item.get("values") or []
         except (KeyError, TypeError, ValueError):
             raise KoladaError(f"Ett värde i svaret saknar kpi, municipality eller period: {item!r:.200}") from None
-        totals = [e for e in entries if str(e.get("gender", "T")).upper() == "T"]
-        if not totals or all(_is_missing(e) for e in totals):
+        totals = [e for e in entries if isinstance(e, dict) and str(e.get("gender", "T")).upper() == "T"]
+        value = None
+        for entry in totals:
+            raw = entry.get("value")
+            if raw is None:
+                continue
+            if isinstance(raw, bool) or not isinstance(raw, int | float):
+                raise KoladaError(
+                    f"Kolada gav texten {str(raw)!r:.60} i stället för ett tal för {_where(kpi, code, year)}; "
+                    "kontrollera nyckeltalet i Kolada (bro-analysis kolada search) eller ta bort det"
+                )
+            if _flagged_missing(entry):
+                flagged.append(
+                    f"{_where(kpi, code, year)}: Kolada anger status '{_status(entry)}' men värdet "
+                    f"{fmt_number(float(raw), 1)}; värdet räknas som saknat och togs inte med"
+                )
+                continue
+            value = float(raw)
+            break
+        if value is None:
             missing += 1
             continue
-        value = float(next(e for e in totals if not _is_missing(e))["value"])
-        area, measure = mapping[kpi]
-        key = (year, code, area, measure)
-        if key in rows and rows[key] != value:
+        records.append((kpi, code, year, value))
+    rows = pd.DataFrame(records, columns=["kpi", "kommunkod", "år", "värde"])
+    return Totals(rows, missing, flagged)
+
+
+def _unique(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """One row per key; the same key with two different values is an error."""
+    twice = frame[frame.duplicated(key, keep=False)]
+    for _, group in twice.groupby(key, sort=True):
+        if group["värde"].nunique() > 1:
+            first = group.iloc[0]
+            a, b = group["värde"].iloc[0], group["värde"].iloc[1]
             raise KoladaError(
-                f"Motstridiga värden för {kpi}, kommun {code}, år {year}: "
-                f"{fmt_number(rows[key], 1)} och {fmt_number(value, 1)}"
+                f"Motstridiga värden för {first['kpi']}, kommun {first['kommunkod']}, år {first['år']}: "
+                f"{fmt_number(a, 1)} och {fmt_number(b, 1)}"
             )
-        rows[key] = value
-    frame = pd.DataFrame([(*k, v) for k, v in rows.items()], columns=["mätår", "kommunkod", "område", "mått", "värde"])
-    return frame.sort_values(["mätår", "kommunkod", "område", "mått"]).reset_index(drop=True), missing
+    return frame.drop_duplicates(key)
+
+
+def response_rows(data: dict, mapping: dict[str, tuple[str, str]]) -> tuple[pd.DataFrame, int]:
+    """NKI rows (mätår, kommunkod, område, mått, värde) for the KPIs of `mapping`, every
+    municipality (never a county or the country), and how many values were missing.
+    A KPI outside `mapping` is an error; conflicting duplicates are errors."""
+    totals = total_values(data)
+    unknown = sorted(set(totals.rows["kpi"]) - set(mapping))
+    if unknown:
+        raise KoladaError(
+            f"Nyckeltalen {', '.join(unknown)} saknar koppling till område och mått; lägg till "
+            f'[kolada.kpi.{unknown[0]}] med "område" och "mått" i data/settings.toml'
+        )
+    return _nki_rows(totals.rows, mapping), totals.missing
+
+
+def _nki_rows(rows: pd.DataFrame, mapping: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    rows = rows[rows["kpi"].isin(mapping) & ~rows["kommunkod"].map(is_region)].copy()
+    rows["område"] = rows["kpi"].map(lambda k: mapping[k][0])
+    rows["mått"] = rows["kpi"].map(lambda k: mapping[k][1])
+    rows = _unique(rows, ["år", "kommunkod", "område", "mått"])
+    frame = rows.rename(columns={"år": "mätår"})[["mätår", "kommunkod", "område", "mått", "värde"]]
+    return frame.sort_values(["mätår", "kommunkod", "område", "mått"]).reset_index(drop=True)
+
+
+def context_rows(rows: pd.DataFrame, kpis: Iterable[str], codes: Iterable[str], source: str) -> pd.DataFrame:
+    """The kontext table (år, kommunkod, nyckeltal, värde, källa) for these KPIs and codes."""
+    rows = rows[rows["kpi"].isin(list(kpis)) & rows["kommunkod"].isin(list(codes))]
+    rows = _unique(rows, ["år", "kommunkod", "kpi"])
+    frame = rows.rename(columns={"kpi": "nyckeltal"})[["år", "kommunkod", "nyckeltal", "värde"]].copy()
+    frame["källa"] = source
+    return frame.sort_values(["år", "nyckeltal", "kommunkod"]).reset_index(drop=True)
+
+
+def _fetched_date(data: dict) -> str:
+    fetched = (data.get("källa") or {}).get("hämtad") if isinstance(data.get("källa"), dict) else None
+    return str(fetched)[:10] if fetched else ""
 
 
 def _csv(frame: pd.DataFrame) -> str:
     """Semicolon-separated with decimal comma, as the analysts' files."""
     return frame.to_csv(sep=";", index=False, decimal=",", lineterminator="\n")
+
+
+def _write_table(path: Path | str, frame: pd.DataFrame) -> None:
+    write_atomic(path, "\ufeff" + _csv(frame))
 
 
 def import_response(
@@ -249,21 +645,55 @@ def import_response(
     settings: dict,
     members: dict[str, str],
     national_output: Path | str | None = None,
+    context_output: Path | str | None = None,
 ) -> dict:
-    """Turn a saved response into nki.csv (members, by name) and optionally
-    nki_riket.csv (every municipality, by code). Returns counts for the message."""
+    """Turn a saved response into nki.csv (members, by name), nki_riket.csv (every
+    municipality, by code; only when `national_output` is given and the response has
+    municipalities besides the members) and kontext.csv (the context KPIs of the settings
+    for the members, the county and the country; only when `context_output` is given).
+    A table whose KPIs the response does not hold is not written (its count is None).
+    Returns counts and warnings for the message."""
     data = read_response(path)
-    rows, missing = response_rows(data, kpi_mapping(settings))
-    own = rows[rows["kommunkod"].isin(members)].copy()
-    others = int((~rows["kommunkod"].isin(members)).sum())
-    own.insert(1, "kommun", own.pop("kommunkod").map(members))
-    nki = own.assign(antal_svar=pd.NA, ki_nedre=pd.NA, ki_övre=pd.NA)
-    write_atomic(output, "\ufeff" + _csv(nki))
-    if national_output is not None:
-        write_atomic(national_output, "\ufeff" + _csv(rows.assign(antal_svar=pd.NA)))
-    return {
-        "rader": len(nki),
-        "saknade": missing,
-        "andra_kommuner": others,
-        "riket": len(rows) if national_output is not None else 0,
+    mapping, context = kpi_mapping(settings), context_kpis(settings)
+    totals = total_values(data)
+    rows = totals.rows
+    unknown = sorted(set(rows["kpi"]) - set(mapping) - set(context))
+    if unknown:
+        raise KoladaError(
+            f"Nyckeltalen {', '.join(unknown)} saknar koppling i data/settings.toml; lägg till "
+            f'[kolada.kpi.{unknown[0]}] med "område" och "mått" (NKI) eller [kolada.kontext.{unknown[0]}] '
+            'med "mål", "namn" och "källa" (sammanhanget för RUS 2030)'
+        )
+    county = county_code(settings)
+    warnings = list(totals.flagged)
+    asked = {str(item.get("kpi")) for item in data["values"]}
+    counts: dict = {
+        "rader": None,
+        "saknade": totals.missing,
+        "andra_kommuner": 0,
+        "riket": None,
+        "kontext": None,
+        "varningar": warnings,
     }
+    if asked & set(mapping):
+        nki_rows = _nki_rows(rows, mapping)
+        own = nki_rows[nki_rows["kommunkod"].isin(members)].copy()
+        counts["andra_kommuner"] = int((~nki_rows["kommunkod"].isin(members)).sum())
+        regions = sorted(set(rows.loc[rows["kpi"].isin(mapping) & rows["kommunkod"].map(is_region), "kommunkod"]))
+        if regions:
+            names = ", ".join(f"{c} ({region_name(c, county)})" for c in regions)
+            warnings.append(f"värden för {names} är inte kommuner och skrevs inte till NKI-tabellerna")
+        own.insert(1, "kommun", own.pop("kommunkod").map(members))
+        nki = own.assign(antal_svar=pd.NA, ki_nedre=pd.NA, ki_övre=pd.NA)
+        _write_table(output, nki)
+        counts["rader"] = len(nki)
+        if national_output is not None and counts["andra_kommuner"]:
+            _write_table(national_output, nki_rows.assign(antal_svar=pd.NA))
+            counts["riket"] = len(nki_rows)
+    if context_output is not None and asked & set(context):
+        fetched = _fetched_date(data)
+        source = f"Kolada, hämtat {fetched}" if fetched else "Kolada"
+        frame = context_rows(rows, context, [*members, county, COUNTRY_CODE], source)
+        _write_table(context_output, frame)
+        counts["kontext"] = len(frame)
+    return counts
