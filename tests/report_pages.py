@@ -12,17 +12,21 @@ from pathlib import Path
 
 import pytest
 
+from bro_analysis.core.config import load_plan
 from bro_analysis.running.browser import find_chromium
 from bro_analysis.running.combine import report_name
-from bro_analysis.running.runner import list_notebooks
+from bro_analysis.running.runner import MEMBERS_DIR, is_per_member, list_notebooks, member_stem
 
 # The periods of the shared example run (conftest.example_run): a full year and a part year.
 PERIODS = ("2025", "2026-08")
 
 
 def expected_html(period: str) -> list[str]:
-    """Every HTML a run must write for a period: one per notebook and the combined report."""
-    return [f"{nb.stem}.html" for nb in list_notebooks()] + [report_name(period)]
+    """Every HTML a run must write for a period: one per notebook (a kommunblad per member)
+    and the combined report."""
+    pages = [f"{nb.stem}.html" for nb in list_notebooks() if not is_per_member(nb)]
+    members = [f"{MEMBERS_DIR}/{member_stem(code, name)}.html" for code, name in load_plan().members.items()]
+    return pages + [report_name(period)] + members
 
 
 PAGES = [(period, name) for period in PERIODS for name in expected_html(period)]

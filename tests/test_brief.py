@@ -193,3 +193,14 @@ def test_areas_outside_the_plan_follow_the_plans_areas():
     )
     assert [area for _, area, _ in sections] == ["A", "B", "Sammanhang", "C"]
     assert "<h3>a</h3>" in sections[0][2]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("period", PERIODS)
+def test_every_kommunblad_prints_on_at_most_two_pages(pdfs, period):
+    printed = sorted((pdfs / period / "kommuner").glob("*.pdf"))
+    assert len(printed) == 12
+    for pdf in printed:
+        reader = PdfReader(pdf)
+        assert len(reader.pages) <= 2, pdf.name
+        assert all("Exempeldata" in page for page in _pdftotext(pdf)), pdf.name

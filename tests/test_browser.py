@@ -31,7 +31,8 @@ def chromium():
 
 @pytest.mark.parametrize("period", PERIODS)
 def test_run_writes_every_html_including_the_combined_report(example_run, period):
-    written = sorted(p.name for p in (example_run / period).glob("*.html"))
+    folder = example_run / period
+    written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
     assert written == sorted(expected_html(period))
     assert report_name(period) in written
 

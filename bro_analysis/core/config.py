@@ -29,6 +29,10 @@ EXAMPLE_MARKER = "EXEMPELDATA.txt"
 TARGET_TYPES = settings_schema.TARGET_TYPES
 
 
+class MemberError(ValueError):
+    """A municipality parameter that is not one of the plan's members."""
+
+
 class ConfigError(ValueError):
     """The OKR or settings file is wrong; the message names file and entry."""
 
@@ -75,6 +79,24 @@ class Plan:
     def by_metric(self, metric: str) -> KeyResult | None:
         """The first key result measured by `metric` (its mått), or None when the plan has none."""
         return next((k for k in self.key_results if k.metric == metric), None)
+
+    def member(self, value) -> tuple[str, str]:
+        """(code, name) of a member municipality given as code or name, the way a parameter
+        arrives: '1880', 1880 (a number loses its leading zero: 180 -> '0180'), 1880.0,
+        'Örebro', ' örebro '. Anything else is a MemberError listing the members."""
+        text = str(value).strip()
+        if isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        if text.isdigit():
+            code = text.zfill(4)
+            if code in self.members:
+                return code, self.members[code]
+        by_name = {name.casefold(): code for code, name in self.members.items()}
+        if text.casefold() in by_name:
+            code = by_name[text.casefold()]
+            return code, self.members[code]
+        known = ", ".join(f"{code} {name}" for code, name in self.members.items())
+        raise MemberError(f"'{value}' är ingen medlemskommun; ange kod eller namn: {known}")
 
 
 def target_words(kind: str, target: float) -> str:

@@ -20,13 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from bro_analysis.core.config import EXAMPLE_DATA_DIR, OUTPUTS_DIR
-from bro_analysis.running.runner import list_notebooks
+from bro_analysis.core.config import EXAMPLE_DATA_DIR, OUTPUTS_DIR, load_plan
+from bro_analysis.running.runner import is_per_member, list_notebooks
 
 BIN = Path(sys.executable).parent
 BACKFILL = [str(y) for y in range(2019, 2027)]
 SCALES = (1, 10, 100)
-TARGETS = {"one_period": 0.3, "backfill": 0.2, "warm_seconds": 2.0, "compute_seconds_100x": 5.0}
+TARGETS = {"one_period": 0.3, "backfill": 0.2, "warm_seconds": 2.0, "compute_seconds_100x": 5.0, "profiles": 2.0}
 
 
 def _timed(cmd: list[str]) -> float:
@@ -38,32 +38,22 @@ def _timed(cmd: list[str]) -> float:
 def naive(periods: list[str], data_dir: Path, out: Path) -> float:
     """papermill + nbconvert from the shell for every notebook and period, in sequence."""
     total = 0.0
+    members = list(load_plan().members)
     for period in periods:
         for nb in list_notebooks():
-            executed = out / period / nb.name
-            executed.parent.mkdir(parents=True, exist_ok=True)
-            total += _timed(
-                [
-                    str(BIN / "papermill"),
-                    str(nb),
-                    str(executed),
-                    "-p",
-                    "period",
-                    period,
-                    "-p",
-                    "data_dir",
-                    str(data_dir),
-                    "--cwd",
-                    str(nb.parent),
-                ]
-            )
-            total += _timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
+            for member in members if is_per_member(nb) else [None]:
+                executed = out / period / (f"{nb.stem}_{member}.ipynb" if member else nb.name)
+                executed.parent.mkdir(parents=True, exist_ok=True)
+                params = ["-p", "period", period, "-p", "data_dir", str(data_dir)]
+                params += ["-r", "kommun", member] if member else []
+                total += _timed([str(BIN / "papermill"), str(nb), str(executed), *params, "--cwd", str(nb.parent)])
+                total += _timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
     return total
 
 
-def runner(periods: list[str], data_dir: Path, out: Path, force: bool) -> float:
+def runner(periods: list[str], data_dir: Path, out: Path, force: bool, *options: str) -> float:
     cmd = [str(BIN / "bro-analysis"), "run", "--data", str(data_dir), "--out", str(out), "--period", *periods]
-    return _timed(cmd + (["--force"] if force else []))
+    return _timed(cmd + (["--force"] if force else []) + list(options))
 
 
 def compute_cells(notebook: Path, data_dir: Path, period: str) -> dict:
@@ -141,6 +131,12 @@ def report(m: dict) -> str:
                 f"| {label} | {m['naive'][key]:.1f} | {m['runner'][key]:.1f} | {ratio:.2f} | "
                 f"≤ {TARGETS[key]} {'✔' if ratio <= TARGETS[key] else '✘'} |"
             )
+    with_, without = m["runner"]["one_period"], m["runner"]["one_period_without_profiles"]
+    cost = with_ / without
+    lines.append(
+        f"| one period with the twelve kommunblad / without | {without:.1f} | {with_:.1f} | {cost:.2f} | "
+        f"≤ {TARGETS['profiles']} {'✔' if cost <= TARGETS['profiles'] else '✘'} |"
+    )
     warm = m["runner"]["backfill_warm"]
     lines.append(
         f"| backfill, warm cache | – | {warm:.2f} | – | < {TARGETS['warm_seconds']} s "
@@ -192,8 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copytree(EXAMPLE_DATA_DIR, data)
         print("naive, one period …", flush=True)
         m["naive"]["one_period"] = naive(["2025"], data, root / "naive1")
-        print("bro-analysis, one period …", flush=True)
+        print("bro-analysis, one period, with and without the twelve kommunblad …", flush=True)
         m["runner"]["one_period"] = runner(["2025"], data, root / "run1", force=True)
+        m["runner"]["one_period_without_profiles"] = runner(["2025"], data, root / "run0", True, "--utan-kommunblad")
         if not args.skip_naive_backfill:
             print("naive, backfill …", flush=True)
             m["naive"]["backfill"] = naive(BACKFILL, data, root / "naive2")

@@ -143,9 +143,18 @@ def open_offline(context, html: Path, media: str = "screen") -> Iterator[Offline
 def write_pdf(html: Path, pdf: Path, running_header: str = "") -> Path:
     """Print the HTML to a tagged A4 PDF with a bookmark per heading, "Sida X av Y" and the
     running header on every page; written via a temporary file."""
-    pdf = Path(pdf)
+    return write_pdfs([(html, pdf)], running_header)[0]
+
+
+def write_pdfs(pairs: list[tuple[Path, Path]], running_header: str = "") -> list[Path]:
+    """write_pdf for many (html, pdf) pairs with one browser (a kommunblad each)."""
+    with browser() as context:
+        return [_print(context, Path(html), Path(pdf), running_header) for html, pdf in pairs]
+
+
+def _print(context, html: Path, pdf: Path, running_header: str) -> Path:
     header = f'<div style="{_MARGIN_STYLE}font-weight:bold;">{escape(running_header)}</div>'
-    with replacing(pdf) as tmp, browser() as context, open_offline(context, html, media="print") as opened:
+    with replacing(pdf) as tmp, open_offline(context, html, media="print") as opened:
         opened.page.pdf(
             path=str(tmp),
             format="A4",

@@ -47,8 +47,9 @@ def input_digest(data_dir: Path) -> str:
     return _digest([_files_digest(data_files), _files_digest([OKR_FILE, SETTINGS_FILE]), code_digest()])
 
 
-def notebook_key(notebook: Path, period: Period, data_dir: Path, inputs: str) -> str:
-    return _digest([notebook.read_bytes(), json.dumps(parameters(period, data_dir), sort_keys=True), inputs])
+def notebook_key(notebook: Path, period: Period, data_dir: Path, inputs: str, member: str | None = None) -> str:
+    params = parameters(period, data_dir, member)
+    return _digest([notebook.read_bytes(), json.dumps(params, sort_keys=True), inputs])
 
 
 def file_digest(path: Path) -> str:

@@ -21,6 +21,7 @@ from bro_analysis.core.config import (
     OUTPUTS_DIR,
     SETTINGS_FILE,
     ConfigError,
+    MemberError,
     check_settings,
     load_plan,
 )
@@ -54,20 +55,23 @@ def _print_warnings(warnings: list[str]) -> None:
 
 
 def _write_pdfs(periods: list[Period], out: Path) -> int:
-    """The combined report of each period also as PDF (A4, page numbers) via headless Chromium."""
-    from bro_analysis.running.browser import EXAMPLE_HEADER, write_pdf
+    """The committee report and every kommunblad of each period also as PDF (A4, page
+    numbers, bookmarks) via headless Chromium."""
+    from bro_analysis.running.browser import EXAMPLE_HEADER, write_pdfs
     from bro_analysis.running.combine import report_name
+    from bro_analysis.running.runner import MEMBERS_DIR
 
     for period in periods:
         html = out / period.key / report_name(period.key)
         records = json.loads((html.parent / "okr.json").read_text(encoding="utf-8"))
         header = EXAMPLE_HEADER if any(r.get("exempeldata") for r in records) else ""
+        pages = [html, *sorted((html.parent / MEMBERS_DIR).glob("*.html"))]
         try:
-            pdf = write_pdf(html, html.with_suffix(".pdf"), header)
+            pdfs = write_pdfs([(page, page.with_suffix(".pdf")) for page in pages], header)
         except Exception as exc:  # a browser failure is reported, the HTML stands
             print(f"MISSLYCKADES: PDF för {period.key} kunde inte skrivas: {exc}", file=sys.stderr)
             return EXIT_FAILED
-        print(f"{period.key} · PDF: {pdf}")
+        print(f"{period.key} · PDF: {pdfs[0]} och {len(pdfs) - 1} kommunblad")
     return EXIT_OK
 
 
@@ -113,7 +117,7 @@ def replaced_text(replaced: list[Path], out: Path) -> str:
 
 
 def cmd_run(args) -> int:
-    from bro_analysis.running.runner import run_periods
+    from bro_analysis.running.runner import is_per_member, list_notebooks, run_periods
 
     check_plan()
 
@@ -132,6 +136,8 @@ def cmd_run(args) -> int:
     compare = Path(args.compare) if args.compare else None
     if compare is not None and not compare.is_file():
         raise UsageError(f"--jämför {compare}: filen finns inte (ange en tidigare rapports okr.json)")
+    plan = load_plan(OKR_FILE)
+    members = [plan.member(m)[0] for m in args.kommun] if args.kommun else None
     replaced: list[Path] = []
     try:
         results = run_periods(
@@ -142,6 +148,8 @@ def cmd_run(args) -> int:
             force=args.force,
             compare_with=compare,
             replaced=replaced,
+            members=members,
+            notebooks=[nb for nb in list_notebooks() if not is_per_member(nb)] if args.no_profiles else None,
         )
     except KeyboardInterrupt:
         if not args.debug:  # tasks the interrupt cut short are not worth a traceback
@@ -190,22 +198,70 @@ def cmd_docs(args) -> int:
     return EXIT_OK
 
 
+def cmd_kolada_search(args) -> int:
+    from bro_analysis.core.config import load_settings
+    from bro_analysis.input.kolada import client_from_settings, search_kpis
+
+    client = client_from_settings(load_settings(), args.base_url, args.cache, args.offline)
+    found = search_kpis(" ".join(args.text), client)
+    if not found:
+        print(f"Inga nyckeltal i Kolada matchar '{' '.join(args.text)}'.")
+        return EXIT_OK
+    for kpi in found[: args.max]:
+        data = "ja" if kpi["kommundata"] else "nej"
+        print(f"{kpi['id']}  {kpi['title']}  (kommundata: {data})")
+        if kpi["description"]:
+            text = " ".join(kpi["description"].split())
+            print(f"        {text[:300]}{'…' if len(text) > 300 else ''}")
+    if len(found) > args.max:
+        print(f"… och {len(found) - args.max} till; smalna av sökningen eller ange --max.")
+    return EXIT_OK
+
+
 def cmd_kolada_fetch(args) -> int:
     from bro_analysis.core.config import load_plan, load_settings
-    from bro_analysis.input.kolada import DEFAULT_BASE_URL, fetch, parse_years, save_response
-
-    settings = load_settings().get("kolada", {})
-    codes = [c for item in (args.municipality or list(load_plan().members)) for c in item.split(",") if c]
-    data = fetch(
-        args.kpi,
-        codes,
-        parse_years(args.years),
-        base_url=args.base_url or settings.get("bas_url", DEFAULT_BASE_URL),
-        timeout=float(settings.get("tidsgräns", 60)),
-        max_pages=int(settings.get("max_sidor", 200)),
+    from bro_analysis.input.kolada import (
+        all_municipalities,
+        check_codes,
+        check_kpis,
+        client_from_settings,
+        context_kpis,
+        county_code,
+        fetch,
+        parse_years,
+        save_response,
+        split_ids,
     )
+
+    settings = load_settings()
+    years = parse_years(args.years)
+    kpis = check_kpis(args.kpi or [])
+    if args.kontext:
+        kpis += [k for k in context_kpis(settings) if k not in kpis]
+    if not kpis:
+        raise KoladaError(
+            "Ange minst ett nyckeltal med --kpi, eller --kontext för nyckeltalen i [kolada.kontext] i settings.toml"
+        )
+    client = client_from_settings(settings, args.base_url, args.cache, args.offline, args.refresh)
+    wanted = split_ids(args.municipality or ["all"])
+    county = county_code(settings)
+    codes: list[str] = []
+    for item in wanted:
+        if item.lower() in ("all", "alla"):
+            codes += all_municipalities(client, county)
+        elif item.lower() in ("bro", "medlemmar"):
+            codes += [*load_plan().members, county, "0000"]
+        else:
+            codes += check_codes([item])
+    data = fetch(kpis, list(dict.fromkeys(codes)), years, client)
     save_response(data, args.output)
-    print(f"Hämtade {data['count']} värden ({data['källa']['sidor']} sidor) till {args.output}")
+    source = data["källa"]
+    cached = f", {source['från_cache']} ur cachen" if source["från_cache"] else ""
+    print(
+        f"Hämtade {data['count']} värden för {len(kpis)} nyckeltal och {len(source['kommuner'])} koder "
+        f"({len(source['anrop'])} anrop, {source['sidor']} sidor{cached}) till {args.output}"
+    )
+    _print_warnings(data["varningar"])
     return EXIT_OK
 
 
@@ -213,18 +269,28 @@ def cmd_kolada_import(args) -> int:
     from bro_analysis.core.config import load_plan, load_settings
     from bro_analysis.input.kolada import import_response
 
-    counts = import_response(args.file, args.output, load_settings(), load_plan().members, args.riket)
-    print(f"Skrev {counts['rader']} rader till {args.output}")
+    folder = Path(args.output).parent
+    riket = None if args.utan_riket else Path(args.riket or folder / "nki_riket.csv")
+    kontext = Path(args.kontext or folder / "kontext.csv")
+    counts = import_response(args.file, args.output, load_settings(), load_plan().members, riket, kontext)
+    if counts["rader"] is None:
+        print(f"Svaret har inga NKI-nyckeltal ([kolada.kpi] i settings.toml); {args.output} skrevs inte")
+    else:
+        print(f"Skrev {counts['rader']} rader till {args.output}")
+    if counts["riket"] is not None:
+        print(f"Skrev {counts['riket']} rader för rikets kommuner till {riket}")
+    elif counts["andra_kommuner"] and args.utan_riket:
+        print(f"{counts['andra_kommuner']} värden för kommuner utanför BRO skrevs inte (--utan-riket)")
+    elif counts["rader"] is not None and not args.utan_riket:
+        print(
+            "Svaret har bara medlemskommunerna, så ingen riksjämförelse skrevs; "
+            "hämta med --municipality all (standard) för att få den"
+        )
+    if counts["kontext"] is not None:
+        print(f"Skrev {counts['kontext']} rader med sammanhanget för RUS 2030 till {kontext}")
     if counts["saknade"]:
         print(f"{counts['saknade']} värden saknades i Kolada och togs inte med (de är inte 0)")
-    if counts["andra_kommuner"] and not args.riket:
-        print(
-            f"Varning: {counts['andra_kommuner']} värden för kommuner utanför BRO togs inte med; "
-            "ange --riket FIL för att skriva dem som nki_riket",
-            file=sys.stderr,
-        )
-    if args.riket:
-        print(f"Skrev {counts['riket']} rader till {args.riket}")
+    _print_warnings(counts["varningar"])
     return EXIT_OK
 
 
@@ -244,6 +310,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="kör om allt, även det som inte ändrats")
     run.add_argument(
         "--pdf", action="store_true", help="skriv även den samlade rapporten som PDF (A4, kräver Chromium)"
+    )
+    run.add_argument(
+        "--utan-kommunblad",
+        dest="no_profiles",
+        action="store_true",
+        help="gör inga kommunblad (snabbare när bara nämndrapporten behövs)",
+    )
+    run.add_argument(
+        "--kommun",
+        nargs="+",
+        metavar="KOMMUN",
+        help="gör kommunblad bara för dessa medlemskommuner (kod eller namn; standard: alla)",
     )
     run.add_argument(
         "--jämför",
@@ -269,19 +347,47 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("--out", default=str(EXAMPLE_DATA_DIR.parent / "README.md"))
     docs.set_defaults(func=cmd_docs)
 
-    kolada = sub.add_parser("kolada", help="hämta och importera NKI från Kolada (API v3)")
+    kolada = sub.add_parser("kolada", help="sök, hämta och importera nyckeltal från Kolada (API v3)")
     kolada_sub = kolada.add_subparsers(dest="kolada_command", required=True)
+
+    def _kolada_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--base-url", help="Koladas adress (standard: bas_url i settings.toml)")
+        p.add_argument("--offline", action="store_true", help="läs bara cachen; fråga inte Kolada")
+        p.add_argument("--cache", metavar="MAPP", help="cachemappen (standard: cachemapp i settings.toml)")
+
+    ksearch = kolada_sub.add_parser("search", help="sök nyckeltal i Koladas metadata (id, titel, beskrivning)")
+    ksearch.add_argument("text", nargs="+", help="sökord; alla måste finnas i id, titel eller beskrivning")
+    ksearch.add_argument("--max", type=int, default=50, help="visa högst så många träffar (standard 50)")
+    _kolada_options(ksearch)
+    ksearch.set_defaults(func=cmd_kolada_search)
     kfetch = kolada_sub.add_parser("fetch", help="ladda ner nyckeltal från Kolada till en JSON-fil")
-    kfetch.add_argument("--kpi", action="append", required=True, help="nyckeltalets id, t.ex. U07451 (upprepa)")
-    kfetch.add_argument("--municipality", nargs="+", help="kommunkoder, t.ex. 1880 1881 (standard: BRO:s kommuner)")
+    kfetch.add_argument(
+        "--kpi", action="append", help="nyckeltalens id, t.ex. U07451 eller U07451,U07452 (kan upprepas)"
+    )
+    kfetch.add_argument(
+        "--kontext", action="store_true", help="hämta även nyckeltalen i [kolada.kontext] (sammanhanget för RUS 2030)"
+    )
+    kfetch.add_argument(
+        "--municipality",
+        nargs="+",
+        help="kommunkoder, t.ex. 1880 1881; 'all' (standard) för alla kommuner, länet och riket; "
+        "'bro' för medlemskommunerna, länet och riket",
+    )
     kfetch.add_argument("--years", required=True, help="år, t.ex. 2014-2025 eller 2023,2024")
     kfetch.add_argument("--output", required=True, help="JSON-fil att skriva")
-    kfetch.add_argument("--base-url", help="Koladas adress (standard: bas_url i settings.toml)")
+    kfetch.add_argument(
+        "--uppdatera", dest="refresh", action="store_true", help="hämta på nytt även det som finns i cachen"
+    )
+    _kolada_options(kfetch)
     kfetch.set_defaults(func=cmd_kolada_fetch)
-    kimport = kolada_sub.add_parser("import", help="gör om ett sparat Kolada-svar till nki.csv")
+    kimport = kolada_sub.add_parser(
+        "import", help="gör om ett sparat Kolada-svar till nki.csv, nki_riket.csv och kontext.csv"
+    )
     kimport.add_argument("file", help="JSON-fil från 'kolada fetch'")
     kimport.add_argument("--output", required=True, help="nki.csv att skriva")
-    kimport.add_argument("--riket", help="skriv även alla kommuners värden som nki_riket.csv")
+    kimport.add_argument("--riket", help="nki_riket.csv att skriva (standard: bredvid nki.csv)")
+    kimport.add_argument("--utan-riket", action="store_true", help="skriv inte rikets kommuner")
+    kimport.add_argument("--kontext", help="kontext.csv att skriva (standard: bredvid nki.csv)")
     kimport.set_defaults(func=cmd_kolada_import)
     return parser
 
@@ -290,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (DataError, PeriodError, ConfigError, KoladaError, UsageError) as exc:
+    except (DataError, PeriodError, ConfigError, KoladaError, UsageError, MemberError) as exc:
         if args.debug:
             traceback.print_exc()
         print(str(exc), file=sys.stderr)

@@ -133,6 +133,25 @@ def changes_since(info: dict, previous: list[dict] | None, previous_period: str)
     return '<h2 id="sedan-forra">Sedan förra rapporten</h2>' + f"<p>{escape(note)}</p>" + body
 
 
+def members_html(members: list[tuple[str, str, str]], example: bool) -> str:
+    """The twelve municipalities with a relative link to each one's kommunblad."""
+    rows = "".join(
+        f'<tr><th scope="row">{escape(code)}</th>'
+        f'<td><a href="{escape(href)}">Kommunblad för {escape(name)}</a></td></tr>'
+        for code, name, href in sorted(members)
+    )
+    source = Source("kommunbladen i mappen kommuner/ bredvid den här rapporten", example)
+    return (
+        '<h2 id="kommuner">Varje medlemskommun</h2>'
+        "<p>Varje kommun har ett eget kommunblad med sitt NKI, sina investeringar och sin del i det "
+        "gemensamma arbetet.</p>"
+        '<div class="table-block"><table><caption>Kommunbladen</caption>'
+        '<thead><tr><th scope="col">Kod</th><th scope="col">Kommun</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+        f'<p class="source">{escape(source.line())}</p></div>'
+    )
+
+
 def glossary_html(words: list) -> str:
     items = "".join(f"<dt>{escape(w)}</dt><dd>{escape(d)}</dd>" for w, d in words)
     return f'<h2 id="ord">Ord i rapporten</h2><dl class="glossary">{items}</dl>'
@@ -153,14 +172,20 @@ def read_summary(nb) -> dict | None:
 
 
 def build(
-    notebooks: list, info: dict, made: dt.date, previous: tuple[list, str] | None = None
+    notebooks: list,
+    info: dict,
+    made: dt.date,
+    previous: tuple[list, str] | None = None,
+    members: list[tuple[str, str, str]] | None = None,
 ) -> nbformat.NotebookNode:
     """The committee report as one notebook of HTML outputs."""
     sections = area_sections(notebooks, info["areas"])
     changes = changes_since(info, *previous) if previous else ""
     entries = ([("sedan-forra", "Sedan förra rapporten")] if changes else []) + [(a, t) for a, t, _ in sections]
+    entries += [("kommuner", "Varje medlemskommun")] if members else []
     entries += [("ord", "Ord i rapporten"), ("bilaga", "Bilaga: underlag och metod")]
     parts = [page_one(info, made), changes, toc(entries), *(html for _, _, html in sections)]
+    parts += [members_html(members, info["example"]) if members else ""]
     parts += [glossary_html(info["glossary"]), info["appendix"]]
     merged = nbformat.v4.new_notebook()
     merged.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -217,7 +242,11 @@ def summary_csv(records: list[dict]) -> bytes:
 
 
 def write_period_report(
-    executed: list[Path], out_dir: Path, made: dt.date | None = None, compare_with: Path | None = None
+    executed: list[Path],
+    out_dir: Path,
+    made: dt.date | None = None,
+    compare_with: Path | None = None,
+    members: list[tuple[str, str, str]] | None = None,
 ) -> Path:
     """Write the committee HTML, okr.csv and okr.json for one period; returns the HTML path."""
     made = made or dt.date.today()
@@ -226,7 +255,7 @@ def write_period_report(
     if info is None:
         raise ValueError("ingen notebook publicerade nyckelresultaten (summary.publish saknas i översikten)")
     previous = read_previous(previous_report_path(out_dir, info["period"], compare_with))
-    merged = build(notebooks, info, made, previous)
+    merged = build(notebooks, info, made, previous, members)
     title = f"Uppföljning av verksamhetsplanen – {info['label']} – Business Region Örebro"
     html_path = out_dir / report_name(info["period"])
     records = _ordered(info["records"])

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -27,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from bro_analysis.core.config import NOTEBOOKS_DIR, REPORT_NAME
+from bro_analysis.core.config import NOTEBOOKS_DIR, REPORT_NAME, load_plan
 from bro_analysis.core.files import write_atomic
 from bro_analysis.core.periods import Period
 from bro_analysis.running import cache
@@ -46,13 +47,28 @@ class NotebookResult:
     executed: Path | None = None
     error: str = ""
     cached: bool = False
+    member: tuple[str, str] | None = None  # (code, name) of a kommunblad's municipality
+
+
+def _bro_metadata(notebook: Path) -> dict:
+    return json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {}).get("bro", {})
+
+
+def is_per_member(notebook: Path) -> bool:
+    """True for a notebook run once per member municipality (`"bro": {"per_member": true}`)."""
+    return bool(_bro_metadata(notebook).get("per_member"))
+
+
+def member_stem(code: str, name: str) -> str:
+    """'1880_Orebro': a kommunblad's file name, ASCII so that every system can open it."""
+    ascii_ = name.translate(str.maketrans("åäöÅÄÖéÉ", "aaoAAOeE"))
+    return f"{code}_{re.sub(r'[^A-Za-z0-9]+', '-', ascii_).strip('-')}"
 
 
 def publishes_summary(notebook: Path) -> bool:
     """True for a notebook whose metadata says it publishes the key-result summary
     (`"bro": {"publishes_summary": true}`; the overview)."""
-    meta = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
-    return bool(meta.get("bro", {}).get("publishes_summary"))
+    return bool(_bro_metadata(notebook).get("publishes_summary"))
 
 
 def list_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
@@ -138,6 +154,7 @@ class Kernel:
             _remove_sockets(self.km)
 
 
+MEMBERS_DIR = "kommuner"  # per-member notebooks' outputs, under each period's folder
 TEMP_DIR = ".tmp"  # under the output folder: a run's unfinished files, removed at the next start
 DEFAULT_CELL_TIMEOUT = 900  # seconds; settings.toml [körning] tidsgräns_per_cell_sekunder
 
@@ -176,6 +193,14 @@ def _stopped_cell(path: Path) -> str:
     return ""
 
 
+def _record(notebook: Path, member: tuple[str, str] | None) -> tuple[str, str]:
+    """(cache record name, HTML path under the period's folder) of a notebook run."""
+    if member is None:
+        return notebook.stem, f"{notebook.stem}.html"
+    stem = member_stem(*member)
+    return f"{notebook.stem}-{stem}", f"{MEMBERS_DIR}/{stem}.html"
+
+
 def run_notebook(
     notebook: Path,
     period: Period,
@@ -184,6 +209,7 @@ def run_notebook(
     kernel: Kernel | None = None,
     tmp_dir: Path | None = None,
     timeout: int | None = None,
+    member: tuple[str, str] | None = None,
 ) -> NotebookResult:
     """Execute one notebook for one period and export it; never raises for a notebook error.
     A cell that runs longer than `timeout` seconds is stopped and the notebook reported as failed."""
@@ -192,6 +218,8 @@ def run_notebook(
 
     started = time.perf_counter()
     stem = notebook.stem
+    if member is not None:  # a kommunblad: outputs/<period>/kommuner/<kod>_<namn>.html
+        stem, out_dir = member_stem(*member), out_dir / MEMBERS_DIR
     nb_dir = out_dir / "notebooks"
     nb_dir.mkdir(parents=True, exist_ok=True)
     tmp_dir = tmp_dir or nb_dir
@@ -200,7 +228,7 @@ def run_notebook(
     os.close(fd)
     tmp = Path(tmp_name)
     timeout = timeout or cell_timeout()
-    params = cache.parameters(period, data_dir)
+    params = cache.parameters(period, data_dir, member[0] if member else None)
     # papermill's cwd= changes the process's working directory, which threads share:
     # a pooled kernel already runs in the notebooks folder, so it is only passed without one.
     extra = {"km": kernel.km} if kernel else {"cwd": str(notebook.parent)}
@@ -296,9 +324,11 @@ def run_periods(
     compare_with: Path | None = None,
     replaced: list[Path] | None = None,
     timeout: int | None = None,
+    members: list[str] | None = None,
 ) -> list[NotebookResult]:
     """Run every notebook for every period; returns one result per notebook and period
-    (and per combined report).
+    (and per combined report). A notebook marked per member (a kommunblad) runs once for
+    each of `members` (member codes; default: all the plan's members).
 
     Up to `jobs` notebooks run at once (default: the number of cores). A notebook
     whose notebook file, parameters, input data, configuration and package code are
@@ -318,8 +348,21 @@ def run_periods(
     timeout = timeout or cell_timeout()
     jobs = max(1, jobs or os.cpu_count() or 1)
     inputs = cache.input_digest(data_dir)
-    work = [(p, nb, cache.notebook_key(nb, p, data_dir, inputs)) for p in periods for nb in notebooks]
-    stale = [w for w in work if force or not cache.is_fresh(out_root / w[0].key, w[1].stem, w[2])]
+    plan_members = load_plan().members
+    chosen = [(code, plan_members[code]) for code in (members or plan_members)]
+    work = [
+        (p, nb, member, cache.notebook_key(nb, p, data_dir, inputs, member[0] if member else None))
+        for p in periods
+        for nb in notebooks
+        for member in (chosen if is_per_member(nb) else [None])
+    ]
+
+    def fresh(item) -> bool:
+        period, nb, member, key = item
+        name, html_name = _record(nb, member)
+        return cache.is_fresh(out_root / period.key, name, key, html_name=html_name)
+
+    stale = [w for w in work if force or not fresh(w)]
     jobs = min(jobs, max(1, len(stale)))
     say = _Progress(progress, len(work))
     pool = _Pool(jobs if stale and reuse_kernels else 0)
@@ -328,28 +371,26 @@ def run_periods(
         import papermill  # noqa: F401
 
     def one(item):
-        period, nb, key = item
+        period, nb, member, key = item
         out_dir = out_root / period.key
+        name, html_name = _record(nb, member)
         if item not in stale:
+            html = out_dir / html_name
             result = NotebookResult(
-                nb.stem,
-                period.key,
-                True,
-                0.0,
-                out_dir / f"{nb.stem}.html",
-                out_dir / "notebooks" / f"{nb.stem}.ipynb",
-                cached=True,
+                name, period.key, True, 0.0, html, html.parent / "notebooks" / f"{html.stem}.ipynb", cached=True
             )
         else:
-            say.start(period.key, nb.stem)
-            cache.forget(out_dir, nb.stem)
+            say.start(period.key, name)
+            cache.forget(out_dir, name)
             kernel = pool.kernel() if reuse_kernels else None
-            result = run_notebook(nb, period, data_dir, out_dir, kernel, tmp_dir, timeout)  # an error is a result
+            result = run_notebook(nb, period, data_dir, out_dir, kernel, tmp_dir, timeout, member)  # errors are results
+            result.notebook = name
             if kernel:
                 kernel.reset()
             if result.ok:
                 replaced.extend(p for p in (result.html, result.executed) if p)
-                cache.remember(out_dir, nb.stem, key)
+                cache.remember(out_dir, name, key)
+        result.member = member
         say.done(result)
         return result
 
@@ -437,7 +478,12 @@ def _combine(
         return NotebookResult(name, period.key, True, 0.0, html=html, cached=True)
     try:
         cache.forget(out_dir, name)
-        written = write_period_report([r.executed for r in results if r.executed], out_dir, compare_with=compare_with)
+        written = write_period_report(
+            [r.executed for r in results if r.executed and r.member is None],
+            out_dir,
+            compare_with=compare_with,
+            members=[(*r.member, r.html.relative_to(out_dir).as_posix()) for r in results if r.member and r.html],
+        )
         if replaced is not None:
             replaced.extend([written, out_dir / "okr.csv", out_dir / "okr.json"])
     except Exception as exc:  # reported like a failed notebook, the others stand
