@@ -10,7 +10,7 @@ from bro_analysis.core.config import EXAMPLE_DATA_DIR, Plan, load_plan, load_set
 from bro_analysis.core.periods import Period, PeriodError, parse_period, resolve_periods
 from bro_analysis.input.contracts import ORIGINS
 from bro_analysis.input.loading import DataError, Dataset, Problem, load_dataset
-from bro_analysis.presentation.blocks import Source
+from bro_analysis.presentation.source import Source
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\"'`]")  # could end a string literal or a line of code
 

@@ -13,10 +13,9 @@ from bro_analysis.analysis import assumptions, okr, overview
 from bro_analysis.analysis.marketing.numbers import definitions
 from bro_analysis.analysis.nki.numbers import bands
 from bro_analysis.analysis.nki.text import method_notes
+from bro_analysis.core.config import SUMMARY_MIME
 from bro_analysis.presentation.blocks import Source, table_html
 from bro_analysis.presentation.formatting import fmt_number, join_sv
-
-SUMMARY_MIME = "application/vnd.bro.summary+json"
 
 ACCESSIBILITY = (
     "Rapporten är gjord för att kunna läsas av alla. Den är en HTML-fil som fungerar utan "

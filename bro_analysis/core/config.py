@@ -22,6 +22,8 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "presentation" / "template
 
 # The combined committee report of a period.
 REPORT_NAME = "BRO_uppfoljning_{period}.html"
+# The output in which the overview notebook publishes the key results for the combined report.
+SUMMARY_MIME = "application/vnd.bro.summary+json"
 
 # A data folder holding this file is example data: every report says so.
 EXAMPLE_MARKER = "EXEMPELDATA.txt"

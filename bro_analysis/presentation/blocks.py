@@ -12,29 +12,19 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import mistune
 import pandas as pd
-from IPython.display import HTML
-from matplotlib.figure import Figure
 
-from bro_analysis.presentation import figures
 from bro_analysis.presentation.formatting import fmt_number
+from bro_analysis.presentation.source import Source
 
-
-@dataclass(frozen=True)
-class Source:
-    """Where a figure's or a table's data come from, said under it (and the example-data mark)."""
-
-    text: str  # "SKR Insikt (nki.csv, mätår 2014–2025); bearbetning BRO"
-    example: bool = False
-
-    def line(self) -> str:
-        return f"Källa: {self.text}." + (" Exempeldata." if self.example else "")
+if TYPE_CHECKING:  # IPython and matplotlib are imported where used: the runner needs neither
+    from IPython.display import HTML
+    from matplotlib.figure import Figure
 
 
 def _source_html(source: Source | None) -> str:
@@ -51,6 +41,8 @@ FIGURE_DPI = 150
 
 
 def _html(markup: str) -> HTML:
+    from IPython.display import HTML
+
     return HTML(markup)
 
 
@@ -151,6 +143,10 @@ def table(
 def figure_png(fig: Figure) -> bytes:
     """The figure as PNG bytes (closes the figure)."""
     buffer = io.BytesIO()
+    import matplotlib.pyplot as plt
+
+    from bro_analysis.presentation import figures
+
     with figures.style():  # ticks and labels are laid out when drawn, so in the style too
         fig.savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)  # a no-op for figures.new's figures; frees a pyplot figure
@@ -214,6 +210,8 @@ def _scoped_css(css: str, scope: str) -> str:
 def lab_style() -> HTML:
     """The report's stylesheet for JupyterLab's output area, so that tables and figures look
     the same in Lab as in the report; the HTML export leaves this output out (LAB_ONLY)."""
+    from IPython.display import HTML
+
     css = _scoped_css(STYLESHEET.read_text(encoding="utf-8"), ".jp-RenderedHTMLCommon")
     return HTML(f"<style>{css}</style>", metadata=LAB_ONLY)
 

@@ -24,7 +24,8 @@ from bro_analysis.core.config import EXAMPLE_DATA_DIR, OUTPUTS_DIR, load_plan
 from bro_analysis.running.runner import is_per_member, list_notebooks
 
 BIN = Path(sys.executable).parent
-BACKFILL = [str(y) for y in range(2019, 2027)]
+# Seven full years and a part year of the example data (a year not yet over cannot run as a full year).
+BACKFILL = [*(str(y) for y in range(2019, 2026)), "2026-08"]
 SCALES = (1, 10, 100)
 TARGETS = {"one_period": 0.3, "backfill": 0.2, "warm_seconds": 2.0, "compute_seconds_100x": 5.0, "profiles": 2.0}
 
@@ -124,7 +125,7 @@ def report(m: dict) -> str:
         "| what | naive s | bro-analysis s | ratio | target |",
         "|---|---|---|---|---|",
     ]
-    for key, label in (("one_period", "one period (2025), cold"), ("backfill", "backfill 2019–2026, cold")):
+    for key, label in (("one_period", "one period (2025), cold"), ("backfill", "backfill 2019–2025 and 2026-08, cold")):
         if key in m["naive"]:
             ratio = m["runner"][key] / m["naive"][key]
             lines.append(

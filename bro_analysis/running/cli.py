@@ -87,17 +87,16 @@ def _vocabularies() -> dict[str, tuple[str, ...]]:
     }
 
 
-def check_plan() -> None:
-    """Both configuration files read and checked against their schemas, and every key
-    result's mått known, before any data is read. Every problem of both files is
-    reported together (a ConfigError: exit 2)."""
-    from bro_analysis.analysis.registry import check_plan as check_metrics
-
+def check_plan(metrics: bool = True) -> None:
+    """Both configuration files read and checked against their schemas, and (with
+    `metrics`) every key result's mått known, before any data is read. Every problem of
+    both files is reported together (a ConfigError: exit 2)."""
     problems, members = [], None
     try:
         plan = load_plan(OKR_FILE)
         members = len(plan.members)
-        check_metrics(plan)
+        if metrics:
+            check_metrics(plan)
     except ConfigError as exc:
         problems.append(str(exc))
     try:
@@ -106,6 +105,13 @@ def check_plan() -> None:
         problems.append(str(exc))
     if problems:
         raise ConfigError("\n\n".join(problems))
+
+
+def check_metrics(plan) -> None:
+    """Every key result's mått is one an area computes (imports the whole analysis)."""
+    from bro_analysis.analysis.registry import check_plan as check
+
+    check(plan)
 
 
 def replaced_text(replaced: list[Path], out: Path) -> str:
@@ -119,7 +125,7 @@ def replaced_text(replaced: list[Path], out: Path) -> str:
 def cmd_run(args) -> int:
     from bro_analysis.running.runner import is_per_member, list_notebooks, run_periods
 
-    check_plan()
+    check_plan(metrics=False)  # the mått, which needs the whole analysis, only when something runs
 
     if getattr(args, "pdf", False):
         from bro_analysis.running.browser import BrowserMissing, check_available
@@ -150,6 +156,7 @@ def cmd_run(args) -> int:
             replaced=replaced,
             members=members,
             notebooks=[nb for nb in list_notebooks() if not is_per_member(nb)] if args.no_profiles else None,
+            before_running=lambda: check_metrics(plan),
         )
     except KeyboardInterrupt:
         if not args.debug:  # tasks the interrupt cut short are not worth a traceback

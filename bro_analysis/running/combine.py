@@ -20,11 +20,12 @@ import json
 import re
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
+if TYPE_CHECKING:  # nbformat is imported where used: a fully cached run never needs it
+    import nbformat
 
-from bro_analysis.analysis.summary import SUMMARY_MIME
-from bro_analysis.core.config import REPORT_NAME
+from bro_analysis.core.config import REPORT_NAME, SUMMARY_MIME
 from bro_analysis.core.files import write_atomic
 from bro_analysis.presentation.blocks import EXAMPLE_BANNER, Source, is_lab_only, key_result_table, markdown_html
 from bro_analysis.presentation.formatting import fmt_number
@@ -44,6 +45,8 @@ def _demote(html: str) -> str:
 
 
 def _html_cell(markup: str) -> nbformat.NotebookNode:
+    import nbformat
+
     cell = nbformat.v4.new_code_cell("")
     cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": markup})]
     return cell
@@ -187,6 +190,8 @@ def build(
     parts = [page_one(info, made), changes, toc(entries), *(html for _, _, html in sections)]
     parts += [members_html(members, info["example"]) if members else ""]
     parts += [glossary_html(info["glossary"]), info["appendix"]]
+    import nbformat
+
     merged = nbformat.v4.new_notebook()
     merged.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     merged.cells = [_html_cell(p) for p in parts if p]
@@ -250,6 +255,8 @@ def write_period_report(
 ) -> Path:
     """Write the committee HTML, okr.csv and okr.json for one period; returns the HTML path."""
     made = made or dt.date.today()
+    import nbformat
+
     notebooks = [nbformat.read(p, as_version=4) for p in executed]
     info = next((s for s in map(read_summary, notebooks) if s), None)
     if info is None:

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -325,6 +326,7 @@ def run_periods(
     replaced: list[Path] | None = None,
     timeout: int | None = None,
     members: list[str] | None = None,
+    before_running: Callable[[], None] | None = None,
 ) -> list[NotebookResult]:
     """Run every notebook for every period; returns one result per notebook and period
     (and per combined report). A notebook marked per member (a kommunblad) runs once for
@@ -336,6 +338,9 @@ def run_periods(
     With `combine`, a period whose notebooks all succeeded also gets the combined
     committee report and okr.csv/okr.json; a period with a failure gets none
     (a committee document is never half-made), and the failure is reported.
+
+    `before_running` is called once before the first notebook starts, and not at all when
+    everything comes from the cache (the CLI checks the plan's mått there).
 
     Every output file this run replaces is appended to `replaced` as soon as it is in
     place, so that an interrupted run can say exactly what changed. Unfinished files
@@ -363,6 +368,8 @@ def run_periods(
         return cache.is_fresh(out_root / period.key, name, key, html_name=html_name)
 
     stale = [w for w in work if force or not fresh(w)]
+    if stale and before_running is not None:
+        before_running()
     jobs = min(jobs, max(1, len(stale)))
     say = _Progress(progress, len(work))
     pool = _Pool(jobs if stale and reuse_kernels else 0)
