@@ -18,7 +18,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from bad_inputs.support import cli, copy_example, copy_outputs, no_temp_files, read_rows, snapshot, write_rows
+from bad_inputs.support import (
+    cli,
+    copy_example,
+    copy_outputs,
+    make_notebook,
+    no_temp_files,
+    read_rows,
+    snapshot,
+    write_rows,
+)
 
 from bro_analysis.analysis.context import check_parameters, open_context
 from bro_analysis.core.config import DATA_DIR, EXAMPLE_DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
@@ -208,7 +217,7 @@ def test_ctrl_c_leaves_every_earlier_output_whole(tmp_path, previous, jobs):
     marker = tmp_path / "running.txt"
     waiting = tmp_path / "notebooks" / "05_vantar.ipynb"
     waiting.parent.mkdir()
-    _notebook(waiting, _WAIT_FOR_SIGNAL.format(marker=str(marker)))
+    make_notebook(waiting, _WAIT_FOR_SIGNAL.format(marker=str(marker)))
     real = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
     order = "|".join(str(p) for p in [real[0], waiting, *real[1:]])
     log = tmp_path / "stderr.txt"
@@ -275,16 +284,6 @@ def _wait_for_file(path: Path, proc: subprocess.Popen) -> None:
     raise AssertionError(f"{path} skrevs aldrig")
 
 
-def _notebook(path: Path, code: str) -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["bro"] = {"title": path.stem}
-    params = nbformat.v4.new_code_cell('period = ""\ndata_dir = ""')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell(code)]
-    nbformat.write(nb, path)
-
-
 _RUN = """
 import json, sys
 from pathlib import Path
@@ -319,7 +318,7 @@ def small_run(tmp_path_factory):
     notebooks.mkdir()
     shutil.copy(NOTEBOOKS_DIR / "00_oversikt.ipynb", notebooks)
     for name in ("10_del", "20_del", "30_del"):
-        _notebook(
+        make_notebook(
             notebooks / f"{name}.ipynb",
             f"from bro_analysis.presentation import blocks\nblocks.paragraph('Avsnitt {name} för ' + period)",
         )
@@ -344,7 +343,7 @@ def test_a_dying_or_raising_notebook_keeps_the_earlier_report(tmp_path, small_ru
     notebooks = shutil.copytree(small_run[0], tmp_path / "notebooks")
     out = copy_outputs(small_run[1], tmp_path / "out")
     before = snapshot(out)
-    _notebook(notebooks / "10_del.ipynb", code)
+    make_notebook(notebooks / "10_del.ipynb", code)
     results = _run_in_subprocess(notebooks, out)
     assert [(name, ok) for name, ok, _ in results] == [
         ("00_oversikt", True),

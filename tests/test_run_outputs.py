@@ -8,24 +8,13 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-import nbformat
 import pytest
+from bad_inputs.support import make_notebook
 
 from bro_analysis.core.config import EXAMPLE_DATA_DIR, NOTEBOOKS_DIR
 from bro_analysis.core.periods import Period
 from bro_analysis.running import cli
 from bro_analysis.running.runner import TEMP_DIR, clean_stale, run_periods
-
-
-def _notebook(path: Path, code: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["bro"] = {"title": path.stem}
-    params = nbformat.v4.new_code_cell('period = ""\ndata_dir = ""')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell(code)]
-    nbformat.write(nb, path)
-    return path
 
 
 @pytest.mark.e2e
@@ -34,8 +23,8 @@ def test_a_hanging_cell_is_stopped_and_named_and_the_next_notebook_runs(tmp_path
     notebook after it on the same kernel still runs."""
     folder = tmp_path / "notebooks"
     folder.mkdir()
-    _notebook(folder / "10_hangs.ipynb", "import signal\nsignal.pause()  # waits for ever")
-    _notebook(folder / "20_fine.ipynb", "print('klar')")
+    make_notebook(folder / "10_hangs.ipynb", "x = 1", "import signal\nsignal.pause()  # waits for ever")
+    make_notebook(folder / "20_fine.ipynb", "x = 1", "print('klar')")
     out = tmp_path / "out"
     results = run_periods(
         [Period(2025)], EXAMPLE_DATA_DIR, out, notebooks=sorted(folder.glob("*.ipynb")), jobs=1, timeout=3

@@ -91,15 +91,16 @@ def year_axis(ax: Axes, years) -> None:
     ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda x, _p: f"{int(x)}"))
 
 
-def break_line(ax: Axes, break_year: int | None, years) -> None:
-    """A dotted vertical line where SKR's total changed definition, labelled."""
+def year_marker(ax: Axes, year: int | None, years, label: str) -> None:
+    """A dotted vertical line, labelled, just before `year` (where SKR's total changed
+    definition, where the plan began), when that lies inside the years shown."""
     years = [int(y) for y in years]
-    if break_year is None or not years or not (min(years) < break_year <= max(years)):
+    if year is None or not years or not (min(years) < year <= max(years)):
         return
-    ax.axvline(break_year - 0.5, color="0.3", linestyle=":", linewidth=1.2)
+    ax.axvline(year - 0.5, color="0.3", linestyle=":", linewidth=1.2)
     ax.annotate(
-        f"Ny total från {break_year}",
-        xy=(break_year - 0.5, 1),
+        label,
+        xy=(year - 0.5, 1),
         xycoords=("data", "axes fraction"),
         xytext=(3, -12),
         textcoords="offset points",

@@ -34,6 +34,7 @@ from bro_analysis.core.files import write_atomic
 from bro_analysis.core.periods import Period
 from bro_analysis.running import cache
 from bro_analysis.running.export import export_html, notebook_title
+from bro_analysis.running.parameters import parameters
 
 
 @dataclass
@@ -229,7 +230,7 @@ def run_notebook(
     os.close(fd)
     tmp = Path(tmp_name)
     timeout = timeout or cell_timeout()
-    params = cache.parameters(period, data_dir, member[0] if member else None)
+    params = parameters(period, data_dir, member[0] if member else None)
     # papermill's cwd= changes the process's working directory, which threads share:
     # a pooled kernel already runs in the notebooks folder, so it is only passed without one.
     extra = {"km": kernel.km} if kernel else {"cwd": str(notebook.parent)}
@@ -488,7 +489,7 @@ def _combine(
         written = write_period_report(
             [r.executed for r in results if r.executed and r.member is None],
             out_dir,
-            compare_with=compare_with,
+            compare_with=previous,
             members=[(*r.member, r.html.relative_to(out_dir).as_posix()) for r in results if r.member and r.html],
         )
         if replaced is not None:

@@ -74,3 +74,18 @@ def copy_outputs(src: Path, dest: Path) -> Path:
 def no_temp_files(folder: Path) -> list[str]:
     """Temporary files the runner writes (hidden '.name.xxxx.tmp' / '.stem.xxxx.ipynb')."""
     return [p.relative_to(folder).as_posix() for p in folder.rglob(".*") if p.is_file() and p.parent.name != ".cache"]
+
+
+def make_notebook(path: Path, *codes: str) -> Path:
+    """A runnable notebook for the runner: a parameters cell (period, data_dir), then one code
+    cell per item of `codes`."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["bro"] = {"title": path.stem}
+    params = nbformat.v4.new_code_cell('period = ""\ndata_dir = ""')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, *(nbformat.v4.new_code_cell(code) for code in codes)]
+    nbformat.write(nb, path)
+    return path

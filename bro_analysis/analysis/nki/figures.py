@@ -91,7 +91,7 @@ def county_years(
             bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85),
         )
     figures.target_line(ax, target, f"Mål {fmt_number(target, 0)}")
-    figures.break_line(ax, break_year, county["mätår"])
+    figures.year_marker(ax, break_year, county["mätår"], f"Ny total från {break_year}")
     ax.set_xlabel("Mätår")
     ax.set_ylabel("NKI")
     figures.year_axis(ax, county["mätår"])

@@ -28,16 +28,7 @@ def indicator_years(
     years = sorted({int(y) for frame in (municipal.index, county.index, country.index) for y in frame})
     if years:
         figures.year_axis(ax, years)
-        if years[0] < plan_start <= years[-1]:
-            ax.axvline(plan_start - 0.5, color="0.3", linestyle=":", linewidth=1.2)
-            ax.annotate(
-                f"Planen börjar {plan_start}",
-                xy=(plan_start - 0.5, 1),
-                xycoords=("data", "axes fraction"),
-                xytext=(3, -12),
-                textcoords="offset points",
-                fontsize=8,
-            )
+        figures.year_marker(ax, plan_start, years, f"Planen börjar {plan_start}")
     ax.set_xlabel("År")
     ax.set_ylabel(label)
     ax.yaxis.set_major_formatter(axis_formatter(decimals))
