@@ -173,3 +173,7 @@ def test_the_leads_register_has_no_municipality_so_the_profile_says_so():
     assert "kommun" not in pd.Index(load_plan().members) and "kan inte delas upp per kommun" in (
         profile.text.marketing_text(0, "2025")
     )
+
+
+def test_the_genitive_of_a_name_ending_in_s_takes_no_extra_s():
+    assert [profile.text.genitive(n) for n in ("Örebro", "Hällefors", "Laxå")] == ["Örebros", "Hällefors", "Laxås"]

@@ -7,13 +7,18 @@ import pandas as pd
 from bro_analysis.presentation.formatting import fmt_int, fmt_msek, fmt_number, fmt_percent, fmt_signed, join_sv
 
 
+def genitive(name: str) -> str:
+    """'Örebros', but 'Hällefors' (a name ending in s, x or z takes no extra s)."""
+    return name if name[-1:].lower() in "sxz" else f"{name}s"
+
+
 def nki_text(total: dict | None, name: str) -> str:
     """The municipality's total NKI beside the county and Sweden, and its change."""
     if total is None:
         return f"Det finns ingen NKI-mätning för {name} för perioden."
     if total.get("värde") is None:
         return f"{name} har inget totalt NKI mätår {total['mätår']}."
-    text = f"{name}s totala NKI mätår {total['mätår']} är {fmt_number(total['värde'], 1)}"
+    text = f"{genitive(name)} totala NKI mätår {total['mätår']} är {fmt_number(total['värde'], 1)}"
     if pd.notna(total.get("ki_nedre")):
         text += f" (osäkerhetsintervall {fmt_number(total['ki_nedre'], 1)}–{fmt_number(total['ki_övre'], 1)})"
     if not total["publicerbart"]:
