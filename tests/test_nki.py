@@ -1,5 +1,6 @@
 """NKI computations against hand-computed values (or scipy/numpy called directly)."""
 
+import dataclasses
 import math
 from types import SimpleNamespace
 
@@ -158,35 +159,56 @@ def test_county_status_too_few_municipalities_and_margin():
 def test_areas_status_met_not_met_unknown():
     good = _full(_twelve(2025, 80.0, {"bygglov": 72.0, "brandskydd": 75.0}))
     areas = nki.numbers.area_results(good, 2025, SETTINGS, 70, 12)
-    assert nki.numbers.areas_status(areas, 70)[0] == okr.MET
+    assert nki.numbers.areas_status(areas, 70)[:2] == (
+        okr.MET,
+        "regionens resultat minst 70 i alla 2 områden; lägst bygglov 72,0",
+    )
     bad = _full(_twelve(2025, 80.0, {"bygglov": 68.0, "brandskydd": 75.0}))
-    status, reason = nki.numbers.areas_status(nki.numbers.area_results(bad, 2025, SETTINGS, 70, 12), 70)
-    assert status == okr.NOT_MET and "bygglov 68,0" in reason
-    few = _full(_twelve(2025, 80.0, {"bygglov": 72.0}) + _twelve(2025, 0, {"brandskydd": 75.0}, count=5)[1::2])
-    status, reason = nki.numbers.areas_status(nki.numbers.area_results(few, 2025, SETTINGS, 70, 12), 70)
-    assert status == okr.UNKNOWN and "brandskydd" in reason
+    status, reason, uncertain = nki.numbers.areas_status(nki.numbers.area_results(bad, 2025, SETTINGS, 70, 12), 70)
+    # 600 responses at ±2 each: the region's interval is 68 ± 2/sqrt(12), wholly under 70
+    assert status == okr.NOT_MET and "bygglov 68,0" in reason and not uncertain
+    few = _full(_twelve(2025, 80.0, {"bygglov": 72.0}) + _twelve(2025, 0, {"brandskydd": 75.0}, count=9)[1::2])
+    status, reason, _ = nki.numbers.areas_status(nki.numbers.area_results(few, 2025, SETTINGS, 70, 12), 70)
+    assert status == okr.UNKNOWN and "brandskydd: mätt i bara 9 av 12 kommuner (minst 10 krävs)" in reason
 
 
-def test_an_area_mean_leaves_out_results_skr_would_not_publish():
-    """Hand-worked: 12 municipalities; in markupplåtelse 10 have 2 responses (under the
-    area minimum of 10) and 65,0, two have 40 responses and 72,0. SKR would publish only
-    the two: the area's mean is 72,0 from 2 municipalities, too few to judge (minimum 10)."""
+def test_the_region_pools_every_respondent():
+    """Hand-worked: 12 municipalities; in markupplåtelse 10 have 2 responses (under SKR's area
+    minimum of 10, so none of them would be published alone) at 65,0 and two have 40 at 72,0.
+    The region's result counts every respondent: (20 × 65 + 80 × 72) / 100 = 70,6 from 100
+    responses. Each interval is ±2, so se_i = 2/z and the region's
+    se = (2/z) × sqrt(10 × 0,02² + 2 × 0,4²); its interval 70,6 ± 2 × sqrt(0,324) covers 70."""
     records = _twelve(2025, 80.0, {"bygglov": 75.0})
     for i in range(12):
         n, value = (40, 72.0) if i < 2 else (2, 65.0)
         records.append((2025, f"K{i:02d}", "markupplåtelse", "NKI", value, n, value - 2, value + 2))
     areas = nki.numbers.area_results(_full(records), 2025, SETTINGS, 70, 12).set_index("område")
     row = areas.loc["markupplåtelse"]
-    assert (row["medel"], row["antal_kommuner"], row["antal_utelämnade"]) == (72.0, 2, 10)
-    assert row["status"] == okr.UNKNOWN and "bara 2 av 12 kommuner med publicerbart resultat" in row["skäl"]
-    assert "10 med för få svar utelämnade" in row["skäl"]
-    assert areas.loc["bygglov", "status"] == okr.MET and "medel av 12 kommuner" in areas.loc["bygglov", "skäl"]
-    assert nki.numbers.areas_status(areas.reset_index(), 70)[0] == okr.UNKNOWN
-    thin = records + [(2025, f"K{i:02d}", "brandskydd", "NKI", 60.0, 2, 58.0, 62.0) for i in range(12)]
-    areas = nki.numbers.area_results(_full(thin), 2025, SETTINGS, 70, 12).set_index("område")
-    assert (areas.loc["brandskydd", "antal_kommuner"], areas.loc["brandskydd", "antal_utelämnade"]) == (0, 12)
-    assert math.isnan(areas.loc["brandskydd", "medel"])
-    assert "brandskydd (ingen kommun)" in nki.numbers.areas_status(areas.reset_index(), 70)[1]
+    assert row["medel"] == pytest.approx(70.6) and (row["antal_svar"], row["antal_kommuner"]) == (100, 12)
+    assert row["se"] == pytest.approx(2 / Z * math.sqrt(10 * 0.02**2 + 2 * 0.4**2))
+    assert row["ki_nedre"] == pytest.approx(70.6 - 2 * math.sqrt(0.324))
+    assert row["status"] == okr.MET and bool(row["osäker_marginal"])
+    assert row["skäl"] == "70,6 mot gränsen 70 (100 svar i 12 kommuner)"
+    status, _, uncertain = nki.numbers.areas_status(areas.reset_index(), 70)
+    assert status == okr.MET and uncertain  # the lowest area's interval covers the limit
+    no_counts = _full(records)
+    no_counts.loc[no_counts["område"] == "markupplåtelse", "antal_svar"] = pd.NA
+    areas = nki.numbers.area_results(no_counts, 2025, SETTINGS, 70, 12).set_index("område")
+    assert areas.loc["markupplåtelse", "status"] == okr.UNKNOWN and math.isnan(areas.loc["markupplåtelse", "medel"])
+    assert "antal svar saknas" in areas.loc["markupplåtelse", "skäl"]
+
+
+def test_too_few_responses_in_the_region():
+    settings = {**SETTINGS, "nki": {**SETTINGS["nki"], "minsta_antal_kommuner": 1}}
+    frame = _full(
+        [
+            (2025, "A", "markupplåtelse", "NKI", 75.0, 4, 70.0, 80.0),
+            (2025, "B", "markupplåtelse", "NKI", 60.0, 3, 50.0, 70.0),
+        ]
+    )
+    row = nki.numbers.area_results(frame, 2025, settings, 70, 12).iloc[0]
+    assert row["medel"] == pytest.approx((4 * 75 + 3 * 60) / 7)
+    assert row["status"] == okr.UNKNOWN and row["skäl"] == "bara 7 svar (minst 10 krävs)"
 
 
 def test_reliable_results_under_the_target_are_named_and_thin_ones_are_not():
@@ -200,25 +222,68 @@ def test_reliable_results_under_the_target_are_named_and_thin_ones_are_not():
     )
     below = nki.numbers.reliable_results_below(frame, 2025, SETTINGS, 70)
     assert below[["kommun", "område", "värde"]].values.tolist() == [["Laxå", "bygglov", 66.0]]
-    areas = nki.numbers.area_results(frame, 2025, SETTINGS, 70, 12)
-    status, reason = nki.numbers.areas_status(areas, 70)
-    assert status == okr.UNKNOWN and "bygglov (68,5 av 2 kommuner)" in reason  # (66 + 71) / 2
+    # read for every municipality: the published 66,0 fails it, and is the lowest published result
+    assert nki.numbers.cells_status(frame, 2025, SETTINGS, 70) == (okr.NOT_MET, "1 kommunresultat under 70", 66.0)
+    fine = frame[frame["kommun"] != "Laxå"]
+    status, reason, lowest = nki.numbers.cells_status(fine, 2025, SETTINGS, 70)
+    assert (status, lowest) == (okr.UNKNOWN, 71.0) and "1 kommunresultat har för få svar" in reason
+    assert nki.numbers.cells_status(fine[fine["kommun"] == "Kumla"], 2025, SETTINGS, 70)[0] == okr.MET
 
 
 def _ctx(frame, period, plan):
     return SimpleNamespace(period=period, dataset={"nki": frame}, plan=plan, settings=SETTINGS)
 
 
-def test_outcomes_use_latest_mätår_for_a_year_to_date_period(plan):
-    frame = _full(_twelve(2024, 78.0, {"bygglov": 69.0}) + _twelve(2025, 81.0, {"bygglov": 71.0}))
+def test_a_period_without_its_own_mätår_is_not_judged(plan):
+    """2026-08 has no mätår 2026: S1 and S2 show mätår 2025 as context and are never
+    'ej uppnått' (or 'uppnått') on last year's measurement."""
+    frame = _full(_twelve(2024, 78.0, {"bygglov": 69.0}) + _twelve(2025, 77.0, {"bygglov": 71.0}))
     s1, s2 = nki.outcomes(_ctx(frame, Period(2026, 8), plan))
-    assert (s1.id, s1.status, s1.value, s1.previous) == ("S1", okr.MET, pytest.approx(81.0), pytest.approx(78.0))
-    assert "senaste publicerade mätår, 2025" in s1.reason
-    assert (s2.id, s2.status, s2.value, s2.previous) == ("S2", okr.MET, pytest.approx(71.0), pytest.approx(69.0))
+    assert (s1.id, s1.status, s1.value, s1.previous) == ("S1", okr.UNKNOWN, pytest.approx(77.0), pytest.approx(78.0))
+    assert s1.reason.startswith("mätår 2026 är inte publicerat, så 2026 kan inte bedömas ännu; senaste mätår 2025")
+    assert s1.measurement_year == 2025 and s1.value_text == "77,0 (mätår 2025)"
+    assert "Insikts resultat för 2026 är inte publicerade" in s1.detail
+    assert (s2.id, s2.status, s2.value, s2.previous) == ("S2", okr.UNKNOWN, pytest.approx(71.0), pytest.approx(69.0))
+    assert s2.measurement_year == 2025
     s1, s2 = nki.outcomes(_ctx(frame, Period(2024), plan))
     assert s1.status == okr.NOT_MET and s2.status == okr.NOT_MET and "mätår 2024" in s1.reason
+    assert s1.measurement_year == 2024
     none = nki.outcomes(_ctx(frame, Period(2023), plan))
     assert [o.status for o in none] == [okr.UNKNOWN, okr.UNKNOWN]
+
+
+def test_s1_previous_under_the_old_total_says_so(plan):
+    frame = _full(_twelve(2023, 75.0) + _twelve(2024, 76.0))
+    s1 = nki.outcomes(_ctx(frame, Period(2024), plan))[0]
+    assert s1.previous_text == "75,0 (äldre definition, mätår 2023)"
+    assert "föregående mätår, 2023, räknades med SKR:s äldre total" in s1.reason
+    s1 = nki.outcomes(_ctx(_full(_twelve(2024, 75.0) + _twelve(2025, 76.0)), Period(2025), plan))[0]
+    assert s1.previous_text == "75,0 (mätår 2024)" and "äldre" not in s1.reason
+
+
+def test_s1_within_its_interval_of_the_target_is_uncertain(plan):
+    # 12 × (79 ± 2): se = sqrt(12 (2/z)²)/12, the interval 79 ± 2/sqrt(12) = 78,4–79,6 misses 80
+    s1 = nki.outcomes(_ctx(_full(_twelve(2025, 79.0)), Period(2025), plan))[0]
+    assert (s1.status, s1.qualifier) == (okr.NOT_MET, "")
+    s1 = nki.outcomes(_ctx(_full(_twelve(2025, 79.5, ci=4.0)), Period(2025), plan))[0]  # 79,5 ± 1,15 covers 80
+    assert (s1.status, s1.qualifier) == (okr.NOT_MET, okr.UNCERTAIN)
+
+
+def test_s2_reading_from_the_plan(plan):
+    """The same data read for the region (pooled, 71,0) and for every municipality (Laxå 66,0)."""
+    records = _twelve(2025, 80.0, {"bygglov": 71.5})
+    records = [
+        r if r[1] != "K00" or r[2] != "bygglov" else (2025, "K00", "bygglov", "NKI", 66.0, 50, 64.0, 68.0)
+        for r in records
+    ]
+    frame = _full(records)
+    s2 = nki.outcomes(_ctx(frame, Period(2025), plan))[1]
+    assert s2.status == okr.MET and s2.value == pytest.approx((11 * 71.5 + 66.0) / 12)
+    assert s2.detail.startswith("1 resultat för en kommun i ett område ligger under 70")
+    each = dataclasses.replace(plan.key_results[1], reading="varje kommun")
+    other = dataclasses.replace(plan, key_results=(plan.key_results[0], each))
+    s2 = nki.outcomes(_ctx(frame, Period(2025), other))[1]
+    assert (s2.status, s2.value) == (okr.NOT_MET, 66.0) and s2.value_text == "lägst 66,0 (mätår 2025)"
 
 
 def test_outcome_unknown_when_too_few_measured(plan):

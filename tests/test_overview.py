@@ -48,3 +48,34 @@ def test_summary_records_carry_targets_and_status():
     assert by_id["S1"]["status"] == okr.MET and by_id["S1"]["period"] == "2025"
     assert list(by_id) == [k.id for k in PLAN.key_results]
     assert all(r["exempeldata"] is True for r in records)
+
+
+def test_a_year_before_the_plan_is_the_baseline():
+    """2025 is before the plan's first year (2026): the headline says where the baseline stands
+    against the targets and never that the plan failed; okr.json marks the rows."""
+    results = _results([okr.MET] * 5 + [okr.NOT_MET] * 6 + [okr.UNKNOWN])
+    before = SimpleNamespace(plan=PLAN, period=Period(2025), dataset=SimpleNamespace(is_example=True))
+    assert overview.is_baseline(before)
+    assert overview.period_headline(before, results) == (
+        "Utgångsläge inför planperioden 2026–2027: 5 av 12 nyckelresultat når redan planens mål, "
+        "6 gör det inte ännu och 1 kan inte bedömas."
+    )
+    assert "2025 är utgångsläget inför planperioden 2026–2027" in overview.baseline_note(before)
+    assert all(r["utgångsläge"] is True for r in overview.summary_records(before, results))
+    during = SimpleNamespace(plan=PLAN, period=Period(2026, 8), dataset=SimpleNamespace(is_example=True))
+    assert not overview.is_baseline(during) and overview.baseline_note(during) == ""
+    assert overview.period_headline(during, results).startswith("5 av 12 nyckelresultat är uppnådda")
+    assert all(r["utgångsläge"] is False for r in overview.summary_records(during, results))
+
+
+def test_records_carry_the_qualifier_and_the_mätår():
+    ctx = SimpleNamespace(plan=PLAN, period=Period(2025), dataset=SimpleNamespace(is_example=False))
+    results = _results([okr.MET] * 12)
+    results[0] = okr.Outcome("S1", 77.4, 76.8, okr.NOT_MET, "r", qualifier=okr.UNCERTAIN, measurement_year=2025)
+    records = overview.summary_records(ctx, results)
+    assert (records[0]["förbehåll"], records[0]["mätår"]) == ("osäkert", 2025)
+    assert (records[1]["förbehåll"], records[1]["mätår"]) == ("", None)
+    assert list(records[0]) == list(okr.SUMMARY_FIELDS)
+    row = overview.page_one_rows(ctx, results)[0]
+    assert row["qualifier"] == "osäkert"
+    assert okr.status_label(okr.NOT_MET, okr.UNCERTAIN) == "✘ ej uppnått – osäkert"

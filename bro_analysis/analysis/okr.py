@@ -25,6 +25,12 @@ RISK = "risk"
 NOT_MET = "ej uppnått"
 UNKNOWN = "kan inte bedömas"
 STATUSES = (MET, ON_TRACK, RISK, NOT_MET, UNKNOWN)
+# A qualifier after the status word, where the status alone would overstate what is known:
+# the interval covers the target (the result may be chance), or one project decides a total.
+# Shown as "✘ ej uppnått – osäkert"; okr.csv/okr.json keep it apart in "förbehåll".
+UNCERTAIN = "osäkert"
+ONE_PROJECT = "avgörs av ett projekt"
+QUALIFIERS = (UNCERTAIN, ONE_PROJECT)
 # Columns of okr.csv / keys of okr.json, in this order.
 SUMMARY_FIELDS = (
     "id",
@@ -36,8 +42,11 @@ SUMMARY_FIELDS = (
     "föregående_utfall",
     "enhet",
     "status",
+    "förbehåll",
+    "mätår",
     "motivering",
     "period",
+    "utgångsläge",
     "exempeldata",
 )
 # A symbol beside every status word: status is never shown by colour alone.
@@ -62,9 +71,9 @@ def shown_number(kr: KeyResult, value: float | None, target: bool = False) -> fl
     return int(rounded) if rounded.is_integer() else rounded
 
 
-def status_label(status: str) -> str:
-    """'✔ uppnått' and so on."""
-    return f"{SYMBOLS[status]} {status}"
+def status_label(status: str, qualifier: str = "") -> str:
+    """'✔ uppnått', '✘ ej uppnått – osäkert' and so on."""
+    return f"{SYMBOLS[status]} {status}" + (f" – {qualifier}" if qualifier else "")
 
 
 @dataclass
@@ -79,10 +88,14 @@ class Outcome:
     value_text: str = ""
     previous_text: str = ""
     detail: str = ""  # the one thing the short why should add: who is missing, what dominates
+    qualifier: str = ""  # one of QUALIFIERS, or ""
+    measurement_year: int | None = None  # the NKI mätår the value comes from (NKI key results only)
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"unknown status {self.status!r}")
+        if self.qualifier and self.qualifier not in QUALIFIERS:
+            raise ValueError(f"unknown qualifier {self.qualifier!r}")
 
 
 def judge(
@@ -252,7 +265,7 @@ def outcome_table(plan: Plan, results: list[Outcome]) -> pd.DataFrame:
                 "Mål": target_text(kr, members),
                 "Utfall": o.value_text or "–",
                 "Föregående": o.previous_text or "–",
-                "Status": status_label(o.status),
+                "Status": status_label(o.status, o.qualifier),
                 "Motivering": o.reason,
             }
         )

@@ -30,8 +30,11 @@ def summary_records(ctx, results: list[okr.Outcome]) -> list[dict]:
             okr.shown_number(kr, o.previous),
             kr.unit,
             o.status,
+            o.qualifier,
+            o.measurement_year,
             o.reason,
             ctx.period.key,
+            is_baseline(ctx),
             ctx.dataset.is_example,
         )
         records.append(dict(zip(okr.SUMMARY_FIELDS, values)))
@@ -56,15 +59,50 @@ def page_one_rows(ctx, results: list[okr.Outcome]) -> list[dict]:
                 "status": o.status,
                 "status_class": okr.status_class(o.status),
                 "symbol": okr.SYMBOLS[o.status],
+                "qualifier": o.qualifier,
                 "why": okr.why_text(kr, o, ctx.period.fraction_of_year),
             }
         )
     return rows
 
 
-def headline(results: list[okr.Outcome]) -> str:
-    """The first sentence a committee member reads."""
+def plan_years(plan) -> str:
+    """'2026–2027': the plan period."""
+    return f"{plan.first_year}–{plan.last_year}"
+
+
+def is_baseline(ctx) -> bool:
+    """A period before the plan's first year: the baseline, not a year the plan is judged on."""
+    return ctx.period.year < ctx.plan.first_year
+
+
+def baseline_note(ctx) -> str:
+    """'' or what a report for a year before the plan is (said under page one's title)."""
+    if not is_baseline(ctx):
+        return ""
+    return (
+        f"{ctx.period.label} är utgångsläget inför planperioden {plan_years(ctx.plan)}. Tabellen visar hur "
+        f"utgångsläget står sig mot planens mål; planen gäller från {ctx.plan.first_year}, så inget mål har "
+        "ännu missats."
+    )
+
+
+def period_headline(ctx, results: list[okr.Outcome]) -> str:
+    """The headline for the context's period (the baseline's before the plan)."""
+    return headline(results, plan_years(ctx.plan) if is_baseline(ctx) else "")
+
+
+def headline(results: list[okr.Outcome], baseline_years: str = "") -> str:
+    """The first sentence a committee member reads. For a year before the plan
+    (`baseline_years`, e.g. '2026–2027') it is the baseline against the targets."""
     counts = {s: sum(o.status == s for o in results) for s in STATUS_ORDER}
+    if baseline_years:
+        parts = [f"{counts[okr.MET]} av {len(results)} nyckelresultat når redan planens mål"]
+        if counts[okr.NOT_MET] + counts[okr.RISK] + counts[okr.ON_TRACK]:
+            parts.append(f"{counts[okr.NOT_MET] + counts[okr.RISK] + counts[okr.ON_TRACK]} gör det inte ännu")
+        if counts[okr.UNKNOWN]:
+            parts.append(f"{counts[okr.UNKNOWN]} kan inte bedömas")
+        return f"Utgångsläge inför planperioden {baseline_years}: " + join_sv(parts) + "."
 
     def reached(n: int) -> str:  # the participle agrees with the number: 1 är uppnått, 2 är uppnådda
         return "uppnått" if n == 1 else "uppnådda"

@@ -33,6 +33,7 @@ def glossary(ctx) -> list[tuple[str, str]]:
     band_list = sorted(bands(ctx.settings), key=lambda b: -b[1])
     grades = join_sv(f"”{name}” från {fmt_number(low, 0)}" for name, low in band_list if low > 0)
     defs = definitions(ctx.settings)
+    s2 = ctx.plan.by_metric("nki_lägsta_område")
     return [
         (
             "NKI",
@@ -40,6 +41,12 @@ def glossary(ctx) -> list[tuple[str, str]]:
             "myndighetsservice, på en skala 0–100.",
         ),
         ("SKR:s betyg", f"SKR delar in NKI i {grades}; lägre är ”lågt”."),
+        (
+            "Godkänt",
+            "I rapporten planens ord: NKI minst "
+            + (f"{fmt_number(s2.target, 0)} i varje myndighetsområde" if s2 else "planens gräns")
+            + ". SKR:s betyg ”godkänt” är något annat och skrivs alltid ”SKR:s godkänt”.",
+        ),
         ("Mätår", "Året som Insikts enkätsvar gäller. Resultaten kommer en gång om året."),
         ("Lead", "En förfrågan från ett företag som kan leda till en investering eller etablering."),
         (
@@ -48,7 +55,13 @@ def glossary(ctx) -> list[tuple[str, str]]:
         ),
         ("Procent och procentenheter", "13 % → 15 % är en ökning med 2 procentenheter, eller med 15,4 %."),
         ("Delår", "En period som inte är ett helt år bedöms efter takten mot helårsmålet, aldrig som helår."),
-        ("Status", join_sv(okr.status_label(s) for s in okr.STATUSES) + "."),
+        (
+            "Status",
+            join_sv(okr.status_label(s) for s in okr.STATUSES)
+            + f". ”– {okr.UNCERTAIN}” efter statusen betyder att osäkerhetsmarginalen rymmer målet, så "
+            f"resultatet kan bero på slumpen; ”– {okr.ONE_PROJECT}” att ett enda projekt står för mer än "
+            "halva värdet något av åren.",
+        ),
     ]
 
 
@@ -90,7 +103,8 @@ def summary(ctx) -> dict:
         "period": ctx.period.key,
         "label": ctx.period.label,
         "example": ctx.dataset.is_example,
-        "headline": overview.headline(results),
+        "headline": overview.period_headline(ctx, results),
+        "baseline": overview.baseline_note(ctx),
         "areas": list(dict.fromkeys(kr.area for kr in ctx.plan.key_results)),
         "rows": overview.page_one_rows(ctx, results),
         "records": overview.summary_records(ctx, results),

@@ -52,6 +52,7 @@ class KeyResult:
     unit: str
     where: str = ""  # "data/okr.toml, nyckelresultat nr 3 (S3)", for error messages
     short: str = ""  # a few words for the committee's first page; the text when okr.toml has none
+    reading: str = ""  # for a result over areas: "region" (pooled) or "varje kommun" (see okr.toml)
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ def _key_result(raw: dict, path: Path, index: int) -> KeyResult:
         kind=kind,
         target=float(target) if target is not None else None,
         unit=raw.get("enhet", ""),
+        reading=raw.get("läsning", ""),
         where=f"{path}, nyckelresultat nr {index} ({raw['id']})",
     )
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 TARGET_TYPES = ("minst", "alla", "ökning")
+# How a key result over NKI's myndighetsområden is read (okr.toml "läsning").
+READINGS = ("region", "varje kommun")
 
 # The regional development strategy's (RUS 2030) five wished-for states for business, and
 # talent: what a context KPI in [kolada.kontext.<id>] may illuminate (its `mål`).
@@ -389,6 +391,7 @@ OKR_SCHEMA = Key(
                     "typ": Key("str", choices=TARGET_TYPES),
                     "mål": Key("number", required=False, low=0, example="80"),
                     "enhet": Key("str", required=False),
+                    "läsning": Key("str", required=False, choices=READINGS),
                 },
             ),
         ),

@@ -227,7 +227,9 @@ def key_result_table(rows: list[dict], caption: str, source: Source | None = Non
         f'<th scope="row">{escape(r["id"])}</th><td>{escape(r["text"])}</td>'
         f'<td class="num">{escape(r["value"])}</td><td>{escape(r["target"])}</td>'
         f'<td class="num">{escape(r["previous"])}</td>'
-        f'<td class="status {r["status_class"]}">{escape(r["symbol"])} {escape(r["status"])}</td>'
+        f'<td class="status {r["status_class"]}">{escape(r["symbol"])} {escape(r["status"])}'
+        + (f' <span class="qualifier">– {escape(r["qualifier"])}</span>' if r.get("qualifier") else "")
+        + "</td>"
         f"<td>{escape(r['why'])}</td>"
         "</tr>"
         for r in rows

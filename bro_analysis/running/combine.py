@@ -86,13 +86,20 @@ def area_sections(notebooks: list, areas: list[str]) -> list[tuple[str, str, str
 def page_one(info: dict, made: dt.date) -> str:
     """Title block and every key result: nothing else comes before the table."""
     banner = EXAMPLE_BANNER if info["example"] else ""
-    caption = f"Nyckelresultaten {info['label']}: utfall, mål, föregående period och status"
+    baseline = info.get("baseline", "")
+    caption = (
+        f"Utgångsläget {info['label']} mot planens mål: utfall, mål, föregående period och status"
+        if baseline
+        else f"Nyckelresultaten {info['label']}: utfall, mål, föregående period och status"
+    )
     source = Source("BRO:s uppföljning av verksamhetsplanen; underlaget står i bilagan", info["example"])
     return (
         '<header class="report-title">'
         f"<h1>Uppföljning av verksamhetsplanen – {escape(info['label'])}</h1>"
         f'<p class="subtitle">Business Region Örebro · till Regionala tillväxtnämnden · '
-        f"framtagen {made.isoformat()}</p>{banner}</header>"
+        f"framtagen {made.isoformat()}</p>{banner}"
+        + (f'<p class="baseline">{escape(baseline)}</p>' if baseline else "")
+        + "</header>"
         + key_result_table(info["rows"], caption, source)
         + f'<p class="headline">{escape(info["headline"])}</p>'
     )

@@ -14,11 +14,18 @@ from __future__ import annotations
 import pandas as pd
 
 from bro_analysis.analysis import okr
-from bro_analysis.presentation.formatting import fmt_number, join_sv
+from bro_analysis.presentation.formatting import fmt_number
 
 from . import figures, numbers, tables, text
-from .numbers import area_results, areas_status, county_years, measurement_year, reliable_results_below
-from .text import _below_text, _period_note
+from .numbers import (
+    area_results,
+    areas_status,
+    cells_status,
+    county_years,
+    measurement_year,
+    reliable_results_below,
+)
+from .text import _below_text, _period_note, below_count_text
 
 
 def _latest(ctx, kr) -> tuple[int | None, pd.DataFrame, pd.Series | None]:
@@ -36,52 +43,104 @@ def _no_measurement(ctx, kr) -> okr.Outcome:
     return okr.Outcome(kr.id, None, None, okr.UNKNOWN, reason)
 
 
+def _not_yet_published(ctx, year_m: int, reason: str) -> tuple[str, str, str]:
+    """Status, reason and page-one detail for a period whose own mätår is not out: the
+    latest mätår is context, never a verdict on the period's year."""
+    year = ctx.period.year
+    return (
+        okr.UNKNOWN,
+        f"mätår {year} är inte publicerat, så {year} kan inte bedömas ännu; senaste mätår {year_m}: {reason}",
+        f"Insikts resultat för {year} är inte publicerade; utfallet är från mätår {year_m} och visas som läge",
+    )
+
+
+def _nan_to_none(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _break_note(settings: dict, previous_year: int | None, year_m: int) -> str:
+    """'' or why the previous mätår's total is not comparable (SKR changed what it covers)."""
+    new_total = int(settings["nki"]["ny_total_från_mätår"])
+    if previous_year is None or not previous_year < new_total <= year_m:
+        return ""
+    return (
+        f"föregående mätår, {previous_year}, räknades med SKR:s äldre total (alla mätta områden) och "
+        f"jämförs inte rakt av med totalen från {new_total}"
+    )
+
+
 def county_mean_outcome(ctx, kr) -> okr.Outcome:
     """The county mean of total NKI (publishable results only) against kr's minimum,
-    for the latest mätår up to the period's year."""
+    for the period's own mätår; the latest earlier mätår is shown as context only."""
     year_m, county, prev = _latest(ctx, kr)
     if year_m is None:
         return _no_measurement(ctx, kr)
     row = county[county["mätår"] == year_m].iloc[0]
+    status, reason, detail = row["status"], f"{row['skäl']}; {_period_note(ctx.period, year_m)}", ""
+    uncertain = pd.notna(row["ki_nedre"]) and row["ki_nedre"] <= kr.target <= row["ki_övre"]
+    if year_m < ctx.period.year:
+        status, reason, detail = _not_yet_published(ctx, year_m, str(row["skäl"]))
+    prev_year = int(prev["mätår"]) if prev is not None else None
+    broken = _break_note(ctx.settings, prev_year, year_m)
+    if broken:
+        reason += f"; {broken}"
+    label = "äldre definition, " if broken else ""
     return okr.Outcome(
         kr.id,
-        float(row["medel"]),
-        float(prev["medel"]) if prev is not None else None,
-        row["status"],
-        f"{row['skäl']}; {_period_note(ctx.period, year_m)}",
+        _nan_to_none(row["medel"]),
+        _nan_to_none(prev["medel"]) if prev is not None else None,
+        status,
+        reason,
         value_text=f"{fmt_number(row['medel'], 1)} (mätår {year_m})",
-        previous_text=f"{fmt_number(prev['medel'], 1)} (mätår {int(prev['mätår'])})" if prev is not None else "",
+        previous_text=f"{fmt_number(prev['medel'], 1)} ({label}mätår {prev_year})" if prev is not None else "",
+        detail=detail,
+        qualifier=okr.UNCERTAIN if uncertain and status in (okr.MET, okr.NOT_MET) else "",
+        measurement_year=year_m,
     )
 
 
+def _lowest(ctx, kr, year: int) -> tuple[str, str, bool, float | None]:
+    """S2 in one mätår by the plan's reading (okr.toml `läsning`): status, reason,
+    whether an interval leaves it uncertain, and the lowest value the status rests on."""
+    nki, settings = ctx.dataset["nki"], ctx.settings
+    if kr.reading == "varje kommun":
+        status, reason, lowest = cells_status(nki, year, settings, kr.target)
+        return status, reason, False, lowest
+    areas = area_results(nki, year, settings, kr.target, len(ctx.plan.members))
+    status, reason, uncertain = areas_status(areas, kr.target)
+    judged = areas.loc[areas["status"] != okr.UNKNOWN, "medel"] if len(areas) else pd.Series(dtype=float)
+    return status, reason, uncertain, (float(judged.min()) if len(judged) else None)
+
+
 def lowest_area_outcome(ctx, kr) -> okr.Outcome:
-    """Every myndighetsområde's county result against kr's minimum; the value is the lowest."""
+    """Every myndighetsområde against kr's minimum, read as okr.toml says (the region's
+    pooled result per area, or every municipality's published result); the value is the
+    lowest of what the status rests on. Municipality × area results under the target
+    are named either way."""
     year_m, _, prev = _latest(ctx, kr)
     if year_m is None:
         return _no_measurement(ctx, kr)
-    nki, settings, members = ctx.dataset["nki"], ctx.settings, len(ctx.plan.members)
-    areas = area_results(nki, year_m, settings, kr.target, members)
-    status, reason = areas_status(areas, kr.target)
-    reason += _below_text(reliable_results_below(nki, year_m, settings, kr.target), kr.target)
-    prev_year = int(prev["mätår"]) if prev is not None else None
-    prev_areas = area_results(nki, prev_year, settings, kr.target, members) if prev_year else pd.DataFrame()
-    value = float(areas["medel"].min()) if len(areas) else None
-    previous = float(prev_areas["medel"].min()) if len(prev_areas) else None
-    thin = int((areas["status"] == okr.UNKNOWN).sum()) if len(areas) else 0
-    below = areas.loc[areas["status"] == okr.NOT_MET, "område"].tolist() if len(areas) else []
-    if below:
-        detail = f"under {fmt_number(kr.target, 0)}: {join_sv(below)}"
+    status, reason, uncertain, value = _lowest(ctx, kr, year_m)
+    below = reliable_results_below(ctx.dataset["nki"], year_m, ctx.settings, kr.target)
+    reason += _below_text(below, kr.target)
+    detail = below_count_text(len(below), kr.target)
+    if year_m < ctx.period.year:
+        status, reason, detail = _not_yet_published(ctx, year_m, reason)
     else:
-        detail = f"för få kommuner med publicerbart resultat i {thin} av {len(areas)} områden" if thin else ""
+        reason += f"; {_period_note(ctx.period, year_m)}"
+    prev_year = int(prev["mätår"]) if prev is not None else None
+    previous = _lowest(ctx, kr, prev_year)[3] if prev_year else None
     return okr.Outcome(
         kr.id,
         value,
         previous,
         status,
-        f"{reason}; {_period_note(ctx.period, year_m)}",
+        reason,
         value_text=f"lägst {fmt_number(value, 1)} (mätår {year_m})" if value is not None else "",
         previous_text=f"lägst {fmt_number(previous, 1)} (mätår {prev_year})" if previous is not None else "",
         detail=detail,
+        qualifier=okr.UNCERTAIN if uncertain and status in (okr.MET, okr.NOT_MET) else "",
+        measurement_year=year_m,
     )
 
 

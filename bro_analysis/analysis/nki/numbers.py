@@ -222,57 +222,110 @@ def county_years(nki: pd.DataFrame, settings: dict, target: float, members: int)
     return summary
 
 
+# The columns of area_results: one row per myndighetsområde in one mätår.
+AREA_COLUMNS = (
+    "område",
+    "mätår",
+    "medel",
+    "antal_kommuner",
+    "antal_svar",
+    "ki_nedre",
+    "ki_övre",
+    "se",
+    "status",
+    "skäl",
+    "osäker_marginal",
+    "betyg",
+)
+
+
+def pooled(rows: pd.DataFrame) -> dict:
+    """The pooled result of several municipalities' results in one area: every respondent
+    counted once (SKR's method for a group result), i.e. the mean weighted by responses,
+    with SE sqrt(sum((n_i/N)^2 se_i^2)). NaN where a response count (or, for the SE, an
+    interval) is missing. Results under SKR's publication minimum count too: that rule
+    is for publishing one municipality's result, not for discarding its respondents."""
+    n = rows["antal_svar"].astype("Float64") if "antal_svar" in rows else pd.Series(pd.NA, index=rows.index)
+    known = bool(n.notna().all()) and len(rows) > 0 and float(n.sum()) > 0
+    if not known:
+        return {"medel": np.nan, "antal_svar": np.nan, "se": np.nan}
+    weights = (n / n.sum()).astype(float)
+    se = float(np.sqrt(((weights * rows["se"]) ** 2).sum())) if rows["se"].notna().all() else np.nan
+    return {"medel": float((weights * rows["värde"]).sum()), "antal_svar": float(n.sum()), "se": se}
+
+
 def area_results(nki: pd.DataFrame, year: int, settings: dict, threshold: float, members: int) -> pd.DataFrame:
-    """Each myndighetsområde's county result (unweighted mean) in one mätår against the threshold."""
-    minimum = int(settings["nki"]["minsta_antal_kommuner"])
-    rows = []
-    areas = sorted(set(nki.loc[(nki["mätår"] == year) & (nki["mått"] == "NKI"), "område"]) - {TOTAL})
-    for area in areas:
-        summary = county_summary(nki[nki["mätår"] == year], settings, area)
-        if summary.empty:
-            continue
-        row = summary.iloc[0]
-        status, reason = county_status(row, threshold, members, minimum, confidence(settings))
-        rows.append(
-            {
-                "område": area,
-                **row.to_dict(),
-                "status": status,
-                "skäl": reason,
-                "betyg": grade(row["medel"], bands(settings)),
-            }
-        )
-    columns = [
-        "område",
-        *COUNTY_COLUMNS,
-        "status",
-        "skäl",
-        "betyg",
-    ]
-    out = pd.DataFrame(rows, columns=columns)
-    return out.astype({"mätår": int, "antal_kommuner": int, "antal_utelämnade": int}) if len(out) else out
+    """Each myndighetsområde's regional result in one mätår (pooled over the member
+    municipalities measured, see `pooled`) with its interval, against the threshold.
+    'kan inte bedömas' when response counts are missing, when fewer responses than
+    SKR's area minimum, or fewer municipalities than minsta_antal_kommuner, were measured."""
+    level = confidence(settings)
+    minimum_k = int(settings["nki"]["minsta_antal_kommuner"])
+    minimum_n = min_responses(settings, "område")
+    rows = annotate(nki[(nki["mätår"] == year) & (nki["mått"] == "NKI") & (nki["område"] != TOTAL)], settings)
+    rows = rows.dropna(subset=["värde"])
+    records = []
+    for area, group in rows.groupby("område", sort=True):
+        result = pooled(group)
+        half = z_value(level) * result["se"]
+        record = {
+            "område": area,
+            "mätår": int(year),
+            **result,
+            "antal_kommuner": len(group),
+            "ki_nedre": result["medel"] - half,
+            "ki_övre": result["medel"] + half,
+        }
+        record["status"], record["skäl"] = area_status(record, threshold, members, minimum_k, minimum_n)
+        covers = bool(record["ki_nedre"] <= threshold <= record["ki_övre"])  # False when NaN
+        record["osäker_marginal"] = covers and record["status"] != okr.UNKNOWN
+        record["betyg"] = grade(record["medel"], bands(settings))
+        records.append(record)
+    out = pd.DataFrame(records, columns=list(AREA_COLUMNS))
+    return out.astype({"mätår": int, "antal_kommuner": int}) if len(out) else out
 
 
-def areas_status(areas: pd.DataFrame, threshold: float) -> tuple[str, str]:
-    """S2: every area's county result at least the threshold. An area measured in
-    too few municipalities cannot make the result 'uppnått'."""
+def area_status(record: dict, threshold: float, members: int, minimum_k: int, minimum_n: int) -> tuple[str, str]:
+    """One area's regional result against the threshold, and why."""
+    k, n = record["antal_kommuner"], record["antal_svar"]
+    if pd.isna(record["medel"]):
+        return okr.UNKNOWN, "antal svar saknas för någon kommun, så regionens resultat kan inte räknas"
+    if k < minimum_k:
+        return okr.UNKNOWN, f"mätt i bara {k} av {members} kommuner (minst {minimum_k} krävs)"
+    if n < minimum_n:
+        return okr.UNKNOWN, f"bara {fmt_number(n, 0)} svar (minst {minimum_n} krävs)"
+    verdict = okr.MET if record["medel"] >= threshold else okr.NOT_MET
+    return verdict, (
+        f"{fmt_number(record['medel'], 1)} mot gränsen {fmt_number(threshold, 0)} "
+        f"({fmt_number(n, 0)} svar i {k} kommuner)"
+    )
+
+
+def areas_status(areas: pd.DataFrame, threshold: float) -> tuple[str, str, bool]:
+    """S2 read for the region: every area's regional result at least the threshold.
+    Returns status, reason and whether an interval leaves the verdict uncertain (a
+    failing area, or the lowest passing one, whose interval covers the threshold).
+    An area that cannot be judged cannot make the result 'uppnått'."""
     if areas.empty:
-        return okr.UNKNOWN, "inga områdesresultat"
-    failing = areas[areas["status"] == okr.NOT_MET]
+        return okr.UNKNOWN, "inga områdesresultat", False
+    failing = areas[areas["status"] == okr.NOT_MET].sort_values("medel")
     unknown = areas[areas["status"] == okr.UNKNOWN]
     if len(failing):
         names = ", ".join(f"{a} {fmt_number(v, 1)}" for a, v in zip(failing["område"], failing["medel"]))
-        return okr.NOT_MET, f"under {fmt_number(threshold, 0)}: {names}"
-    if len(unknown):
-        names = ", ".join(
-            f"{a} ({fmt_number(v, 1)} av {k} kommuner)" if k else f"{a} (ingen kommun)"
-            for a, v, k in zip(unknown["område"], unknown["medel"], unknown["antal_kommuner"])
+        return (
+            okr.NOT_MET,
+            f"regionens resultat under {fmt_number(threshold, 0)}: {names}",
+            bool(failing["osäker_marginal"].all()),
         )
-        return okr.UNKNOWN, f"för få kommuner med publicerbart resultat inom {names}"
+    if len(unknown):
+        names = "; ".join(f"{a}: {r}" for a, r in zip(unknown["område"], unknown["skäl"]))
+        return okr.UNKNOWN, f"kan inte bedömas i {names}", False
     low = areas.loc[areas["medel"].idxmin()]
-    return okr.MET, (
-        f"alla {len(areas)} områden minst {fmt_number(threshold, 0)}; lägst "
-        f"{low['område']} {fmt_number(low['medel'], 1)}"
+    return (
+        okr.MET,
+        f"regionens resultat minst {fmt_number(threshold, 0)} i alla {len(areas)} områden; lägst "
+        f"{low['område']} {fmt_number(low['medel'], 1)}",
+        bool(areas["osäker_marginal"].any()),
     )
 
 
@@ -282,6 +335,23 @@ def reliable_results_below(nki: pd.DataFrame, year: int, settings: dict, thresho
     rows = annotate(nki[(nki["mätår"] == year) & (nki["mått"] == "NKI") & (nki["område"] != TOTAL)], settings)
     below = rows[~rows["osäker"] & rows["antal_svar"].notna() & (rows["värde"] < threshold)]
     return below.sort_values(["värde", "kommun", "område"])[["kommun", "område", "värde", "antal_svar"]]
+
+
+def cells_status(nki: pd.DataFrame, year: int, settings: dict, threshold: float) -> tuple[str, str, float | None]:
+    """S2 read for every municipality: each published municipality × area result at
+    least the threshold. Returns status, reason and the lowest published result.
+    A result SKR would not publish cannot be judged, so it can only keep 'uppnått' away."""
+    rows = annotate(nki[(nki["mätår"] == year) & (nki["mått"] == "NKI") & (nki["område"] != TOTAL)], settings)
+    rows = rows.dropna(subset=["värde"])
+    firm = rows[~rows["osäker"] & rows["antal_svar"].notna()]
+    lowest = float(firm["värde"].min()) if len(firm) else None
+    below = reliable_results_below(nki, year, settings, threshold)
+    if len(below):
+        return okr.NOT_MET, f"{len(below)} kommunresultat under {fmt_number(threshold, 0)}", lowest
+    thin = len(rows) - len(firm)
+    if thin or firm.empty:
+        return okr.UNKNOWN, f"{thin} kommunresultat har för få svar för att publiceras", lowest
+    return okr.MET, f"alla {len(firm)} kommunresultat minst {fmt_number(threshold, 0)}", lowest
 
 
 def area_cells(nki: pd.DataFrame, year: int, settings: dict) -> pd.DataFrame:

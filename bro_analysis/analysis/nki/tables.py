@@ -12,6 +12,7 @@ from .text import _one, chance_text
 DISPLAY_FORMATS = {
     "NKI": _one,
     "Medel": _one,
+    "Regionens NKI": _one,
     "Viktat med antal svar": _one,
     "Föregående": _one,
     "Förändring": fmt_signed,
@@ -50,18 +51,30 @@ def county_table(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
 
 
 def area_table(areas: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """Each area's county result for the report."""
+    """Each area's regional result (all member municipalities' responses together) for the report."""
     return pd.DataFrame(
         {
             "Område": areas["område"],
-            "Medel": areas["medel"],
+            "Regionens NKI": areas["medel"],
             f"{fmt_level(level)}-intervall": [
                 fmt_interval(lo, hi) for lo, hi in zip(areas["ki_nedre"], areas["ki_övre"])
             ],
+            "Svar": areas["antal_svar"].map(lambda v: fmt_number(v, 0)),
             "Kommuner": areas["antal_kommuner"],
-            "Utelämnade (för få svar)": areas["antal_utelämnade"].map(lambda v: fmt_number(v, 0)),
             "SKR:s betyg": areas["betyg"],
             "Status mot planens gräns": areas["status"],
+        }
+    )
+
+
+def below_table(below: pd.DataFrame) -> pd.DataFrame:
+    """Municipality × area results under the plan's limit, lowest first."""
+    return pd.DataFrame(
+        {
+            "Kommun": below["kommun"],
+            "Område": below["område"],
+            "NKI": below["värde"],
+            "Svar": below["antal_svar"].map(lambda v: fmt_number(v, 0)),
         }
     )
 

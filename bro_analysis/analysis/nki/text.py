@@ -30,6 +30,17 @@ def _below_text(below: pd.DataFrame, threshold: float, most: int = 5) -> str:
     return f"; säkra kommunresultat under {fmt_number(threshold, 0)}: {', '.join(items)}{more}"
 
 
+def below_count_text(count: int, threshold: float) -> str:
+    """Page one's line on municipality × area results under the plan's limit."""
+    if not count:
+        return ""
+    whose = "en kommun i ett område" if count == 1 else "enskilda kommuner och områden"
+    return (
+        f"{count} resultat för {whose} ligger under {fmt_number(threshold, 0)}; "
+        "de står i avsnittet om myndighetsservice"
+    )
+
+
 def _period_note(period, year_m: int) -> str:
     if year_m == period.year:
         return f"mätår {year_m}"
@@ -163,20 +174,41 @@ def bands_text(band_list: list[tuple[str, float]], s1_target: float, s2_target: 
 
 
 def areas_text(areas: pd.DataFrame, threshold: float, year: int) -> str:
-    """Which areas' county results are under the threshold."""
+    """Which areas' regional results are under the threshold."""
     if areas.empty:
         return f"Det finns inga områdesresultat för mätår {year}."
-    low = areas[areas["medel"] < threshold].sort_values("medel")
+    judged = areas[areas["status"] != okr.UNKNOWN]
+    low = judged[judged["medel"] < threshold].sort_values("medel")
+    thin = areas[areas["status"] == okr.UNKNOWN]
+    unknown = f" {join_sv(list(thin['område']))} kan inte bedömas: {'; '.join(thin['skäl'])}." if len(thin) else ""
+    if judged.empty:
+        return f"Mätår {year} kan inget myndighetsområde bedömas.{unknown}"
     if low.empty:
-        worst = areas.loc[areas["medel"].idxmin()]
+        worst = judged.loc[judged["medel"].idxmin()]
         return (
-            f"Mätår {year} når alla {len(areas)} myndighetsområden minst {fmt_number(threshold, 0)} som "
-            f"länsresultat; lägst är {worst['område']} med {fmt_number(worst['medel'], 1)}."
+            f"Mätår {year} når regionens resultat minst {fmt_number(threshold, 0)} i "
+            f"{'alla ' if thin.empty else ''}{len(judged)} myndighetsområden; lägst är {worst['område']} "
+            f"med {fmt_number(worst['medel'], 1)}.{unknown}"
         )
     names = join_sv([f"{a} ({fmt_number(v, 1)})" for a, v in zip(low["område"], low["medel"])])
     return (
-        f"Mätår {year} ligger {len(low)} av {len(areas)} myndighetsområden under {fmt_number(threshold, 0)} "
-        f"som länsresultat: {names}."
+        f"Mätår {year} ligger regionens resultat under {fmt_number(threshold, 0)} i {len(low)} av {len(areas)} "
+        f"myndighetsområden: {names}.{unknown}"
+    )
+
+
+def below_text(below: pd.DataFrame, threshold: float, year: int, reading: str) -> str:
+    """The municipality × area results under the plan's limit, and whether the status rests on them."""
+    rests = (
+        "Nyckelresultatet bedöms på dem (planfilen anger läsningen ”varje kommun”)."
+        if reading == "varje kommun"
+        else "Nyckelresultatet bedöms på regionens resultat, men de visar var enskilda kommuner ligger under gränsen."
+    )
+    if below.empty:
+        return f"Inget kommunresultat med tillräckligt många svar ligger under {fmt_number(threshold, 0)} mätår {year}."
+    return (
+        f"{len(below)} resultat för enskilda kommuner och områden med tillräckligt många svar ligger under "
+        f"{fmt_number(threshold, 0)} mätår {year}. {rests}"
     )
 
 
