@@ -5,13 +5,16 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from bad_inputs.support import cli_in_process, copy_example
 
+from bro_analysis.analysis import assumptions, okr
 from bro_analysis.analysis import investments as inv
-from bro_analysis.analysis import okr
 from bro_analysis.analysis.context import open_context
 from bro_analysis.core.config import EXAMPLE_DATA_DIR
 from bro_analysis.core.periods import Period
+from bro_analysis.input.loading import load_table
 from bro_analysis.presentation import blocks
+from bro_analysis.presentation.formatting import fmt_msek
 
 
 def register(rows):
@@ -351,6 +354,7 @@ def test_outcomes_by_hand(plan):
     out = {o.id: o for o in inv.outcomes(_ctx(plan, Period(2025)))}
     assert out["I1"].value == pytest.approx(180) and out["I1"].previous == pytest.approx(200)
     assert out["I1"].status == okr.NOT_MET and "Alfa AB" in out["I1"].reason
+    assert out["I1"].qualifier == okr.ONE_PROJECT  # Alfa AB: 100 of 180
     assert out["I2"].value == 1 and out["I2"].status == okr.NOT_MET
     assert out["I3"].value == 2 and out["I3"].status == okr.NOT_MET
     assert out["I4"].value == 1 and out["I4"].status == okr.NOT_MET
@@ -446,3 +450,177 @@ def test_yearly_totals_before_the_first_decision_is_empty_with_its_columns():
     reg = register([("A", "A AB", "logistik", "beslut", 10.0, 1, "2019-01-01", "2019-03-01", False)])
     table = inv.numbers.yearly_totals(reg, Period(2017))
     assert table.empty and "år" in table.columns and "utan_största_msek" in table.columns
+
+
+# --- I1: total, count, median, total without the largest; one project deciding --------------
+
+
+def plain(text: str) -> str:
+    """Report text with no-break spaces as ordinary ones, for readable expectations."""
+    return text.replace("\u00a0", " ")
+
+
+def decided(year: int, values, prefix: str = "") -> list[tuple]:
+    """Realised logistics projects decided in `year`, company '<id> AB', id A, B, C... (prefix + letter)."""
+    return [
+        (
+            f"{prefix}{chr(65 + i)}{year}",
+            f"{prefix}{chr(65 + i)} AB",
+            "logistik",
+            "beslut",
+            v,
+            1,
+            f"{year}-01-05",
+            f"{year}-06-01",
+            False,
+        )
+        for i, v in enumerate(values)
+    ]
+
+
+def test_i1_row_shows_count_median_and_total_without_largest(plan):
+    # 2024: 10 + 20 + 30 = 60 in 3 projects, median 20, without the largest 30 (largest exactly 50 %).
+    # 2025: 40 + 50 + 60 + 70 = 220 in 4 projects, median (50 + 60) / 2 = 55, without the largest 150.
+    reg = register(decided(2024, [10.0, 20.0, 30.0]) + decided(2025, [40.0, 50.0, 60.0, 70.0]))
+    c25 = inv.numbers.concentration(inv.numbers.realised(reg, Period(2025), PRIO))
+    assert (c25["projekt"], c25["total_msek"], c25["median_msek"], c25["utan_största_msek"]) == (4, 220, 55, 150)
+    o = inv.priority_value_outcome(_ctx(plan, Period(2025), reg=reg), plan.key_result("I1"))
+    assert (o.value, o.previous, o.status) == (220, 60, okr.MET)  # +266,7 %
+    assert plain(o.value_text) == "220 MSEK (4 projekt)" and plain(o.previous_text) == "60 MSEK (3 projekt)"
+    reason = plain(o.reason)
+    assert "2025: 220,0 MSEK i 4 projekt, median 55,0 MSEK per projekt, utan det största projektet 150,0 MSEK" in reason
+    assert "2024: 60,0 MSEK i 3 projekt, median 20,0 MSEK per projekt, utan det största projektet 30,0 MSEK" in reason
+    assert "utan det största projektet en ökning med 400,0 %" in reason  # 150 / 30 - 1
+    assert plain(o.detail) == "Utan det största projektet +400 %; median per projekt 20,0 → 55,0 MSEK."
+    assert o.qualifier == ""  # 30 of 60 is half, not more than half
+
+
+@pytest.mark.parametrize(
+    "values_2024, values_2025, status, share",
+    [
+        ([10.0, 20.0, 31.0], [40.0, 50.0, 60.0, 70.0], okr.MET, "50,8 %"),  # 31 / 61 in the previous year
+        ([10.0, 20.0, 30.0], [40.0, 50.0, 60.0, 300.0], okr.MET, "66,7 %"),  # 300 / 450 this year
+        ([10.0, 20.0, 500.0], [40.0, 50.0, 60.0, 70.0], okr.NOT_MET, "94,3 %"),  # 500 / 530: like the example data
+    ],
+)
+def test_i1_one_project_over_half_of_either_year_qualifies_the_status(plan, values_2024, values_2025, status, share):
+    reg = register(decided(2024, values_2024) + decided(2025, values_2025))
+    kr = plan.key_result("I1")
+    o = inv.priority_value_outcome(_ctx(plan, Period(2025), reg=reg), kr)
+    assert o.status == status == okr.judge(kr, o.value, o.previous, 3)[0]  # the status word is the total's
+    assert o.qualifier == okr.ONE_PROJECT
+    assert plain(o.detail).startswith("Ett projekt avgör: ") and f"var {share} av värdet" in plain(o.detail)
+    assert plain(okr.status_label(o.status, o.qualifier)).endswith(" – avgörs av ett projekt")
+
+
+def test_i1_not_qualified_when_it_cannot_be_judged(plan):
+    reg = register(decided(2025, [12.0]))  # one project is all of 2025, but there is no 2024 to compare with
+    o = inv.priority_value_outcome(_ctx(plan, Period(2025), reg=reg), plan.key_result("I1"))
+    assert o.status == okr.UNKNOWN and o.qualifier == "" and o.detail == ""
+    assert plain(o.value_text) == "12 MSEK (1 projekt)" and o.previous_text == "–"
+
+
+def test_priority_areas_are_named_as_brOs_reading(plan):
+    text = inv.text.priority_areas_text(("logistik", "industri"))
+    assert text.startswith("Vilka målområden som räknas som prioriterade (logistik och industri) är BRO:s tolkning")
+    ctx = open_context("2025", EXAMPLE_DATA_DIR)
+    log = [t for area, t in assumptions.log(ctx) if area == "Investeringar"]
+    assert any(inv.text.priority_areas_text(ctx.plan.priority_areas) in t for t in log)
+    assert any(okr.ONE_PROJECT in t for t in log)
+
+
+@pytest.mark.parametrize("period, count", [("2024", 12), ("2025", 14)])
+def test_example_data_i1_says_one_project_decides(period, count):
+    ctx = open_context(period, EXAMPLE_DATA_DIR)
+    o = next(o for o in inv.outcomes(ctx) if o.id == ctx.plan.by_metric("investeringsvärde_prioriterat").id)
+    assert o.qualifier == "avgörs av ett projekt"  # Korpåsen Datacenter AB is 93,6 % of 2024
+    assert f"({count} projekt)" in o.value_text
+    assert "Korpåsen Datacenter AB" in o.detail and len(o.detail.split()) <= 25
+
+
+def test_example_data_i1_reason_names_total_without_largest():
+    ctx = open_context("2025", EXAMPLE_DATA_DIR)
+    raw = pd.read_csv(
+        EXAMPLE_DATA_DIR / "investeringar.csv", sep=";", decimal=",", encoding="utf-8-sig", parse_dates=["beslutsdatum"]
+    )
+    done = raw[raw["skede"].isin(["beslut", "etablerad"]) & raw["målområde"].isin(ctx.plan.priority_areas)]
+    values = {y: done.loc[done["beslutsdatum"].dt.year == y, "investeringsvärde_msek"].dropna() for y in (2024, 2025)}
+    o = next(o for o in inv.outcomes(ctx) if o.id == ctx.plan.by_metric("investeringsvärde_prioriterat").id)
+    assert o.status == okr.NOT_MET and o.qualifier == okr.ONE_PROJECT
+    for year, v in values.items():
+        without = fmt_msek(v.sum() - v.max())
+        assert f"{year}: {fmt_msek(v.sum())} i {len(v)} projekt, median {fmt_msek(v.median())}" in o.reason
+        assert f"utan det största projektet {without}" in o.reason
+    assert o.value_text == f"{fmt_msek(values[2025].sum(), 0)} (14 projekt)"
+
+
+# --- validate: källa says estimate, uppskattat_värde says nej ------------------------------------
+
+INV_COLUMNS = [
+    "id",
+    "företag",
+    "kommun",
+    "målområde",
+    "skede",
+    "investeringsvärde_msek",
+    "arbetstillfällen",
+    "första_kontakt",
+    "beslutsdatum",
+    "uppskattat_värde",
+    "källa",
+]
+SOURCE_ROWS = [  # file rows 2–9
+    ["INV-1", "A AB", "Örebro", "logistik", "beslut", "10,0", "1", "2024-01-10", "2024-05-01", "nej", "Företaget"],
+    [
+        "INV-2",
+        "B AB",
+        "Kumla",
+        "industri",
+        "beslut",
+        "20,0",
+        "2",
+        "2024-02-10",
+        "2024-06-01",
+        "nej",
+        "BRO:s uppskattning",
+    ],
+    ["INV-3", "C AB", "Örebro", "logistik", "dialog", "30,0", "", "2024-03-10", "", "ja", "Kommunens bedömning"],
+    ["INV-4", "D AB", "Örebro", "logistik", "dialog", "40,0", "", "2024-03-11", "", "nej", "Prognos från kommunen"],
+    ["INV-5", "E AB", "Örebro", "logistik", "dialog", "5,0", "", "2024-03-12", "", "nej", "Africa Invest"],
+    ["INV-6", "F AB", "Örebro", "logistik", "dialog", "5,0", "", "2024-03-13", "", "nej", "Ca 5 MSEK enligt företaget"],
+    ["INV-7", "G AB", "Örebro", "logistik", "dialog", "6,0", "", "2024-03-14", "", "ja", "BRO:s uppskattning"],
+    ["INV-8", "H AB", "Örebro", "logistik", "dialog", "7,0", "", "2024-03-15", "", "nej", "BRO:s uppskattning"],
+]
+SOURCE_WARNINGS = [
+    'investeringar.csv, rad 3, 9: källa "BRO:s uppskattning" låter som en uppskattning men uppskattat_värde är "nej"',
+    'investeringar.csv, rad 5: källa "Prognos från kommunen" låter som en uppskattning men uppskattat_värde är "nej"',
+    'investeringar.csv, rad 7: källa "Ca 5 MSEK enligt företaget" låter som en uppskattning men '
+    'uppskattat_värde är "nej"',
+]
+
+
+def test_source_that_sounds_like_an_estimate_is_a_warning(write_csv, plan):
+    # Not warned: a confirmed source (row 2), a flag that says ja (rows 4 and 8), "ca" inside a word (6).
+    frame, warnings = load_table(write_csv("investeringar.csv", [INV_COLUMNS, *SOURCE_ROWS]), "investeringar", plan)
+    assert len(frame) == 8
+    assert warnings == SOURCE_WARNINGS
+
+
+@pytest.mark.parametrize("source", ["Cirka 12 MSEK", "ESTIMAT", "Egen bedömning", "uppskattat av BRO", "ca. 5"])
+def test_every_estimate_word_is_found(write_csv, plan, source):
+    row = ["INV-1", "A AB", "Örebro", "logistik", "dialog", "1,0", "", "2024-01-10", "", "nej", source]
+    _, warnings = load_table(write_csv("investeringar.csv", [INV_COLUMNS, row]), "investeringar", plan)
+    assert warnings == [
+        f'investeringar.csv, rad 2: källa "{source}" låter som en uppskattning men uppskattat_värde är "nej"'
+    ]
+
+
+def test_validate_prints_the_source_warning(tmp_path, write_csv):
+    data = copy_example(tmp_path / "data")
+    write_csv("investeringar.csv", [INV_COLUMNS, *SOURCE_ROWS], folder=data)
+    result = cli_in_process("validate", "--data", str(data))
+    assert result.returncode == 0
+    assert [line for line in result.stderr.splitlines() if "låter som en uppskattning" in line] == [
+        f"Varning: {w}" for w in SOURCE_WARNINGS
+    ]
+    assert "OK  investeringar.csv: 8 rader" in result.stdout

@@ -6,7 +6,7 @@ computed from it, so the log states what this report actually did.
 
 from __future__ import annotations
 
-from bro_analysis.analysis.okr import target_text
+from bro_analysis.analysis.okr import ONE_PROJECT, target_text
 from bro_analysis.input.contracts import DECIDED_STAGES
 from bro_analysis.presentation.formatting import fmt_int, fmt_percent
 
@@ -89,17 +89,22 @@ def _plan_vs_skr(ctx) -> list[tuple[str, str]]:
 
 
 def _investments(ctx) -> list[tuple[str, str]]:
+    from bro_analysis.analysis.investments.numbers import ONE_PROJECT_SHARE
+    from bro_analysis.analysis.investments.text import priority_areas_text
+
     inv = ctx.dataset["investeringar"]
     decided = inv["skede"].isin(DECIDED_STAGES) & ctx.period.contains(inv["beslutsdatum"])
     estimated = int((decided & inv["uppskattat_värde"].fillna(False).astype(bool)).sum())
-    areas = ", ".join(ctx.plan.priority_areas)
     return [
         (
             "Investeringar",
             "Realiserad investering är ett projekt i skede beslut eller etablerad, räknat det år "
             "beslutet togs; övriga skeden är pipeline.",
         ),
-        ("Investeringar", f"Prioriterade målområden ({areas}) står i data/okr.toml; planen räknar inte upp dem."),
+        (
+            "Investeringar",
+            priority_areas_text(ctx.plan.priority_areas) + " Listan står i data/okr.toml.",
+        ),
         (
             "Investeringar",
             f"{fmt_int(estimated)} av periodens realiserade projekt har ett uppskattat värde; "
@@ -108,7 +113,10 @@ def _investments(ctx) -> list[tuple[str, str]]:
         (
             "Investeringar",
             "Enstaka mycket stora projekt kan avgöra ett års totalsumma; totalen visas därför "
-            "också utan det största projektet.",
+            "också utan det största projektet, med antal projekt och medianprojektet. Statusen bedömer "
+            "totalen, som planen mäter den, men där ett projekt är mer än "
+            f"{fmt_percent(ONE_PROJECT_SHARE, 0)} av periodens eller jämförelseperiodens totalsumma står det "
+            f"”{ONE_PROJECT}” efter statusen.",
         ),
     ]
 

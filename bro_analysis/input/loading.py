@@ -28,6 +28,8 @@ SAVE_AS_XLSX = (".xls", ".xlsm", ".xlsb", ".ods", ".numbers")  # near misses: ot
 TEXT_SUFFIXES = (".txt", ".tsv", ".tab")
 _FORMULA_TAG = re.compile(rb"<(\w+:)?f[\s>/]")
 MAX_SHOWN = 60
+# Words in an investment's `källa` that say the value is an estimate (case-insensitive).
+_ESTIMATE_WORDS = re.compile(r"uppskatt|bedömning|prognos|\bca\b|cirka|estimat", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -715,6 +717,22 @@ def _cross_checks(frame: pd.DataFrame, table: Table, file: str) -> list[Problem]
     return problems
 
 
+def _estimate_warnings(frame: pd.DataFrame, table: Table, file: str) -> list[str]:
+    """Investments whose källa sounds like an estimate while uppskattat_värde says nej;
+    one warning per källa text, naming its rows."""
+    if table.name != "investeringar" or "källa" not in frame:
+        return []
+    source = frame["källa"].astype("string")
+    confirmed = frame["uppskattat_värde"].astype("boolean").eq(False).fillna(False)
+    sounds = source.str.contains(_ESTIMATE_WORDS, na=False).astype(bool)
+    rows = frame[confirmed & sounds]
+    return [
+        f'{file}, rad {", ".join(str(r) for r in group.index)}: källa "{text}" låter som en uppskattning '
+        'men uppskattat_värde är "nej"'
+        for text, group in rows.groupby("källa", sort=False)
+    ]
+
+
 def _missing_members(frame: pd.DataFrame, problems: list[Problem], plan: Plan, file: str) -> list[Problem]:
     """Every member municipality has a row for every year of the table; a row whose year or
     municipality is wrong already has a problem and is left out."""
@@ -749,6 +767,7 @@ def load_table(
             problems += _missing_members(frame, problems, plan, path.name)
     if problems:
         raise DataError(problems)
+    warnings += _estimate_warnings(frame, table, path.name)
     frame = frame.reset_index(drop=True)
     return frame, warnings
 

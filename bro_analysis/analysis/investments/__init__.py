@@ -16,16 +16,27 @@ but not further.
 from __future__ import annotations
 
 from bro_analysis.analysis import okr
-from bro_analysis.presentation.formatting import fmt_int, fmt_msek, fmt_percent, join_sv
+from bro_analysis.presentation.formatting import fmt_int, fmt_percent, join_sv
 
 from . import figures, numbers, tables, text
-from .numbers import VALUE, change, concentration, readiness, realised, strategic_companies, training_efforts
-from .text import _change_phrase, dominant_project
+from .numbers import (
+    VALUE,
+    change,
+    concentration,
+    decided_by_one,
+    readiness,
+    realised,
+    strategic_companies,
+    training_efforts,
+)
+from .text import _change_phrase, dominant_project, one_project_detail, period_figures_text, total_count_text
 
 
 def priority_value_outcome(ctx, kr) -> okr.Outcome:
     """Realised value in prioritised areas against the previous period (same months).
-    Status by okr.judge; the reason adds the single-project sensitivity."""
+    Status by okr.judge on the total, as the plan measures it; the row also shows the
+    number of projects, the median project and the total without the largest, and says
+    "avgörs av ett projekt" where one project is more than half of either total."""
     inv, period, plan = ctx.dataset["investeringar"], ctx.period, ctx.plan
     register = okr.Register(inv, "första_kontakt", "investeringsregistret")
     why = okr.uncovered(register, period)
@@ -38,20 +49,33 @@ def priority_value_outcome(ctx, kr) -> okr.Outcome:
     previous = None if okr.uncovered(register, period.previous) else round(cp["total_msek"], 6)
     status, reason = okr.judge(kr, value, previous, len(plan.members), period.fraction_of_year)
     reason += f" ({period.label} mot {period.previous.label})"
+    reason += f"; {period_figures_text(cc, period.label)}"
+    if previous is not None:
+        reason += f"; {period_figures_text(cp, period.previous.label)}"
     if cc["projekt"] and cp["projekt"] and previous:
         reason += (
             f"; utan det största projektet {_change_phrase(change(cc['utan_största_msek'], cp['utan_största_msek']))}"
         )
-    detail = ""
     for conc, label in ((cc, period.label), (cp, period.previous.label)):
         name = dominant_project(conc)
         if name is not None:
             reason += f"; {name} stod för {fmt_percent(conc['andel_största'])} av värdet {label}"
-            detail = detail or f"ett enda projekt stod för {fmt_percent(conc['andel_största'], 0)} av värdet {label}"
     missing = int(cur[VALUE].isna().sum())
     if missing:
         reason += f"; {missing} beslutade projekt saknar värde"
-    return okr.Outcome(kr.id, value, previous, status, reason, fmt_msek(value), fmt_msek(previous), detail)
+    judged = status != okr.UNKNOWN
+    qualifier = okr.ONE_PROJECT if judged and (decided_by_one(cc) or decided_by_one(cp)) else ""
+    return okr.Outcome(
+        kr.id,
+        value,
+        previous,
+        status,
+        reason,
+        total_count_text(cc),
+        "–" if previous is None else total_count_text(cp),
+        one_project_detail(cc, cp, period) if judged else "",
+        qualifier,
+    )
 
 
 def training_outcome(ctx, kr) -> okr.Outcome:

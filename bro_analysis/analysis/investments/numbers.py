@@ -37,6 +37,11 @@ STAGE_LABELS = {
 VALUE = "investeringsvärde_msek"
 
 
+# A project worth more than this share of a period's total decides that total on its own:
+# the report names it, and the value key result's status says "avgörs av ett projekt".
+ONE_PROJECT_SHARE = 0.5
+
+
 JOBS = "arbetstillfällen"
 
 
@@ -207,6 +212,12 @@ def concentration(rows: pd.DataFrame) -> pd.Series:
             out["andel_största"] = float(top[VALUE]) / total
             out["andel_topp3"] = float(values.iloc[:3].sum()) / total
     return pd.Series(out)
+
+
+def decided_by_one(conc: pd.Series) -> bool:
+    """True when the largest project of a `concentration` is more than ONE_PROJECT_SHARE of the total."""
+    share = conc["andel_största"]
+    return bool(pd.notna(share) and share > ONE_PROJECT_SHARE)
 
 
 def top_projects(rows: pd.DataFrame, n: int = 5) -> pd.DataFrame:

@@ -5,9 +5,17 @@ from __future__ import annotations
 import pandas as pd
 
 from bro_analysis.core.periods import MONTHS_SV, Period
-from bro_analysis.presentation.formatting import fmt_int, fmt_msek, fmt_number, fmt_percent, join_sv
+from bro_analysis.presentation.formatting import (
+    NBSP,
+    fmt_int,
+    fmt_msek,
+    fmt_number,
+    fmt_percent,
+    fmt_signed,
+    join_sv,
+)
 
-from .numbers import FUNNEL, LOST, STAGE_LABELS, VALUE, change
+from .numbers import FUNNEL, LOST, STAGE_LABELS, VALUE, change, decided_by_one
 
 
 def _projects(n: int) -> str:
@@ -25,8 +33,53 @@ def _change_phrase(rel: float) -> str:
 
 def dominant_project(conc: pd.Series) -> str | None:
     """The company of the largest project if it is more than half of the total, else None."""
-    share = conc["andel_största"]
-    return conc["största_företag"] if pd.notna(share) and share > 0.5 else None
+    return conc["största_företag"] if decided_by_one(conc) else None
+
+
+def priority_areas_text(areas) -> str:
+    """The prioritised target areas are BRO's reading of the plan, which does not list them."""
+    return (
+        f"Vilka målområden som räknas som prioriterade ({join_sv(areas)}) är BRO:s tolkning av planen, "
+        "som inte räknar upp dem; nämnden kan ändra listan."
+    )
+
+
+def total_count_text(conc: pd.Series) -> str:
+    """A period's total with its number of projects, for the key-result table: '1 272 MSEK (14 projekt)'."""
+    return f"{fmt_msek(conc['total_msek'], 0)} ({_projects(conc['projekt'])})"
+
+
+def period_figures_text(conc: pd.Series, label: str) -> str:
+    """One period's total, number of projects, median project and total without the largest."""
+    if not conc["projekt"]:
+        return f"{label}: inga beslutade projekt med angivet värde"
+    return (
+        f"{label}: {fmt_msek(conc['total_msek'])} i {_projects(conc['projekt'])}, median "
+        f"{fmt_msek(conc['median_msek'])} per projekt, utan det största projektet {fmt_msek(conc['utan_största_msek'])}"
+    )
+
+
+def one_project_detail(current: pd.Series, previous: pd.Series, period: Period) -> str:
+    """The short line after I1's first sentence on page one: the project that decides a
+    total (if any), the change without the largest project and the median project."""
+    parts = []
+    for conc, label in ((current, period.label), (previous, period.previous.label)):
+        name = dominant_project(conc)
+        if name is not None:
+            parts.append(f"Ett projekt avgör: {name} var {fmt_percent(conc['andel_största'])} av värdet {label}.")
+            break
+    if current["projekt"] and previous["projekt"]:
+        rel = change(current["utan_största_msek"], previous["utan_största_msek"])
+        without = (
+            f"{fmt_signed(100 * rel, 0)}{NBSP}%"
+            if pd.notna(rel)
+            else f"{fmt_number(previous['utan_största_msek'])} → {fmt_msek(current['utan_största_msek'])}"
+        )
+        parts.append(
+            f"Utan det största projektet {without}; median per projekt "
+            f"{fmt_number(previous['median_msek'])} → {fmt_msek(current['median_msek'])}."
+        )
+    return " ".join(parts)
 
 
 def total_text(current: pd.Series, previous: pd.Series, period: Period, what: str) -> list[str]:
