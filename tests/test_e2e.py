@@ -187,11 +187,12 @@ def test_summary_files_match_the_overview_table(run_2025):
         == [f"{a}{i}" for a, n in (("S", 5), ("I", 4), ("M", 3)) for i in range(1, n + 1)]
     )
     assert [r["status"] for r in records] == [r["status"] for r in rows]
-    table = _table_rows(_combined(out), "Nyckelresultaten 2025")
+    table = _table_rows(_combined(out), "Utgångsläget 2025 mot planens mål")  # 2025 is before the plan
     assert [t[0] for t in table] == [r["id"] for r in records]
     for t, r in zip(table, records):
-        assert t[5].endswith(r["status"]), (t, r)
-        assert r["exempeldata"] is True
+        shown = f"{r['status']} – {r['förbehåll']}" if r["förbehåll"] else r["status"]
+        assert t[5].endswith(shown), (t, r)
+        assert r["exempeldata"] is True and r["utgångsläge"] is True
     assert rows[0]["exempeldata"] == "ja"
     shares = {r["id"]: r for r in records}
     assert shares["M2"]["utfall"] == 13.4 and shares["M2"]["mål"] == 20  # per cent, as shown
@@ -288,3 +289,31 @@ def test_a_period_before_the_registers_runs_and_says_why_instead_of_zero(tmp_pat
     for key in ("S3", "S5", "I1", "I2", "I3", "M1", "M2", "M3"):
         assert records[key]["status"] == "kan inte bedömas" and records[key]["utfall"] is None, records[key]
         assert "täcker inte 2017" in records[key]["motivering"]
+
+
+def test_verdicts_a_statistician_would_sign(example_run):
+    """Issue 22's 'done when' on the example data: no part-year NKI verdict on an earlier
+    mätår, every NKI row names its mätår, S2 for 2025 on the region's pooled areas with the
+    municipality × area results under 70 named on page one, and 2025 as the baseline."""
+    import json
+
+    part = {r["id"]: r for r in json.loads((example_run / "2026-08" / "okr.json").read_text(encoding="utf-8"))}
+    full = {r["id"]: r for r in json.loads((example_run / "2025" / "okr.json").read_text(encoding="utf-8"))}
+    for key in ("S1", "S2"):
+        assert part[key]["status"] == "kan inte bedömas" and part[key]["mätår"] == 2025, part[key]
+        assert full[key]["mätår"] == 2025
+    assert all(r["mätår"] is None for r in full.values() if r["enhet"] != "NKI")
+    assert full["S2"]["status"] == "uppnått" and full["S2"]["utfall"] == 72.6  # bygglov, all 533 responses
+    assert "Karlskoga markupplåtelse 65,2" in full["S2"]["motivering"]
+    assert all(r["utgångsläge"] is True for r in full.values())
+    assert all(r["utgångsläge"] is False for r in part.values())
+    page = _combined(example_run)
+    rows = {t[0]: t for t in _table_rows(page, "Utgångsläget 2025 mot planens mål")}
+    assert rows["S2"][2] == "lägst 72,6 (mätår 2025)" and rows["S1"][2] == "77,4 (mätår 2025)"
+    assert "5 resultat för enskilda kommuner och områden ligger under 70" in rows["S2"][6]
+    assert "2025 är utgångsläget inför planperioden 2026–2027" in page
+    assert "Utgångsläge inför planperioden 2026–2027:" in page
+    part_page = (example_run / "2026-08" / "BRO_uppfoljning_2026-08.html").read_text(encoding="utf-8")
+    part_rows = {t[0]: t for t in _table_rows(part_page, "Nyckelresultaten januari–augusti 2026")}
+    assert part_rows["S1"][5].endswith("kan inte bedömas") and "mätår 2025" in part_rows["S1"][2]
+    assert "utgångsläget" not in part_page
