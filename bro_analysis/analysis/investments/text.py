@@ -70,13 +70,11 @@ def one_project_detail(current: pd.Series, previous: pd.Series, period: Period) 
             break
     if current["projekt"] and previous["projekt"]:
         rel = change(current["utan_största_msek"], previous["utan_största_msek"])
-        without = (
-            f"{fmt_signed(100 * rel, 0)}{NBSP}%"
-            if pd.notna(rel)
-            else f"{fmt_number(previous['utan_största_msek'])} → {fmt_msek(current['utan_största_msek'])}"
-        )
+        without = f"{fmt_number(previous['utan_största_msek'], 0)} → {fmt_msek(current['utan_största_msek'], 0)}"
+        if pd.notna(rel):
+            without += f" ({fmt_signed(100 * rel, 0)}{NBSP}%)"
         parts.append(
-            f"Utan det största projektet {without}; median per projekt "
+            f"Utan det största projektet: {without}; medianprojektet "
             f"{fmt_number(previous['median_msek'])} → {fmt_msek(current['median_msek'])}."
         )
     return " ".join(parts)
