@@ -132,9 +132,25 @@ def test_confidence_level_95_names_file_key_line_and_the_fix(tmp_path, monkeypat
 
 
 def test_marketing_confidence_level_is_checked_too(tmp_path, monkeypatch, capsys):
-    settings = _edited(SETTINGS_TEXT, ('"konfidensnivå" = 0.95\n# Under', '"konfidensnivå" = 1.5\n# Under'))
+    anchor = '"konfidensnivå" = 0.95\n# Konverteringsgraden'
+    settings = _edited(SETTINGS_TEXT, (anchor, anchor.replace("0.95", "1.5")))
     err = _validate(tmp_path, monkeypatch, capsys, settings=settings)
     assert f"rad {_line(settings, '= 1.5')}: [marknadsföring] konfidensnivå = 1.5 – ska vara ett tal mellan 0,5" in err
+
+
+def test_marketing_width_rule_and_follow_up_time_are_checked(tmp_path, monkeypatch, capsys):
+    settings = _edited(
+        SETTINGS_TEXT,
+        ('"största_intervallkvot" = 3.0', '"största_intervallkvot" = 1'),
+        ('"uppföljningstid_dagar" = 60', '"uppföljningstid_dagar" = "60"'),
+    )
+    err = _validate(tmp_path, monkeypatch, capsys, settings=settings)
+    ratio, days = _line(settings, '"största_intervallkvot" = 1'), _line(settings, '"uppföljningstid_dagar" = "60"')
+    assert (
+        f"rad {ratio}: [marknadsföring] största_intervallkvot = 1 – ska vara ett tal mellan 1,5 och 20; skriv t.ex. 3.0"
+        in err
+    )
+    assert f'rad {days}: [marknadsföring] uppföljningstid_dagar = "60" – ska vara ett heltal' in err
 
 
 def test_broken_toml_names_the_line(tmp_path, monkeypatch, capsys):

@@ -1,7 +1,9 @@
 """Benchmark: the runner against the naive shell baseline, and the notebooks'
 computations at 1×, 10× and 100× the example data. Not a test: run it with
 `make bench` (or `python -m bro_analysis.running.benchmark`); every figure is measured
-in the same run on the same machine and written to outputs/benchmark/.
+in the same run on the same machine and written to outputs/benchmark/. It begins with
+a simulation of how often M2's status is wrong (running/simulation.py; alone:
+`python -m bro_analysis.running.benchmark simulate`).
 
 Baseline: for each notebook and period, `papermill` then `jupyter nbconvert
 --to html --no-input` from the shell, one after another, as one would by hand.
@@ -116,12 +118,35 @@ def growth(rows: list[dict]) -> dict[str, float]:
     return out
 
 
+SIMULATION_SEED = 2026
+SIMULATION_DRAWS = 2000
+
+
+def m2_simulation() -> tuple[list[dict], str]:
+    """How often M2's status is wrong at the configured width rule (settings.toml), as records
+    and as a Markdown table."""
+    import numpy as np
+
+    from bro_analysis.analysis.marketing.numbers import definitions
+    from bro_analysis.core.config import load_settings
+    from bro_analysis.running.simulation import simulate, table_text
+
+    defs = definitions(load_settings())
+    frame = simulate(np.random.default_rng(SIMULATION_SEED), SIMULATION_DRAWS, defs)
+    head = (
+        f"M2 simulated: {SIMULATION_DRAWS} pairs of full years per row, 13 % base conversion, "
+        f"största_intervallkvot {defs.max_interval_ratio:g}, seed {SIMULATION_SEED}. Shares of draws.\n\n"
+    )
+    return frame.to_dict("records"), head + table_text(frame)
+
+
 def report(m: dict) -> str:
     lines = [
         "# Benchmark",
         "",
         f"Machine: {m['cores']} cores. All figures measured in one run.",
         "",
+        *([m["simulation_text"], ""] if "simulation_text" in m else []),
         "| what | naive s | bro-analysis s | ratio | target |",
         "|---|---|---|---|---|",
     ]
@@ -173,9 +198,15 @@ def main(argv: list[str] | None = None) -> int:
     comp.add_argument("notebook")
     comp.add_argument("data_dir")
     comp.add_argument("period")
+    sub.add_parser("simulate", help="only the simulation of M2's status")
     args = parser.parse_args(argv)
     if args.command == "compute":
         print(json.dumps(compute_cells(Path(args.notebook), Path(args.data_dir), args.period)))
+        return 0
+    print("M2 simulation …", flush=True)
+    records, simulation_text = m2_simulation()
+    print(simulation_text, flush=True)
+    if args.command == "simulate":
         return 0
 
     import os
@@ -183,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     m: dict = {"cores": os.cpu_count(), "naive": {}, "runner": {}}
+    m["simulation"], m["simulation_text"] = records, simulation_text
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         data = root / "data"

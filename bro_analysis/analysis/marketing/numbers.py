@@ -29,6 +29,10 @@ TOO_FEW = "för få leads"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
+# A range of lead dates, first and last day included.
+Span = tuple[pd.Timestamp, pd.Timestamp]
+
+
 # Swedish and international phone numbers: 070-123 45 67, 019-12 34 56, +46 70 123 45 67.
 PHONE = re.compile(r"(?<![\w-])(?:\+\d{1,3}[\s-]?(?:\(0\)\s?)?|0)\d{1,4}(?:[\s-]?\d){5,10}(?![\w-])")
 
@@ -40,10 +44,11 @@ class Definitions:
     lead_stages: tuple[str, ...]
     converted_stage: str
     confidence: float = 0.95
-    min_leads: int = 30
+    max_interval_ratio: float = 3.0  # M2 is judged only when the ratio's interval spans at most this factor
     min_leads_channel: int = 20
     maturation_days: int = 0
     cohort_days: int = 180  # with conversion dates: converted within this many days of the lead
+    follow_up_days: int = 60  # an arena's follow-up is pending until this many days after it
 
     @property
     def alpha(self) -> float:
@@ -57,10 +62,11 @@ def definitions(settings: dict) -> Definitions:
         lead_stages=tuple(raw.get("lead_steg", LEAD_STAGES)),
         converted_stage=raw.get("konverterat_steg", LEAD_STAGES[-1]),
         confidence=float(raw.get("konfidensnivå", 0.95)),
-        min_leads=int(raw.get("minsta_antal_leads", 30)),
+        max_interval_ratio=float(raw.get("största_intervallkvot", 3.0)),
         min_leads_channel=int(raw.get("minsta_antal_leads_kanal", 20)),
         maturation_days=int(raw.get("mognadstid_dagar", 0)),
         cohort_days=int(raw.get("konverteringsfönster_dagar", 180)),
+        follow_up_days=int(raw.get("uppföljningstid_dagar", 60)),
     )
     unknown = [s for s in (*defs.lead_stages, defs.converted_stage) if s not in LEAD_STAGES]
     if unknown:
@@ -129,26 +135,45 @@ def classify(leads: pd.DataFrame, defs: Definitions) -> pd.DataFrame:
     return out
 
 
-def too_young(leads: pd.DataFrame, period: Period, defs: Definitions) -> int:
-    """Leads of the period left out because they have not been followed cohort_days yet."""
-    if not has_cohorts(leads, defs):
-        return 0
-    counted = leads[leads["steg"].isin(defs.lead_stages)]
-    mask = window_mask(counted["datum"], period.year, period.end_month, defs)
-    return int(mask.sum()) - len(in_period(leads, period, defs))
-
-
-def window_mask(dates: pd.Series, year: int, end_month: int, defs: Definitions) -> pd.Series:
-    """Dates from 1 January to the end of end_month of `year`, minus the maturation days."""
-    period = Period(year, end_month)
+def last_lead_date(leads: pd.DataFrame, period: Period, defs: Definitions) -> pd.Timestamp:
+    """The period's effective last lead date: its end minus the maturation days and, with
+    conversion dates, at most the register's end minus the cohort window (so every counted
+    lead has been followed the whole window)."""
     end = period.end - pd.Timedelta(days=defs.maturation_days)
-    return (dates >= period.start) & (dates <= end)
+    if has_cohorts(leads, defs):
+        end = min(end, observed_until(leads) - pd.Timedelta(days=defs.cohort_days))
+    return end
+
+
+def years_earlier(date: pd.Timestamp, years: int = 1) -> pd.Timestamp:
+    """The same day `years` earlier; 29 February becomes 28 February, and the last day of a
+    month stays the last day (28 February 2025 -> 29 February 2024), so a whole month is
+    compared with the whole month."""
+    earlier = date - pd.DateOffset(years=years)
+    return earlier + pd.offsets.MonthEnd(0) if date.is_month_end else earlier
+
+
+def compared_spans(leads: pd.DataFrame, period: Period, defs: Definitions) -> tuple[Span, Span]:
+    """The lead dates compared: (first, last) in the period and the same days a year earlier."""
+    last = last_lead_date(leads, period, defs)
+    return (period.start, last), (period.previous.start, years_earlier(last))
+
+
+def between(frame: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Rows whose lead date lies in span (both ends included)."""
+    return frame[(frame["datum"] >= span[0]) & (frame["datum"] <= span[1])]
+
+
+def too_young(leads: pd.DataFrame, period: Period, defs: Definitions) -> int:
+    """Leads of the period left out because they came in after its effective last lead date
+    (not yet followed the cohort window, or within the maturation days)."""
+    counted = leads[leads["steg"].isin(defs.lead_stages) & period.contains(leads["datum"])]
+    return int((counted["datum"] > last_lead_date(leads, period, defs)).sum())
 
 
 def in_period(leads: pd.DataFrame, period: Period, defs: Definitions) -> pd.DataFrame:
-    """Classified leads that came in during the period's window."""
-    frame = classify(leads, defs)
-    return frame[window_mask(frame["datum"], period.year, period.end_month, defs)]
+    """Classified leads that came in from the period's start to its effective last lead date."""
+    return between(classify(leads, defs), (period.start, last_lead_date(leads, period, defs)))
 
 
 def wilson_interval(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -181,15 +206,27 @@ def rates(leads: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 def rates_by_year(leads: pd.DataFrame, period: Period, defs: Definitions) -> pd.DataFrame:
-    """Per year from the first year with leads to the period's year, over the period's months.
+    """Per year from the first year with leads to the period's year, over the same days as
+    the period (1 January to its effective last lead date), so every year has the same
+    follow-up and season. Columns år, från, till, leads, konverterade and the rates.
 
     A year without leads is kept with 0 leads and no rate."""
     frame = classify(leads, defs)
+    last = last_lead_date(leads, period, defs)
     first = int(frame["datum"].dt.year.min()) if len(frame) else period.year
     rows = []
     for year in range(min(first, period.previous.year), period.year + 1):
-        sub = frame[window_mask(frame["datum"], year, period.end_month, defs)]
-        rows.append({"år": year, "leads": len(sub), "konverterade": int(sub["konverterad"].sum())})
+        span = (pd.Timestamp(year, 1, 1), years_earlier(last, period.year - year))
+        sub = between(frame, span)
+        rows.append(
+            {
+                "år": year,
+                "från": span[0],
+                "till": span[1],
+                "leads": len(sub),
+                "konverterade": int(sub["konverterad"].sum()),
+            }
+        )
     return with_rates(pd.DataFrame(rows), defs)
 
 
@@ -199,16 +236,18 @@ ABOVE, BELOW, UNCERTAIN = "över", "under", "osäker"
 
 @dataclass(frozen=True)
 class Comparison:
-    """Conversion in the period against the same months of the previous year."""
+    """Conversion in the period against the same days of the previous year."""
 
     leads: int
     converted: int
     previous_leads: int
     previous_converted: int
     confidence: float
-    min_leads: int
-    left_out: int = 0  # leads of the period too young for the cohort window
+    max_interval_ratio: float = 3.0
+    left_out: int = 0  # leads of the period after its effective last lead date (too young to count)
     cohort_days: int | None = None  # None: conversion as reached when the file was taken out
+    span: Span | None = None  # the lead dates compared in the period ...
+    previous_span: Span | None = None  # ... and a year earlier
 
     @property
     def rate(self) -> float:
@@ -219,8 +258,25 @@ class Comparison:
         return self.previous_converted / self.previous_leads if self.previous_leads else float("nan")
 
     @property
+    def period_leads(self) -> int:
+        """All the period's leads, counted or left out as too young."""
+        return self.leads + self.left_out
+
+    @property
+    def interval_factor(self) -> float:
+        """The ratio interval's upper bound divided by its lower: how many times larger the
+        highest plausible change is than the lowest. NaN without an interval."""
+        low, high = self.ratio_interval
+        if pd.isna(low) or pd.isna(high) or low <= 0:
+            return float("nan")
+        return high / low
+
+    @property
     def enough(self) -> bool:
-        return self.leads >= self.min_leads and self.previous_leads >= self.min_leads
+        """The interval is narrow enough to say something about the change: it exists and
+        spans at most max_interval_ratio (see settings.toml, största_intervallkvot)."""
+        factor = self.interval_factor
+        return not pd.isna(factor) and factor <= self.max_interval_ratio
 
     @property
     def points(self) -> float:
@@ -273,19 +329,30 @@ class Comparison:
         return float(stats.norm.sf((math.log(self.ratio) - math.log(1 + target)) / se))
 
 
+def leads_needed(defs: Definitions, rate: float = 0.13) -> int:
+    """Leads per year (the same in both years, both converting `rate`) at which the Katz
+    interval of the ratio spans max_interval_ratio: the least the width rule can judge."""
+    z = stats.norm.ppf(1 - defs.alpha / 2)
+    return math.ceil(2 * (1 - rate) / rate * (2 * z / math.log(defs.max_interval_ratio)) ** 2)
+
+
 def compare(leads: pd.DataFrame, period: Period, defs: Definitions) -> Comparison:
-    """Counts for the period and the same months of the previous year."""
-    now = in_period(leads, period, defs)
-    before = in_period(leads, period.previous, defs)
+    """Counts for the period and the same days of the previous year, both cut at the
+    period's effective last lead date (last_lead_date), so they have the same follow-up."""
+    span, previous_span = compared_spans(leads, period, defs)
+    frame = classify(leads, defs)
+    now, before = between(frame, span), between(frame, previous_span)
     return Comparison(
         len(now),
         int(now["konverterad"].sum()),
         len(before),
         int(before["konverterad"].sum()),
         defs.confidence,
-        defs.min_leads,
+        defs.max_interval_ratio,
         too_young(leads, period, defs),
         defs.cohort_days if has_cohorts(leads, defs) else None,
+        span,
+        previous_span,
     )
 
 
@@ -316,12 +383,22 @@ def funnel(leads: pd.DataFrame, period: Period, defs: Definitions, by: str = "ka
     return out.astype({s: int for s in stages})
 
 
-def arenas_in_period(arenas: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Arenas attended in the period with whether goals and follow-up are both in place."""
+def arenas_in_period(
+    arenas: pd.DataFrame, period: Period, data_end: pd.Timestamp | None = None, follow_up_days: int = 60
+) -> pd.DataFrame:
+    """Arenas attended in the period with whether goals and follow-up are both in place.
+
+    'pågår': the follow-up is not recorded but its time has not run out at the data's end
+    (the arena's date + follow_up_days is after data_end, the last recorded date in the
+    registers): neither counted nor missing. An arena without recorded written goals cannot
+    count whatever its follow-up, so it is never pending. Without data_end nothing is pending."""
     out = arenas[period.contains(arenas["datum"])].sort_values("datum").copy()
     goals = out["mål_formulerade"].fillna(False).astype(bool)
     follow = out["uppföljning_gjord"].fillna(False).astype(bool)
     out["uppfyller"] = goals & follow
+    due = out["datum"] + pd.Timedelta(days=follow_up_days)
+    open_window = due > data_end if data_end is not None else pd.Series(False, index=out.index)
+    out["pågår"] = goals & ~follow & open_window
     lacking = []
     for g, f, g_raw, f_raw in zip(goals, follow, out["mål_formulerade"], out["uppföljning_gjord"]):
         parts = []

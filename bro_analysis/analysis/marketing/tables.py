@@ -44,7 +44,7 @@ def funnel_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def arena_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Arenas in the period: type, date, goals, follow-up, and what is lacking."""
+    """Arenas in the period: type, date, goals, follow-up, and whether each counts (or is pending)."""
 
     def yes_no(value):
         return "uppgift saknas" if pd.isna(value) else ("ja" if value else "nej")
@@ -56,7 +56,10 @@ def arena_table(table: pd.DataFrame) -> pd.DataFrame:
             "Datum": [d.date().isoformat() for d in table["datum"]],
             "Skriftliga mål": [yes_no(v) for v in table["mål_formulerade"]],
             "Uppföljning gjord": [yes_no(v) for v in table["uppföljning_gjord"]],
-            "Räknas mot målet": ["ja" if v else "nej" for v in table["uppfyller"]],
+            "Räknas mot målet": [
+                "ja" if met else ("uppföljning pågår" if pending else "nej")
+                for met, pending in zip(table["uppfyller"], table["pågår"])
+            ],
         }
     )
 

@@ -15,16 +15,20 @@ from bro_analysis.presentation.formatting import (
     join_sv,
 )
 
-from .numbers import ABOVE, BELOW, MASK, Comparison, Definitions, has_cohorts, observed_until
+from .numbers import ABOVE, BELOW, MASK, Comparison, Definitions, Span, has_cohorts, leads_needed, observed_until
+
+MONTHS_SHORT_SV = ("jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec")
 
 
 def definitions_text(defs: Definitions) -> list[str]:
     """The definitions as Swedish sentences for the report."""
-    window = "Ett lead hör till den period då det kom in (kolumnen datum)"
+    window = (
+        "Ett lead hör till den period då det kom in (kolumnen datum). Föregående år räknas över samma "
+        "dagar som perioden: slutar periodens räknade leads till exempel 4 maj, räknas föregående år också till 4 maj"
+    )
     if defs.maturation_days:
         window += (
-            f", utom leads från periodens sista {defs.maturation_days} dagar som inte hunnit "
-            "konvertera; samma dagar räknas inte heller året innan"
+            f"; leads från periodens sista {defs.maturation_days} dagar räknas inte, de har inte hunnit konvertera"
         )
     return [
         f"Lead: ett lead vars längsta steg är {join_sv((f'”{i}”' for i in defs.lead_stages), 'eller')}.",
@@ -37,12 +41,19 @@ def definitions_text(defs: Definitions) -> list[str]:
         (
             f"Osäkerhet: {fmt_number(100 * defs.confidence, 0)} % konfidensintervall (Wilson) för varje "
             "andel. Förändringen mot föregående år är kvoten mellan andelarna med intervall enligt Katz "
-            "(logaritmmetoden). Målet prövas mot det intervallet: ligger hela intervallet över målet är "
-            "målet säkert nått, ligger hela under är det säkert inte nått, annars är det osäkert."
+            "(logaritmmetoden). Statusen följer den uppmätta förändringen mot målet; omfattar intervallet "
+            "målet kan skillnaden bero på slumpen, och statusen får tillägget ”osäkert”."
         ),
         (
-            f"Nyckelresultatet bedöms bara när båda perioderna har minst {defs.min_leads} leads; "
-            f"kanaler och arenor med färre än {defs.min_leads_channel} leads rangordnas inte."
+            "Nyckelresultatet bedöms bara när intervallet för förändringen är så smalt att det säger något "
+            f"om målet: den övre gränsen får vara högst {factor_text(defs.max_interval_ratio)} gånger den "
+            f"nedre (vid 13 % konvertering krävs då omkring {fmt_int(leads_needed(defs))} leads per år). "
+            f"Kanaler och arenor med färre än {defs.min_leads_channel} leads rangordnas inte."
+        ),
+        (
+            "Arena: räknas när den har både skriftliga mål och gjord uppföljning. Uppföljningen har "
+            f"{defs.follow_up_days} dagar på sig; har de inte gått ut när datan slutar står arenan som "
+            "”uppföljning pågår” och räknas varken med eller som saknad."
         ),
     ]
 
@@ -63,11 +74,94 @@ def personal_data_text(dropped: list[str], masked: int) -> str:
     return text
 
 
-def pct_change(change: float) -> str:
+def pct_change(change: float, decimals: int = 1) -> str:
     """A relative change as '+19,2 %'."""
     if pd.isna(change):
         return "–"
-    return f"{fmt_signed(100 * change, 1)}{NBSP}%"
+    return f"{fmt_signed(100 * change, decimals)}{NBSP}%"
+
+
+def date_text(date: pd.Timestamp, year: bool = True, short: bool = False) -> str:
+    """'4 maj 2026'; '4 maj' without the year; '4 maj' and '1 jan' short."""
+    month = (MONTHS_SHORT_SV if short else MONTHS_SV)[date.month - 1]
+    return f"{date.day} {month}" + (f" {date.year}" if year else "")
+
+
+def span_text(span: Span, year: bool = True, short: bool = False) -> str:
+    """'1 januari–4 maj 2026' (the year once, at the end)."""
+    first, last = span
+    return f"{date_text(first, first.year != last.year and year, short)}–{date_text(last, year, short)}"
+
+
+def cut_spans(cmp: Comparison, period: Period) -> tuple[Span, Span] | None:
+    """The compared date ranges where they end before the period does (leads too young, or
+    maturation days) and are not empty; None when the whole period is compared."""
+    if cmp.span is None or cmp.previous_span is None:
+        return None
+    first, last = cmp.span
+    return (cmp.span, cmp.previous_span) if first <= last < period.end else None
+
+
+def compared_dates_text(cmp: Comparison) -> str:
+    """'leads 1 januari–4 maj 2026 mot 1 januari–4 maj 2025 (samma uppföljningstid, 180 dagar)';
+    '' without dates, or when no lead of the period has been followed long enough."""
+    if cmp.span is None or cmp.previous_span is None or cmp.span[1] < cmp.span[0]:
+        return ""
+    follow = f" (samma uppföljningstid, {cmp.cohort_days} dagar)" if cmp.cohort_days else ""
+    return f"leads {span_text(cmp.span)} mot {span_text(cmp.previous_span)}{follow}"
+
+
+def left_out_text(cmp: Comparison) -> str:
+    """'89 av periodens 229 leads (39 %) är för nya för att räknas'; '' when none is left out."""
+    if not cmp.left_out:
+        return ""
+    share = fmt_number(100 * cmp.left_out / cmp.period_leads, 0)
+    return (
+        f"{fmt_int(cmp.left_out)} av periodens {fmt_int(cmp.period_leads)} leads ({share}{NBSP}%) "
+        "är för nya för att räknas"
+    )
+
+
+def cut_line(cmp: Comparison, period: Period) -> str:
+    """Page one's short line where the period is cut: 'Jämför 1 jan–4 maj i båda åren;
+    89 leads är för nya för att räknas.' '' when the whole period is compared."""
+    spans = cut_spans(cmp, period)
+    if spans is None:
+        return ""
+    line = f"Jämför {span_text(spans[0], year=False, short=True)} i båda åren"
+    if cmp.left_out:
+        line += f"; {fmt_int(cmp.left_out)} leads är för nya för att räknas"
+    return line + "."
+
+
+def months_label(cmp: Comparison, period: Period) -> str:
+    """What part of each year the per-year figure and table cover: '' for a whole year,
+    'januari–augusti' for a whole part year, '1 januari–4 maj' when the period is cut."""
+    spans = cut_spans(cmp, period)
+    if spans is not None:
+        return span_text(spans[0], year=False)
+    return "" if period.is_full_year else period.label.rsplit(" ", 1)[0]
+
+
+def factor_text(factor: float) -> str:
+    """'3' or '2,5'."""
+    return fmt_number(factor, 0 if float(factor).is_integer() else 1)
+
+
+def width_text(cmp: Comparison, target: float) -> str:
+    """Why the change cannot be judged: the interval is too wide (or there is none)."""
+    low, high = cmp.ratio_interval
+    goal = fmt_number(100 * target, 0)
+    if pd.isna(low) or pd.isna(high):
+        return (
+            "en av perioderna saknar konverteringar, så osäkerheten i förändringen kan inte beräknas; "
+            f"för få konverteringar för att bedöma en förändring på {goal}{NBSP}%"
+        )
+    return (
+        f"osäkerhetsintervallet för förändringen spänner från {pct_change(low - 1, 0)} till "
+        f"{pct_change(high - 1, 0)}, mer än en faktor {factor_text(cmp.max_interval_ratio)}; "
+        f"för få leads för att bedöma en förändring på {goal}{NBSP}%"
+    )
 
 
 def rate_text(rate: float, converted: int, leads: int) -> str:
@@ -78,7 +172,8 @@ def rate_text(rate: float, converted: int, leads: int) -> str:
 
 
 def target_certainty_text(cmp: Comparison, target: float) -> str:
-    """How certain it is that the target (+20 %) is reached, from the interval, in Swedish."""
+    """How certain it is that the target (+20 %) is reached, from the interval, in Swedish.
+    Where the interval covers the target the status carries the qualifier 'osäkert'."""
     goal = pct_change(target)
     verdict = cmp.target_certainty(target)
     if not verdict:
@@ -88,8 +183,8 @@ def target_certainty_text(cmp: Comparison, target: float) -> str:
     if verdict == BELOW:
         return f"Hela intervallet ligger under målet {goal}: målet är med god säkerhet inte nått."
     return (
-        f"Intervallet omfattar målet {goal}, så det går inte att säga säkert om målet är nått; "
-        "skillnaden mot målet kan bero på slumpen."
+        f"Intervallet omfattar målet {goal}, så statusen är osäker: skillnaden mot målet kan bero på "
+        "slumpen, och det går inte att säga säkert om målet är nått."
     )
 
 
@@ -106,27 +201,35 @@ def interval_text(cmp: Comparison) -> str:
 
 
 def comparison_text(cmp: Comparison, period: Period, target: float) -> str:
-    """The key result in Swedish sentences, answer first."""
-    now, before = period.label, period.previous.label
+    """The key result in Swedish sentences, answer first, with the dates compared."""
+    spans = cut_spans(cmp, period)
+    now, before = (
+        (f"under {period.label}", f"under {period.previous.label}")
+        if spans is None
+        else (f"för leads {span_text(spans[0])}", f"för leads {span_text(spans[1])}")
+    )
     head = (
-        f"Konverteringsgraden var {rate_text(cmp.rate, cmp.converted, cmp.leads)} under {now}, "
-        f"mot {rate_text(cmp.previous_rate, cmp.previous_converted, cmp.previous_leads)} under {before}."
+        f"Konverteringsgraden var {rate_text(cmp.rate, cmp.converted, cmp.leads)} {now}, "
+        f"mot {rate_text(cmp.previous_rate, cmp.previous_converted, cmp.previous_leads)} {before}."
     )
     if cmp.cohort_days:
         head += f" Konvertering räknas inom {cmp.cohort_days} dagar från att leadet kom in, båda åren."
-        if cmp.left_out:
-            head += (
-                f" {fmt_int(cmp.left_out)} leads från periodens sista {cmp.cohort_days} dagar har inte följts så "
-                "länge ännu och är inte med."
-            )
-    if not cmp.enough:
-        return (
-            head + f" Det är för få leads för att bedöma målet (minst {fmt_int(cmp.min_leads)} "
-            "leads per period behövs)."
+    if spans is not None:
+        head += " Båda åren räknas till samma dag" + (
+            ", så alla leads har följts lika länge." if cmp.cohort_days else "."
         )
+    if cmp.left_out:
+        left = left_out_text(cmp)
+        head += f" {left[:1].upper()}{left[1:]} och är inte med."
+    if not (cmp.leads and cmp.previous_leads):
+        empty = "perioden" if not cmp.leads else "föregående år"
+        return head + f" Det är för få leads för att bedöma målet: {empty} har inga leads att räkna."
     if pd.isna(cmp.ratio):
         return head + " Föregående period hade inga konverteringar, så en relativ förändring kan inte beräknas."
-    verdict = "når" if cmp.change >= target else "når inte"
+    if not cmp.enough:
+        reason = width_text(cmp, target)
+        return head + f" Målet kan inte bedömas: {reason}."
+    verdict = "når" if cmp.change >= target - 1e-12 else "når inte"
     return " ".join(
         [
             head,
@@ -174,14 +277,21 @@ def arena_label(row: pd.Series) -> str:
 
 
 def arenas_text(table: pd.DataFrame, period: Period, target: float | None) -> str:
-    """How many arenas met the requirement (against the plan's target when it has one), and which lacked what."""
+    """How many arenas met the requirement (against the plan's target when it has one), which
+    still have their follow-up pending, and which lacked what."""
     met = int(table["uppfyller"].sum())
     goal = "" if target is None else f", mot målet minst {fmt_int(target)}"
     text = (
         f"Under {period.label} deltog BRO i {fmt_int(len(table))} nationella eller internationella arenor; "
         f"{fmt_int(met)} hade både skriftliga mål och gjord uppföljning{goal}."
     )
-    missing = table[~table["uppfyller"]]
+    pending = table[table["pågår"]]
+    if len(pending):
+        text += (
+            " Uppföljning pågår (tiden för den har inte gått ut när datan slutar), så de räknas varken med "
+            "eller som saknade: " + "; ".join(arena_label(r) for _, r in pending.iterrows()) + "."
+        )
+    missing = table[~table["uppfyller"] & ~table["pågår"]]
     if len(missing):
         text += (
             " Saknar mål eller uppföljning: "
@@ -255,8 +365,10 @@ def window_caveat(period: Period, defs: Definitions, leads: pd.DataFrame | None 
             "att konvertera än föregående års, så periodens konverteringsgrad är snarare för låg än för hög och "
             "förändringen mot föregående år snarare underskattad än överskattad."
         )
-    if not period.is_full_year:
-        text += f" Perioden är {period.label} och jämförs med samma månader året innan ({period.previous.label})."
+    text += (
+        " Föregående år räknas över samma dagar som perioden: leads från 1 januari till samma dag som "
+        "periodens sista räknade lead, så att säsongen och uppföljningstiden är desamma båda åren."
+    )
     if defs.maturation_days:
         text += f" Leads från de sista {defs.maturation_days} dagarna av varje period räknas inte av det skälet."
     return text
