@@ -127,7 +127,7 @@ def judge(
         return UNKNOWN, "inget jämförbart utfall föregående år"
     change = value / previous - 1
     needed = "en ökning" if target == 0 else f"minst {fmt_number(100 * target, 0)} % ökning"
-    against = "samma månader föregående år" if part_year else "föregående år"
+    against = "samma period föregående år" if part_year else "föregående år"
     text = f"förändring {fmt_signed(100 * change, 1)} % mot {against}; målet är {needed}"
     # 10 % -> 12 % is exactly +20 %; allow for binary floating point
     met = change > 1e-12 if target == 0 else change >= target - 1e-12
@@ -228,7 +228,7 @@ def why_text(kr: KeyResult, outcome: Outcome, fraction_of_year: float = 1.0) -> 
         line = "Alla kommuner." if outcome.status == MET else ""
     else:
         previous = outcome.previous
-        against = "samma månader föregående år" if fraction_of_year < 1 else "föregående år"
+        against = "samma period föregående år" if fraction_of_year < 1 else "föregående år"
         line = (
             f"{fmt_signed(100 * (value / previous - 1), 1)} % mot {against}."
             if previous

@@ -66,7 +66,7 @@ def one_project_detail(current: pd.Series, previous: pd.Series, period: Period) 
     for conc, label in ((current, period.label), (previous, period.previous.label)):
         name = dominant_project(conc)
         if name is not None:
-            parts.append(f"Ett projekt avgör: {name} var {fmt_percent(conc['andel_största'])} av värdet {label}.")
+            parts.append(f"{name} var {fmt_percent(conc['andel_största'])} av värdet {label}.")
             break
     if current["projekt"] and previous["projekt"]:
         rel = change(current["utan_största_msek"], previous["utan_största_msek"])
@@ -74,7 +74,7 @@ def one_project_detail(current: pd.Series, previous: pd.Series, period: Period) 
         if pd.notna(rel):
             without += f" ({fmt_signed(100 * rel, 0)}{NBSP}%)"
         parts.append(
-            f"Utan det största projektet: {without}; medianprojektet "
+            f"Utan största projektet: {without}; medianprojekt "
             f"{fmt_number(previous['median_msek'])} → {fmt_msek(current['median_msek'])}."
         )
     return " ".join(parts)

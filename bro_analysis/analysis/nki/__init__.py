@@ -50,7 +50,7 @@ def _not_yet_published(ctx, year_m: int, reason: str) -> tuple[str, str, str]:
     return (
         okr.UNKNOWN,
         f"mätår {year} är inte publicerat, så {year} kan inte bedömas ännu; senaste mätår {year_m}: {reason}",
-        f"Insikts resultat för {year} är inte publicerade; utfallet är från mätår {year_m} och visas som läge",
+        f"Insikt {year} är inte publicerad ännu; utfallet gäller mätår {year_m}",
     )
 
 

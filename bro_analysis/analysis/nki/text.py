@@ -34,11 +34,7 @@ def below_count_text(count: int, threshold: float) -> str:
     """Page one's line on municipality × area results under the plan's limit."""
     if not count:
         return ""
-    whose = "en kommun i ett område" if count == 1 else "enskilda kommuner och områden"
-    return (
-        f"{count} resultat för {whose} ligger under {fmt_number(threshold, 0)}; "
-        "de står i avsnittet om myndighetsservice"
-    )
+    return f"{count} kommunresultat ligger under {fmt_number(threshold, 0)} (se avsnittet om NKI)"
 
 
 def _period_note(period, year_m: int) -> str:
