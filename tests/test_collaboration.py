@@ -82,7 +82,7 @@ def test_contribution_is_population_times_ten():
 
 def test_outcomes():
     ds = {"aktiviteter": ACTS, "kommuner": pd.concat([_municipalities(2024), _municipalities(2025, without="1864")])}
-    ctx = SimpleNamespace(period=Period(2025), plan=PLAN, dataset=ds)
+    ctx = SimpleNamespace(period=Period(2025), plan=PLAN, dataset=ds, settings={})
     by_id = {o.id: o for o in collaboration.outcomes(ctx)}
     assert (by_id["S3"].value, by_id["S3"].previous, by_id["S3"].status) == (2, 1, okr.NOT_MET)
     assert (by_id["S4"].value, by_id["S4"].previous, by_id["S4"].status) == (11, 12, okr.NOT_MET)
@@ -92,7 +92,7 @@ def test_outcomes():
 
 def test_outcomes_unknown_without_municipality_rows():
     ds = {"aktiviteter": ACTS, "kommuner": _municipalities(2024)}
-    ctx = SimpleNamespace(period=Period(2025), plan=PLAN, dataset=ds)
+    ctx = SimpleNamespace(period=Period(2025), plan=PLAN, dataset=ds, settings={})
     s4 = next(o for o in collaboration.outcomes(ctx) if o.id == "S4")
     assert s4.status == okr.UNKNOWN
 

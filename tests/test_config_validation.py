@@ -80,7 +80,8 @@ def test_every_key_of_the_committed_files_is_found_on_its_line():
                 assert name in lines[number - 1], (path, number, lines[number - 1])
     found = settings_schema.key_lines(SETTINGS_TEXT)
     levels = [i + 1 for i, line in enumerate(SETTINGS_TEXT.splitlines()) if line.startswith('"konfidensnivå"')]
-    assert [found[("nki", "konfidensnivå")], found[("marknadsföring", "konfidensnivå")]] == levels
+    sections = ("nki", "prognos", "marknadsföring")
+    assert [found[(section, "konfidensnivå")] for section in sections] == levels
     assert found[("nki", "band", 1)] == _line(SETTINGS_TEXT, '{ namn = "högt"')
     assert found[("kolada", "kpi", "U07451", "mått")] == _line(SETTINGS_TEXT, '"mått" = "NKI"')
     okr = settings_schema.key_lines(OKR_TEXT)
@@ -234,14 +235,14 @@ def test_a_misspelled_key_is_not_silently_ignored(tmp_path, monkeypatch, capsys)
     settings = _edited(SETTINGS_TEXT, ('"troligt_från" = 0.8', "troligt_fran = 0.8"))
     err = _validate(tmp_path, monkeypatch, capsys, settings=settings)
     line = _line(settings, "troligt_fran")
-    assert f"rad {line}: [nki] troligt_fran = 0.8 – okänd nyckel; menade du troligt_från?" in err
+    assert f"rad {line}: [prognos] troligt_fran = 0.8 – okänd nyckel; menade du troligt_från?" in err
 
 
 def test_probabilities_in_order(tmp_path, monkeypatch, capsys):
     settings = _edited(SETTINGS_TEXT, ('"osannolikt_till" = 0.2', '"osannolikt_till" = 0.9'))
     err = _validate(tmp_path, monkeypatch, capsys, settings=settings)
     line = _line(settings, '"osannolikt_till" = 0.9')
-    assert f"rad {line}: [nki] osannolikt_till = 0.9 – ska vara mindre än troligt_från (0,8)" in err
+    assert f"rad {line}: [prognos] osannolikt_till = 0.9 – ska vara mindre än troligt_från (0,8)" in err
 
 
 def test_contract_values_and_the_plan_are_checked_by_the_command_line(tmp_path, monkeypatch, capsys):

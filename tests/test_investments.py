@@ -340,13 +340,20 @@ def test_readiness_names_those_not_ready():
 
 def _plan(plan, members=MEMBERS):
     return SimpleNamespace(
-        key_result=plan.key_result, key_results=plan.key_results, members=members, priority_areas=PRIO
+        key_result=plan.key_result,
+        key_results=plan.key_results,
+        members=members,
+        priority_areas=PRIO,
+        last_year=plan.last_year,
     )
 
 
 def _ctx(plan, period, reg=REG, act=ACT, kom=KOM):
     return SimpleNamespace(
-        period=period, plan=_plan(plan), dataset={"investeringar": reg, "aktiviteter": act, "kommuner": kom}
+        period=period,
+        plan=_plan(plan),
+        dataset={"investeringar": reg, "aktiviteter": act, "kommuner": kom},
+        settings={},
     )
 
 

@@ -1,7 +1,10 @@
 """Shared status rules against hand-worked cases."""
 
+from types import SimpleNamespace
+
 import pandas as pd
 import pytest
+from scipy import stats
 
 from bro_analysis.analysis import okr
 from bro_analysis.core.config import KeyResult, load_plan
@@ -55,19 +58,84 @@ def _register(dates):
     return okr.Register(pd.DataFrame({"datum": pd.to_datetime(dates)}), "datum", "aktivitetsregistret")
 
 
+def _ctx(period, last_year=2027):
+    plan = SimpleNamespace(members={str(i): f"K{i}" for i in range(12)}, last_year=last_year)
+    return SimpleNamespace(period=period, plan=plan, settings={})
+
+
 def test_a_period_before_the_register_is_not_a_zero():
     """Hand-worked: a register that starts 2019 says nothing about 2017 or 2018."""
     register = _register(["2019-01-18", "2019-03-02", "2020-05-01", "2020-06-01"])
     count = lambda p: int(register.frame["datum"].dt.year.eq(p.year).sum())  # noqa: E731
-    out = okr.count_outcome(kr("minst", 2), register, count, Period(2017), 12)
+    out = okr.count_outcome(_ctx(Period(2017)), kr("minst", 2), register, count)
     assert (out.status, out.value, out.previous) == (okr.UNKNOWN, None, None)
     assert "börjar 2019-01-18 och täcker inte 2017" in out.reason and out.value_text == "–"
-    first = okr.count_outcome(kr("minst", 2), register, count, Period(2019), 12)
+    first = okr.count_outcome(_ctx(Period(2019)), kr("minst", 2), register, count)
     assert (first.status, first.value, first.previous, first.previous_text) == (okr.MET, 2, None, "–")
-    second = okr.count_outcome(kr("minst", 2), register, count, Period(2020), 12)
+    second = okr.count_outcome(_ctx(Period(2020)), kr("minst", 2), register, count)
     assert (second.status, second.value, second.previous) == (okr.MET, 2, 2)
-    empty = okr.count_outcome(kr("minst", 2), _register([]), count, Period(2020), 12)
+    empty = okr.count_outcome(_ctx(Period(2020)), kr("minst", 2), _register([]), count)
     assert empty.status == okr.UNKNOWN and "inga rader" in empty.reason
+
+
+def test_a_part_year_is_judged_on_its_seasonal_forecast():
+    """Hand-worked register: 2019–2022 each have 1 event in March and 3 in October–December
+    (4 a year, the target 4). By 31 August 2023 one event is the usual: the years added 3 after
+    August (variance 0 < mean, so Poisson(3)); the chance of at least 3 more is P(X >= 3)."""
+    dates = []
+    for year in range(2019, 2023):
+        dates += [f"{year}-01-02", f"{year}-03-10", f"{year}-10-05", f"{year}-11-05", f"{year}-12-05"]
+    dates += ["2023-01-02", "2023-03-10"]
+    register = _register(dates)
+    frame = register.frame
+
+    def count(p):  # the 2 January rows mark the register's coverage and are not counted
+        rows = frame[p.contains(frame["datum"])]
+        return int((rows["datum"].dt.strftime("%m-%d") != "01-02").sum())
+
+    out = okr.count_outcome(_ctx(Period(2023, 8)), kr("minst", 4), register, count)
+    chance = 1 - stats.poisson.cdf(2, 3)  # 0,577
+    assert out.forecast.value == pytest.approx(4.0) and out.forecast.chance == pytest.approx(chance)
+    assert (out.forecast.low, out.forecast.high) == (1 + stats.poisson.ppf(0.025, 3), 1 + stats.poisson.ppf(0.975, 3))
+    assert out.pace == pytest.approx(4 * 0.25)  # a quarter of each year's count by August
+    assert (out.status, out.qualifier) == (okr.ON_TRACK, okr.UNCERTAIN)  # 58 %: more likely than not
+    assert "säsongstakt mot målet till 31 augusti: 1,0" in out.reason and "chans att nå 4: 58\xa0%" in out.reason
+    # the straight line would have said 1 against 2,7: 'risk'; the seasonal pace does not
+    assert okr.why_text(kr("minst", 4), out, Period(2023, 8)) == "1 mot 1,0 i säsongstakt mot målet den 31 augusti."
+    # the plan's last year at the level of 2019–2022 (4 every year: Poisson(4))
+    assert out.plan_forecast.year == 2027 and out.plan_forecast.value == pytest.approx(4.0)
+    assert out.plan_forecast.chance == pytest.approx(stats.poisson.sf(3, 4))
+
+
+def test_early_in_the_year_a_count_behind_is_too_early_to_judge():
+    dates = [f"{y}-{m}" for y in range(2019, 2023) for m in ("01-02", "02-10", "06-10", "09-10", "11-10")]
+    register = _register([*dates, "2023-01-02"])
+    frame = register.frame
+
+    def count(p):
+        rows = frame[p.contains(frame["datum"])]
+        return int((rows["datum"].dt.strftime("%m-%d") != "01-02").sum())
+
+    january = okr.count_outcome(_ctx(Period(2023, 2)), kr("minst", 6), register, count)  # 4 a year, target 6
+    assert january.status == okr.UNKNOWN and january.reason.startswith("för tidigt på året att bedöma")
+    march = okr.count_outcome(_ctx(Period(2023, 3)), kr("minst", 6), register, count)
+    assert march.status == okr.RISK and march.forecast.chance < 0.2 and march.qualifier == ""
+
+
+def test_too_little_history_keeps_the_straight_line_and_says_so():
+    register = _register(["2022-01-03", "2022-05-01", "2023-01-05"])
+    count = lambda p: int(register.frame["datum"].pipe(p.contains).sum())  # noqa: E731
+    out = okr.count_outcome(_ctx(Period(2023, 6)), kr("minst", 4), register, count)
+    assert not out.forecast.made and "för kort historik: 1 hela år i registret (minst 2 behövs)" in out.reason
+    assert out.status == okr.RISK and "takten för målet 4" in out.reason
+
+
+def test_the_plan_forecast_ends_with_the_plan():
+    register = _register([f"{y}-03-01" for y in range(2019, 2028)])
+    count = lambda p: int(register.frame["datum"].pipe(p.contains).sum())  # noqa: E731
+    assert okr.count_outcome(_ctx(Period(2027)), kr("minst", 1), register, count).plan_forecast is None
+    part = okr.count_outcome(_ctx(Period(2027, 6)), kr("minst", 1), register, count)
+    assert part.plan_forecast is part.forecast  # the plan's last year is this year
 
 
 def test_okning_relative():
@@ -99,7 +167,16 @@ def test_outcome_table_shows_target_status_symbol_and_reason():
         okr.Outcome("M2", None, None, okr.UNKNOWN, "för få leads"),
     ]
     table = okr.outcome_table(plan, results)
-    assert table.columns.tolist() == ["Id", "Nyckelresultat", "Mål", "Utfall", "Föregående", "Status", "Motivering"]
+    assert table.columns.tolist() == [
+        "Id",
+        "Nyckelresultat",
+        "Mål",
+        "Utfall",
+        "Föregående",
+        "Status",
+        "Prognos",
+        "Motivering",
+    ]
     assert table.iloc[0].tolist() == [
         "S4",
         plan.key_result("S4").text,
@@ -107,6 +184,7 @@ def test_outcome_table_shows_target_status_symbol_and_reason():
         "11 av 12",
         "12 av 12",
         "✘ ej uppnått",
+        "–",
         "11 av 12 kommuner; saknas: Laxå",
     ]
     assert table.iloc[1][["Mål", "Utfall", "Status"]].tolist() == ["minst +20 %", "–", "? kan inte bedömas"]
@@ -137,10 +215,10 @@ def test_why_text_says_the_distance_the_pace_or_the_detail():
     s1, s3, s4, m2 = (plan.key_result(k) for k in ("S1", "S3", "S4", "M2"))
     assert okr.why_text(s1, okr.Outcome("S1", 77.4, 76.8, okr.NOT_MET, "r")) == "2,6 under målet."
     assert okr.why_text(s3, okr.Outcome("S3", 4, 2, okr.MET, "r")) == "Målet är nått."
-    on_pace = okr.Outcome("S3", 2, 2, okr.ON_TRACK, "r")
-    assert okr.why_text(s3, on_pace, 8 / 12) == "I takt: 2 mot 2,0 vid den här tiden."
-    behind = okr.Outcome("S3", 1, 2, okr.RISK, "r")
-    assert okr.why_text(s3, behind, 8 / 12) == "Efter takten: 1 mot 2,0 vid den här tiden."
+    on_pace = okr.Outcome("S3", 2, 2, okr.ON_TRACK, "r", pace=1.4)
+    assert okr.why_text(s3, on_pace, Period(2026, 8)) == "2 mot 1,4 i säsongstakt mot målet den 31 augusti."
+    no_history = okr.Outcome("S3", 1, 2, okr.RISK, "r")
+    assert okr.why_text(s3, no_history, Period(2026, 8)) == "1 mot 2,0 i jämn takt mot helårsmålet."
     missing = okr.Outcome("S4", 10, 9, okr.NOT_MET, "r", detail="saknas: Laxå och Nora")
     assert okr.why_text(s4, missing) == "Saknas: Laxå och Nora."
     rate = okr.Outcome("M2", 0.134, 0.1332, okr.NOT_MET, "r", detail="osäkert om målet är nått")

@@ -69,7 +69,7 @@ def test_a_year_before_the_plan_is_the_baseline():
 
 
 def test_records_carry_the_qualifier_and_the_mätår():
-    ctx = SimpleNamespace(plan=PLAN, period=Period(2025), dataset=SimpleNamespace(is_example=False))
+    ctx = SimpleNamespace(plan=PLAN, period=Period(2025), dataset=SimpleNamespace(is_example=False), settings={})
     results = _results([okr.MET] * 12)
     results[0] = okr.Outcome("S1", 77.4, 76.8, okr.NOT_MET, "r", qualifier=okr.UNCERTAIN, measurement_year=2025)
     records = overview.summary_records(ctx, results)

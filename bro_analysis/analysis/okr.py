@@ -12,8 +12,10 @@ from typing import Any
 
 import pandas as pd
 
+from bro_analysis.analysis import forecast as fc
 from bro_analysis.core.config import KeyResult, Plan
-from bro_analysis.presentation.formatting import fmt_int, fmt_number, fmt_signed
+from bro_analysis.core.periods import Period
+from bro_analysis.presentation.formatting import fmt_int, fmt_number, fmt_percent, fmt_signed
 
 # The status vocabulary, the same in the HTML, okr.csv and okr.json. A finished year
 # is uppnått or ej uppnått; a part year is uppnått, på väg or risk (ej uppnått only
@@ -45,6 +47,18 @@ SUMMARY_FIELDS = (
     "förbehåll",
     "mätår",
     "motivering",
+    "prognos_år",
+    "prognos",
+    "prognos_nedre",
+    "prognos_övre",
+    "prognos_chans",
+    "prognos_metod",
+    "planslut_år",
+    "planslut_prognos",
+    "planslut_nedre",
+    "planslut_övre",
+    "planslut_chans",
+    "planslut_metod",
     "period",
     "utgångsläge",
     "exempeldata",
@@ -71,6 +85,46 @@ def shown_number(kr: KeyResult, value: float | None, target: bool = False) -> fl
     return int(rounded) if rounded.is_integer() else rounded
 
 
+def forecast_fields(kr: KeyResult, forecast: fc.Forecast | None) -> tuple:
+    """(år, värde, nedre, övre, chans i procent, metod) for okr.csv/okr.json; Nones without one."""
+    if forecast is None:
+        return (None,) * 6
+    chance = None if forecast.chance is None else round(100 * forecast.chance)
+    return (
+        forecast.year,
+        shown_number(kr, forecast.value),
+        shown_number(kr, forecast.low),
+        shown_number(kr, forecast.high),
+        chance,
+        forecast.how,
+    )
+
+
+def _forecast_number(kr: KeyResult, value: float | None) -> str:
+    if kr.unit == "%":
+        return fmt_number(100 * value, 1) if value is not None else "–"
+    return fmt_number(value, 1 if kr.unit == "NKI" else 0)
+
+
+def forecast_cell(kr: KeyResult, forecast: fc.Forecast | None, rule: fc.Rules) -> str:
+    """'2026: 3 (2–5), osäkert', or '2026: ingen prognos (för kort historik …)'."""
+    if forecast is None:
+        return ""
+    if not forecast.made:
+        return f"{forecast.year}: ingen prognos ({forecast.how})"
+    span = f"{_forecast_number(kr, forecast.low)}–{_forecast_number(kr, forecast.high)}"
+    text = f"{forecast.year}: {_forecast_number(kr, forecast.value)} ({span})"
+    return text + (f", {fc.chance_word(forecast.chance, rule)}" if forecast.chance is not None else "")
+
+
+def forecast_text(kr: KeyResult, outcome: Outcome, rule: fc.Rules) -> str:
+    """Page one's Prognos cell: the year's end for a part year, then the plan's last year."""
+    cells = [forecast_cell(kr, outcome.forecast, rule)]
+    if outcome.plan_forecast is not None and outcome.plan_forecast is not outcome.forecast:
+        cells.append(forecast_cell(kr, outcome.plan_forecast, rule))
+    return " · ".join(c for c in cells if c) or "–"
+
+
 def status_label(status: str, qualifier: str = "") -> str:
     """'✔ uppnått', '✘ ej uppnått – osäkert' and so on."""
     return f"{SYMBOLS[status]} {status}" + (f" – {qualifier}" if qualifier else "")
@@ -90,6 +144,9 @@ class Outcome:
     detail: str = ""  # the one thing the short why should add: who is missing, what dominates
     qualifier: str = ""  # one of QUALIFIERS, or ""
     measurement_year: int | None = None  # the NKI mätår the value comes from (NKI key results only)
+    forecast: fc.Forecast | None = None  # the year's end, for a part year
+    plan_forecast: fc.Forecast | None = None  # the plan's last year
+    pace: float | None = None  # a part year: what a year that reaches the target has by this date
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -177,26 +234,97 @@ def uncovered(register: Register, period) -> str | None:
     return None
 
 
+def judge_on_forecast(
+    kr: KeyResult, value: float, year_end: fc.Forecast, pace: float | None, period: Period, rule: fc.Rules
+) -> tuple[str, str, str] | None:
+    """A part year judged on its forecast for December: 'på väg' when reaching the year's
+    target is more likely than not, 'risk' when not, qualified 'osäkert' between the
+    calibrated words; before `rule.earliest` of the year never 'risk' but 'kan inte bedömas'
+    (too early). Returns status, qualifier and reason, or None without a forecast."""
+    target = kr.target
+    if target is None or not year_end.made or year_end.chance is None:
+        return None
+    unit = f" {kr.unit}" if kr.unit else ""
+    if value >= target:
+        return MET, "", f"{fmt_number(value, 0)} mot målet minst {fmt_number(target, 0)}; helårsmålet är redan nått"
+    chance = year_end.chance
+    parts = [f"{fmt_number(value, 0)}{unit} hittills"]
+    if pace is not None:
+        parts.append(f"säsongstakt mot målet till {fc.date_label(period)}: {fmt_number(pace, 1)}")
+    parts.append(
+        f"prognos för helåret {fmt_number(year_end.value, 1)} ({fmt_number(year_end.low, 0)}–"
+        f"{fmt_number(year_end.high, 0)}), chans att nå {fmt_number(target, 0)}: {fmt_percent(chance, 0)} "
+        f"({fc.chance_word(chance, rule)}); {year_end.how}"
+    )
+    status = ON_TRACK if chance >= 0.5 else RISK
+    qualifier = UNCERTAIN if rule.unlikely < chance < rule.likely else ""
+    if status == RISK and period.fraction_of_year < rule.earliest:
+        return UNKNOWN, "", "för tidigt på året att bedöma; " + "; ".join(parts)
+    return status, qualifier, "; ".join(parts)
+
+
+def plan_end_forecast(ctx, kr: KeyResult, full_years: pd.DataFrame, year_end: fc.Forecast | None) -> fc.Forecast | None:
+    """The plan's last year: the year's own forecast when the period is in it, the level of
+    the complete years before it, and nothing once that year is over."""
+    period, last = ctx.period, ctx.plan.last_year
+    if period.year > last or (period.year == last and period.is_full_year):
+        return None
+    if period.year == last:
+        return year_end
+    return fc.count_level(full_years, kr.target, fc.rules(ctx.settings), last)
+
+
 def count_outcome(
-    kr: KeyResult, register: Register, count: Callable[[Any], int], period, members: int, unit: str | None = None
+    ctx, kr: KeyResult, register: Register, count: Callable[[Any], int], unit: str | None = None
 ) -> Outcome:
     """A key result counted in the period (projects, workshops, efforts, companies),
-    judged against its minimum; a year-to-date period is judged on pace. A period
-    the register does not cover is "kan inte bedömas", never a count of 0."""
+    judged against its minimum; a year-to-date period is judged on its forecast for
+    December from the register's seasonal history (judge_on_forecast). A period the
+    register does not cover is "kan inte bedömas", never a count of 0."""
+    period, members = ctx.period, len(ctx.plan.members)
     why = uncovered(register, period)
     value = None if why else count(period)
     previous = None if uncovered(register, period.previous) else count(period.previous)
-    if why:
-        status, reason = UNKNOWN, why
-    else:
-        status, reason = judge(kr, value, previous, members, period.fraction_of_year)
     unit = kr.unit if unit is None else unit
     suffix = f" {unit}" if unit else ""
 
     def text(v: int | None) -> str:
         return "–" if v is None else f"{fmt_int(v)}{suffix}"
 
-    return Outcome(kr.id, value, previous, status, reason, text(value), text(previous))
+    if why or value is None:
+        return Outcome(kr.id, value, previous, UNKNOWN, why or "", text(value), text(previous))
+    rule = fc.rules(ctx.settings)
+    dates = register.frame[register.column] if register.column in register.frame else pd.Series(dtype="datetime64[ns]")
+    history = fc.year_history(count, fc.first_full_year(dates), period)
+    full_years = history[["år", "helår"]]
+    year_end, pace, qualifier = None, None, ""
+    if period.is_full_year:
+        full_years = pd.concat([full_years, pd.DataFrame([{"år": period.year, "helår": value}])], ignore_index=True)
+        status, reason = judge(kr, value, previous, members)
+    else:
+        year_end = fc.count_year_end(value, history, kr.target, rule, period.year)
+        pace = fc.seasonal_pace(history, kr.target) if kr.target is not None else None
+        judged = judge_on_forecast(kr, value, year_end, pace, period, rule)
+        if judged is None:  # too little history: the straight line through the year, said so
+            status, reason = judge(kr, value, previous, members, period.fraction_of_year)
+            reason += f"; ingen säsongsprognos ({year_end.how})"
+        else:
+            status, qualifier, reason = judged
+            if previous is not None:
+                reason += f"; samma period föregående år: {fmt_int(previous)}"
+    return Outcome(
+        kr.id,
+        value,
+        previous,
+        status,
+        reason,
+        text(value),
+        text(previous),
+        qualifier=qualifier,
+        forecast=year_end,
+        plan_forecast=plan_end_forecast(ctx, kr, full_years, year_end),
+        pace=pace,
+    )
 
 
 def outcomes_for(ctx, metrics: dict[str, Callable]) -> list[Outcome]:
@@ -205,9 +333,11 @@ def outcomes_for(ctx, metrics: dict[str, Callable]) -> list[Outcome]:
     return [metrics[kr.metric](ctx, kr) for kr in ctx.plan.key_results if kr.metric in metrics]
 
 
-def why_text(kr: KeyResult, outcome: Outcome, fraction_of_year: float = 1.0) -> str:
-    """One plain-Swedish line of why, for the committee's page one: how far from the target
-    or the pace, and the outcome's detail (who is missing, what dominates)."""
+def why_text(kr: KeyResult, outcome: Outcome, period: Period | None = None) -> str:
+    """One plain-Swedish line of why, for the committee's page one: how far from the target,
+    or in a part year from what a year that reaches it has by this date, and the outcome's
+    detail (who is missing, what dominates)."""
+    part_year = period is not None and not period.is_full_year
     detail = outcome.detail[:1].upper() + outcome.detail[1:] if outcome.detail else ""
     detail += "." if detail and not detail.endswith(".") else ""
     if outcome.status == UNKNOWN or outcome.value is None:
@@ -216,19 +346,23 @@ def why_text(kr: KeyResult, outcome: Outcome, fraction_of_year: float = 1.0) -> 
     value, target = outcome.value, kr.target
     decimals = 1 if kr.unit == "NKI" else 0
     if kr.kind == "minst" and target is not None:
-        pace = target * fraction_of_year
         if value >= target:
-            line = "Helårsmålet är redan nått." if fraction_of_year < 1 else "Målet är nått."
-        elif outcome.status in (ON_TRACK, RISK):  # a part year judged on pace
-            ahead = "I takt" if outcome.status == ON_TRACK else "Efter takten"
-            line = f"{ahead}: {fmt_number(value, decimals)} mot {fmt_number(pace, 1)} vid den här tiden."
+            line = "Helårsmålet är redan nått." if part_year else "Målet är nått."
+        elif part_year and outcome.pace is not None and period is not None:
+            line = (
+                f"{fmt_number(value, decimals)} mot {fmt_number(outcome.pace, 1)} i säsongstakt mot målet "
+                f"den {fc.date_label(period)}."
+            )
+        elif part_year and period is not None:  # no seasonal history: the straight line, said so
+            pace = target * period.fraction_of_year
+            line = f"{fmt_number(value, decimals)} mot {fmt_number(pace, 1)} i jämn takt mot helårsmålet."
         else:
             line = f"{fmt_number(target - value, decimals)} under målet."
     elif kr.kind == "alla":
         line = "Alla kommuner." if outcome.status == MET else ""
     else:
         previous = outcome.previous
-        against = "samma period föregående år" if fraction_of_year < 1 else "föregående år"
+        against = "samma period föregående år" if part_year else "föregående år"
         line = (
             f"{fmt_signed(100 * (value / previous - 1), 1)} % mot {against}."
             if previous
@@ -251,10 +385,12 @@ def target_text(kr: KeyResult, members: int) -> str:
     return f"minst {fmt_number(kr.target, 0)}"
 
 
-def outcome_table(plan: Plan, results: list[Outcome]) -> pd.DataFrame:
-    """One row per key result: target, outcome now and before, status (with its symbol) and why.
-    The overview and every area notebook show their key results with this one table."""
+def outcome_table(plan: Plan, results: list[Outcome], settings: dict | None = None) -> pd.DataFrame:
+    """One row per key result: target, outcome now and before, status (with its symbol),
+    forecast (calibrated words from `settings`) and why. The overview and every area
+    notebook show their key results with this one table."""
     members = len(plan.members)
+    rule = fc.rules(settings or {})
     rows = []
     for o in results:
         kr = plan.key_result(o.id)
@@ -266,6 +402,7 @@ def outcome_table(plan: Plan, results: list[Outcome]) -> pd.DataFrame:
                 "Utfall": o.value_text or "–",
                 "Föregående": o.previous_text or "–",
                 "Status": status_label(o.status, o.qualifier),
+                "Prognos": forecast_text(kr, o, rule),
                 "Motivering": o.reason,
             }
         )

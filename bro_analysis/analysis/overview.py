@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bro_analysis.analysis import okr, registry
+from bro_analysis.analysis import forecast, okr, registry
 from bro_analysis.presentation.formatting import join_sv
 
 STATUS_ORDER = okr.STATUSES
@@ -33,6 +33,8 @@ def summary_records(ctx, results: list[okr.Outcome]) -> list[dict]:
             o.qualifier,
             o.measurement_year,
             o.reason,
+            *okr.forecast_fields(kr, o.forecast),
+            *okr.forecast_fields(kr, o.plan_forecast),
             ctx.period.key,
             is_baseline(ctx),
             ctx.dataset.is_example,
@@ -45,6 +47,7 @@ def page_one_rows(ctx, results: list[okr.Outcome]) -> list[dict]:
     """The committee's first page, one row per key result: id, short text, outcome with its
     unit, target, previous period, status and one line of why."""
     members = len(ctx.plan.members)
+    rule = forecast.rules(ctx.settings)
     rows = []
     for o in results:
         kr = ctx.plan.key_result(o.id)
@@ -60,7 +63,8 @@ def page_one_rows(ctx, results: list[okr.Outcome]) -> list[dict]:
                 "status_class": okr.status_class(o.status),
                 "symbol": okr.SYMBOLS[o.status],
                 "qualifier": o.qualifier,
-                "why": okr.why_text(kr, o, ctx.period.fraction_of_year),
+                "why": okr.why_text(kr, o, ctx.period),
+                "forecast": okr.forecast_text(kr, o, rule),
             }
         )
     return rows

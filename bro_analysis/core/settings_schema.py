@@ -104,11 +104,15 @@ def percent_hint(value: Any, low: float = 0.0, high: float = 1.0) -> str:
     return ""
 
 
+def _forecast_rule(section: Any, context: Mapping[str, Any]) -> list[tuple[KeyPath, str]]:
+    likely, unlikely = section.get("troligt_från"), section.get("osannolikt_till")
+    if _is_number(likely) and _is_number(unlikely) and not unlikely < likely:
+        return [(("osannolikt_till",), f"ska vara mindre än troligt_från ({_sv(likely)})")]
+    return []
+
+
 def _nki_rule(nki: Any, context: Mapping[str, Any]) -> list[tuple[KeyPath, str]]:
     problems: list[tuple[KeyPath, str]] = []
-    likely, unlikely = nki.get("troligt_från"), nki.get("osannolikt_till")
-    if _is_number(likely) and _is_number(unlikely) and not unlikely < likely:
-        problems.append((("osannolikt_till",), f"ska vara mindre än troligt_från ({_sv(likely)})"))
     members, minimum = context.get("antal_medlemskommuner"), nki.get("minsta_antal_kommuner")
     if isinstance(members, int) and isinstance(minimum, int) and minimum > members:
         problems.append(
@@ -258,9 +262,19 @@ SETTINGS_SCHEMA = Key(
                 "minsta_antal_kommuner": Key("int", low=1, example="10"),
                 "konfidensnivå": _level(required=False),
                 "minsta_antal_mätår_trend": Key("int", required=False, low=3, example="3"),
+                "minsta_antal_mätår_sannolikhet": Key("int", required=False, low=1, example="6"),
+            },
+        ),
+        "prognos": Key(
+            "table",
+            required=False,
+            rule=_forecast_rule,
+            items={
                 "troligt_från": _probability("0.8", required=False),
                 "osannolikt_till": _probability("0.2", required=False),
-                "minsta_antal_mätår_sannolikhet": Key("int", required=False, low=1, example="6"),
+                "tidigast_bedömning": _probability("0.25", required=False),
+                "minsta_antal_år": Key("int", required=False, low=1, high=30, example="2"),
+                "konfidensnivå": _level(required=False),
             },
         ),
         "körning": Key(

@@ -218,9 +218,10 @@ def lab_style() -> HTML:
 
 def key_result_table(rows: list[dict], caption: str, source: Source | None = None) -> str:
     """The committee's first-page table: id, key result, outcome, target, previous, status
-    (word, symbol and a colour that only repeats them) and one line of why."""
+    (word, symbol and a colour that only repeats them), forecast and one line of why."""
     head = "".join(
-        f'<th scope="col">{h}</th>' for h in ("Id", "Nyckelresultat", "Utfall", "Mål", "Föregående", "Status", "Varför")
+        f'<th scope="col">{h}</th>'
+        for h in ("Id", "Nyckelresultat", "Utfall", "Mål", "Föregående", "Status", "Prognos", "Varför")
     )
     body = "".join(
         "<tr>"
@@ -230,6 +231,7 @@ def key_result_table(rows: list[dict], caption: str, source: Source | None = Non
         f'<td class="status {r["status_class"]}">{escape(r["symbol"])} {escape(r["status"])}'
         + (f' <span class="qualifier">– {escape(r["qualifier"])}</span>' if r.get("qualifier") else "")
         + "</td>"
+        f"<td>{escape(r.get('forecast', '–'))}</td>"
         f"<td>{escape(r['why'])}</td>"
         "</tr>"
         for r in rows

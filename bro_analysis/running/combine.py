@@ -88,9 +88,9 @@ def page_one(info: dict, made: dt.date) -> str:
     banner = EXAMPLE_BANNER if info["example"] else ""
     baseline = info.get("baseline", "")
     caption = (
-        f"Utgångsläget {info['label']} mot planens mål: utfall, mål, föregående period och status"
+        f"Utgångsläget {info['label']} mot planens mål: utfall, mål, föregående period, status och prognos"
         if baseline
-        else f"Nyckelresultaten {info['label']}: utfall, mål, föregående period och status"
+        else f"Nyckelresultaten {info['label']}: utfall, mål, föregående period, status och prognos"
     )
     source = Source("BRO:s uppföljning av verksamhetsplanen; underlaget står i bilagan", info["example"])
     return (

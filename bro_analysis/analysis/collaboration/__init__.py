@@ -21,7 +21,7 @@ def projects_outcome(ctx, kr) -> okr.Outcome:
         return int(collaboration_projects(acts, p)["räknas"].sum())
 
     register = okr.Register(acts, "datum", "aktivitetsregistret")
-    return okr.count_outcome(kr, register, projects, ctx.period, len(ctx.plan.members))
+    return okr.count_outcome(ctx, kr, register, projects)
 
 
 def tools_outcome(ctx, kr) -> okr.Outcome:
@@ -45,7 +45,7 @@ def workshops_outcome(ctx, kr) -> okr.Outcome:
         return len(activities_in(acts, "workshop", p))
 
     register = okr.Register(acts, "datum", "aktivitetsregistret")
-    return okr.count_outcome(kr, register, workshops, ctx.period, len(ctx.plan.members))
+    return okr.count_outcome(ctx, kr, register, workshops)
 
 
 def _all_members_outcome(

@@ -82,18 +82,14 @@ def training_outcome(ctx, kr) -> okr.Outcome:
     """Training efforts on investment and establishment counted in the period."""
     act = ctx.dataset["aktiviteter"]
     register = okr.Register(act, "datum", "aktivitetsregistret")
-    return okr.count_outcome(
-        kr, register, lambda p: len(training_efforts(act, p)), ctx.period, len(ctx.plan.members), kr.unit
-    )
+    return okr.count_outcome(ctx, kr, register, lambda p: len(training_efforts(act, p)))
 
 
 def strategic_companies_outcome(ctx, kr) -> okr.Outcome:
     """Distinct strategic companies in company dialogue in the period."""
     act = ctx.dataset["aktiviteter"]
     register = okr.Register(act, "datum", "aktivitetsregistret")
-    return okr.count_outcome(
-        kr, register, lambda p: len(strategic_companies(act, p)), ctx.period, len(ctx.plan.members), kr.unit
-    )
+    return okr.count_outcome(ctx, kr, register, lambda p: len(strategic_companies(act, p)))
 
 
 def readiness_outcome(ctx, kr) -> okr.Outcome:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bro_analysis.analysis import okr
+from bro_analysis.analysis import forecast, okr
 from bro_analysis.presentation.formatting import fmt_level, fmt_number, fmt_percent, fmt_signed, join_sv
 
 from .numbers import (
@@ -47,19 +47,12 @@ def _period_note(period, year_m: int) -> str:
 
 
 def chance_text(probability: float, points: int, settings: dict) -> str:
-    """A trend model's chance of reaching the target in calibrated words: 'troligt'
-    (at least troligt_från), 'osannolikt' (at most osannolikt_till), otherwise
-    'osäkert'; the percentage only from enough points to carry one (settings)."""
+    """A trend model's chance of reaching the target in calibrated words ([prognos] in the
+    settings); the percentage only from enough points to carry one ([nki])."""
     if pd.isna(probability):
         return "kan inte bedömas"
-    nki_set = settings["nki"]
-    if probability >= float(nki_set.get("troligt_från", 0.8)):
-        word = "troligt"
-    elif probability <= float(nki_set.get("osannolikt_till", 0.2)):
-        word = "osannolikt"
-    else:
-        word = "osäkert"
-    if points >= int(nki_set.get("minsta_antal_mätår_sannolikhet", 6)):
+    word = forecast.chance_word(probability, forecast.rules(settings))
+    if points >= int(settings["nki"].get("minsta_antal_mätår_sannolikhet", 6)):
         return f"{word} ({fmt_percent(probability, 0)})"
     return word
 
@@ -382,7 +375,7 @@ def trend_text(
         )
     munis = trend_rows[trend_rows["kommun"] != "Länet"]
     judged = munis[munis["sannolikhet_mål"].notna()]
-    likely = judged[judged["sannolikhet_mål"] >= float(settings["nki"].get("troligt_från", 0.8))]
+    likely = judged[judged["sannolikhet_mål"] >= forecast.rules(settings).likely]
     text += (
         f" Av {len(munis)} kommuner kan trenden bedömas för {len(judged)}; av dem når {len(likely)} "
         f"troligt {fmt_number(target, 0)} år {target_year}."
