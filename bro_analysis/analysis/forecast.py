@@ -215,3 +215,21 @@ def members_level(full_years: list[set], members: set, rule: Rules, year: int, y
 def date_label(period: Period) -> str:
     """'31 augusti': the last day of the period."""
     return f"{period.end.day} {MONTHS_SV[period.end_month - 1]}"
+
+
+def seasonal_path(
+    count: Callable[[Period], float], first_year: int | None, period: Period, target: float
+) -> pd.DataFrame:
+    """Month by month (1–12): the count a year that reaches the target has by each month's
+    end at the complete years' seasonal pace ('säsongstakt'), and this year's count so far
+    ('i_år', NaN after the period). Empty without complete years."""
+    history = [year_history(count, first_year, Period(period.year, m)) for m in range(1, 13)]
+    if history[0].empty:
+        return pd.DataFrame(columns=["månad", "säsongstakt", "i_år"])
+    return pd.DataFrame(
+        {
+            "månad": range(1, 13),
+            "säsongstakt": [seasonal_pace(h, target) for h in history],
+            "i_år": [count(Period(period.year, m)) if m <= period.end_month else np.nan for m in range(1, 13)],
+        }
+    )

@@ -107,3 +107,25 @@ def year_marker(ax: Axes, year: int | None, years, label: str) -> None:
         fontsize=8,
         ha="left",
     )
+
+
+MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+@styled
+def year_to_date(path: pd.DataFrame, target: float, unit: str, title: str) -> Figure:
+    """This year's count month by month (solid, markers) against the seasonal pace of a year
+    that reaches the target (dashed) and the target (labelled line). `path` has the columns
+    månad, säsongstakt and i_år (forecast.seasonal_path)."""
+    fig, ax = new((7, 3.6))
+    ax.plot(path["månad"], path["säsongstakt"], linestyle="--", color="0.35", label="Säsongstakt mot målet")
+    done = path.dropna(subset=["i_år"])
+    ax.plot(done["månad"], done["i_år"], marker="o", linewidth=2.2, label="I år hittills")
+    target_line(ax, target, f"Mål {target:g} {unit}".replace(".", ","))
+    ax.set_xticks(range(1, 13), MONTH_ABBREVIATIONS)
+    ax.set_xlim(0.7, 12.3)
+    ax.set_ylim(bottom=0, top=max(target, path[["säsongstakt", "i_år"]].max().max()) * 1.15)
+    ax.set_ylabel(unit)
+    ax.set_title(title, loc="left")
+    ax.legend(loc="lower right", frameon=True, framealpha=0.9, fontsize=9)
+    return fig
