@@ -23,6 +23,8 @@ from bro_analysis.core.periods import MONTHS_SV, Period
 from bro_analysis.presentation.formatting import fmt_number, fmt_percent
 
 LIKELY, UNSURE, UNLIKELY = "troligt", "osäkert", "osannolikt"
+# Why a state recorded once a year (tools in use, readiness) has no forecast within the year.
+ONCE_A_YEAR = "registret anger läget en gång per år, så det finns ingen prognos inom året"
 
 
 @dataclass(frozen=True)
@@ -232,4 +234,54 @@ def seasonal_path(
             "säsongstakt": [seasonal_pace(h, target) for h in history],
             "i_år": [count(Period(period.year, m)) if m <= period.end_month else np.nan for m in range(1, 13)],
         }
+    )
+
+
+def members_transitions(
+    states: list[set], now: set, members: set, rule: Rules, year: int, years_ahead: int, years_text: str
+) -> Forecast:
+    """'alla' for a state recorded once a year (tools in use, readiness): each member moves
+    between having it and not with the complete years' rates (a two-state Markov chain: the
+    share of members without it one year that had it the next, and of those with it that
+    kept it), `years_ahead` steps from `now`; the number with it is Poisson-binomial."""
+    if len(states) < rule.min_years:
+        return too_short(year, len(states), rule)
+    pairs = list(zip(states, states[1:]))
+    lacking = sum(len(members - before) for before, _ in pairs)
+    having = sum(len(before & members) for before, _ in pairs)
+    gain = sum(len((members - before) & after) for before, after in pairs) / lacking if lacking else 1.0
+    keep = sum(len(before & after & members) for before, after in pairs) / having if having else 1.0
+    step = np.linalg.matrix_power(np.array([[1 - gain, gain], [1 - keep, keep]]), max(years_ahead, 0))
+    shares = np.array([step[1 if m in now else 0, 1] for m in sorted(members)])
+    pmf = np.array([1.0])
+    for p in shares:
+        pmf = np.convolve(pmf, [1 - p, p])
+    cdf = np.cumsum(pmf)
+    alpha = 1 - rule.level
+    return Forecast(
+        year,
+        float(shares.sum()),
+        float(np.searchsorted(cdf, alpha / 2 - 1e-12)),
+        float(np.searchsorted(cdf, 1 - alpha / 2 - 1e-12)),
+        float(np.prod(shares)),
+        f"{len(members - now)} saknas nu; åren {years_text} fick {fmt_percent(gain, 0)} av dem som saknades "
+        f"det ett år till nästa, och {fmt_percent(keep, 0)} av dem som hade det behöll det",
+    )
+
+
+def path_text(path: pd.DataFrame, target: float, what: str) -> str:
+    """The year-to-date figure in words (its alt text): this year's count at the period's last
+    month against the seasonal pace, and the target."""
+    done = path.dropna(subset=["i_år"])
+    if done.empty:
+        return (
+            "Ingen jämförelse med säsongstakten: registret har inga hela år före det här. "
+            f"Målet är {fmt_number(target, 0)} {what}."
+        )
+    last = done.iloc[-1]
+    month = MONTHS_SV[int(last["månad"]) - 1]
+    return (
+        f"Linjediagram per månad. Till och med {month} i år: {fmt_number(last['i_år'], 0)} {what}, mot "
+        f"{fmt_number(last['säsongstakt'], 1)} i säsongstakt för ett år som når målet {fmt_number(target, 0)}. "
+        "Säsongstakten är hur stor del av årets antal de tidigare hela åren hade nått vid varje månads slut."
     )

@@ -4,9 +4,11 @@ workshops (key results S3–S5) and the operating contribution per municipality.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
-from bro_analysis.analysis import okr
+from bro_analysis.analysis import forecast, okr
 from bro_analysis.presentation.formatting import join_sv
 
 from . import numbers, tables, text
@@ -25,15 +27,41 @@ def projects_outcome(ctx, kr) -> okr.Outcome:
 
 
 def tools_outcome(ctx, kr) -> okr.Outcome:
-    """Members that use every jointly procured tool in the period's year."""
+    """Members that use every jointly procured tool in the period's year. The table states
+    the year's situation once, so a part year has no forecast of its own; the plan's last
+    year comes from how members gained and kept the tools from one year to the next."""
     period, plan, municipalities = ctx.period, ctx.plan, ctx.dataset["kommuner"]
-    return _all_members_outcome(
+    outcome = _all_members_outcome(
         kr,
         tool_use(municipalities, period.year, plan),
         tool_use(municipalities, period.year - 1, plan),
         "alla_verktyg",
         lambda r: f"{r['kommun']} ({r['saknar']})",
         period.fraction_of_year,
+    )
+    if outcome.value is None:
+        return outcome
+    year_end = None if period.is_full_year else forecast.Forecast(period.year, how=forecast.ONCE_A_YEAR)
+    return replace(outcome, forecast=year_end, plan_forecast=_tools_plan_forecast(ctx, year_end))
+
+
+def _with_all_tools(table: pd.DataFrame) -> set:
+    return set(table.loc[table["alla_verktyg"].fillna(False).astype(bool), "kommun"])
+
+
+def _tools_plan_forecast(ctx, year_end: forecast.Forecast | None) -> forecast.Forecast | None:
+    period, plan, municipalities = ctx.period, ctx.plan, ctx.dataset["kommuner"]
+    last = plan.last_year
+    if period.year > last or (period.year == last and period.is_full_year):
+        return None
+    if period.year == last:
+        return year_end
+    years = sorted(int(y) for y in municipalities["år"].unique() if int(y) <= period.year)
+    states = [_with_all_tools(tool_use(municipalities, y, plan)) for y in years]
+    members = set(plan.members.values())
+    text = f"{years[0]}–{years[-1]}" if years else ""
+    return forecast.members_transitions(
+        states, states[-1] if states else set(), members, forecast.rules(ctx.settings), last, last - period.year, text
     )
 
 
