@@ -6,13 +6,14 @@ computed from it, so the log states what this report actually did.
 
 from __future__ import annotations
 
+from bro_analysis.analysis import forecast
 from bro_analysis.analysis.okr import ONE_PROJECT, target_text
 from bro_analysis.input.contracts import DECIDED_STAGES
 from bro_analysis.presentation.formatting import fmt_int, fmt_percent
 
 
 def _general(ctx) -> list[tuple[str, str]]:
-    period = ctx.period
+    period, rule = ctx.period, forecast.rules(ctx.settings)
     items = []
     if ctx.dataset.is_example:
         items.append(("Allmänt", "Rapporten bygger på påhittade exempeldata och visar inga verkliga resultat."))
@@ -22,13 +23,27 @@ def _general(ctx) -> list[tuple[str, str]]:
         items.append(
             (
                 "Allmänt",
-                f"Perioden är {period.label} och jämförs med samma månader året innan "
+                f"Perioden är {period.label} och jämförs med samma period året innan "
                 f"({period.previous.label}). Ett delår bedöms aldrig som ett helt år: ett mål per år är "
-                "'på väg' när utfallet hittills är i takt med helårsmålet (målet gånger andelen av året, "
-                "jämnt fördelat över månaderna) och annars 'risk'; 'ej uppnått' används bara för ett "
-                "avslutat år. Verksamhet som samlas till hösten kan därför se ut som risk på våren.",
+                "'på väg' när prognosen ger minst 50 % chans att nå det före årets slut och annars 'risk'; "
+                "'ej uppnått' används bara för ett avslutat år. Prognosen för ett antal är det som räknats "
+                "hittills plus det som de tidigare hela åren i registret la till under resten av året "
+                "(Poissonfördelat, eller negativt binomialfördelat när åren varierar mer), så att "
+                "verksamhet som samlas till hösten inte ser ut som en risk på våren. Före "
+                f"{fmt_percent(rule.earliest, 0)} av året blir ett antal som ligger efter 'kan inte "
+                "bedömas' i stället för 'risk'.",
             )
         )
+    items.append(
+        (
+            "Allmänt",
+            f"Prognosen för planens sista år ({ctx.plan.last_year}) antar att nivån från de hela åren i "
+            "registret håller, eller för NKI att trenden håller; den säger vad som händer om inget "
+            f"ändras, inte vad som kommer att hända. Chansen sägs i ord: 'troligt' från "
+            f"{fmt_percent(rule.likely, 0)}, 'osannolikt' till {fmt_percent(rule.unlikely, 0)}, "
+            "däremellan 'osäkert'.",
+        )
+    )
     items.append(
         ("Allmänt", "Målen och medlemskommunerna kommer från data/okr.toml, beräkningsvalen från data/settings.toml.")
     )

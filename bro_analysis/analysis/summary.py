@@ -54,7 +54,19 @@ def glossary(ctx) -> list[tuple[str, str]]:
             f"Ett lead som nått steget ”{defs.converted_stage}”. Konverteringsgraden är andelen leads som konverterat.",
         ),
         ("Procent och procentenheter", "13 % → 15 % är en ökning med 2 procentenheter, eller med 15,4 %."),
-        ("Delår", "En period som inte är ett helt år bedöms efter takten mot helårsmålet, aldrig som helår."),
+        (
+            "Delår",
+            "En period som inte är ett helt år bedöms efter prognosen för årets slut, aldrig som helår.",
+        ),
+        (
+            "Prognos",
+            "Var nyckelresultatet troligen hamnar vid årets slut och planens sista år, med ett intervall. "
+            "För ett antal räknas den fram ur registrets tidigare hela år; den gäller om inget ändras.",
+        ),
+        (
+            "Säsongstakt",
+            "Hur mycket av årets antal de tidigare hela åren hade nått vid samma datum, för ett år som når målet.",
+        ),
         (
             "Status",
             join_sv(okr.status_label(s) for s in okr.STATUSES)
