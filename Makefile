@@ -12,7 +12,7 @@ DATA ?= data/example
 # pytest-xdist workers for the full suite (each test module stays on one worker).
 JOBS ?= 2
 
-.PHONY: report test test-fast lint format typecheck lock hooks notebook-filter lab validate example-data bench clean help
+.PHONY: report test test-fast lint format typecheck lock hooks notebook-filter lab validate example-data bench backtest clean help
 
 help:
 	@echo "make report        run every notebook for the default period on $(DATA) -> outputs/"
@@ -27,6 +27,7 @@ help:
 	@echo "make validate      check every table in $(DATA)"
 	@echo "make example-data  regenerate data/example/ from its seeded generator"
 	@echo "make bench         run the performance benchmark"
+	@echo "make backtest      replay every month's forecasts against the year's actual end"
 
 $(UV):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -81,6 +82,9 @@ example-data: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bro_analysis.running.benchmark
+
+backtest: $(STAMP)
+	$(BIN)/python -m bro_analysis.running.backtest
 
 clean:
 	rm -rf outputs .pytest_cache .mypy_cache .ruff_cache
