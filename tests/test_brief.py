@@ -93,7 +93,7 @@ def test_page_one_holds_every_key_result_with_its_value_and_status(pdfs, period)
     first = _squash(_pdftotext(_pdf(pdfs, period), "-raw")[0])  # content order: row by row
     cells = _key_result_cells(page_path(pdfs, period, report_name(period)).read_text(encoding="utf-8"))
     assert len(cells) == 12
-    for key, _text, value, target, _previous, status, _why in cells:
+    for key, _text, value, target, _previous, status, _forecast, _why in cells:
         for shown in (key, value, target, status):
             assert _squash(shown) in first, (key, shown)
 

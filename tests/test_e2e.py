@@ -310,7 +310,7 @@ def test_verdicts_a_statistician_would_sign(example_run):
     page = _combined(example_run)
     rows = {t[0]: t for t in _table_rows(page, "Utgångsläget 2025 mot planens mål")}
     assert rows["S2"][2] == "lägst 72,6 (mätår 2025)" and rows["S1"][2] == "77,4 (mätår 2025)"
-    assert "5 kommunresultat ligger under 70 (se avsnittet om NKI)" in rows["S2"][6]
+    assert "5 kommunresultat ligger under 70 (se avsnittet om NKI)" in rows["S2"][7]
     assert "2025 är utgångsläget inför planperioden 2026–2027" in page
     assert "Utgångsläge inför planperioden 2026–2027:" in page
     part_page = (example_run / "2026-08" / "BRO_uppfoljning_2026-08.html").read_text(encoding="utf-8")
