@@ -13,10 +13,14 @@ största_intervallkvot) the key result "kan inte bedömas".
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+
 import pandas as pd
 
+from bro_analysis.analysis import forecast as fc
 from bro_analysis.analysis import okr
-from bro_analysis.core.periods import data_end
+from bro_analysis.core.periods import Period, data_end
 from bro_analysis.presentation.formatting import fmt_int, fmt_number, fmt_signed, join_sv
 
 from . import figures, numbers, tables, text
@@ -50,10 +54,53 @@ def _arenas_word(n: int) -> str:
     return f"{fmt_int(n)} {'arena' if n == 1 else 'arenor'}"
 
 
+def arenas_history(ctx) -> tuple[Callable[[Period], int], pd.DataFrame]:
+    """M1's count (arenas in a period with goals and follow-up, at the data's end) and its
+    seasonal history: per complete year of the arena register (numbers.arena_first_year)
+    before the period's, the count by the period's month and by December."""
+    arenas, days = ctx.dataset["arenor"], definitions(ctx.settings).follow_up_days
+    end = data_end(ctx.dataset.tables)
+
+    def count(period: Period) -> int:
+        return numbers.qualifying_arenas(arenas, period, end, days)
+
+    return count, fc.year_history(count, numbers.arena_first_year(arenas), ctx.period)
+
+
+def arenas_path(ctx, kr) -> pd.DataFrame:
+    """M1 month by month this year against the seasonal pace of a year that reaches the
+    target (forecast.seasonal_path), for the section's figure; empty without history."""
+    count, _ = arenas_history(ctx)
+    return fc.seasonal_path(count, numbers.arena_first_year(ctx.dataset["arenor"]), ctx.period, kr.target)
+
+
+def arenas_year_end(ctx, kr, so_far: int, pending: int, history: pd.DataFrame) -> fc.Forecast:
+    """M1's December from the register's seasonal history. Pending follow-ups count toward
+    'so far' with the share of earlier arenas with goals that were followed up: the complete
+    years' counts include every arena that was eventually followed up, so leaving the pending
+    ones out would understate the year and counting them all would overstate it."""
+    rule, year = fc.rules(ctx.settings), ctx.period.year
+    arenas = ctx.dataset["arenor"]
+    if not pending or len(history) < rule.min_years:
+        made = fc.count_year_end(so_far, history, kr.target, rule, year)
+    else:
+        followed, with_goals = numbers.follow_up_share(arenas, numbers.arena_first_year(arenas), year)
+        share = followed / with_goals if with_goals else 0.0
+        rest = history["helår"] - history["hittills"]
+        spread = numbers.count_with_pending(so_far, pending, share, rest, kr.target, rule.level)
+        how = text.pending_forecast_how(so_far, pending, followed, with_goals, history)
+        made = fc.Forecast(year, spread.value, spread.low, spread.high, spread.chance, how)
+    later = text.later_arenas_text(numbers.later_arenas(arenas, ctx.period), data_end(ctx.dataset.tables))
+    return replace(made, how=f"{made.how}; {later}") if made.made and later else made
+
+
 def arenas_outcome(ctx, kr) -> okr.Outcome:
     """Arenas in the period with both goals and follow-up. An arena whose follow-up time has
     not run out at the data's end is pending: neither counted nor missing, and a full year
-    that pending follow-ups could still bring to the target is "kan inte bedömas"."""
+    that pending follow-ups could still bring to the target is "kan inte bedömas". A part
+    year is judged on its forecast for December from the register's seasonal history
+    (okr.judge_on_forecast); pending follow-ups enter that forecast at the history's
+    follow-up share (arenas_year_end)."""
     register = okr.Register(ctx.dataset["arenor"], "datum", "arenaregistret")
     why = okr.uncovered(register, ctx.period)
     if why:
@@ -66,19 +113,36 @@ def arenas_outcome(ctx, kr) -> okr.Outcome:
     previous = None if okr.uncovered(register, ctx.period.previous) else int(prev["uppfyller"].sum())
     pending = table[table["pågår"]]
     missing = table[~table["uppfyller"] & ~table["pågår"]]
+    rule = fc.rules(ctx.settings)
+    _, history = arenas_history(ctx)
+    full_years = history[["år", "helår"]]
+    year_end, pace, qualifier = None, None, ""
     reachable = kr.kind == "minst" and kr.target is not None and value < kr.target <= value + len(pending)
-    if reachable and ctx.period.fraction_of_year >= 1:
-        status = okr.UNKNOWN
-        reason = (
-            f"{fmt_int(value)} mot målet minst {fmt_number(kr.target, 0)} hittills, men målet kan nås när "
-            f"uppföljningen av {_arenas_word(len(pending))} är gjord"
-        )
-        detail = f"Målet kan nås när uppföljningen av {_arenas_word(len(pending))} är gjord"
+    parts = [f"{_arenas_word(len(missing))} saknar mål eller uppföljning"] if len(missing) else []
+    parts += [f"uppföljning pågår för {_arenas_word(len(pending))}"] if len(pending) else []
+    detail = "; ".join(parts)
+    if ctx.period.is_full_year:
+        full_years = pd.concat([full_years, pd.DataFrame([{"år": ctx.period.year, "helår": value}])], ignore_index=True)
+        if reachable:
+            status = okr.UNKNOWN
+            reason = (
+                f"{fmt_int(value)} mot målet minst {fmt_number(kr.target, 0)} hittills, men målet kan nås när "
+                f"uppföljningen av {_arenas_word(len(pending))} är gjord"
+            )
+            detail = f"Målet kan nås när uppföljningen av {_arenas_word(len(pending))} är gjord"
+        else:
+            status, reason = okr.judge(kr, value, previous, len(ctx.plan.members))
     else:
-        status, reason = okr.judge(kr, value, previous, len(ctx.plan.members), ctx.period.fraction_of_year)
-        parts = [f"{_arenas_word(len(missing))} saknar mål eller uppföljning"] if len(missing) else []
-        parts += [f"uppföljning pågår för {_arenas_word(len(pending))}"] if len(pending) else []
-        detail = "; ".join(parts)
+        year_end = arenas_year_end(ctx, kr, value, len(pending), history)
+        pace = fc.seasonal_pace(history, kr.target) if kr.target is not None else None
+        judged = okr.judge_on_forecast(kr, value, year_end, pace, ctx.period, rule)
+        if judged is None:  # too little history: the straight line through the year, said so
+            status, reason = okr.judge(kr, value, previous, len(ctx.plan.members), ctx.period.fraction_of_year)
+            reason += f"; ingen säsongsprognos ({year_end.how})"
+        else:
+            status, qualifier, reason = judged
+            if previous is not None:
+                reason += f"; samma period föregående år: {fmt_int(previous)}"
     if len(pending):
         reason += "; uppföljning pågår: " + ", ".join(arena_label(r) for _, r in pending.iterrows())
     if len(missing):
@@ -95,6 +159,10 @@ def arenas_outcome(ctx, kr) -> okr.Outcome:
         value_text,
         "–" if previous is None else f"{fmt_int(previous)} av {fmt_int(len(prev))} arenor",
         detail=detail,
+        qualifier=qualifier,
+        forecast=year_end,
+        plan_forecast=okr.plan_end_forecast(ctx, kr, full_years, year_end),
+        pace=pace,
     )
 
 
@@ -129,8 +197,48 @@ def conversion_status(cmp: Comparison, kr, fraction_of_year: float = 1.0, member
     return status, okr.UNCERTAIN if cmp.target_certainty(kr.target) == UNCERTAIN else ""
 
 
+def conversion_year_end(ctx, kr, cmp: Comparison, before_why: str | None = None) -> fc.Forecast | None:
+    """M2's year for a part year, from the matured cohorts: the like-for-like rate of the
+    leads counted so far (the year's value if the rest of the year converts alike) with its
+    Wilson interval, and the chance that the ratio to the previous year reaches 1 + target
+    (Comparison.target_chance, Katz's log-normal approximation). Where the width rule says the
+    change cannot be judged, or there is no previous year, the forecast keeps its (wide)
+    interval but has no chance, and `how` says why. None for a full year."""
+    period = ctx.period
+    if period.is_full_year:
+        return None
+    if not cmp.leads:
+        return fc.Forecast(period.year, how="inga leads har hunnit räknas i år")
+    rule = fc.rules(ctx.settings)
+    low, high = numbers.wilson_interval([cmp.converted], [cmp.leads], rule.level)
+    how = text.conversion_forecast_how(cmp, kr.target, period.year)
+    chance = None
+    if before_why:
+        how += f"; hur troligt målet är går inte att säga: {before_why}"
+    elif not (cmp.previous_leads and cmp.enough):
+        how += "; " + text.conversion_chance_missing_text(cmp, kr.target)
+    else:
+        chance = cmp.target_chance(kr.target)
+    return fc.Forecast(period.year, cmp.rate, float(low[0]), float(high[0]), chance, how)
+
+
+def conversion_plan_end(ctx, year_end: fc.Forecast | None) -> fc.Forecast | None:
+    """M2 in the plan's last year (okr.plan_end_forecast's semantics): the year's own
+    forecast when the period is in it, nothing once it is over, and before it a stated
+    reason: the target compares each year with the one before, and a change that far ahead
+    cannot be foreseen from the register."""
+    period, last = ctx.period, ctx.plan.last_year
+    if period.year > last or (period.year == last and period.is_full_year):
+        return None
+    if period.year == last:
+        return year_end
+    return fc.Forecast(last, how=text.conversion_plan_end_how(last))
+
+
 def conversion_outcome(ctx, kr) -> okr.Outcome:
-    """The lead conversion rate against the same days of the previous year, with its uncertainty."""
+    """The lead conversion rate against the same days of the previous year, with its
+    uncertainty. The status follows the observed like-for-like change; a part year's
+    forecast (conversion_year_end) is shown beside it."""
     register = okr.Register(ctx.dataset["leads"], "datum", "leadsregistret")
     why = okr.uncovered(register, ctx.period)
     if why:
@@ -140,38 +248,103 @@ def conversion_outcome(ctx, kr) -> okr.Outcome:
     value = cmp.rate if cmp.leads else None
     value_text = rate_text(cmp.rate, cmp.converted, cmp.leads)
     uncovered_before = okr.uncovered(register, ctx.period.previous)
+    year_end = conversion_year_end(ctx, kr, cmp, uncovered_before)
+    plan_end = conversion_plan_end(ctx, year_end)
     if uncovered_before:
         reason = f"{uncovered_before}, så det finns inget föregående år att jämföra med"
-        return okr.Outcome(kr.id, value, None, okr.UNKNOWN, reason, value_text, "–")
+        return okr.Outcome(
+            kr.id, value, None, okr.UNKNOWN, reason, value_text, "–", forecast=year_end, plan_forecast=plan_end
+        )
     previous = cmp.previous_rate if cmp.previous_leads else None
     texts = (value_text, rate_text(cmp.previous_rate, cmp.previous_converted, cmp.previous_leads))
     line = cut_line(cmp, ctx.period)
     status, qualifier = conversion_status(cmp, kr, ctx.period.fraction_of_year, len(ctx.plan.members))
     if not (cmp.leads and cmp.previous_leads):
         reason = "inga leads att jämföra i " + ("perioden" if not cmp.leads else "föregående år") + _compared(cmp)
-        return okr.Outcome(kr.id, value, previous, status, reason, *texts, detail=line)
+        return okr.Outcome(
+            kr.id, value, previous, status, reason, *texts, detail=line, forecast=year_end, plan_forecast=plan_end
+        )
     if status == okr.UNKNOWN:
         observed = f"; uppmätt förändring {pct_change(cmp.change)}" if not pd.isna(cmp.ratio) else ""
         reason = width_text(cmp, kr.target) + observed + _compared(cmp)
         short = "För få leads för att bedöma målet."
-        return okr.Outcome(kr.id, value, previous, status, reason, *texts, detail=f"{short} {line}".strip())
+        return okr.Outcome(
+            kr.id,
+            value,
+            previous,
+            status,
+            reason,
+            *texts,
+            detail=f"{short} {line}".strip(),
+            forecast=year_end,
+            plan_forecast=plan_end,
+        )
     certainty = CERTAINTY_WORDS.get(cmp.target_certainty(kr.target), "")
     reason = _change_reason(cmp, kr, ctx.period)
-    return okr.Outcome(kr.id, value, previous, status, reason, *texts, detail=line or certainty, qualifier=qualifier)
+    return okr.Outcome(
+        kr.id,
+        value,
+        previous,
+        status,
+        reason,
+        *texts,
+        detail=line or certainty,
+        qualifier=qualifier,
+        forecast=year_end,
+        plan_forecast=plan_end,
+    )
+
+
+def support_plan_end(ctx, full_years: list[tuple[int, set]], year_end: fc.Forecast | None) -> fc.Forecast | None:
+    """M3 in the plan's last year (okr.plan_end_forecast's semantics): each member reached as
+    often as in the complete years (forecast.members_level)."""
+    period, last = ctx.period, ctx.plan.last_year
+    if period.year > last or (period.year == last and period.is_full_year):
+        return None
+    if period.year == last:
+        return year_end
+    years = text.years_text([y for y, _ in full_years]) if full_years else ""
+    sets = [reached for _, reached in full_years]
+    return fc.members_level(sets, set(ctx.plan.members), fc.rules(ctx.settings), last, years)
 
 
 def support_outcome(ctx, kr) -> okr.Outcome:
-    """Members that received marketing support in the period."""
-    members = ctx.plan.members
-    register = okr.Register(ctx.dataset["aktiviteter"], "datum", "aktivitetsregistret")
-    why = okr.uncovered(register, ctx.period)
+    """Members that received marketing support in the period. A part year is judged on its
+    forecast for December (forecast.members_year_end: how often a member missing at this date
+    in the complete years was reached by December), like a count on okr.judge_on_forecast
+    with every member as the target."""
+    members, period = ctx.plan.members, ctx.period
+    activities = ctx.dataset["aktiviteter"]
+    register = okr.Register(activities, "datum", "aktivitetsregistret")
+    why = okr.uncovered(register, period)
     if why:
         return okr.Outcome(kr.id, None, None, okr.UNKNOWN, why, "–", "–")
-    table = supported_municipalities(ctx.dataset["aktiviteter"], ctx.period, members)
-    prev = supported_municipalities(ctx.dataset["aktiviteter"], ctx.period.previous, members)
+    table = supported_municipalities(activities, period, members)
+    prev = supported_municipalities(activities, period.previous, members)
     value = int(table["stödd"].sum())
-    previous = None if okr.uncovered(register, ctx.period.previous) else int(prev["stödd"].sum())
-    status, reason = okr.judge(kr, value, previous, len(members), ctx.period.fraction_of_year)
+    previous = None if okr.uncovered(register, period.previous) else int(prev["stödd"].sum())
+    rule = fc.rules(ctx.settings)
+    first = fc.first_full_year(activities["datum"])
+    years = range(first, period.year) if first is not None else range(0)
+    full_years = [(y, numbers.supported_set(activities, Period(y), members)) for y in years]
+    now = set(table.loc[table["stödd"], "kommunkod"])
+    if period.is_full_year:
+        full_years.append((period.year, now))
+    year_end = None
+    if not period.is_full_year:
+        history = numbers.support_history(activities, first, period, members)
+        year_end = fc.members_year_end(now, history, set(members), rule, period.year, first)
+    status, reason = okr.judge(kr, value, previous, len(members), period.fraction_of_year)
+    qualifier = ""
+    if year_end is not None and value < len(members):
+        every_member = replace(kr, target=len(members))  # "alla" as a count of members to reach
+        judged = okr.judge_on_forecast(every_member, value, year_end, None, period, rule)
+        if judged is None:  # too little history: still open, said so
+            reason += f"; ingen prognos ({year_end.how})"
+        else:
+            status, qualifier, reason = judged
+            if previous is not None:
+                reason += f"; samma period föregående år: {fmt_int(previous)}"
     missing = table.loc[~table["stödd"], "kommun"].tolist()
     if missing:
         reason += "; inget stöd till " + ", ".join(missing)
@@ -184,6 +357,9 @@ def support_outcome(ctx, kr) -> okr.Outcome:
         f"{fmt_int(value)} av {len(members)} kommuner",
         "–" if previous is None else f"{fmt_int(previous)} av {len(members)}",
         detail=f"inget stöd till {join_sv(missing)}" if missing else "",
+        qualifier=qualifier,
+        forecast=year_end,
+        plan_forecast=support_plan_end(ctx, full_years, year_end),
     )
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 from scipy import stats
 from scipy.stats.contingency import relative_risk
 
+from bro_analysis.analysis import forecast as fc
 from bro_analysis.core.periods import Period
 from bro_analysis.input.contracts import LEAD_STAGES
 
@@ -328,6 +329,12 @@ class Comparison:
         se = math.sqrt(1 / self.converted - 1 / self.leads + 1 / self.previous_converted - 1 / self.previous_leads)
         return float(stats.norm.sf((math.log(self.ratio) - math.log(1 + target)) / se))
 
+    def target_chance(self, target: float) -> float:
+        """The chance that the ratio is at least 1 + target: 1 − target_p_value, the
+        log-normal (Katz) approximation of the ratio around the observed one; NaN without
+        conversions in both."""
+        return 1 - self.target_p_value(target)
+
 
 def leads_needed(defs: Definitions, rate: float = 0.13) -> int:
     """Leads per year (the same in both years, both converting `rate`) at which the Katz
@@ -420,3 +427,90 @@ def supported_municipalities(activities: pd.DataFrame, period: Period, members: 
     out["insatser"] = out["kommunkod"].map(counts).fillna(0).astype(int)
     out["stödd"] = out["insatser"] > 0
     return out.sort_values(["stödd", "kommun"], ascending=[False, True]).reset_index(drop=True)
+
+
+def qualifying_arenas(arenas: pd.DataFrame, period: Period, data_end: pd.Timestamp | None, follow_up_days: int) -> int:
+    """Arenas in the period with both goals and follow-up (M1's count)."""
+    return int(arenas_in_period(arenas, period, data_end, follow_up_days)["uppfyller"].sum())
+
+
+def arena_first_year(arenas: pd.DataFrame) -> int | None:
+    """The arena register's first complete year. Arenas follow a yearly calendar (MIPIM in
+    March, Almedalen in June), so the register's first year counts as complete when its first
+    arena falls in a month no later than the first arena of every later year: nothing earlier
+    in that year was missed. Otherwise forecast.first_full_year's rule (from January)."""
+    dates = arenas["datum"].dropna()
+    if dates.empty:
+        return None
+    first = dates.min()
+    later = dates[dates.dt.year > first.year]
+    if len(later) and first.month <= later.dt.month.min():
+        return int(first.year)
+    return fc.first_full_year(dates)
+
+
+def follow_up_share(arenas: pd.DataFrame, first_year: int | None, year: int) -> tuple[int, int]:
+    """(followed up, with written goals) among the arenas of the complete years first_year to
+    year − 1: how often an arena with goals got its follow-up."""
+    if first_year is None:
+        return 0, 0
+    years = arenas["datum"].dt.year
+    rows = arenas[(years >= first_year) & (years < year)]
+    goals = rows["mål_formulerade"].fillna(False).astype(bool)
+    follow = rows["uppföljning_gjord"].fillna(False).astype(bool)
+    return int((goals & follow).sum()), int(goals.sum())
+
+
+def later_arenas(arenas: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Arenas in the register after the period's end in the same year (held or planned)."""
+    dates = arenas["datum"]
+    return arenas[(dates > period.end) & (dates.dt.year == period.year)].sort_values("datum")
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A forecast's value, interval and chance of reaching the target."""
+
+    value: float
+    low: float
+    high: float
+    chance: float | None
+
+
+def count_with_pending(
+    so_far: int, pending: int, share: float, rest: pd.Series, target: float | None, level: float
+) -> Spread:
+    """The year's end of a count with follow-ups still pending: so far, plus each pending
+    follow-up done with the history's share (binomial), plus what the complete years added
+    in the rest of the year (`rest`, forecast.count_distribution). The two are independent,
+    so the distribution of what is added is their convolution."""
+    later = fc.count_distribution(rest)
+    top = int(later.ppf(1 - 1e-12)) + pending
+    pmf = np.convolve(stats.binom.pmf(np.arange(pending + 1), pending, share), later.pmf(np.arange(top + 1)))
+    cdf = np.cumsum(pmf)
+    alpha = 1 - level
+    low = int(np.searchsorted(cdf, alpha / 2 - 1e-12))
+    high = int(np.searchsorted(cdf, 1 - alpha / 2 - 1e-12))
+    chance = None
+    if target is not None:
+        needed = int(math.ceil(target - so_far))
+        chance = 1.0 if needed <= 0 else float(pmf[needed:].sum())
+    return Spread(so_far + pending * share + float(rest.mean()), float(so_far + low), float(so_far + high), chance)
+
+
+def supported_set(activities: pd.DataFrame, period: Period, members: dict[str, str]) -> set:
+    """The member codes that got marketing support in the period."""
+    table = supported_municipalities(activities, period, members)
+    return set(table.loc[table["stödd"], "kommunkod"])
+
+
+def support_history(
+    activities: pd.DataFrame, first_year: int | None, period: Period, members: dict[str, str]
+) -> list[tuple[set, set]]:
+    """Per complete year before the period's: (supported by the period's month, supported by
+    December), for forecast.members_year_end."""
+    years = range(first_year, period.year) if first_year is not None else range(0)
+    return [
+        (supported_set(activities, Period(y, period.end_month), members), supported_set(activities, Period(y), members))
+        for y in years
+    ]

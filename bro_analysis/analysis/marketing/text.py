@@ -55,6 +55,17 @@ def definitions_text(defs: Definitions) -> list[str]:
             f"{defs.follow_up_days} dagar på sig; har de inte gått ut när datan slutar står arenan som "
             "”uppföljning pågår” och räknas varken med eller som saknad."
         ),
+        (
+            "Prognos för arenorna: hittills i år plus så många som tidigare hela år fick till under resten av "
+            "året. En arena vars uppföljning pågår räknas i prognosen med den andel av tidigare års arenor med mål "
+            "som blev uppföljda; arenor senare i år som redan står i registret nämns men räknas inte in."
+        ),
+        (
+            "Prognos för konverteringsgraden: årets värde om resten av året konverterar som de leads som hunnit "
+            "räknas. Chansen att nå målet räknas på kvoten mot föregående år och anges bara när intervallet är "
+            "smalt nog för att bedöma målet. Målet jämför varje år med året före, så planens sista år får ingen "
+            "prognos förrän det året har börjat."
+        ),
     ]
 
 
@@ -372,3 +383,96 @@ def window_caveat(period: Period, defs: Definitions, leads: pd.DataFrame | None 
     if defs.maturation_days:
         text += f" Leads från de sista {defs.maturation_days} dagarna av varje period räknas inte av det skälet."
     return text
+
+
+# --- forecasts ------------------------------------------------------------------------
+
+
+def _arenas(n: int) -> str:
+    return f"{fmt_int(n)} {'arena' if n == 1 else 'arenor'}"
+
+
+def years_text(years) -> str:
+    """'2019–2025', or '2025' for one year."""
+    first, last = int(min(years)), int(max(years))
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def pending_forecast_how(so_far: int, pending: int, followed: int, with_goals: int, history: pd.DataFrame) -> str:
+    """How M1's year end was made when follow-ups are pending: so far, the pending arenas
+    at the history's follow-up share, and what the complete years added after this date."""
+    years = years_text(history["år"])
+    rest = (history["helår"] - history["hittills"]).mean()
+    share = (
+        f"av arenorna med mål {years} följdes {fmt_percent(followed / with_goals, 0)} upp"
+        if with_goals
+        else f"de räknas inte, eftersom inga arenor {years} hade mål att jämföra med"
+    )
+    return (
+        f"hittills {fmt_int(so_far)}; uppföljning pågår för {_arenas(pending)}, och {share}; därtill så många "
+        f"som åren {years} la till under resten av året (i snitt {fmt_number(rest, 1)})"
+    )
+
+
+def later_arenas_text(later: pd.DataFrame, data_end: pd.Timestamp | None) -> str:
+    """'2 arenor senare i år står redan i arenaregistret', or 'N planerade arenor återstår i år'
+    when all lie after the data's end; '' without any. Said beside the forecast, not in it."""
+    if later.empty:
+        return ""
+    if data_end is not None and bool((later["datum"] > data_end).all()):
+        planned = "planerad arena återstår" if len(later) == 1 else "planerade arenor återstår"
+        return f"{fmt_int(len(later))} {planned} i år"
+    return f"{_arenas(len(later))} senare i år står redan i arenaregistret"
+
+
+def conversion_forecast_how(cmp: Comparison, target: float, year: int) -> str:
+    """How M2's year is forecast: the like-for-like rate of the leads counted so far, if the
+    rest of the year converts alike, and the year's target rate."""
+    span = f", {span_text(cmp.span)}" if cmp.span is not None and cmp.span[0] <= cmp.span[1] else ""
+    text = (
+        f"om resten av året konverterar som de leads som hunnit räknas ({fmt_int(cmp.converted)} av "
+        f"{fmt_int(cmp.leads)}{span})"
+    )
+    if cmp.previous_leads:
+        text += (
+            f"; målet är {fmt_percent(cmp.previous_rate * (1 + target))}, {fmt_percent(cmp.previous_rate)} samma "
+            f"dagar {year - 1} plus {fmt_number(100 * target, 0)}{NBSP}%"
+        )
+    return text
+
+
+def conversion_chance_missing_text(cmp: Comparison, target: float) -> str:
+    """Why M2's forecast has no chance of reaching the target in words."""
+    if not cmp.previous_leads:
+        return "hur troligt målet är går inte att säga: föregående år har inga leads att jämföra med"
+    return "hur troligt målet är går inte att säga: " + width_text(cmp, target)
+
+
+def conversion_plan_end_how(last_year: int) -> str:
+    """Why M2 has no forecast for the plan's last year."""
+    return (
+        f"målet jämför {last_year} med {last_year - 1}; en förändring så långt fram går inte att förutse "
+        "ur leadsregistret"
+    )
+
+
+def year_to_date_alt_text(path: pd.DataFrame, target: float, unit: str, period: Period, what: str) -> str:
+    """Alt text for the year-to-date figure (forecast.seasonal_path), from its data."""
+    done = path.dropna(subset=["i_år"])
+    so_far = "; ".join(f"{MONTHS_SV[int(r['månad']) - 1]} {fmt_int(r['i_år'])}" for _, r in done.iterrows())
+    pace = path.set_index("månad")["säsongstakt"]
+    return (
+        f"Linjediagram över {what} månad för månad {period.year}. I år hittills, räknat till varje månads slut: "
+        f"{so_far}. Den streckade säsongstakten visar vad ett år som når målet brukar ha: "
+        f"{fmt_number(pace.get(period.end_month), 1)} i slutet av {MONTHS_SV[period.end_month - 1]} och "
+        f"{fmt_number(pace.get(12), 1)} i december. Målet {fmt_number(target, 0)} {unit} är en vågrät linje."
+    )
+
+
+def arenas_path_caption(period: Period, first_year: int, target: float, unit: str) -> str:
+    """The caption of M1's year-to-date figure."""
+    years = years_text(range(first_year, period.year))
+    return (
+        f"Arenor med mål och uppföljning hittills {period.year}, till varje månads slut, mot säsongstakten för ett "
+        f"år som når målet (så som arenorna {years} fördelade sig över året) och målet {fmt_number(target, 0)} {unit}."
+    )
