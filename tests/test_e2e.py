@@ -256,7 +256,7 @@ def test_a_part_year_marks_no_reachable_count_as_failed(example_run):
     assert len(counted) == 10
     assert [r["id"] for r in counted if r["status"] == "ej uppnått"] == []
     by_id = {r["id"]: r for r in records}
-    assert by_id["S5"]["status"] in ("på väg", "risk") and "takten för målet" in by_id["S5"]["motivering"]
+    assert by_id["S5"]["status"] in ("på väg", "risk") and "säsongstakt mot målet" in by_id["S5"]["motivering"]
 
 
 def test_cli_refuses_a_year_that_is_not_over(tmp_path):
@@ -317,3 +317,39 @@ def test_verdicts_a_statistician_would_sign(example_run):
     part_rows = {t[0]: t for t in _table_rows(part_page, "Nyckelresultaten januari–augusti 2026")}
     assert part_rows["S1"][5].endswith("kan inte bedömas") and "mätår 2025" in part_rows["S1"][2]
     assert "utgångsläget" not in part_page
+
+
+def test_forecasts_on_page_one_and_in_okr_json(example_run):
+    """Issue 23's 'done when' on the example data: okr.json for 2026-08 has a forecast with an
+    interval for each key result, or a stated reason why none; page one shows a Prognos column;
+    M1 is not 'risk' on the straight line alone."""
+    import json
+
+    records = json.loads((example_run / "2026-08" / "okr.json").read_text(encoding="utf-8"))
+    assert len(records) == 12
+    for r in records:
+        assert r["prognos_år"] == 2026 and r["planslut_år"] == 2027, r["id"]
+        for value, low, high, how in (
+            ("prognos", "prognos_nedre", "prognos_övre", "prognos_metod"),
+            ("planslut_prognos", "planslut_nedre", "planslut_övre", "planslut_metod"),
+        ):
+            if r[value] is None:
+                assert r[how].strip(), (r["id"], value)  # a stated reason instead
+            else:
+                assert r[low] <= r[value] <= r[high], (r["id"], value, r[low], r[value], r[high])
+    by_id = {r["id"]: r for r in records}
+    assert by_id["M1"]["status"] != "risk"
+    page = (example_run / "2026-08" / "BRO_uppfoljning_2026-08.html").read_text(encoding="utf-8")
+    assert '<th scope="col">Prognos</th>' in page
+    rows = {t[0]: t for t in _table_rows(page, "Nyckelresultaten januari–augusti 2026")}
+    assert rows["S3"][6].startswith("2026: ") and " · 2027: " in rows["S3"][6]
+
+
+def test_no_count_is_risk_in_january():
+    from bro_analysis.analysis import overview
+    from bro_analysis.analysis.context import open_context
+
+    ctx = open_context("2026-01", EXAMPLE_DATA_DIR)
+    for outcome in overview.outcomes(ctx):
+        if ctx.plan.key_result(outcome.id).kind == "minst":  # the counts (and NKI, not judged yet)
+            assert outcome.status != "risk", (outcome.id, outcome.reason)
