@@ -12,6 +12,7 @@ from scipy import stats
 from bro_analysis.analysis import nki, okr
 from bro_analysis.core.config import load_settings
 from bro_analysis.core.periods import Period
+from bro_analysis.presentation.formatting import fmt_number
 
 SETTINGS = load_settings()
 Z = 1.959963984540054  # two-sided 95 % normal quantile
@@ -670,11 +671,12 @@ def test_window_sensitivity_by_hand():
         settings=SETTINGS,
         sensitivity=table.reset_index(),
     )
-    assert "Svaret beror på vilka år linjen anpassas till: med senaste 4 mätåren" in text
+    # every window says 'troligt': the word stands, and the shorter windows are named as agreeing
     all_years = nki.text.chance_text(table.loc["alla mätår", "sannolikhet_mål"], 7, SETTINGS)
-    assert "%" in all_years and f"Att nå minst 80 är enligt trendmodellen {all_years}." in text
+    assert all_years.startswith("troligt (") and "%" in all_years
+    assert f"Att nå minst 80 är enligt trendmodellen {all_years}, och linjen genom bara de senaste åren ger" in text
     last3 = nki.text.chance_text(table.loc["senaste 3", "sannolikhet_mål"], 3, SETTINGS)
-    assert "%" not in last3 and f"med senaste 3 mätåren 90,0 ({last3})" in text
+    assert "%" not in last3 and f"med de senaste 3 mätåren 90,0 ({last3})" in text
 
 
 def test_priority_matrix_ranks_only_links_whose_intervals_separate():
@@ -782,3 +784,164 @@ def test_the_prediction_interval_stays_on_the_nki_scale():
     assert fit["prognos_ki_nedre"] == pytest.approx(
         max(0.0, line.intercept + line.slope * 2027 - stats.t.ppf(0.975, 2) * se_pred)
     )
+
+
+# --- S1 and S2 forecasts -----------------------------------------------------------------------
+
+
+def _by_hand(years, values, year, target):
+    """A straight line by scipy.stats.linregress and its t prediction interval, by hand:
+    prediction, low, high and the chance of at least the target."""
+    x, y = np.asarray(years, dtype=float), np.asarray(values, dtype=float)
+    n = len(x)
+    line = stats.linregress(x, y)
+    residual = y - (line.intercept + line.slope * x)
+    s = math.sqrt(float(residual @ residual) / (n - 2))
+    se = s * math.sqrt(1 + 1 / n + (year - x.mean()) ** 2 / float(((x - x.mean()) ** 2).sum()))
+    prediction = line.intercept + line.slope * year
+    half = stats.t.ppf(0.975, n - 2) * se
+    return prediction, prediction - half, prediction + half, float(stats.t.sf((target - prediction) / se, n - 2))
+
+
+def _years(values: dict, areas: dict | None = None, spread: float = 0.0):
+    """Twelve municipalities per mätår: the total at the year's value plus an offset per
+    municipality that averages to zero, and before SKR's new total the mandatory areas at the
+    same value (so the comparable series has the year); or, with `areas` ({area: {mätår:
+    value}}), those areas instead."""
+    records = []
+    for year, value in values.items():
+        for i in range(12):
+            v = value + (i - 5.5) * spread
+            records.append((year, f"K{i:02d}", "totalt", "NKI", v, 50, v - 2, v + 2))
+            if year < 2024 and areas is None:
+                records += [(year, f"K{i:02d}", area, "NKI", v, 50, v - 2, v + 2) for area in MANDATORY]
+            for area, by_year in (areas or {}).items():
+                if year in by_year:
+                    a = by_year[year]
+                    records.append((year, f"K{i:02d}", area, "NKI", a, 50, a - 2, a + 2))
+    return _full(records)
+
+
+RULE = nki.numbers.forecast.rules(SETTINGS)
+# Rising to 80 and then falling: all eight mätår give 'troligt' for 80 in 2027, the last three 'osannolikt'.
+TURNING = {2018: 70.0, 2019: 72.0, 2020: 74.0, 2021: 76.0, 2022: 78.0, 2023: 80.0, 2024: 79.5, 2025: 77.0}
+
+
+def test_windows_that_disagree_make_the_chance_osäkert():
+    years, values = list(TURNING), list(TURNING.values())
+    all_years = _by_hand(years, values, 2027, 80)[3]
+    last3 = _by_hand(years[-3:], values[-3:], 2027, 80)[3]
+    assert all_years > 0.8 and last3 < 0.2  # the hand computation: 'troligt' against 'osannolikt'
+    county = pd.DataFrame({"mätår": years, "medel": values})
+    sensitivity = nki.numbers.window_sensitivity(county, SETTINGS, 2027, 80).set_index("fönster")
+    assert sensitivity.loc["alla mätår", "sannolikhet_mål"] == pytest.approx(all_years)
+    assert sensitivity.loc["senaste 3", "sannolikhet_mål"] == pytest.approx(last3)
+    assert not nki.numbers.windows_agree(sensitivity, RULE)
+    chance = nki.numbers.cautious_chance(sensitivity.reset_index(), RULE)
+    assert chance == pytest.approx(0.79) and nki.numbers.forecast.chance_word(chance, RULE) == "osäkert"
+    # where the windows agree the chance is all mätår's own
+    rising = pd.DataFrame({"mätår": years, "medel": [70.0 + 2 * i + (i % 2) * 0.3 for i in range(8)]})
+    agreeing = nki.numbers.window_sensitivity(rising, SETTINGS, 2027, 80)
+    assert nki.numbers.cautious_chance(agreeing, RULE) == agreeing["sannolikhet_mål"].iloc[0]
+
+
+def test_page_one_and_the_nki_section_say_osäkert_when_the_windows_disagree(plan):
+    frame = _years(TURNING)
+    s1 = nki.outcomes(_ctx(frame, Period(2025), plan))[0]
+    prediction, low, high, all_years = _by_hand(list(TURNING), list(TURNING.values()), 2027, 80)
+    made = s1.plan_forecast
+    assert (made.year, made.value, made.low, made.high) == (2027, *(pytest.approx(v) for v in (prediction, low, high)))
+    assert all_years > 0.8 and made.chance == pytest.approx(0.79)
+    cell = f"2027: {fmt_number(prediction, 1)} ({fmt_number(low, 1)}–{fmt_number(high, 1)}), osäkert"
+    assert okr.forecast_text(plan.key_results[0], s1, RULE) == cell  # page one: words only
+    assert "om trenden håller" in made.how and "med bara de senaste 3 mätåren" in made.how
+    assert "sägs chansen som ”osäkert” och anges som 79\u00a0%" in made.how
+    # the section: the same series, the same word
+    series, _ = nki.numbers.trend_series(frame, SETTINGS)
+    trend = nki.numbers.trends(series, SETTINGS, 2027, 80)
+    county = nki.numbers.county_series(series, 10)
+    sensitivity = nki.numbers.window_sensitivity(county, SETTINGS, 2027, 80)
+    text = nki.text.trend_text(trend, 80, 2027, settings=SETTINGS, sensitivity=sensitivity)
+    assert "Att nå minst 80 är enligt trendmodellen osäkert, eftersom svaret beror på vilka år" in text
+    assert f"med alla 8 mätåren troligt ({round(100 * all_years)}\u00a0%)" in text  # 8 mätår: a percentage
+    assert "med de senaste 3 mätåren 74,3 (osannolikt)" in text  # 3 mätår: words only
+    table = nki.tables.trend_table(trend, 2027, SETTINGS, sensitivity).set_index("Kommun")
+    assert table.loc["Länet", "Att nå målet"].startswith("osäkert")
+
+
+def test_s1_forecast_is_the_straight_line_through_the_county_series(plan):
+    base = {2019: 70.1, 2021: 71.9, 2022: 72.6, 2023: 74.4, 2024: 75.0, 2025: 77.1}
+    frame = _years(base, spread=0.4)
+    totals = frame[(frame["område"] == "totalt") & (frame["mått"] == "NKI")]
+    county = totals.groupby("mätår")["värde"].mean()  # plain pandas: the unweighted county mean
+    assert county.tolist() == pytest.approx(list(base.values()))
+    s1 = nki.outcomes(_ctx(frame, Period(2026, 8), plan))[0]
+    assert s1.status == okr.UNKNOWN  # a part year is still not judged
+    line = stats.linregress(county.index.astype(float), county.to_numpy())
+    for made, year in ((s1.forecast, 2026), (s1.plan_forecast, 2027)):
+        prediction, low, high, chance = _by_hand(county.index, county.to_numpy(), year, 80)
+        assert made.year == year and made.value == pytest.approx(line.intercept + line.slope * year)
+        assert (made.low, made.high) == (pytest.approx(low), pytest.approx(high))
+        sensitivity = nki.numbers.window_sensitivity(county.reset_index(name="medel"), SETTINGS, year, 80)
+        if nki.numbers.windows_agree(sensitivity, RULE):
+            assert made.chance == pytest.approx(chance)
+        else:
+            assert nki.numbers.forecast.chance_word(made.chance, RULE) == "osäkert"
+        assert "mätåren 2019–2025 (6 mätår)" in made.how
+
+
+def test_a_published_mätår_has_no_forecast_for_its_year(plan):
+    frame = _years({2021: 72.0, 2022: 73.0, 2023: 74.5, 2024: 75.0, 2025: 77.0})
+    s1, s2 = nki.outcomes(_ctx(frame, Period(2025), plan))
+    assert s1.forecast is None and s2.forecast is None  # the value of 2025 is known
+    assert s1.plan_forecast.year == 2027 and s1.plan_forecast.made
+    in_last_year = nki.outcomes(_ctx(frame, Period(2027, 3), plan))[0]
+    assert in_last_year.forecast.year == 2027 and in_last_year.plan_forecast is in_last_year.forecast
+    with_2027 = _years({2024: 75.0, 2025: 77.0, 2026: 78.0, 2027: 79.0})
+    done = nki.outcomes(_ctx(with_2027, Period(2027), plan))[0]
+    assert done.forecast is None and done.plan_forecast is None  # the plan's last mätår is out
+
+
+AREAS = {
+    "bygglov": {2023: 68.0, 2024: 70.5, 2025: 71.0},
+    "miljö- och hälsoskydd": {2023: 70.0, 2024: 73.5, 2025: 74.0},
+}
+
+
+def test_s2_forecast_is_the_lowest_area_and_the_product_of_the_areas_chances(plan):
+    frame = _years({2023: 75.0, 2024: 76.0, 2025: 77.0}, AREAS)
+    s2 = nki.outcomes(_ctx(frame, Period(2025), plan))[1]
+    by_hand = {area: _by_hand(list(v), list(v.values()), 2027, 70) for area, v in AREAS.items()}
+    made = s2.plan_forecast
+    assert made.year == 2027
+    assert made.chance == pytest.approx(by_hand["bygglov"][3] * by_hand["miljö- och hälsoskydd"][3])
+    assert (made.value, made.low, made.high) == tuple(pytest.approx(v) for v in by_hand["bygglov"][:3])
+    assert "lägst blir bygglov" in made.how and "oberoende" in made.how
+
+
+def test_s2_forecast_says_when_an_area_has_too_few_mätår(plan):
+    short = {**AREAS, "bygglov": {2024: 70.5, 2025: 71.0}}
+    s2 = nki.outcomes(_ctx(_years({2023: 75.0, 2024: 76.0, 2025: 77.0}, short), Period(2025), plan))[1]
+    assert not s2.plan_forecast.made
+    assert s2.plan_forecast.how == "för kort historik: bygglov: bara 2 mätår med resultat (minst 3 krävs)"
+    assert okr.forecast_cell(plan.key_results[1], s2.plan_forecast, RULE).startswith("2027: ingen prognos (för kort")
+
+
+def test_a_part_year_on_the_example_data_forecasts_its_year_and_the_plans_last():
+    from bro_analysis.analysis.context import open_context
+
+    ctx = open_context("2026-08")
+    s1, s2 = nki.outcomes(ctx)
+    for outcome in (s1, s2):
+        assert outcome.status == okr.UNKNOWN
+        assert outcome.forecast.year == 2026 and outcome.plan_forecast.year == 2027
+        for made in (outcome.forecast, outcome.plan_forecast):
+            assert made.low is not None and made.high is not None and made.low <= made.value <= made.high
+    # the statistical review's case: 83 % with all mätår, 23 % with the last three: 'osäkert'
+    assert (
+        "83\u00a0% med alla mätår" in s1.plan_forecast.how and "23\u00a0% med bara de senaste 3" in s1.plan_forecast.how
+    )
+    assert nki.numbers.forecast.chance_word(s1.plan_forecast.chance, RULE) == "osäkert"
+    # S2 the same way: every area's last three mätår alone make 'troligt' doubtful
+    assert "med bara de senaste 3 mätåren" in s2.plan_forecast.how and "oberoende" in s2.plan_forecast.how
+    assert nki.numbers.forecast.chance_word(s2.plan_forecast.chance, RULE) == "osäkert"

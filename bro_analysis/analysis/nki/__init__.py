@@ -11,8 +11,11 @@ significance cannot be judged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
+from bro_analysis.analysis import forecast as fc
 from bro_analysis.analysis import okr
 from bro_analysis.presentation.formatting import fmt_number
 
@@ -40,7 +43,10 @@ def _latest(ctx, kr) -> tuple[int | None, pd.DataFrame, pd.Series | None]:
 
 def _no_measurement(ctx, kr) -> okr.Outcome:
     reason = f"inget NKI-resultat för mätår {ctx.period.year} eller tidigare"
-    return okr.Outcome(kr.id, None, None, okr.UNKNOWN, reason)
+    this_year, plan_end = _forecasts(
+        ctx, None, lambda y: fc.Forecast(y, how="inget NKI-resultat att bygga en trend på")
+    )
+    return okr.Outcome(kr.id, None, None, okr.UNKNOWN, reason, forecast=this_year, plan_forecast=plan_end)
 
 
 def _not_yet_published(ctx, year_m: int, reason: str) -> tuple[str, str, str]:
@@ -69,6 +75,73 @@ def _break_note(settings: dict, previous_year: int | None, year_m: int) -> str:
     )
 
 
+def _forecasts(
+    ctx, year_m: int | None, make: Callable[[int], fc.Forecast]
+) -> tuple[fc.Forecast | None, fc.Forecast | None]:
+    """The period's own year while its mätår is not published (None once it is: the value is
+    then known), and the plan's last year while the period is before it and its mätår is not
+    published (the same object when the period is in that year). year_m None: no mätår yet."""
+    year, last = ctx.period.year, ctx.plan.last_year
+    this_year = None if year_m is not None and year_m >= year else make(year)
+    if year > last or (year_m is not None and year_m >= last):
+        return this_year, None
+    return this_year, (this_year if year == last else make(last))
+
+
+def _too_short(year: int, reason: str) -> fc.Forecast:
+    return fc.Forecast(year, how=f"för kort historik: {reason}")
+
+
+def county_forecast(ctx, kr, year_m: int, year: int) -> fc.Forecast:
+    """S1 in `year`: the straight line through the county series of the NKI section's trend
+    (mätår up to year_m), its prediction interval and chance of at least the target; the
+    chance is said as 'osäkert' when the fitting window changes its calibrated word."""
+    settings = ctx.settings
+    county = numbers.trend_county(ctx.dataset["nki"], settings, year_m)
+    sensitivity = numbers.window_sensitivity(county, settings, year, kr.target)
+    if sensitivity.empty or sensitivity.iloc[0]["fönster"] != "alla mätår":
+        minimum = int(settings["nki"].get("minsta_antal_mätår_trend", 3))
+        fit = numbers.linear_trend(county["mätår"], county["medel"], year, kr.target, min_years=minimum)
+        return _too_short(year, str(fit["skäl"]))
+    chance = numbers.cautious_chance(sensitivity, fc.rules(settings))
+    first = sensitivity.iloc[0]
+    return fc.Forecast(
+        year,
+        float(first["prognos"]),
+        float(first["prognos_ki_nedre"]),
+        float(first["prognos_ki_övre"]),
+        chance,
+        text.county_forecast_how(county, sensitivity, chance, kr.target, year),
+    )
+
+
+def areas_forecast(ctx, kr, year_m: int, year: int) -> fc.Forecast:
+    """S2 in `year`, read for the region: a straight line per myndighetsområde through its
+    pooled results; the lowest predicted area with its interval, and the chance that every
+    area reaches the limit as the product of the areas' chances, said as 'osäkert' when
+    fitting only each area's latest mätår changes its calibrated word (as for S1)."""
+    if kr.reading == "varje kommun":
+        return fc.Forecast(year, how="prognosen görs bara för regionens resultat per område, inte för varje kommun")
+    series = numbers.area_series(ctx.dataset["nki"], ctx.settings, year_m, kr.target, len(ctx.plan.members))
+    by_area = numbers.area_trends(series, ctx.settings, year, kr.target)
+    if by_area.empty:
+        return fc.Forecast(year, how=f"inget myndighetsområde kunde bedömas mätår {year_m}")
+    short = by_area[by_area["prognos"].isna()]
+    if len(short):
+        return _too_short(year, "; ".join(f"{a}: {r}" for a, r in zip(short["område"], short["skäl"])))
+    combined = numbers.lowest_area_forecast(by_area)
+    sensitivity = numbers.area_window_sensitivity(series, ctx.settings, year, kr.target)
+    chance = numbers.cautious_chance(sensitivity, fc.rules(ctx.settings))
+    return fc.Forecast(
+        year,
+        combined["prognos"],
+        combined["prognos_ki_nedre"],
+        combined["prognos_ki_övre"],
+        chance,
+        text.areas_forecast_how(by_area, combined, sensitivity, chance, kr.target, year),
+    )
+
+
 def county_mean_outcome(ctx, kr) -> okr.Outcome:
     """The county mean of total NKI (publishable results only) against kr's minimum,
     for the period's own mätår; the latest earlier mätår is shown as context only."""
@@ -85,6 +158,7 @@ def county_mean_outcome(ctx, kr) -> okr.Outcome:
     if broken:
         reason += f"; {broken}"
     label = "äldre definition, " if broken else ""
+    this_year, plan_end = _forecasts(ctx, year_m, lambda y: county_forecast(ctx, kr, year_m, y))
     return okr.Outcome(
         kr.id,
         _nan_to_none(row["medel"]),
@@ -96,6 +170,8 @@ def county_mean_outcome(ctx, kr) -> okr.Outcome:
         detail=detail,
         qualifier=okr.UNCERTAIN if uncertain and status in (okr.MET, okr.NOT_MET) else "",
         measurement_year=year_m,
+        forecast=this_year,
+        plan_forecast=plan_end,
     )
 
 
@@ -130,6 +206,7 @@ def lowest_area_outcome(ctx, kr) -> okr.Outcome:
         reason += f"; {_period_note(ctx.period, year_m)}"
     prev_year = int(prev["mätår"]) if prev is not None else None
     previous = _lowest(ctx, kr, prev_year)[3] if prev_year else None
+    this_year, plan_end = _forecasts(ctx, year_m, lambda y: areas_forecast(ctx, kr, year_m, y))
     return okr.Outcome(
         kr.id,
         value,
@@ -141,6 +218,8 @@ def lowest_area_outcome(ctx, kr) -> okr.Outcome:
         detail=detail,
         qualifier=okr.UNCERTAIN if uncertain and status in (okr.MET, okr.NOT_MET) else "",
         measurement_year=year_m,
+        forecast=this_year,
+        plan_forecast=plan_end,
     )
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from bro_analysis.analysis import okr
+from bro_analysis.analysis import forecast, okr
 from bro_analysis.presentation.formatting import fmt_level, fmt_number
 
 TOTAL = "totalt"
@@ -613,6 +613,23 @@ def window_sensitivity(
     return pd.DataFrame(rows)
 
 
+def windows_agree(sensitivity: pd.DataFrame, rule: forecast.Rules) -> bool:
+    """Whether every fitting window (window_sensitivity) gives the same calibrated word."""
+    words = {forecast.chance_word(p, rule) for p in sensitivity["sannolikhet_mål"]}
+    return len(words) <= 1
+
+
+def cautious_chance(sensitivity: pd.DataFrame, rule: forecast.Rules) -> float:
+    """The chance to report from the fitting windows: all mätår's, moved just inside the
+    'osäkert' band (one percentage point from its edge) when the windows give different
+    calibrated words, so that the word is the cautious one wherever it is shown."""
+    chance = float(sensitivity["sannolikhet_mål"].iloc[0])
+    if windows_agree(sensitivity, rule):
+        return chance
+    step = min(0.01, (rule.likely - rule.unlikely) / 2)
+    return min(max(chance, rule.unlikely + step), rule.likely - step)
+
+
 def county_series(series: pd.DataFrame, min_municipalities: int) -> pd.DataFrame:
     """Unweighted county mean per mätår of a long municipal series; years with
     fewer municipalities than the minimum are left out (a gap)."""
@@ -768,3 +785,75 @@ def trend_series(nki: pd.DataFrame, settings: dict) -> tuple[pd.DataFrame, bool]
 def wide(series: pd.DataFrame) -> pd.DataFrame:
     """A long municipal series (mätår, kommun, värde) as mätår × municipality."""
     return series.pivot(index="mätår", columns="kommun", values="värde").sort_index()
+
+
+def trend_county(nki: pd.DataFrame, settings: dict, upto: int) -> pd.DataFrame:
+    """The county series the NKI section's trend is fitted to, over the mätår up to `upto`:
+    trend_series, then county_series."""
+    series, _ = trend_series(nki[nki["mätår"] <= upto], settings)
+    return county_series(series, int(settings["nki"]["minsta_antal_kommuner"]))
+
+
+def area_series(nki: pd.DataFrame, settings: dict, upto: int, threshold: float, members: int) -> pd.DataFrame:
+    """Per myndighetsområde measured in the mätår `upto`: the region's pooled result
+    (area_results) in every mätår up to it where the area could be judged. Columns område,
+    mätår, medel."""
+    years = sorted(int(y) for y in nki.loc[nki["mätår"] <= upto, "mätår"].dropna().unique())
+    results = [r for r in (area_results(nki, year, settings, threshold, members) for year in years) if len(r)]
+    if not results:
+        return pd.DataFrame(columns=["område", "mätår", "medel"])
+    frame = pd.concat(results, ignore_index=True)
+    areas = set(frame.loc[frame["mätår"] == upto, "område"])
+    judged = frame[frame["område"].isin(areas) & (frame["status"] != okr.UNKNOWN)]
+    return judged[["område", "mätår", "medel"]].sort_values(["område", "mätår"]).reset_index(drop=True)
+
+
+def area_trends(series: pd.DataFrame, settings: dict, target_year: int, threshold: float) -> pd.DataFrame:
+    """Per myndighetsområde (area_series): linear_trend to target_year and its chance of at
+    least the threshold; NaN with a reason (`skäl`) where the area has too few mätår."""
+    level, min_years = confidence(settings), int(settings["nki"].get("minsta_antal_mätår_trend", 3))
+    rows = [
+        {
+            "område": area,
+            "första_mätår": int(group["mätår"].min()),
+            "senaste_mätår": int(group["mätår"].max()),
+            **linear_trend(group["mätår"], group["medel"], target_year, threshold, level, min_years),
+        }
+        for area, group in series.groupby("område", sort=True)
+    ]
+    return pd.DataFrame(rows).drop(columns=["intercept"], errors="ignore")
+
+
+def lowest_area_forecast(trends_by_area: pd.DataFrame) -> dict:
+    """Every area at least the threshold, from area_trends: the lowest predicted area (its
+    value and interval) and the chance that all reach it, the product of the areas' chances
+    (as if the areas were independent)."""
+    lowest = trends_by_area.loc[trends_by_area["prognos"].idxmin()]
+    return {
+        "område": lowest["område"],
+        "prognos": float(lowest["prognos"]),
+        "prognos_ki_nedre": float(lowest["prognos_ki_nedre"]),
+        "prognos_ki_övre": float(lowest["prognos_ki_övre"]),
+        "sannolikhet_mål": float(np.prod(trends_by_area["sannolikhet_mål"].to_numpy(dtype=float))),
+    }
+
+
+def area_window_sensitivity(
+    series: pd.DataFrame, settings: dict, target_year: int, threshold: float, windows: tuple[int, ...] = (4, 3)
+) -> pd.DataFrame:
+    """lowest_area_forecast from every area's mätår (area_series) and from only each area's
+    last 4 and 3, as window_sensitivity does for the county. A window no area is longer
+    than, or in which an area has too few mätår, is left out."""
+    longest = int(series.groupby("område").size().max()) if len(series) else 0
+    rows = []
+    for window in (None, *windows):
+        if window is not None and window >= longest:
+            continue  # the same fit as all years
+        part = series if window is None else series.groupby("område").tail(window)
+        by_area = area_trends(part, settings, target_year, threshold)
+        if by_area.empty or by_area["prognos"].isna().any():
+            continue
+        rows.append(
+            {"fönster": "alla mätår" if window is None else f"senaste {window}", **lowest_area_forecast(by_area)}
+        )
+    return pd.DataFrame(rows)

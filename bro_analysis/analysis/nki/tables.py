@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bro_analysis.analysis import forecast
 from bro_analysis.presentation.formatting import fmt_interval, fmt_level, fmt_number, fmt_signed, join_sv
 
-from .numbers import grade
+from .numbers import grade, windows_agree
 from .text import _one, chance_text
 
 DISPLAY_FORMATS = {
@@ -96,9 +97,19 @@ def changes_table(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     ).rename(columns={"Mätår": "Föregående mätår"})
 
 
-def trend_table(table: pd.DataFrame, target_year: int, settings: dict | None = None) -> pd.DataFrame:
-    """Trend and forecast per municipality and county for the report; the chance in words."""
+def trend_table(
+    table: pd.DataFrame, target_year: int, settings: dict | None = None, sensitivity: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Trend and forecast per municipality and county for the report; the chance in words.
+    The county's word is 'osäkert' when the fitting windows (`sensitivity`) disagree, as in
+    the text and on page one."""
     settings = settings or {"nki": {}}
+    chances = [chance_text(p, int(n), settings) for p, n in zip(table["sannolikhet_mål"], table["antal_år"])]
+    if sensitivity is not None and len(sensitivity) and not windows_agree(sensitivity, forecast.rules(settings)):
+        chances = [
+            f"{forecast.UNSURE} (beror på vilka mätår linjen bygger på)" if kommun == "Länet" else chance
+            for kommun, chance in zip(table["kommun"], chances)
+        ]
     return pd.DataFrame(
         {
             "Kommun": table["kommun"],
@@ -109,12 +120,29 @@ def trend_table(table: pd.DataFrame, target_year: int, settings: dict | None = N
             f"Prognosintervall {target_year}": [
                 fmt_interval(lo, hi) for lo, hi in zip(table["prognos_ki_nedre"], table["prognos_ki_övre"])
             ],
-            "Att nå målet": [
-                chance_text(p, int(n), settings) for p, n in zip(table["sannolikhet_mål"], table["antal_år"])
-            ],
+            "Att nå målet": chances,
             "Kommentar": table["skäl"].fillna(""),
         }
     ).rename(columns={"Prognos": f"Prognos {target_year}"})
+
+
+def area_trend_table(by_area: pd.DataFrame, target_year: int, settings: dict) -> pd.DataFrame:
+    """Each myndighetsområde's trend (numbers.area_trends) for the report; the chance in words."""
+    return pd.DataFrame(
+        {
+            "Område": by_area["område"],
+            "Mätår med resultat": by_area["antal_år"].map(lambda v: fmt_number(v, 0)),
+            "Per år": by_area["lutning"],
+            f"Prognos {target_year}": by_area["prognos"].map(_one),
+            f"Prognosintervall {target_year}": [
+                fmt_interval(lo, hi) for lo, hi in zip(by_area["prognos_ki_nedre"], by_area["prognos_ki_övre"])
+            ],
+            "Att nå gränsen": [
+                chance_text(p, int(n), settings) for p, n in zip(by_area["sannolikhet_mål"], by_area["antal_år"])
+            ],
+            "Kommentar": by_area["skäl"].fillna(""),
+        }
+    )
 
 
 def factors_table(factors: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from .numbers import (
     grade,
     latest_measurement,
     select,
+    windows_agree,
 )
 
 
@@ -337,6 +338,35 @@ def thin_years_note(county: pd.DataFrame, minimum: int) -> str:
     return f" Ofyllda punkter ({years}) vilar på färre än {minimum} kommuner och bedöms inte."
 
 
+def county_chance_text(
+    county: pd.Series, target: float, settings: dict, sensitivity: pd.DataFrame | None = None
+) -> str:
+    """The sentence on the county trend's chance of reaching the target. When the fitting
+    windows (window_sensitivity) give different calibrated words the chance is 'osäkert',
+    as on page one (numbers.cautious_chance), and each window's answer is named."""
+    points = int(county["antal_år"])
+    chance = chance_text(county["sannolikhet_mål"], points, settings)
+    if sensitivity is None or len(sensitivity) < 2:
+        return f"Att nå minst {fmt_number(target, 0)} är enligt trendmodellen {chance}."
+    others = join_sv(
+        [
+            f"med de {r['fönster']} mätåren {fmt_number(r['prognos'], 1)} "
+            f"({chance_text(r['sannolikhet_mål'], int(r['antal_år']), settings)})"
+            for _, r in sensitivity.iloc[1:].iterrows()
+        ]
+    )
+    if windows_agree(sensitivity, forecast.rules(settings)):
+        return (
+            f"Att nå minst {fmt_number(target, 0)} är enligt trendmodellen {chance}, och linjen genom bara de "
+            f"senaste åren ger samma bedömning: {others}."
+        )
+    return (
+        f"Att nå minst {fmt_number(target, 0)} är enligt trendmodellen {forecast.UNSURE}, eftersom svaret beror på "
+        f"vilka år linjen anpassas till: med alla {points} mätåren {chance}, {others}. Prognosen ska därför läsas "
+        "med försiktighet."
+    )
+
+
 def trend_text(
     trend_rows: pd.DataFrame,
     target: float,
@@ -345,9 +375,9 @@ def trend_text(
     settings: dict | None = None,
     sensitivity: pd.DataFrame | None = None,
 ) -> str:
-    """The county's trend and forecast with its chance in calibrated words, how much
-    it depends on the fitting window, and how many municipalities are likely to
-    reach the target at the current trend."""
+    """The county's trend and forecast with its chance in calibrated words (the cautious
+    'osäkert' when the fitting window changes the word, see county_chance_text), and how
+    many municipalities are likely to reach the target at the current trend."""
     settings = settings or {"nki": {}}
     confidence_level_text = fmt_level(settings["nki"].get("konfidensnivå", 0.95))
     county = trend_rows[trend_rows["kommun"] == "Länet"].iloc[0]
@@ -360,18 +390,7 @@ def trend_text(
             f"{fmt_signed(county['lutning_ki_övre'], 1)}) över {int(county['antal_år'])} mätår. "
             f"Fortsätter trenden blir det {fmt_number(county['prognos'], 1)} år {target_year} "
             f"(prognosintervall {fmt_number(county['prognos_ki_nedre'], 1)}–"
-            f"{fmt_number(county['prognos_ki_övre'], 1)}). Att nå minst {fmt_number(target, 0)} är enligt "
-            f"trendmodellen {chance_text(county['sannolikhet_mål'], int(county['antal_år']), settings)}."
-        )
-    if sensitivity is not None and len(sensitivity) > 1:
-        others = [
-            f"med {r['fönster']} mätåren {fmt_number(r['prognos'], 1)} "
-            f"({chance_text(r['sannolikhet_mål'], int(r['antal_år']), settings)})"
-            for _, r in sensitivity.iloc[1:].iterrows()
-        ]
-        text += (
-            f" Svaret beror på vilka år linjen anpassas till: {join_sv(others)}, "
-            "så prognosen ska läsas med försiktighet."
+            f"{fmt_number(county['prognos_ki_övre'], 1)}). " + county_chance_text(county, target, settings, sensitivity)
         )
     munis = trend_rows[trend_rows["kommun"] != "Länet"]
     judged = munis[munis["sannolikhet_mål"].notna()]
@@ -389,6 +408,79 @@ def trend_text(
         "utvecklingen fortsätter som hittills, inte vad som kommer att hända."
     )
     return text
+
+
+def _years_span(years: pd.Series) -> str:
+    first, last = int(years.min()), int(years.max())
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def _windows_how(sensitivity: pd.DataFrame, chance: float, what: str) -> str:
+    """'83 % med alla mätår, 63 % med bara de senaste 4 mätåren och 23 % med bara de
+    senaste 3 mätåren', and why the chance is said as 'osäkert' where it was moved there."""
+    first = sensitivity.iloc[0]
+    windows = [f"{fmt_percent(first['sannolikhet_mål'], 0)} med alla mätår"] + [
+        f"{fmt_percent(r['sannolikhet_mål'], 0)} med bara de {r['fönster']} mätåren"
+        for _, r in sensitivity.iloc[1:].iterrows()
+    ]
+    text = join_sv(windows)
+    if abs(chance - float(first["sannolikhet_mål"])) > 1e-12:
+        text += (
+            f"; eftersom svaret beror på vilka år {what} bygger på sägs chansen som ”{forecast.UNSURE}” och anges "
+            f"som {fmt_percent(chance, 0)}"
+        )
+    return text
+
+
+def county_forecast_how(
+    county: pd.DataFrame, sensitivity: pd.DataFrame, chance: float, target: float, year: int
+) -> str:
+    """How S1's forecast was made (Forecast.how): the straight line through the county
+    series, the chance from every fitting window, and why the chance is said as 'osäkert'
+    when the windows disagree (`chance` is then numbers.cautious_chance)."""
+    return (
+        f"om trenden håller: en rak linje genom länets genomsnitt för mätåren {_years_span(county['mätår'])} "
+        f"({len(county)} mätår) förlängd till {year}; chansen att nå minst {fmt_number(target, 0)} är "
+        + _windows_how(sensitivity, chance, "linjen")
+    )
+
+
+def areas_forecast_how(
+    trends_by_area: pd.DataFrame, combined: dict, sensitivity: pd.DataFrame, chance: float, target: float, year: int
+) -> str:
+    """How S2's forecast was made: a straight line per myndighetsområde through the region's
+    pooled results, the lowest area, the chance that every area reaches the limit as the
+    product of the areas' chances (assuming the areas independent), and its fitting windows."""
+    ordered = trends_by_area.sort_values("sannolikhet_mål")
+    named = ordered[ordered["sannolikhet_mål"] < 0.95]
+    chances = [f"{r['område']} {fmt_percent(r['sannolikhet_mål'], 0)}" for _, r in named.iterrows()]
+    if len(named) < len(ordered):
+        chances.append(f"{'övriga ' if chances else 'alla '}minst {fmt_percent(0.95, 0)}")
+    return (
+        "om trenderna håller: en rak linje per myndighetsområde genom regionens resultat (alla "
+        f"medlemskommunernas svar sammanräknade) de mätår området kunde bedömas, förlängd till {year}; lägst blir "
+        f"{combined['område']}. Chansen att alla {len(ordered)} områden når minst {fmt_number(target, 0)} är "
+        f"produkten av varje områdes chans ({', '.join(chances)}), som om områdena vore oberoende av varandra "
+        "(de brukar följas åt, så den kan vara något större): " + _windows_how(sensitivity, chance, "linjerna")
+    )
+
+
+def forecast_sentence(
+    prognosis: forecast.Forecast | None, target: float, settings: dict, subject: str, how: bool = True
+) -> str:
+    """A key result's forecast (the one page one shows) as a sentence for the NKI section,
+    with the same calibrated word: 'Prognos för 2026: länets genomsnitt 79,3 …'; `how` adds
+    how it was made."""
+    if prognosis is None:
+        return ""
+    if not prognosis.made or prognosis.value is None:
+        return f"Ingen prognos för {prognosis.year}: {prognosis.how}."
+    word = forecast.chance_word(prognosis.chance, forecast.rules(settings)) if prognosis.chance is not None else ""
+    return (
+        f"Prognos för {prognosis.year}: {subject} {fmt_number(prognosis.value, 1)} (prognosintervall "
+        f"{fmt_number(prognosis.low, 1)}–{fmt_number(prognosis.high, 1)}); att nå minst {fmt_number(target, 0)} är "
+        f"{word}." + (f" Så är den gjord: {prognosis.how}." if how else "")
+    )
 
 
 def factors_text(factors: pd.DataFrame) -> str:
