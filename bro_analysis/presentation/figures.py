@@ -117,7 +117,7 @@ def year_to_date(path: pd.DataFrame, target: float, unit: str, title: str) -> Fi
     """This year's count month by month (solid, markers) against the seasonal pace of a year
     that reaches the target (dashed) and the target (labelled line). `path` has the columns
     månad, säsongstakt and i_år (forecast.seasonal_path)."""
-    fig, ax = new((7, 3.6))
+    fig, ax = new((8, 3.8))  # as wide as the other figures: print resolution on A4
     ax.plot(path["månad"], path["säsongstakt"], linestyle="--", color="0.35", label="Säsongstakt mot målet")
     done = path.dropna(subset=["i_år"])
     ax.plot(done["månad"], done["i_år"], marker="o", linewidth=2.2, label="I år hittills")
