@@ -38,10 +38,17 @@ class Forecast:
     high: float | None = None
     chance: float | None = None
     how: str = ""
+    disputed: bool = False  # the model's choices (e.g. the fitting window) change the chance's word
 
     @property
     def made(self) -> bool:
         return self.value is not None
+
+    def word(self, rule: Rules) -> str | None:
+        """The chance in calibrated words; 'osäkert' whenever the chance is disputed."""
+        if self.chance is None:
+            return None
+        return UNSURE if self.disputed else chance_word(self.chance, rule)
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,8 @@ def forecast_cell(kr: KeyResult, forecast: fc.Forecast | None, rule: fc.Rules) -
         return f"{forecast.year}: ingen prognos ({forecast.how})"
     span = f"{_forecast_number(kr, forecast.low)}–{_forecast_number(kr, forecast.high)}"
     text = f"{forecast.year}: {_forecast_number(kr, forecast.value)} ({span})"
-    return text + (f", {fc.chance_word(forecast.chance, rule)}" if forecast.chance is not None else "")
+    word = forecast.word(rule)
+    return text + (f", {word}" if word else "")
 
 
 def forecast_text(kr: KeyResult, outcome: Outcome, rule: fc.Rules) -> str:
@@ -254,10 +255,10 @@ def judge_on_forecast(
     parts.append(
         f"prognos för helåret {fmt_number(year_end.value, 1)} ({fmt_number(year_end.low, 0)}–"
         f"{fmt_number(year_end.high, 0)}), chans att nå {fmt_number(target, 0)}: {fmt_percent(chance, 0)} "
-        f"({fc.chance_word(chance, rule)}); {year_end.how}"
+        f"({year_end.word(rule)}); {year_end.how}"
     )
     status = ON_TRACK if chance >= 0.5 else RISK
-    qualifier = UNCERTAIN if rule.unlikely < chance < rule.likely else ""
+    qualifier = UNCERTAIN if year_end.word(rule) == fc.UNSURE else ""
     if status == RISK and period.fraction_of_year < rule.earliest:
         return UNKNOWN, "", "för tidigt på året att bedöma; " + "; ".join(parts)
     return status, qualifier, "; ".join(parts)

@@ -103,15 +103,16 @@ def county_forecast(ctx, kr, year_m: int, year: int) -> fc.Forecast:
         minimum = int(settings["nki"].get("minsta_antal_mätår_trend", 3))
         fit = numbers.linear_trend(county["mätår"], county["medel"], year, kr.target, min_years=minimum)
         return _too_short(year, str(fit["skäl"]))
-    chance = numbers.cautious_chance(sensitivity, fc.rules(settings))
+    disputed = not numbers.windows_agree(sensitivity, fc.rules(settings))
     first = sensitivity.iloc[0]
     return fc.Forecast(
         year,
         float(first["prognos"]),
         float(first["prognos_ki_nedre"]),
         float(first["prognos_ki_övre"]),
-        chance,
-        text.county_forecast_how(county, sensitivity, chance, kr.target, year),
+        float(first["sannolikhet_mål"]),
+        text.county_forecast_how(county, sensitivity, disputed, kr.target, year),
+        disputed=disputed,
     )
 
 
@@ -131,14 +132,15 @@ def areas_forecast(ctx, kr, year_m: int, year: int) -> fc.Forecast:
         return _too_short(year, "; ".join(f"{a}: {r}" for a, r in zip(short["område"], short["skäl"])))
     combined = numbers.lowest_area_forecast(by_area)
     sensitivity = numbers.area_window_sensitivity(series, ctx.settings, year, kr.target)
-    chance = numbers.cautious_chance(sensitivity, fc.rules(ctx.settings))
+    disputed = not numbers.windows_agree(sensitivity, fc.rules(ctx.settings))
     return fc.Forecast(
         year,
         combined["prognos"],
         combined["prognos_ki_nedre"],
         combined["prognos_ki_övre"],
-        chance,
-        text.areas_forecast_how(by_area, combined, sensitivity, chance, kr.target, year),
+        float(combined["sannolikhet_mål"]),
+        text.areas_forecast_how(by_area, combined, sensitivity, disputed, kr.target, year),
+        disputed=disputed,
     )
 
 

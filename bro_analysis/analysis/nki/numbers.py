@@ -619,17 +619,6 @@ def windows_agree(sensitivity: pd.DataFrame, rule: forecast.Rules) -> bool:
     return len(words) <= 1
 
 
-def cautious_chance(sensitivity: pd.DataFrame, rule: forecast.Rules) -> float:
-    """The chance to report from the fitting windows: all mätår's, moved just inside the
-    'osäkert' band (one percentage point from its edge) when the windows give different
-    calibrated words, so that the word is the cautious one wherever it is shown."""
-    chance = float(sensitivity["sannolikhet_mål"].iloc[0])
-    if windows_agree(sensitivity, rule):
-        return chance
-    step = min(0.01, (rule.likely - rule.unlikely) / 2)
-    return min(max(chance, rule.unlikely + step), rule.likely - step)
-
-
 def county_series(series: pd.DataFrame, min_municipalities: int) -> pd.DataFrame:
     """Unweighted county mean per mätår of a long municipal series; years with
     fewer municipalities than the minimum are left out (a gap)."""

@@ -343,7 +343,7 @@ def county_chance_text(
 ) -> str:
     """The sentence on the county trend's chance of reaching the target. When the fitting
     windows (window_sensitivity) give different calibrated words the chance is 'osäkert',
-    as on page one (numbers.cautious_chance), and each window's answer is named."""
+    as on page one (Forecast.disputed), and each window's answer is named."""
     points = int(county["antal_år"])
     chance = chance_text(county["sannolikhet_mål"], points, settings)
     if sensitivity is None or len(sensitivity) < 2:
@@ -415,38 +415,35 @@ def _years_span(years: pd.Series) -> str:
     return str(first) if first == last else f"{first}–{last}"
 
 
-def _windows_how(sensitivity: pd.DataFrame, chance: float, what: str) -> str:
+def _windows_how(sensitivity: pd.DataFrame, disputed: bool, what: str) -> str:
     """'83 % med alla mätår, 63 % med bara de senaste 4 mätåren och 23 % med bara de
-    senaste 3 mätåren', and why the chance is said as 'osäkert' where it was moved there."""
+    senaste 3 mätåren', and why the chance is said as 'osäkert' where the windows disagree."""
     first = sensitivity.iloc[0]
     windows = [f"{fmt_percent(first['sannolikhet_mål'], 0)} med alla mätår"] + [
         f"{fmt_percent(r['sannolikhet_mål'], 0)} med bara de {r['fönster']} mätåren"
         for _, r in sensitivity.iloc[1:].iterrows()
     ]
     text = join_sv(windows)
-    if abs(chance - float(first["sannolikhet_mål"])) > 1e-12:
-        text += (
-            f"; eftersom svaret beror på vilka år {what} bygger på sägs chansen som ”{forecast.UNSURE}” och anges "
-            f"som {fmt_percent(chance, 0)}"
-        )
+    if disputed:
+        text += f"; eftersom svaret beror på vilka år {what} bygger på sägs chansen som ”{forecast.UNSURE}”"
     return text
 
 
 def county_forecast_how(
-    county: pd.DataFrame, sensitivity: pd.DataFrame, chance: float, target: float, year: int
+    county: pd.DataFrame, sensitivity: pd.DataFrame, disputed: bool, target: float, year: int
 ) -> str:
     """How S1's forecast was made (Forecast.how): the straight line through the county
     series, the chance from every fitting window, and why the chance is said as 'osäkert'
-    when the windows disagree (`chance` is then numbers.cautious_chance)."""
+    when the windows disagree (`disputed`)."""
     return (
         f"om trenden håller: en rak linje genom länets genomsnitt för mätåren {_years_span(county['mätår'])} "
         f"({len(county)} mätår) förlängd till {year}; chansen att nå minst {fmt_number(target, 0)} är "
-        + _windows_how(sensitivity, chance, "linjen")
+        + _windows_how(sensitivity, disputed, "linjen")
     )
 
 
 def areas_forecast_how(
-    trends_by_area: pd.DataFrame, combined: dict, sensitivity: pd.DataFrame, chance: float, target: float, year: int
+    trends_by_area: pd.DataFrame, combined: dict, sensitivity: pd.DataFrame, disputed: bool, target: float, year: int
 ) -> str:
     """How S2's forecast was made: a straight line per myndighetsområde through the region's
     pooled results, the lowest area, the chance that every area reaches the limit as the
@@ -461,7 +458,7 @@ def areas_forecast_how(
         f"medlemskommunernas svar sammanräknade) de mätår området kunde bedömas, förlängd till {year}; lägst blir "
         f"{combined['område']}. Chansen att alla {len(ordered)} områden når minst {fmt_number(target, 0)} är "
         f"produkten av varje områdes chans ({', '.join(chances)}), som om områdena vore oberoende av varandra "
-        "(de brukar följas åt, så den kan vara något större): " + _windows_how(sensitivity, chance, "linjerna")
+        "(de brukar följas åt, så den kan vara något större): " + _windows_how(sensitivity, disputed, "linjerna")
     )
 
 
@@ -475,7 +472,7 @@ def forecast_sentence(
         return ""
     if not prognosis.made or prognosis.value is None:
         return f"Ingen prognos för {prognosis.year}: {prognosis.how}."
-    word = forecast.chance_word(prognosis.chance, forecast.rules(settings)) if prognosis.chance is not None else ""
+    word = prognosis.word(forecast.rules(settings)) or ""
     return (
         f"Prognos för {prognosis.year}: {subject} {fmt_number(prognosis.value, 1)} (prognosintervall "
         f"{fmt_number(prognosis.low, 1)}–{fmt_number(prognosis.high, 1)}); att nå minst {fmt_number(target, 0)} är "
