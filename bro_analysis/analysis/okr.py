@@ -245,11 +245,10 @@ def judge_on_forecast(
     target = kr.target
     if target is None or not year_end.made or year_end.chance is None:
         return None
-    unit = f" {kr.unit}" if kr.unit else ""
     if value >= target:
         return MET, "", f"{fmt_number(value, 0)} mot målet minst {fmt_number(target, 0)}; helårsmålet är redan nått"
     chance = year_end.chance
-    parts = [f"{fmt_number(value, 0)}{unit} hittills"]
+    parts = [f"{fmt_number(value, 0)} hittills"]  # the unit is plural: '1 arenor' would read wrong
     if pace is not None:
         parts.append(f"säsongstakt mot målet till {fc.date_label(period)}: {fmt_number(pace, 1)}")
     parts.append(
