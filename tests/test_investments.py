@@ -8,12 +8,14 @@ import pytest
 from bad_inputs.support import cli_in_process, copy_example
 
 from bro_analysis.analysis import assumptions, okr
+from bro_analysis.analysis import forecast as fc
 from bro_analysis.analysis import investments as inv
 from bro_analysis.analysis.context import open_context
 from bro_analysis.core.config import EXAMPLE_DATA_DIR
 from bro_analysis.core.periods import Period
 from bro_analysis.input.loading import load_table
 from bro_analysis.presentation import blocks
+from bro_analysis.presentation.figures import year_to_date
 from bro_analysis.presentation.formatting import fmt_msek
 
 
@@ -632,3 +634,214 @@ def test_validate_prints_the_source_warning(tmp_path, write_csv):
         f"Varning: {w}" for w in SOURCE_WARNINGS
     ]
     assert "OK  investeringar.csv: 8 rader" in result.stdout
+
+
+# --- Forecasts: I1 from the register's stage-to-decision rates, I4 from year-to-year changes ------
+
+# A register for I1's year-end forecast at 30 June 2025 (all logistics, a prioritised area, but X).
+# Open at 30 June 2023 (first contact by then, not decided by then, not lost): A, B, C; of them
+# A was decided by 31 December 2023 -> 1/3. E was decided before the date, D is lost (left out),
+# F came later. Open at 30 June 2024: C, F, G, H; F and H were decided in 2024 -> 2/4.
+# 2025: J decided so far (40); open at 30 June 2025: C (10), G (200), K (90) = 300.
+# The previous whole year 2024: B 50 + F 30 + H 20 = 100.
+FORECAST_REG = register(
+    [
+        ("A", "A AB", "logistik", "beslut", 100.0, 1, "2023-01-10", "2023-09-01", False),
+        ("B", "B AB", "logistik", "beslut", 50.0, 1, "2023-02-01", "2024-03-01", False),
+        ("C", "C AB", "logistik", "dialog", 10.0, 1, "2023-03-01", None, True),
+        ("D", "D AB", "logistik", "förlorad", 500.0, 1, "2023-03-01", None, True),
+        ("E", "E AB", "logistik", "beslut", 5.0, 1, "2023-01-05", "2023-05-01", False),
+        ("F", "F AB", "logistik", "beslut", 30.0, 1, "2023-08-01", "2024-10-01", False),
+        ("G", "G AB", "logistik", "etablerad", 200.0, 1, "2024-02-01", "2025-08-01", False),
+        ("H", "H AB", "logistik", "beslut", 20.0, 1, "2024-03-01", "2024-11-01", False),
+        ("J", "J AB", "logistik", "beslut", 40.0, 1, "2025-01-10", "2025-02-01", False),
+        ("K", "K AB", "logistik", "lead", 90.0, 1, "2025-03-01", None, True),
+        ("X", "X AB", "energi", "lead", 999.0, 1, "2023-01-01", None, True),  # not prioritised
+    ]
+)
+RULE = fc.Rules()
+
+
+def test_stage_to_decision_rates_by_hand():
+    rates = inv.numbers.decision_rates(FORECAST_REG, Period(2025, 6), PRIO, 2023)
+    assert rates["år"].tolist() == [2023, 2024]
+    assert rates["öppna"].tolist() == [3, 4] and rates["beslutade"].tolist() == [1, 2]
+    assert rates["andel"].tolist() == pytest.approx([1 / 3, 2 / 4])
+    assert inv.numbers.decision_rates(FORECAST_REG, Period(2025, 6), PRIO, None).empty
+
+
+def test_i1_year_end_forecast_and_chance_by_hand():
+    f = inv.value_year_end(FORECAST_REG, Period(2025, 6), PRIO, 40.0, 100.0, True, RULE)
+    assert f.year == 2025 and f.value == pytest.approx(40 + (1 / 3 + 1 / 2) / 2 * 300)  # 165
+    # More than 100 needs more than 60 from the open projects: G or K decided. A draw takes 2023's
+    # or 2024's share with equal chance, so P(neither) = ((2/3)² + (1/2)²) / 2 = 25/72.
+    assert f.chance == pytest.approx(1 - 25 / 72, abs=0.02)
+    assert 40 <= f.low <= f.value <= f.high <= 340
+    how = plain(f.how)
+    assert "beslutat hittills 40 MSEK och de 3 projekt som är öppna (300 MSEK)" in how
+    assert "i snitt 42 % (mellan 33 % och 50 %) av projekten som var öppna den 30 juni" in how
+    assert "förlorade projekt räknas inte" in how
+    assert "ett enda öppet projekt, G AB (200 MSEK), är 67 % av det öppna värdet och avgör prognosen" in how
+    again = inv.value_year_end(FORECAST_REG, Period(2025, 6), PRIO, 40.0, 100.0, True, RULE)
+    assert (again.low, again.high, again.chance) == (f.low, f.high, f.chance)  # seeded
+
+
+def test_simulated_decisions_at_the_extremes():
+    values = np.array([10.0, np.nan, 5.0])
+    assert inv.numbers.simulate_decided(values, [1.0, 1.0], draws=50).tolist() == [15.0] * 50
+    assert inv.numbers.simulate_decided(values, [0.0], draws=50).tolist() == [0.0] * 50
+
+
+def test_i1_part_year_status_on_the_forecast_and_one_project_wins_over_uncertain(plan):
+    o = inv.priority_value_outcome(_ctx(plan, Period(2025, 6), reg=FORECAST_REG), plan.key_result("I1"))
+    assert o.value == 40 and o.forecast.made and o.forecast.chance == pytest.approx(47 / 72, abs=0.02)
+    assert o.status == okr.ON_TRACK  # chance ≥ 50 %; between the calibrated words, but G decides
+    assert o.qualifier == okr.ONE_PROJECT
+    assert plain(o.reason).startswith("prognos för helåret 165 (")
+    assert "MSEK mot 100 MSEK hela 2024, chans att öka: " in plain(o.reason)
+    assert " % (osäkert); beslutat hittills 40 MSEK" in plain(o.reason)
+    assert plain(o.detail).startswith("Hela 2024: 100 MSEK.")
+    assert "G AB är 67 % av de öppna projektens värde." in plain(o.detail)
+    # The plan's last year: no forecast, with the reason and the complete years' range.
+    assert o.plan_forecast.year == 2027 and not o.plan_forecast.made
+    done = FORECAST_REG[FORECAST_REG["beslutsdatum"].notna() & FORECAST_REG["målområde"].isin(PRIO)]
+    totals = done.groupby(done["beslutsdatum"].dt.year)["investeringsvärde_msek"].sum()  # 2023: 105, 2024: 100
+    assert plain(o.plan_forecast.how) == (
+        f"ett års värde avgörs av enstaka stora beslut; hela åren 2023–2024: {totals[[2023, 2024]].min():.0f}–"
+        f"{totals[[2023, 2024]].max():.0f} MSEK"
+    )
+
+
+def _forecast(chance: float) -> fc.Forecast:
+    return fc.Forecast(2025, 90.0, 50.0, 150.0, chance, "så")
+
+
+@pytest.mark.parametrize(
+    "value, chance, month, expected",
+    [
+        (120.0, 0.1, 6, (okr.MET, "")),  # more than the whole previous year already
+        (40.0, 0.9, 6, (okr.ON_TRACK, "")),
+        (40.0, 0.6, 6, (okr.ON_TRACK, okr.UNCERTAIN)),
+        (40.0, 0.3, 6, (okr.RISK, okr.UNCERTAIN)),
+        (40.0, 0.1, 6, (okr.RISK, "")),
+        (40.0, 0.1, 2, (okr.UNKNOWN, "")),  # before a quarter of the year: never risk
+        (40.0, 0.9, 2, (okr.ON_TRACK, "")),
+    ],
+)
+def test_i1_judged_on_the_chance_of_beating_the_previous_year(value, chance, month, expected):
+    judged = inv.judge_increase_on_forecast(value, 100.0, True, _forecast(chance), Period(2025, month), RULE, "2024")
+    assert judged[:2] == expected
+    if expected[0] == okr.UNKNOWN:
+        assert judged[2].startswith("för tidigt på året att bedöma")
+    assert inv.judge_increase_on_forecast(value, None, True, _forecast(chance), Period(2025, 6), RULE, "2024") is None
+
+
+def test_i1_without_history_says_so(plan):
+    reg = register(decided(2025, [12.0, 30.0]) + [("O", "O AB", "logistik", "lead", 50.0, 1, "2025-02-01", None, True)])
+    f = inv.value_year_end(reg, Period(2025, 6), PRIO, 42.0, None, True, RULE)
+    assert not f.made and f.how == "för kort historik: 0 hela år i registret (minst 2 behövs)"
+    o = inv.priority_value_outcome(_ctx(plan, Period(2025, 6), reg=reg), plan.key_result("I1"))
+    assert o.forecast is not None and not o.forecast.made
+    assert "ingen prognos för helåret (för kort historik: 0 hela år i registret" in o.reason
+
+
+def test_i1_full_year_has_no_year_end_forecast_and_the_plans_last_year_none_after_it(plan):
+    full = inv.priority_value_outcome(_ctx(plan, Period(2025), reg=FORECAST_REG), plan.key_result("I1"))
+    assert full.forecast is None and full.plan_forecast.year == plan.last_year and not full.plan_forecast.made
+    late = inv.priority_value_outcome(_ctx(plan, Period(plan.last_year, 6), reg=FORECAST_REG), plan.key_result("I1"))
+    assert late.plan_forecast is late.forecast
+    done = inv.priority_value_outcome(_ctx(plan, Period(plan.last_year), reg=FORECAST_REG), plan.key_result("I1"))
+    assert done.forecast is None and done.plan_forecast is None
+
+
+# Readiness 2023–2025 of five members; 1880 and 1883 always ready, 1882 never.
+# Ready and still ready the next year: 2023->24 {1880, 1883} of {1880, 1814, 1883}; 2024->25
+# {1880, 1883} of {1880, 1881, 1883}: 4/6. Not ready and ready the next year: 2023->24 1881 of
+# {1881, 1882}; 2024->25 1814 of {1814, 1882}: 2/4.
+READY_MEMBERS = {"1880": "Örebro", "1881": "Kumla", "1814": "Lekeberg", "1882": "Askersund", "1883": "Karlskoga"}
+READY = {2023: [1, 0, 1, 0, 1], 2024: [1, 1, 0, 0, 1], 2025: [1, 0, 1, 0, 1]}
+KOM_YEARS = pd.DataFrame(
+    {
+        "år": [y for y in READY for _ in READY_MEMBERS],
+        "kommunkod": list(READY_MEMBERS) * len(READY),
+        "etableringsberedskap": pd.array([bool(v) for y in READY for v in READY[y]], dtype="boolean"),
+    }
+)
+
+
+def test_readiness_plan_end_by_hand():
+    stay, become = 4 / 6, 2 / 4
+    # Two years on (2025 -> 2027): ready via ready-ready or not-ready-ready.
+    from_ready = stay * stay + (1 - stay) * become  # 11/18
+    from_not = become * stay + (1 - become) * become  # 7/12
+    f = inv.readiness_plan_end(KOM_YEARS, READY_MEMBERS, 2025, 2027, RULE)
+    assert f.year == 2027 and f.value == pytest.approx(3 * from_ready + 2 * from_not)  # 3,0
+    assert f.chance == pytest.approx(from_ready**3 * from_not**2)
+    assert 0 <= f.low <= f.value <= f.high <= 5
+    assert plain(f.how) == (
+        "2 saknas nu; åren 2023–2025 fick 50 % av dem som saknades det ett år till nästa, "
+        "och 67 % av dem som hade det behöll det"
+    )
+    one_year = inv.readiness_plan_end(KOM_YEARS, READY_MEMBERS, 2024, 2025, RULE)  # from 2024, one step
+    assert one_year.value == pytest.approx(3 * stay + 2 * become)
+
+
+def test_i4_has_a_stated_reason_within_the_year(plan):
+    ctx = _ctx(plan, Period(2025, 6), kom=KOM_YEARS)
+    ctx.plan.members = READY_MEMBERS
+    o = inv.readiness_outcome(ctx, plan.key_result("I4"))
+    assert not o.forecast.made and o.forecast.year == 2025
+    assert o.forecast.how == "registret anger läget en gång per år, så det finns ingen prognos inom året"
+    assert o.plan_forecast.made and o.plan_forecast.year == plan.last_year
+    full = inv.readiness_outcome(_ctx(plan, Period(2025), kom=KOM), plan.key_result("I4"))
+    assert full.forecast is None and full.plan_forecast.year == plan.last_year
+    short = inv.readiness_outcome(_ctx(plan, Period(2024), kom=KOM[KOM["år"] == 2024]), plan.key_result("I4"))
+    assert short.plan_forecast.how == "för kort historik: 1 hela år i registret (minst 2 behövs)"
+    late = inv.readiness_outcome(_ctx(plan, Period(plan.last_year, 6), kom=KOM), plan.key_result("I4"))
+    assert late.status == okr.UNKNOWN and late.forecast is None and late.plan_forecast is None  # no rows
+
+
+def test_training_path_by_hand():
+    # 2023: January and August (1 of 2 by June); 2024: March, October, November, December (1 of 4).
+    dates = [
+        "2023-01-10",
+        "2023-08-10",
+        "2024-03-10",
+        "2024-10-10",
+        "2024-11-10",
+        "2024-12-10",
+        "2025-01-10",
+        "2025-05-10",
+    ]
+    act = pd.DataFrame(
+        {
+            "id": [f"u{i}" for i in range(len(dates))],
+            "datum": pd.to_datetime(dates),
+            "typ": ["utbildning"] * len(dates),
+            "titel": ["t"] * len(dates),
+            "kommuner": [()] * len(dates),
+            "företag": [None] * len(dates),
+        }
+    )
+    path = inv.numbers.training_path(act, Period(2025, 6), 6)
+    june = path.set_index("månad").loc[6]
+    assert june["säsongstakt"] == pytest.approx(6 * (1 / 2 + 1 / 4) / 2)  # 2,25
+    assert june["i_år"] == 2 and path["i_år"].isna().sum() == 6
+    assert inv.numbers.training_count(act, Period(2025, 6)) == 2
+    alt = plain(fc.path_text(path, 6, "utbildningsinsatser"))
+    assert "Till och med juni i år: 2 utbildningsinsatser, mot 2,3 i säsongstakt" in alt
+    assert year_to_date(path, 6, "insatser", "Utbildningsinsatser 2025").axes
+
+
+def test_example_data_2026_08_forecasts():
+    ctx = open_context("2026-08", EXAMPLE_DATA_DIR)
+    out = {o.id: o for o in inv.outcomes(ctx)}
+    i1 = out[ctx.plan.by_metric("investeringsvärde_prioriterat").id]
+    f = i1.forecast
+    assert f.year == 2026 and (f.made or f.how)
+    if f.made:
+        assert f.low <= f.value <= f.high and 0 <= f.chance <= 1 and f.low >= i1.value
+    assert not i1.plan_forecast.made and i1.plan_forecast.how  # 2027: a stated reason
+    i4 = out[ctx.plan.by_metric("kommuner_med_etableringsberedskap").id]
+    assert not i4.forecast.made and "en gång per år" in i4.forecast.how
+    assert i4.plan_forecast.made and i4.plan_forecast.low <= i4.plan_forecast.value <= i4.plan_forecast.high

@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from bro_analysis.analysis import forecast as fc
 from bro_analysis.core.periods import Period
 from bro_analysis.input.contracts import DECIDED_STAGES
 
@@ -332,3 +333,70 @@ def readiness(municipalities: pd.DataFrame, members: dict[str, str], year: int) 
         value = rows["etableringsberedskap"].get(code, pd.NA) if len(rows) else pd.NA
         status.append("uppgift saknas" if pd.isna(value) else ("ja" if bool(value) else "nej"))
     return pd.DataFrame({"kommunkod": list(members), "kommun": list(members.values()), "beredskap": status})
+
+
+# --- Forecasts --------------------------------------------------------------------------------
+
+# The year-end forecast of the decided value is simulated: this many draws, from this seed, so a
+# rerun gives the same interval and chance.
+DRAWS = 20_000
+SEED = 2026
+
+
+def decided_by_year_end(inv: pd.DataFrame, period: Period, areas=None) -> pd.DataFrame:
+    """The pipeline open at the end of `period` (see `pipeline`) with a column `beslutad`:
+    decided (beslut/etablerad) by 31 December of the period's year."""
+    rows = pipeline(inv, period, areas)
+    decided = rows["skede"].isin(REALISED) & (rows["beslutsdatum"] <= Period(period.year).end)
+    return rows.assign(beslutad=decided.to_numpy(dtype=bool))
+
+
+def decision_rates(inv: pd.DataFrame, period: Period, areas=None, first_year: int | None = None) -> pd.DataFrame:
+    """Per complete year from `first_year` to the one before the period's: the projects open at
+    the same date as the period's end (first contact by then, not decided by then), how many
+    of them were decided by that year's 31 December, and that share ('andel'; NaN for a year
+    with no open project).
+
+    The share is of projects, not of their value: one large project swings a value share
+    between near 0 and near 1 from year to year, while the share of projects is steadier; the
+    value's lumpiness is carried by the forecast's interval instead (`simulate_decided`).
+    Lost projects are left out, as in `pipeline`: the register does not say when they were
+    lost, so they cannot be placed as open or not at a date."""
+    years = range(first_year, period.year) if first_year is not None else range(0)
+    rows = []
+    for year in years:
+        frame = decided_by_year_end(inv, Period(year, period.end_month), areas)
+        decided = int(frame["beslutad"].sum())
+        rows.append(
+            {
+                "år": year,
+                "öppna": len(frame),
+                "beslutade": decided,
+                "andel": decided / len(frame) if len(frame) else np.nan,
+            }
+        )
+    return pd.DataFrame(rows, columns=["år", "öppna", "beslutade", "andel"])
+
+
+def simulate_decided(values, rates, draws: int = DRAWS, seed: int = SEED) -> np.ndarray:
+    """The value decided before the year's end out of the open projects `values` (MSEK; a
+    missing value counts 0), once per draw: each draw picks one historical year's share at
+    random and decides each open project with that chance. The year-to-year spread of the
+    shares and the weight of single large projects both enter the result."""
+    amounts = np.nan_to_num(np.asarray(values, dtype=float))
+    rng = np.random.default_rng(seed)
+    chances = rng.choice(np.asarray(rates, dtype=float), size=draws)
+    decided = rng.random((draws, len(amounts))) < chances[:, None]
+    return decided.astype(float) @ amounts
+
+
+def training_count(act: pd.DataFrame, period: Period) -> int:
+    """The number of training efforts in the period (key result I2's count)."""
+    return len(training_efforts(act, period))
+
+
+def training_path(act: pd.DataFrame, period: Period, target: float) -> pd.DataFrame:
+    """Training efforts month by month this year against the seasonal pace of a year that
+    reaches `target` (forecast.seasonal_path; the register's history starts at its first
+    full year)."""
+    return fc.seasonal_path(lambda p: training_count(act, p), fc.first_full_year(act["datum"]), period, target)

@@ -308,6 +308,93 @@ def assumptions() -> list[str]:
         "Utbildningsinsatser är aktiviteter av typen utbildning. Strategiska företag är olika företag med minst "
         "en dokumenterad företagsdialog under perioden. Beredskap gäller uppgiften i kommuntabellen för "
         "periodens år; en kommun utan uppgift räknas som inte redo.",
-        "För en period del av året jämförs med samma månader året innan; antal insatser och företag bedöms som "
-        '"på väg" om de ligger i takt med helårsmålet.',
+        "För en period del av året bedöms värdet, insatserna och företagen på en prognos för helåret. "
+        "Investeringsvärdet: det som är beslutat hittills och de öppna projekten, vart och ett med den andel "
+        "av de öppna projekten vid samma datum som fick beslut före årets slut under tidigare hela år; chansen "
+        "att värdet blir högre än hela föregående år ger statusen (minst 50 % = på väg, annars risk, men tidigt "
+        "på året aldrig risk). Förlorade projekt räknas inte med, eftersom registret inte anger "
+        "när de föll bort; prognosen kan därför bli något för hög om öppna projekt senare går förlorade.",
+        "Investeringsvärdet skrivs inte fram till planens sista år: ett års värde avgörs av enstaka stora beslut. "
+        "Beredskapen anges en gång per år och får ingen prognos inom året; till planens sista år räknas den fram "
+        "ur hur ofta kommuner har fått eller behållit beredskapen från ett år till nästa.",
     ]
+
+
+# --- Forecasts --------------------------------------------------------------------------------
+
+
+def _years_text(years) -> str:
+    years = [int(y) for y in years]
+    first, last = min(years), max(years)
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def value_forecast_how(so_far: float, open_: pd.Series, rates: pd.DataFrame, date: str, unvalued: int = 0) -> str:
+    """How I1's year-end forecast was made: decided so far, the open projects, the historical
+    share decided before the year's end; the project that decides it when one is more than
+    half of the open value. `open_` is a `concentration` of the open projects, `rates` the
+    years used (`decision_rates`), `date` e.g. '31 augusti', `unvalued` open projects without
+    a value."""
+    shares = rates["andel"]
+    if not open_["projekt"]:
+        return (
+            f"beslutat hittills {fmt_msek(so_far, 0)}; inga öppna projekt med angivet värde, "
+            "så året slutar på det som redan är beslutat"
+        )
+    missing = f"; {fmt_int(unvalued)} öppna projekt utan värde räknas som 0" if unvalued else ""
+    text = (
+        f"beslutat hittills {fmt_msek(so_far, 0)} och de {_projects(open_['projekt'])} som är öppna "
+        f"({fmt_msek(open_['total_msek'], 0)}{missing}), vart och ett med den chans som åren "
+        f"{_years_text(rates['år'])} gav: i snitt {fmt_percent(shares.mean(), 0)} (mellan "
+        f"{fmt_percent(shares.min(), 0)} och {fmt_percent(shares.max(), 0)}) av projekten som var öppna den {date} "
+        "fick beslut före årets slut; förlorade projekt räknas inte, eftersom registret inte anger när de föll bort"
+    )
+    if decided_by_one(open_):
+        text += (
+            f"; ett enda öppet projekt, {open_['största_företag']} ({fmt_msek(open_['största_msek'], 0)}), är "
+            f"{fmt_percent(open_['andel_största'], 0)} av det öppna värdet och avgör prognosen"
+        )
+    return text
+
+
+def value_judgement_text(year_end, to_beat: float, previous_label: str, chance_word: str) -> str:
+    """I1's part-year reason on its forecast: the year-end forecast with its interval against
+    the previous year's total, the chance of beating it, and how it was made."""
+    return (
+        f"prognos för helåret {fmt_number(year_end.value, 0)} "
+        f"({fmt_number(year_end.low, 0)}–{fmt_number(year_end.high, 0)}) MSEK mot {fmt_msek(to_beat, 0)} hela "
+        f"{previous_label}, chans att öka: {fmt_percent(year_end.chance, 0)} ({chance_word}); {year_end.how}"
+    )
+
+
+def value_reached_text(value: float, to_beat: float, previous_label: str) -> str:
+    """I1 in a part year when the value decided so far already beats the previous year's."""
+    return (
+        f"{fmt_msek(value, 0)} beslutat hittills, mer än hela {previous_label} ({fmt_msek(to_beat, 0)}); "
+        "helårsmålet är redan nått"
+    )
+
+
+def value_forecast_detail(previous_total: float, previous_label: str) -> str:
+    """Page one's short line beside I1's forecast: what the year must beat, 'Hela 2025: 1 272 MSEK.'"""
+    return f"Hela {previous_label}: {fmt_msek(previous_total, 0)}."
+
+
+def project_share_detail(conc: pd.Series, label: str) -> str:
+    """Page one's line naming the project that is more than half of a period's total."""
+    return f"{conc['största_företag']} var {fmt_percent(conc['andel_största'])} av värdet {label}."
+
+
+def open_project_detail(open_: pd.Series) -> str:
+    """Page one's line when one open project is more than half of the open value."""
+    return f"{open_['största_företag']} är {fmt_percent(open_['andel_största'], 0)} av de öppna projektens värde."
+
+
+def plan_end_value_reason(totals: pd.DataFrame) -> str:
+    """Why I1 has no forecast for the plan's last year; `totals` the complete years' totals
+    (columns år, värde_msek), whose range is named when there are two or more."""
+    reason = "ett års värde avgörs av enstaka stora beslut"
+    if len(totals) >= 2:
+        values = totals["värde_msek"]
+        reason += f"; hela åren {_years_text(totals['år'])}: {fmt_number(values.min(), 0)}–{fmt_msek(values.max(), 0)}"
+    return reason
