@@ -63,7 +63,7 @@ def test_measures_on_a_hand_made_frame(hand_frame):
     assert backtest.unknown_share(hand_frame) == pytest.approx(1 / 5)
     # |forecast - actual|: 0, 0, 2, 0, 10.
     assert backtest.mean_absolute_error(hand_frame) == pytest.approx(12 / 5)
-    assert backtest.relative_error(hand_frame) == pytest.approx((0 + 0 + 2 / 7 + 0 + 10 / 25) / 5)
+    assert backtest.relative_error(hand_frame) == pytest.approx(12 / (2 + 2 + 7 + 15 + 25))
 
 
 def test_measures_per_key_result_and_overall(hand_frame):
@@ -82,6 +82,11 @@ def test_measures_per_key_result_and_overall(hand_frame):
     assert table.loc["alla", "täckning"] == pytest.approx(3 / 5)
     assert not table.loc["alla", "täckning_inom_mål"]
     assert table.loc["alla", "risk"] == 3 and table.loc["alla", "missade_år"] == 2
+
+
+def test_never_judged_lists_key_results_only_ever_too_early_or_unknown(hand_frame):
+    frame = pd.concat([hand_frame, pd.DataFrame([_row("C", 2021, 8, True, 1, 0, 2, UNKNOWN, 1, MET)])])
+    assert backtest.never_judged(frame) == ["C"]
 
 
 def test_coverage_goal_is_five_points_either_side():
@@ -208,6 +213,24 @@ def test_nki_backtest_rows_and_the_all_years_fit():
     cover = backtest.nki_coverage(result).set_index(["fönster", "horisont"])
     expected = result[(result["fönster"] == "alla mätår") & (result["horisont"] == 1)]["inom"].mean()
     assert cover.loc[("alla mätår", 1), "täckning"] == pytest.approx(expected)
+
+
+def test_nki_words_say_the_all_years_chance_and_osakert_where_windows_disagree():
+    series = pd.DataFrame({"mätår": range(2014, 2021), "medel": [68.0, 70.5, 71.0, 73.5, 73.6, 73.4, 73.5]})
+    settings, rule = load_settings(), forecast.Rules()
+    words = backtest.nki_words(series, settings, rule, targets=(72.0, 74.0))
+    # Origins 2016-2019 one year ahead and 2016-2018 two years ahead, each against two targets.
+    assert len(words) == (4 + 3) * 2
+    trend = backtest.nki_backtest(series, settings, 74.0)
+    row = words[(words["från"] == 2018) & (words["horisont"] == 2) & (words["mål"] == 74.0)].iloc[0]
+    same = trend[(trend["från"] == 2018) & (trend["horisont"] == 2)]
+    assert row["chans"] == pytest.approx(same[same["fönster"] == "alla mätår"]["chans"].iloc[0])
+    disputed = len({forecast.chance_word(p, rule) for p in same["chans"]}) > 1
+    assert row["omstritt"] == disputed
+    for _, r in words.iterrows():
+        assert r["ord"] == ("osäkert" if r["omstritt"] else forecast.chance_word(r["chans"], rule))
+        assert r["nådde"] == (r["utfall"] >= r["mål"])
+    assert words["omstritt"].any()  # the levelling-off makes the latest mätår disagree somewhere
 
 
 def test_word_outcomes_by_hand():

@@ -31,7 +31,7 @@ import pandas as pd
 
 from bro_analysis.analysis import forecast, okr, overview
 from bro_analysis.analysis.context import Context, load_dataset_once
-from bro_analysis.analysis.nki.numbers import window_sensitivity
+from bro_analysis.analysis.nki.numbers import window_sensitivity, windows_agree
 from bro_analysis.core.config import EXAMPLE_DATA_DIR, OUTPUTS_DIR, Plan, load_plan, load_settings
 from bro_analysis.core.files import write_atomic
 from bro_analysis.core.periods import Period, data_end
@@ -242,10 +242,11 @@ def mean_absolute_error(frame: pd.DataFrame) -> float:
 
 
 def relative_error(frame: pd.DataFrame) -> float:
-    """Mean |forecast - actual| / |actual| (actuals of 0 left out): comparable across units."""
+    """The mean absolute error over the mean absolute actual: comparable across units, and
+    not blown up by a year whose actual happened to be near 0."""
     errors = _errors(frame)
-    errors = errors[errors["utfall"] > 0]
-    return _share(errors["fel"] / errors["utfall"])
+    total = float(errors["utfall"].sum())
+    return float(errors["fel"].sum()) / total if total > 0 else np.nan
 
 
 def measures_of(frame: pd.DataFrame, level: float) -> dict:
@@ -279,6 +280,20 @@ def measures(frame: pd.DataFrame, level: float) -> pd.DataFrame:
 # --- NKI: the S1 trend one and two years ahead ---------------------------------
 
 
+def _nki_points(series: pd.DataFrame, horizons: tuple[int, ...], min_years: int):
+    """(origin, horizon, the mätår known at the origin, the actual value `horizon` years
+    later) for every mätår with at least `min_years` mätår up to and including it."""
+    ordered = series.sort_values("mätår").reset_index(drop=True)
+    for origin in ordered["mätår"]:
+        known = ordered[ordered["mätår"] <= origin]
+        if len(known) < min_years:
+            continue
+        for horizon in horizons:
+            actual = ordered.loc[ordered["mätår"] == origin + horizon, "medel"]
+            if not actual.empty:
+                yield int(origin), horizon, known, float(actual.iloc[0])
+
+
 def nki_backtest(
     series: pd.DataFrame,
     settings: dict,
@@ -288,33 +303,42 @@ def nki_backtest(
 ) -> pd.DataFrame:
     """From every mätår with at least `min_years` mätår up to it, the trend forecast of each
     fitting window (window_sensitivity) `horizons` years ahead, against the actual value."""
-    ordered = series.sort_values("mätår").reset_index(drop=True)
     rows = []
-    for origin in ordered["mätår"]:
-        known = ordered[ordered["mätår"] <= origin]
-        if len(known) < min_years:
-            continue
-        for horizon in horizons:
-            actual = ordered.loc[ordered["mätår"] == origin + horizon, "medel"]
-            if actual.empty:
-                continue
-            for _, fit in window_sensitivity(known, settings, origin + horizon, target).iterrows():
-                value = float(actual.iloc[0])
-                rows.append(
-                    {
-                        "från": int(origin),
-                        "horisont": horizon,
-                        "fönster": fit["fönster"],
-                        "prognos": fit["prognos"],
-                        "nedre": fit["prognos_ki_nedre"],
-                        "övre": fit["prognos_ki_övre"],
-                        "chans": fit["sannolikhet_mål"],
-                        "mål": target,
-                        "utfall": value,
-                        "inom": bool(fit["prognos_ki_nedre"] <= value <= fit["prognos_ki_övre"]),
-                    }
-                )
+    for origin, horizon, known, value in _nki_points(series, horizons, min_years):
+        for _, fit in window_sensitivity(known, settings, origin + horizon, target).iterrows():
+            rows.append(
+                {
+                    "från": origin,
+                    "horisont": horizon,
+                    "fönster": fit["fönster"],
+                    "prognos": fit["prognos"],
+                    "nedre": fit["prognos_ki_nedre"],
+                    "övre": fit["prognos_ki_övre"],
+                    "chans": fit["sannolikhet_mål"],
+                    "mål": target,
+                    "utfall": value,
+                    "inom": bool(fit["prognos_ki_nedre"] <= value <= fit["prognos_ki_övre"]),
+                }
+            )
     return pd.DataFrame(rows)
+
+
+def nki_forecast(known: pd.DataFrame, settings: dict, year: int, target: float, rule: forecast.Rules):
+    """S1's forecast for `year` from the county series `known` ('mätår', 'medel'), made as the
+    NKI section makes it (nki.county_forecast): the straight line through all mätår, its
+    interval and chance, disputed when fitting only the latest mätår changes the word."""
+    sensitivity = window_sensitivity(known, settings, year, target)
+    if sensitivity.empty or sensitivity.iloc[0]["fönster"] != "alla mätår":
+        return forecast.Forecast(year, how="för kort historik")
+    first = sensitivity.iloc[0]
+    return forecast.Forecast(
+        year,
+        float(first["prognos"]),
+        float(first["prognos_ki_nedre"]),
+        float(first["prognos_ki_övre"]),
+        float(first["sannolikhet_mål"]),
+        disputed=not windows_agree(sensitivity, rule),
+    )
 
 
 def nki_coverage(backtest: pd.DataFrame) -> pd.DataFrame:
@@ -330,15 +354,34 @@ def nki_coverage(backtest: pd.DataFrame) -> pd.DataFrame:
 
 
 def nki_words(
-    series: pd.DataFrame, settings: dict, rule: forecast.Rules, targets: tuple[float, ...] = NKI_WORD_TARGETS
+    series: pd.DataFrame,
+    settings: dict,
+    rule: forecast.Rules,
+    targets: tuple[float, ...] = NKI_WORD_TARGETS,
+    horizons: tuple[int, ...] = NKI_HORIZONS,
+    min_years: int = NKI_MIN_YEARS,
 ) -> pd.DataFrame:
-    """The all-mätår trend's chance of reaching each target, its calibrated word, and whether
-    the target was reached."""
-    frames = [nki_backtest(series, settings, target) for target in targets]
-    rows = pd.concat([f[f["fönster"] == "alla mätår"] for f in frames if not f.empty], ignore_index=True)
-    rows["ord"] = [forecast.chance_word(p, rule) for p in rows["chans"]]
-    rows["nådde"] = rows["utfall"] >= rows["mål"]
-    return rows
+    """S1's forecast (nki_forecast) of reaching each target, the word it is said in
+    ('osäkert' where the fitting windows disagree), and whether the target was reached."""
+    rows = []
+    for origin, horizon, known, value in _nki_points(series, horizons, min_years):
+        for target in targets:
+            made = nki_forecast(known, settings, origin + horizon, target, rule)
+            if made.chance is None:
+                continue
+            rows.append(
+                {
+                    "från": origin,
+                    "horisont": horizon,
+                    "mål": target,
+                    "chans": made.chance,
+                    "omstritt": made.disputed,
+                    "ord": made.word(rule),
+                    "utfall": value,
+                    "nådde": value >= target,
+                }
+            )
+    return pd.DataFrame(rows, columns=["från", "horisont", "mål", "chans", "omstritt", "ord", "utfall", "nådde"])
 
 
 def word_outcomes(words: pd.DataFrame, rule: forecast.Rules) -> pd.DataFrame:
@@ -394,6 +437,17 @@ MEASURE_HEAD = [
 ]
 
 
+LEGEND = (
+    "Prognoser: återspelade månader med en helårsprognos. Täckning: andel av dem där årets utfall låg inom "
+    "prognosens intervall; Inom 5 p.: om täckningen ligger högst 5 procentenheter från konfidensnivån. Risk: "
+    "antal risk-besked; Träffsäkerhet risk: andel av dem där året slutade ej uppnått (år som inte kunde "
+    "bedömas räknas inte). Missade år: år som slutade ej uppnått; Varnade i augusti: andel av dem där "
+    "augustirapporten sa risk. Kan inte bedömas: andel av prognoserna med den statusen (för tidigt på året "
+    "eller för osäkert). Medelfel: genomsnittligt absolut fel i nyckelresultatets enhet (andelar som "
+    "bråktal); Relativt fel: medelfelet delat med det genomsnittliga utfallet."
+)
+
+
 def measure_rows(table: pd.DataFrame) -> list[list[str]]:
     """The measures as text, for the printed table and backtest.md."""
     verdict = {True: "ja", False: "nej", None: "–"}
@@ -438,6 +492,12 @@ def summary_lines(table: pd.DataFrame, level: float) -> list[str]:
     ]
 
 
+def never_judged(frame: pd.DataFrame) -> list[str]:
+    """Key results whose every made forecast came with the status 'kan inte bedömas'."""
+    made = frame[frame["prognos_gjord"]]
+    return [kr for kr, part in made.groupby("id", sort=False) if (part["status"] == okr.UNKNOWN).all()]
+
+
 def notes(frame: pd.DataFrame, years: list[int]) -> list[str]:
     """What the replay can and cannot know, in Swedish."""
     without = frame[~frame["prognos_gjord"]].groupby("id").size()
@@ -447,21 +507,32 @@ def notes(frame: pd.DataFrame, years: list[int]) -> list[str]:
         if years
         else "Inga år att återspela.",
         "I1 är optimistisk: investeringsregistret har bara projektens skede i dag, så ett projekt som "
-        "förlorades efter brytdagen syns redan som förlorat, och återspelningen vet vilka öppna projekt "
-        "som aldrig blev av.",
+        "förlorades efter brytdagen syns redan som förlorat och räknas inte bland de öppna. I en verklig "
+        "delårsrapport fanns det kvar som öppet och drog upp prognosen; återspelningen vet vilka öppna "
+        "projekt som aldrig blev av.",
         "M1 kan vara något optimistisk: en uppföljning som är registrerad för en arena strax före brytdagen "
-        "kan ha gjorts efter den. Planerade arenor finns med, men deras uppföljning räknas som okänd.",
+        "kan ha gjorts efter den, och planerade arenor finns med som om de var kända vid brytdagen (även en "
+        "som lades in senare); deras uppföljning räknas som okänd.",
         "S4 och I4 bygger på kommuntabellen, som har en rad per år utan datum; årets rad räknas som känd "
         "under hela året, så deras återspelning säger lite.",
-        "NKI (S1, S2): ett mätår räknas som känt först året efter (Insikt publiceras då).",
+        "NKI (S1, S2): ett mätår räknas som känt först året efter (Insikt publiceras då), så prognosen för "
+        "året är densamma årets alla månader.",
     ]
+    never = never_judged(frame)
+    if never:
+        lines.append(
+            f"Bedöms aldrig inom året (alltid kan inte bedömas): {', '.join(never)}; de kan alltså inte varna i "
+            "augusti."
+        )
     if len(without):
         parts = ", ".join(f"{kr} {n}" for kr, n in without.items())
         lines.append(f"Rader utan prognos (räknas inte i måtten): {parts}.")
     return lines
 
 
-def nki_text(cover: pd.DataFrame, words: pd.DataFrame, level: float) -> tuple[str, str]:
+def nki_text(
+    cover: pd.DataFrame, words: pd.DataFrame, level: float, targets: tuple[float, ...] = NKI_WORD_TARGETS
+) -> tuple[str, str]:
     """The NKI part as (terminal text, markdown)."""
     head = ["Fönster", "År framåt", "Prognoser", "Täckning", "Medelfel"]
     rows = [
@@ -485,8 +556,9 @@ def nki_text(cover: pd.DataFrame, words: pd.DataFrame, level: float) -> tuple[st
         "formad som Koladas publicerade totaler (inte kopierad)."
     )
     word_intro = (
-        "Chansorden för hela seriens trend mot målen "
-        + ", ".join(fmt_number(t, 0) for t in NKI_WORD_TARGETS)
+        "Chansorden i S1:s prognos (trenden genom alla mätår, osäkert när de senaste 3 eller 4 mätåren "
+        "ger ett annat ord) mot målen "
+        + ", ".join(fmt_number(t, 0) for t in targets)
         + ": hur ofta målet nåddes när ordet sades."
     )
     plain = "\n".join([intro, plain_table(head, rows), word_intro, plain_table(word_head, word_rows)])
@@ -494,20 +566,29 @@ def nki_text(cover: pd.DataFrame, words: pd.DataFrame, level: float) -> tuple[st
     return plain, md
 
 
+def s1_target(plan: Plan) -> float:
+    """S1's target (the county's NKI), 80 when the plan has no S1."""
+    s1 = plan.by_metric("nki_länsmedel")
+    return float(s1.target) if s1 is not None and s1.target is not None else 80.0
+
+
+def word_targets(target: float) -> tuple[float, ...]:
+    """The targets the NKI chance words are tried against: NKI_WORD_TARGETS and S1's own."""
+    return tuple(sorted({*NKI_WORD_TARGETS, target}))
+
+
 def run(
-    data_dir: Path = EXAMPLE_DATA_DIR, today: dt.date | None = None
+    data_dir: Path, plan: Plan, settings: dict, today: dt.date | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, list[int]]:
     """The replay, its measures, and the NKI part (coverage, words), on one loaded dataset."""
     dataset = load_dataset_once(Path(data_dir))
-    plan, settings = load_plan(), load_settings()
     rule = forecast.rules(settings)
     years = replay_years(complete_years(dataset.tables, today), rule)
     frame = replay(dataset, plan, settings, years)
     table = measures(frame, rule.level)
-    s1 = plan.by_metric("nki_länsmedel")
-    target = float(s1.target) if s1 is not None and s1.target is not None else 80.0
+    target = s1_target(plan)
     cover = nki_coverage(nki_backtest(NKI_SERIES, settings, target))
-    words = word_outcomes(nki_words(NKI_SERIES, settings, rule), rule)
+    words = word_outcomes(nki_words(NKI_SERIES, settings, rule, word_targets(target)), rule)
     return frame, table, cover, words, years
 
 
@@ -517,16 +598,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(OUTPUTS_DIR / "benchmark"))
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    frame, table, cover, words, years = run(Path(args.data))
-    level = forecast.rules(load_settings()).level
+    plan, settings = load_plan(), load_settings()
+    frame, table, cover, words, years = run(Path(args.data), plan, settings)
+    level = forecast.rules(settings).level
     seconds = time.perf_counter() - started
-    nki_plain, nki_md = nki_text(cover, words, level)
+    nki_plain, nki_md = nki_text(cover, words, level, word_targets(s1_target(plan)))
     rows = measure_rows(table)
     lines = notes(frame, years)
     summary = summary_lines(table, level)
     print("Återspelning av helårsprognoserna")
     print(plain_table(MEASURE_HEAD, rows))
-    print("\n".join(summary), "\n")
+    print("\n".join(summary) + "\n")
     print("NKI-trenden")
     print(nki_plain)
     print("\n".join(f"- {n}" for n in lines))
@@ -540,6 +622,8 @@ def main(argv: list[str] | None = None) -> int:
             "Helårsprognosen för varje nyckelresultat och månad, mot årets faktiska slut.",
             "",
             _markdown(MEASURE_HEAD, rows),
+            LEGEND,
+            "",
             *(f"- {s}" for s in summary),
             "",
             "## NKI-trenden",
