@@ -79,14 +79,18 @@ def test_measures_per_key_result_and_overall(hand_frame):
     assert table.loc["A", "medelfel"] == pytest.approx(2 / 3)
     assert table.loc["B", "medelfel"] == pytest.approx(5.0)
     assert np.isnan(table.loc["alla", "medelfel"])  # units differ between key results
+    assert table.loc["A", "relativt_fel"] == pytest.approx(2 / (2 + 2 + 7))
+    assert table.loc["B", "relativt_fel"] == pytest.approx(10 / (15 + 25))
+    assert table.loc["alla", "relativt_fel"] == pytest.approx((2 / 11 + 10 / 40) / 2)
     assert table.loc["alla", "täckning"] == pytest.approx(3 / 5)
     assert not table.loc["alla", "täckning_inom_mål"]
     assert table.loc["alla", "risk"] == 3 and table.loc["alla", "missade_år"] == 2
 
 
 def test_never_judged_lists_key_results_only_ever_too_early_or_unknown(hand_frame):
-    frame = pd.concat([hand_frame, pd.DataFrame([_row("C", 2021, 8, True, 1, 0, 2, UNKNOWN, 1, MET)])])
-    assert backtest.never_judged(frame) == ["C"]
+    extra = [_row("C", 2021, 8, True, 1, 0, 2, UNKNOWN, 1, MET), _row("D", 2021, 8, False, 0, 0, 0, UNKNOWN, 1, MET)]
+    frame = pd.concat([hand_frame, pd.DataFrame(extra)])
+    assert backtest.never_judged(frame) == ["C"]  # D never had a forecast: it is listed as such elsewhere
 
 
 def test_coverage_goal_is_five_points_either_side():

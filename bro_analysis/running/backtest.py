@@ -270,10 +270,12 @@ def measures_of(frame: pd.DataFrame, level: float) -> dict:
 
 def measures(frame: pd.DataFrame, level: float) -> pd.DataFrame:
     """The measures per key result (in the plan's order) and for all ('alla'); the mean
-    absolute error is in each key result's unit, so the overall row has none."""
+    absolute error is in each key result's unit, so the overall row has none, and its
+    relative error is the mean of the key results' (pooled, MSEK would outweigh the rest)."""
     rows = [{"id": kr, **measures_of(part, level)} for kr, part in frame.groupby("id", sort=False)]
     overall = measures_of(frame, level)
     overall["medelfel"] = np.nan
+    overall["relativt_fel"] = float(np.nanmean([r["relativt_fel"] for r in rows])) if rows else np.nan
     return pd.DataFrame([*rows, {"id": "alla", **overall}])
 
 
@@ -495,7 +497,8 @@ def summary_lines(table: pd.DataFrame, level: float) -> list[str]:
 def never_judged(frame: pd.DataFrame) -> list[str]:
     """Key results whose every made forecast came with the status 'kan inte bedömas'."""
     made = frame[frame["prognos_gjord"]]
-    return [kr for kr, part in made.groupby("id", sort=False) if (part["status"] == okr.UNKNOWN).all()]
+    statuses = {kr: made.loc[made["id"] == kr, "status"] for kr in frame["id"].unique()}
+    return [kr for kr, status in statuses.items() if len(status) and (status == okr.UNKNOWN).all()]
 
 
 def notes(frame: pd.DataFrame, years: list[int]) -> list[str]:
