@@ -107,13 +107,14 @@ def _forecast_number(kr: KeyResult, value: float | None) -> str:
 
 
 def forecast_cell(kr: KeyResult, forecast: fc.Forecast | None, rule: fc.Rules) -> str:
-    """'2026: 3 (2–5), osäkert', or '2026: ingen prognos (för kort historik …)'."""
+    """'2026: 3 (2–5), osäkert', or '2026: ingen prognos'."""
     if forecast is None:
         return ""
-    if not forecast.made:
-        return f"{forecast.year}: ingen prognos ({forecast.how})"
-    span = f"{_forecast_number(kr, forecast.low)}–{_forecast_number(kr, forecast.high)}"
-    text = f"{forecast.year}: {_forecast_number(kr, forecast.value)} ({span})"
+    if not forecast.made:  # why not stands in the reason, the section and okr.json's *_metod
+        return f"{forecast.year}: ingen prognos"
+    per_cent = " %" if kr.unit == "%" else ""
+    span = f"{_forecast_number(kr, forecast.low)}–{_forecast_number(kr, forecast.high)}{per_cent}"
+    text = f"{forecast.year}: {_forecast_number(kr, forecast.value)}{per_cent} ({span})"
     word = forecast.word(rule)
     return text + (f", {word}" if word else "")
 

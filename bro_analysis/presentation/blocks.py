@@ -165,14 +165,18 @@ def compact_png(png: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def figure(fig: Figure, alt: str, caption: str, source: Source | None = None) -> HTML:
+SMALL = ' class="small"'
+
+
+def figure(fig: Figure, alt: str, caption: str, source: Source | None = None, small: bool = False) -> HTML:
     """Embed a figure as PNG with a meaningful alt text, a caption and its source; a figure
-    from example data says so in the image itself, so it keeps the mark when copied out."""
+    from example data says so in the image itself, so it keeps the mark when copied out.
+    A `small` figure (a side chart such as a year to date) is shown at two thirds width."""
     if source and source.example:
         fig.text(0.995, 0.005, "EXEMPELDATA", ha="right", va="bottom", fontsize=9, fontweight="bold", color="0.3")
     data = base64.b64encode(figure_png(fig)).decode("ascii")
     return _html(
-        f'<figure><img src="data:image/png;base64,{data}" alt="{escape(alt)}">'
+        f'<figure{SMALL if small else ""}><img src="data:image/png;base64,{data}" alt="{escape(alt)}">'
         f"<figcaption>{escape(caption)}{_source_html(source)}</figcaption></figure>"
     )
 

@@ -144,10 +144,10 @@ def changes_since(info: dict, previous: list[dict] | None, previous_period: str)
 
 
 def members_html(members: list[tuple[str, str, str]], example: bool) -> str:
-    """The twelve municipalities with a relative link to each one's kommunblad."""
-    rows = "".join(
-        f'<tr><th scope="row">{escape(code)}</th>'
-        f'<td><a href="{escape(href)}">Kommunblad för {escape(name)}</a></td></tr>'
+    """The twelve municipalities with a relative link to each one's kommunblad, as a short
+    list in columns (a table of twelve rows took half a printed page)."""
+    items = "".join(
+        f'<li><a href="{escape(href)}">Kommunblad för {escape(name)}</a> ({escape(code)})</li>'
         for code, name, href in sorted(members)
     )
     source = Source("kommunbladen i mappen kommuner/ bredvid den här rapporten", example)
@@ -155,10 +155,8 @@ def members_html(members: list[tuple[str, str, str]], example: bool) -> str:
         '<h2 id="kommuner">Varje medlemskommun</h2>'
         "<p>Varje kommun har ett eget kommunblad med sitt NKI, sina investeringar och sin del i det "
         "gemensamma arbetet.</p>"
-        '<div class="table-block"><table><caption>Kommunbladen</caption>'
-        '<thead><tr><th scope="col">Kod</th><th scope="col">Kommun</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
-        f'<p class="source">{escape(source.line())}</p></div>'
+        f'<ul class="members">{items}</ul>'
+        f'<p class="source">{escape(source.line())}</p>'
     )
 
 
