@@ -503,7 +503,7 @@ def never_judged(frame: pd.DataFrame) -> list[str]:
 
 def notes(frame: pd.DataFrame, years: list[int]) -> list[str]:
     """What the replay can and cannot know, in Swedish."""
-    without = frame[~frame["prognos_gjord"]].groupby("id").size()
+    without = frame[~frame["prognos_gjord"]].groupby("id", sort=False).size()
     lines = [
         f"Återspelade år: {years[0]}–{years[-1]}, månaderna januari–november, med det som var känt vid "
         "månadens slut; helårsutfallet räknat på all data."
