@@ -872,7 +872,7 @@ def test_m2_forecast_from_the_matured_cohorts_and_its_chance_by_hand():
     assert not m2.plan_forecast.made and m2.plan_forecast.year == 2027
     assert m2.plan_forecast.how.startswith("målet jämför 2027 med 2026")
     row = okr.outcome_table(_context(Period(2025, 8), _comparison_leads(k1, n1, k0, n0)).plan, [m2], load_settings())
-    assert row["Prognos"].iloc[0].startswith("2025: 13,0 (11,1–15,2), osäkert · 2027: ingen prognos")
+    assert row["Prognos"].iloc[0].startswith("2025: 13,0 % (11,1–15,2 %), osäkert · 2027: ingen prognos")
 
 
 def test_m2_forecast_too_wide_keeps_its_interval_but_no_chance():
