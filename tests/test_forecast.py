@@ -83,5 +83,6 @@ def test_seasonal_path_and_its_words():
     path = fc.seasonal_path(count, 2021, Period(2023, 4), 4)
     assert path["säsongstakt"].tolist()[:3] == [0, 0, 2] and path["säsongstakt"].iloc[-1] == 4
     assert path["i_år"].tolist()[:4] == [0, 0, 1, 1] and path["i_år"].iloc[4:].isna().all()
-    text = fc.path_text(path, 4, "projekt")
-    assert "Till och med april i år: 1 projekt, mot 2,0 i säsongstakt för ett år som når målet 4" in text
+    text = fc.path_text(path, 4, "projekt", Period(2023, 4), "samverkansprojekt")
+    assert "I år hittills, räknat till varje månads slut: januari 0; februari 0; mars 1; april 1." in text
+    assert "2,0 i slutet av april och 4,0 i december. Målet 4 projekt" in text

@@ -828,8 +828,8 @@ def test_training_path_by_hand():
     assert june["säsongstakt"] == pytest.approx(6 * (1 / 2 + 1 / 4) / 2)  # 2,25
     assert june["i_år"] == 2 and path["i_år"].isna().sum() == 6
     assert inv.numbers.training_count(act, Period(2025, 6)) == 2
-    alt = plain(fc.path_text(path, 6, "utbildningsinsatser"))
-    assert "Till och med juni i år: 2 utbildningsinsatser, mot 2,3 i säsongstakt" in alt
+    alt = plain(fc.path_text(path, 6, "insatser", Period(2025, 6), "utbildningsinsatser"))
+    assert "maj 2; juni 2." in alt and "2,3 i slutet av juni och 6,0 i december. Målet 6 insatser" in alt
     assert year_to_date(path, 6, "insatser", "Utbildningsinsatser 2025").axes
 
 

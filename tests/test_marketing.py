@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from bro_analysis.analysis import marketing, okr
+from bro_analysis.analysis import forecast, marketing, okr
 from bro_analysis.analysis.context import Context
 from bro_analysis.core.config import EXAMPLE_DATA_DIR, NOTEBOOKS_DIR, load_settings
 from bro_analysis.core.periods import Period
@@ -887,7 +887,7 @@ def test_m2_forecast_too_wide_keeps_its_interval_but_no_chance():
 def test_the_year_to_date_alt_text_and_caption_say_the_data():
     path = pd.DataFrame({"månad": range(1, 13), "säsongstakt": [0, 0, 0.5, 1, 1, 1.5, 1.5, 2, 3, 3.5, 4, 4]})
     path["i_år"] = [0, 0, 1, 1, 1, 2, 2, 2] + [np.nan] * 4
-    alt = marketing.text.year_to_date_alt_text(path, 4, "arenor", Period(2026, 8), "arenor med mål och uppföljning")
+    alt = forecast.path_text(path, 4, "arenor", Period(2026, 8), "arenor med mål och uppföljning")
     assert "januari 0; februari 0; mars 1;" in alt and "augusti 2." in alt and "september" not in alt.split(".")[1]
     assert "2,0 i slutet av augusti och 4,0 i december. Målet 4 arenor" in alt
     caption = marketing.text.arenas_path_caption(Period(2026, 8), 2019, 4, "arenor")

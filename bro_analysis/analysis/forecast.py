@@ -276,19 +276,15 @@ def members_transitions(
     )
 
 
-def path_text(path: pd.DataFrame, target: float, what: str) -> str:
-    """The year-to-date figure in words (its alt text): this year's count at the period's last
-    month against the seasonal pace, and the target."""
+def path_text(path: pd.DataFrame, target: float, unit: str, period: Period, what: str) -> str:
+    """The year-to-date figure in words (its alt text), from its data: this year's count at
+    each month's end, the seasonal pace now and in December, and the target."""
     done = path.dropna(subset=["i_år"])
-    if done.empty:
-        return (
-            "Ingen jämförelse med säsongstakten: registret har inga hela år före det här. "
-            f"Målet är {fmt_number(target, 0)} {what}."
-        )
-    last = done.iloc[-1]
-    month = MONTHS_SV[int(last["månad"]) - 1]
+    so_far = "; ".join(f"{MONTHS_SV[int(r['månad']) - 1]} {fmt_number(r['i_år'], 0)}" for _, r in done.iterrows())
+    pace = path.set_index("månad")["säsongstakt"]
     return (
-        f"Linjediagram per månad. Till och med {month} i år: {fmt_number(last['i_år'], 0)} {what}, mot "
-        f"{fmt_number(last['säsongstakt'], 1)} i säsongstakt för ett år som når målet {fmt_number(target, 0)}. "
-        "Säsongstakten är hur stor del av årets antal de tidigare hela åren hade nått vid varje månads slut."
+        f"Linjediagram över {what} månad för månad {period.year}. I år hittills, räknat till varje månads slut: "
+        f"{so_far}. Den streckade säsongstakten visar vad ett år som når målet brukar ha: "
+        f"{fmt_number(pace.get(period.end_month), 1)} i slutet av {MONTHS_SV[period.end_month - 1]} och "
+        f"{fmt_number(pace.get(12), 1)} i december. Målet {fmt_number(target, 0)} {unit} är en vågrät linje."
     )

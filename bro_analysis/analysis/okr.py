@@ -257,22 +257,38 @@ def judge_on_forecast(
         f"{fmt_number(year_end.high, 0)}), chans att nå {fmt_number(target, 0)}: {fmt_percent(chance, 0)} "
         f"({year_end.word(rule)}); {year_end.how}"
     )
-    status = ON_TRACK if chance >= 0.5 else RISK
-    qualifier = UNCERTAIN if year_end.word(rule) == fc.UNSURE else ""
-    if status == RISK and period.fraction_of_year < rule.earliest:
+    status, qualifier = status_from_forecast(year_end, period, rule)
+    if status == UNKNOWN:
         return UNKNOWN, "", "för tidigt på året att bedöma; " + "; ".join(parts)
     return status, qualifier, "; ".join(parts)
 
 
-def plan_end_forecast(ctx, kr: KeyResult, full_years: pd.DataFrame, year_end: fc.Forecast | None) -> fc.Forecast | None:
-    """The plan's last year: the year's own forecast when the period is in it, the level of
-    the complete years before it, and nothing once that year is over."""
+def status_from_forecast(year_end: fc.Forecast, period: Period, rule: fc.Rules) -> tuple[str, str]:
+    """A part year's status from the chance of reaching the year's target: 'på väg' from 50 %,
+    else 'risk' – but 'kan inte bedömas' (too early) before `rule.earliest` of the year –
+    qualified 'osäkert' where the chance is said 'osäkert'."""
+    chance = year_end.chance if year_end.chance is not None else 0.0
+    if chance < 0.5 and period.fraction_of_year < rule.earliest:
+        return UNKNOWN, ""
+    return (ON_TRACK if chance >= 0.5 else RISK), (UNCERTAIN if year_end.word(rule) == fc.UNSURE else "")
+
+
+def plan_end(ctx, year_end: fc.Forecast | None, before: Callable[[], fc.Forecast | None]) -> fc.Forecast | None:
+    """The plan's last year's forecast: nothing once that year is over, the year's own
+    forecast when the period is in it, and before it the key result's own (`before()`)."""
     period, last = ctx.period, ctx.plan.last_year
     if period.year > last or (period.year == last and period.is_full_year):
         return None
     if period.year == last:
         return year_end
-    return fc.count_level(full_years, kr.target, fc.rules(ctx.settings), last)
+    return before()
+
+
+def plan_end_forecast(ctx, kr: KeyResult, full_years: pd.DataFrame, year_end: fc.Forecast | None) -> fc.Forecast | None:
+    """A count in the plan's last year: at the level of the complete years before it (plan_end)."""
+    return plan_end(
+        ctx, year_end, lambda: fc.count_level(full_years, kr.target, fc.rules(ctx.settings), ctx.plan.last_year)
+    )
 
 
 def count_outcome(

@@ -42,20 +42,16 @@ def tools_outcome(ctx, kr) -> okr.Outcome:
     if outcome.value is None:
         return outcome
     year_end = None if period.is_full_year else forecast.Forecast(period.year, how=forecast.ONCE_A_YEAR)
-    return replace(outcome, forecast=year_end, plan_forecast=_tools_plan_forecast(ctx, year_end))
+    return replace(outcome, forecast=year_end, plan_forecast=okr.plan_end(ctx, year_end, lambda: _tools_level(ctx)))
 
 
 def _with_all_tools(table: pd.DataFrame) -> set:
     return set(table.loc[table["alla_verktyg"].fillna(False).astype(bool), "kommun"])
 
 
-def _tools_plan_forecast(ctx, year_end: forecast.Forecast | None) -> forecast.Forecast | None:
+def _tools_level(ctx) -> forecast.Forecast:
     period, plan, municipalities = ctx.period, ctx.plan, ctx.dataset["kommuner"]
     last = plan.last_year
-    if period.year > last or (period.year == last and period.is_full_year):
-        return None
-    if period.year == last:
-        return year_end
     years = sorted(int(y) for y in municipalities["år"].unique() if int(y) <= period.year)
     states = [_with_all_tools(tool_use(municipalities, y, plan)) for y in years]
     members = set(plan.members.values())

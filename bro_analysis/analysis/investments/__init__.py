@@ -190,36 +190,26 @@ def judge_increase_on_forecast(
         return None
     if value > to_beat if strict else value >= to_beat - 1e-9:
         return okr.MET, "", text.value_reached_text(value, to_beat, previous_label)
-    chance = year_end.chance
-    reason = text.value_judgement_text(year_end, to_beat, previous_label, fc.chance_word(chance, rule))
-    status = okr.ON_TRACK if chance >= 0.5 else okr.RISK
-    if status == okr.RISK and period.fraction_of_year < rule.earliest:
+    reason = text.value_judgement_text(year_end, to_beat, previous_label, year_end.word(rule) or "")
+    status, qualifier = okr.status_from_forecast(year_end, period, rule)
+    if status == okr.UNKNOWN:
         return okr.UNKNOWN, "", "för tidigt på året att bedöma; " + reason
-    return status, okr.UNCERTAIN if rule.unlikely < chance < rule.likely else "", reason
-
-
-def _plan_end_window(period: Period, last: int, year_end: fc.Forecast | None) -> tuple[bool, fc.Forecast | None]:
-    """(True, forecast) where the plan's last year's forecast is already decided: nothing once
-    that year is over, the year's own forecast in it; (False, None) before it."""
-    if period.year > last or (period.year == last and period.is_full_year):
-        return True, None
-    if period.year == last:
-        return True, year_end
-    return False, None
+    return status, qualifier, reason
 
 
 def value_plan_end(ctx, year_end: fc.Forecast | None) -> fc.Forecast | None:
     """I1 in the plan's last year: no forecast two years ahead, with the reason and the range
     of the complete years' totals (a total decided by single projects cannot be projected)."""
     inv, period = ctx.dataset["investeringar"], ctx.period
-    decided, forecast = _plan_end_window(period, ctx.plan.last_year, year_end)
-    if decided:
-        return forecast
-    complete = period.year if period.is_full_year else period.year - 1
-    totals = numbers.yearly_totals(inv, Period(complete), ctx.plan.priority_areas)
-    first = fc.first_full_year(inv["första_kontakt"])
-    totals = totals[totals["år"] >= first] if first is not None else totals.iloc[0:0]
-    return fc.Forecast(ctx.plan.last_year, how=text.plan_end_value_reason(totals))
+
+    def no_projection() -> fc.Forecast:
+        complete = period.year if period.is_full_year else period.year - 1
+        totals = numbers.yearly_totals(inv, Period(complete), ctx.plan.priority_areas)
+        first = fc.first_full_year(inv["första_kontakt"])
+        totals = totals[totals["år"] >= first] if first is not None else totals.iloc[0:0]
+        return fc.Forecast(ctx.plan.last_year, how=text.plan_end_value_reason(totals))
+
+    return okr.plan_end(ctx, year_end, no_projection)
 
 
 def training_outcome(ctx, kr) -> okr.Outcome:
@@ -264,9 +254,15 @@ def readiness_outcome(ctx, kr) -> okr.Outcome:
     year_end = None
     if value is not None and not period.is_full_year:
         year_end = fc.Forecast(period.year, how=fc.ONCE_A_YEAR)
-    decided, plan_end = _plan_end_window(period, plan.last_year, year_end)
-    if not decided and value is not None:
-        plan_end = readiness_plan_end(municipalities, plan.members, period.year, plan.last_year, fc.rules(ctx.settings))
+    plan_end = okr.plan_end(
+        ctx,
+        year_end,
+        lambda: (
+            readiness_plan_end(municipalities, plan.members, period.year, plan.last_year, fc.rules(ctx.settings))
+            if value is not None
+            else None
+        ),
+    )
     return okr.Outcome(
         kr.id,
         value,

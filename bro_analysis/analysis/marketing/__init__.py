@@ -227,12 +227,8 @@ def conversion_plan_end(ctx, year_end: fc.Forecast | None) -> fc.Forecast | None
     forecast when the period is in it, nothing once it is over, and before it a stated
     reason: the target compares each year with the one before, and a change that far ahead
     cannot be foreseen from the register."""
-    period, last = ctx.period, ctx.plan.last_year
-    if period.year > last or (period.year == last and period.is_full_year):
-        return None
-    if period.year == last:
-        return year_end
-    return fc.Forecast(last, how=text.conversion_plan_end_how(last))
+    last = ctx.plan.last_year
+    return okr.plan_end(ctx, year_end, lambda: fc.Forecast(last, how=text.conversion_plan_end_how(last)))
 
 
 def conversion_outcome(ctx, kr) -> okr.Outcome:
@@ -298,14 +294,12 @@ def conversion_outcome(ctx, kr) -> okr.Outcome:
 def support_plan_end(ctx, full_years: list[tuple[int, set]], year_end: fc.Forecast | None) -> fc.Forecast | None:
     """M3 in the plan's last year (okr.plan_end_forecast's semantics): each member reached as
     often as in the complete years (forecast.members_level)."""
-    period, last = ctx.period, ctx.plan.last_year
-    if period.year > last or (period.year == last and period.is_full_year):
-        return None
-    if period.year == last:
-        return year_end
     years = text.years_text([y for y, _ in full_years]) if full_years else ""
     sets = [reached for _, reached in full_years]
-    return fc.members_level(sets, set(ctx.plan.members), fc.rules(ctx.settings), last, years)
+    last = ctx.plan.last_year
+    return okr.plan_end(
+        ctx, year_end, lambda: fc.members_level(sets, set(ctx.plan.members), fc.rules(ctx.settings), last, years)
+    )
 
 
 def support_outcome(ctx, kr) -> okr.Outcome:

@@ -456,19 +456,6 @@ def conversion_plan_end_how(last_year: int) -> str:
     )
 
 
-def year_to_date_alt_text(path: pd.DataFrame, target: float, unit: str, period: Period, what: str) -> str:
-    """Alt text for the year-to-date figure (forecast.seasonal_path), from its data."""
-    done = path.dropna(subset=["i_år"])
-    so_far = "; ".join(f"{MONTHS_SV[int(r['månad']) - 1]} {fmt_int(r['i_år'])}" for _, r in done.iterrows())
-    pace = path.set_index("månad")["säsongstakt"]
-    return (
-        f"Linjediagram över {what} månad för månad {period.year}. I år hittills, räknat till varje månads slut: "
-        f"{so_far}. Den streckade säsongstakten visar vad ett år som når målet brukar ha: "
-        f"{fmt_number(pace.get(period.end_month), 1)} i slutet av {MONTHS_SV[period.end_month - 1]} och "
-        f"{fmt_number(pace.get(12), 1)} i december. Målet {fmt_number(target, 0)} {unit} är en vågrät linje."
-    )
-
-
 def arenas_path_caption(period: Period, first_year: int, target: float, unit: str) -> str:
     """The caption of M1's year-to-date figure."""
     years = years_text(range(first_year, period.year))
