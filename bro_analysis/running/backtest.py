@@ -31,7 +31,7 @@ import pandas as pd
 
 from bro_analysis.analysis import forecast, okr, overview
 from bro_analysis.analysis.context import Context, load_dataset_once
-from bro_analysis.analysis.nki.numbers import window_sensitivity, windows_agree
+from bro_analysis.analysis.nki.numbers import trend_forecast, window_sensitivity
 from bro_analysis.core.config import EXAMPLE_DATA_DIR, OUTPUTS_DIR, Plan, load_plan, load_settings
 from bro_analysis.core.files import write_atomic
 from bro_analysis.core.periods import Period, data_end
@@ -325,24 +325,6 @@ def nki_backtest(
     return pd.DataFrame(rows)
 
 
-def nki_forecast(known: pd.DataFrame, settings: dict, year: int, target: float, rule: forecast.Rules):
-    """S1's forecast for `year` from the county series `known` ('mätår', 'medel'), made as the
-    NKI section makes it (nki.county_forecast): the straight line through all mätår, its
-    interval and chance, disputed when fitting only the latest mätår changes the word."""
-    sensitivity = window_sensitivity(known, settings, year, target)
-    if sensitivity.empty or sensitivity.iloc[0]["fönster"] != "alla mätår":
-        return forecast.Forecast(year, how="för kort historik")
-    first = sensitivity.iloc[0]
-    return forecast.Forecast(
-        year,
-        float(first["prognos"]),
-        float(first["prognos_ki_nedre"]),
-        float(first["prognos_ki_övre"]),
-        float(first["sannolikhet_mål"]),
-        disputed=not windows_agree(sensitivity, rule),
-    )
-
-
 def nki_coverage(backtest: pd.DataFrame) -> pd.DataFrame:
     """Interval coverage and mean absolute error per fitting window and horizon."""
     if backtest.empty:
@@ -363,13 +345,13 @@ def nki_words(
     horizons: tuple[int, ...] = NKI_HORIZONS,
     min_years: int = NKI_MIN_YEARS,
 ) -> pd.DataFrame:
-    """S1's forecast (nki_forecast) of reaching each target, the word it is said in
+    """S1's forecast (nki.numbers.trend_forecast) of reaching each target, the word it is said in
     ('osäkert' where the fitting windows disagree), and whether the target was reached."""
     rows = []
     for origin, horizon, known, value in _nki_points(series, horizons, min_years):
         for target in targets:
-            made = nki_forecast(known, settings, origin + horizon, target, rule)
-            if made.chance is None:
+            made = trend_forecast(known, settings, origin + horizon, target)
+            if made is None or made.chance is None:
                 continue
             rows.append(
                 {

@@ -12,6 +12,7 @@ significance cannot be judged.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pandas as pd
 
@@ -98,22 +99,13 @@ def county_forecast(ctx, kr, year_m: int, year: int) -> fc.Forecast:
     chance is said as 'osäkert' when the fitting window changes its calibrated word."""
     settings = ctx.settings
     county = numbers.trend_county(ctx.dataset["nki"], settings, year_m)
-    sensitivity = numbers.window_sensitivity(county, settings, year, kr.target)
-    if sensitivity.empty or sensitivity.iloc[0]["fönster"] != "alla mätår":
+    made = numbers.trend_forecast(county, settings, year, kr.target)
+    if made is None:
         minimum = int(settings["nki"].get("minsta_antal_mätår_trend", 3))
         fit = numbers.linear_trend(county["mätår"], county["medel"], year, kr.target, min_years=minimum)
         return _too_short(year, str(fit["skäl"]))
-    disputed = not numbers.windows_agree(sensitivity, fc.rules(settings))
-    first = sensitivity.iloc[0]
-    return fc.Forecast(
-        year,
-        float(first["prognos"]),
-        float(first["prognos_ki_nedre"]),
-        float(first["prognos_ki_övre"]),
-        float(first["sannolikhet_mål"]),
-        text.county_forecast_how(county, sensitivity, disputed, kr.target, year),
-        disputed=disputed,
-    )
+    sensitivity = numbers.window_sensitivity(county, settings, year, kr.target)
+    return replace(made, how=text.county_forecast_how(county, sensitivity, made.disputed, kr.target, year))
 
 
 def areas_forecast(ctx, kr, year_m: int, year: int) -> fc.Forecast:

@@ -613,6 +613,24 @@ def window_sensitivity(
     return pd.DataFrame(rows)
 
 
+def trend_forecast(county: pd.DataFrame, settings: dict, year: int, target: float) -> forecast.Forecast | None:
+    """The county's value in `year` from the straight line through all its mätår ('mätår',
+    'medel'): prediction, interval and chance of at least the target, disputed when fitting
+    only the latest mätår changes the calibrated word. None with too few mätår."""
+    sensitivity = window_sensitivity(county, settings, year, target)
+    if sensitivity.empty or sensitivity.iloc[0]["fönster"] != "alla mätår":
+        return None
+    first = sensitivity.iloc[0]
+    return forecast.Forecast(
+        year,
+        float(first["prognos"]),
+        float(first["prognos_ki_nedre"]),
+        float(first["prognos_ki_övre"]),
+        float(first["sannolikhet_mål"]),
+        disputed=not windows_agree(sensitivity, forecast.rules(settings)),
+    )
+
+
 def windows_agree(sensitivity: pd.DataFrame, rule: forecast.Rules) -> bool:
     """Whether every fitting window (window_sensitivity) gives the same calibrated word."""
     words = {forecast.chance_word(p, rule) for p in sensitivity["sannolikhet_mål"]}
