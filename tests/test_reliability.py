@@ -271,6 +271,52 @@ def test_ctrl_c_leaves_every_earlier_output_whole(tmp_path, previous, jobs):
         assert name.endswith(".failed.ipynb") and _complete(after[name]), name
 
 
+# A notebook that, like a kernel interrupted between a cell and its reply, never answers
+# an interrupt: it catches every KeyboardInterrupt and goes on waiting.
+_IGNORE_SIGNAL = """
+import signal
+from pathlib import Path
+Path({marker!r}).write_text("körs", encoding="utf-8")
+while True:
+    try:
+        signal.pause()
+    except KeyboardInterrupt:
+        pass
+"""
+
+
+@pytest.mark.e2e
+def test_ctrl_c_stops_a_run_whose_notebook_does_not_stop(tmp_path):
+    """A kernel that does not stop on the interrupt is stopped, so Ctrl-C ends the run
+    (exit 130) instead of waiting for the cell's time limit (900 s)."""
+    marker = tmp_path / "running.txt"
+    deaf = tmp_path / "notebooks" / "05_dov.ipynb"
+    deaf.parent.mkdir()
+    make_notebook(deaf, _IGNORE_SIGNAL.format(marker=str(marker)))
+    real = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+    order = "|".join(str(p) for p in [deaf, *real[1:3]])
+    with open(tmp_path / "stderr.txt", "w", encoding="utf-8") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _CLI_WITH_NOTEBOOKS, order, "run", "--period", "2025"]
+            + ["--out", str(tmp_path / "out"), "--force", "--jobs", "2"],
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            start_new_session=True,
+        )
+        try:
+            _wait_for_file(marker, proc)
+            os.killpg(proc.pid, signal.SIGINT)
+            code = proc.wait(timeout=300)  # a hang guard only: the grace period is 10 s
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+    stderr = (tmp_path / "stderr.txt").read_text(encoding="utf-8")
+    assert code == 130, stderr
+    assert "Avbrutet" in stderr and "Traceback" not in stderr
+    assert no_temp_files(tmp_path / "out") == []
+
+
 def _wait_for_file(path: Path, proc: subprocess.Popen) -> None:
     """Block until `path` exists; fail at once if the process ends first.
 

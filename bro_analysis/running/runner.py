@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,6 +160,7 @@ class Kernel:
 MEMBERS_DIR = "kommuner"  # per-member notebooks' outputs, under each period's folder
 TEMP_DIR = ".tmp"  # under the output folder: a run's unfinished files, removed at the next start
 DEFAULT_CELL_TIMEOUT = 900  # seconds; settings.toml [körning] tidsgräns_per_cell_sekunder
+INTERRUPT_GRACE = 10  # seconds an interrupted notebook has to stop before its kernel is stopped
 
 
 def cell_timeout() -> int:
@@ -290,6 +292,7 @@ class _Pool:
         import queue
 
         self.free: queue.Queue[Kernel] = queue.Queue()
+        self.closed = False
         self.kernels = [Kernel() for _ in range(size)]
         for kernel in self.kernels:
             self.free.put(kernel)
@@ -308,7 +311,10 @@ class _Pool:
                 kernel.km.interrupt_kernel()
 
     def shutdown(self) -> None:
-        for kernel in self.kernels:
+        """Stop every kernel, once (after a Ctrl-C it may already have been called)."""
+        self.closed = True  # a worker finishing now must not restart its kernel
+        kernels, self.kernels = self.kernels, []
+        for kernel in kernels:
             with contextlib.suppress(Exception):  # a dead kernel is already shut down
                 kernel.shutdown()
 
@@ -393,7 +399,7 @@ def run_periods(
             kernel = pool.kernel() if reuse_kernels else None
             result = run_notebook(nb, period, data_dir, out_dir, kernel, tmp_dir, timeout, member)  # errors are results
             result.notebook = name
-            if kernel:
+            if kernel and not pool.closed:
                 kernel.reset()
             if result.ok:
                 replaced.extend(p for p in (result.html, result.executed) if p)
@@ -407,11 +413,17 @@ def run_periods(
     # swallowed) and the kernels, in their own process group, are interrupted.
     try:
         with ThreadPoolExecutor(max_workers=jobs) as executor:
+            futures = [executor.submit(one, item) for item in work]
             try:
-                results = list(executor.map(one, work))
+                results = [future.result() for future in futures]
             except BaseException:  # Ctrl-C: start no further notebook, stop the running ones
                 executor.shutdown(wait=False, cancel_futures=True)
                 pool.interrupt()
+                # An interrupt that reaches a kernel between a cell and its reply loses the
+                # reply, and papermill would wait for it until the cell's time limit: kernels
+                # still busy after a grace period are stopped (papermill then sees them dead).
+                if futures_wait(futures, timeout=INTERRUPT_GRACE).not_done:
+                    pool.shutdown()
                 raise
     finally:
         pool.shutdown()
