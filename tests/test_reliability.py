@@ -221,34 +221,7 @@ def test_ctrl_c_leaves_every_earlier_output_whole(tmp_path, previous, jobs):
     real = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
     order = "|".join(str(p) for p in [real[0], waiting, *real[1:]])
     log = tmp_path / "stderr.txt"
-    with open(log, "w", encoding="utf-8") as err:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                _CLI_WITH_NOTEBOOKS,
-                order,
-                "run",
-                "--period",
-                "2025",
-                "--out",
-                str(out),
-                "--force",
-                "--jobs",
-                jobs,
-            ],
-            cwd=PROJECT_ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            start_new_session=True,
-        )
-        try:
-            _wait_for_file(marker, proc)
-            os.killpg(proc.pid, signal.SIGINT)
-            code = proc.wait(timeout=300)
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
+    code = _ctrl_c_when(marker, order, out, jobs, log)
     stderr = log.read_text(encoding="utf-8")
     assert code == 130, stderr
     assert "Avbrutet" in stderr and "Traceback" not in stderr
@@ -295,10 +268,21 @@ def test_ctrl_c_stops_a_run_whose_notebook_does_not_stop(tmp_path):
     make_notebook(deaf, _IGNORE_SIGNAL.format(marker=str(marker)))
     real = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
     order = "|".join(str(p) for p in [deaf, *real[1:3]])
-    with open(tmp_path / "stderr.txt", "w", encoding="utf-8") as err:
+    code = _ctrl_c_when(marker, order, tmp_path / "out", "2", tmp_path / "stderr.txt")
+    stderr = (tmp_path / "stderr.txt").read_text(encoding="utf-8")
+    assert code == 130, stderr
+    assert "Avbrutet" in stderr and "Traceback" not in stderr
+    assert no_temp_files(tmp_path / "out") == []
+
+
+def _ctrl_c_when(marker: Path, order: str, out: Path, jobs: str, log: Path) -> int:
+    """Run the CLI on the notebooks in `order` for 2025, send Ctrl-C to its process group as
+    soon as `marker` exists, and return its exit code (stderr in `log`). The wait for the
+    exit is a hang guard only."""
+    with open(log, "w", encoding="utf-8") as err:
         proc = subprocess.Popen(
             [sys.executable, "-c", _CLI_WITH_NOTEBOOKS, order, "run", "--period", "2025"]
-            + ["--out", str(tmp_path / "out"), "--force", "--jobs", "2"],
+            + ["--out", str(out), "--force", "--jobs", jobs],
             cwd=PROJECT_ROOT,
             stdout=subprocess.DEVNULL,
             stderr=err,
@@ -307,14 +291,10 @@ def test_ctrl_c_stops_a_run_whose_notebook_does_not_stop(tmp_path):
         try:
             _wait_for_file(marker, proc)
             os.killpg(proc.pid, signal.SIGINT)
-            code = proc.wait(timeout=300)  # a hang guard only: the grace period is 10 s
+            return proc.wait(timeout=300)
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
-    stderr = (tmp_path / "stderr.txt").read_text(encoding="utf-8")
-    assert code == 130, stderr
-    assert "Avbrutet" in stderr and "Traceback" not in stderr
-    assert no_temp_files(tmp_path / "out") == []
 
 
 def _wait_for_file(path: Path, proc: subprocess.Popen) -> None:
