@@ -387,3 +387,80 @@ def test_keys_without_accents_or_space_after_the_colon(tmp_path):
         key="Åtgärd", text="Fler mässor.", line=4, lines=((4, "Fler mässor."),)
     )
     assert a.sections["M2"].text("Bedömning") == "Osäkert."
+
+
+# --- the example data's files ----------------------------------------------------------
+
+# Each key result's values in the example data (value, previous, target, forecast and its bounds),
+# as the committee report prints them; a number quoted in a section must be one of these.
+EXAMPLE_NUMBERS = {
+    "2025": {
+        "S1": {"77,4", "76,8", "80", "80,7", "78,9", "82,5"},
+        "S2": {"72,6", "72,3", "70"},
+        "S3": {"4", "2", "3"},
+        "S4": {"10", "9", "12"},
+        "S5": {"5", "4"},
+        "I1": {"1 272", "5 063"},
+        "I2": {"6", "5"},
+        "I3": {"14", "15", "18"},
+        "I4": {"11", "12"},
+        "M1": {"4"},
+        "M2": {"13,4", "13,3", "20"},
+        "M3": {"11", "12"},
+    },
+    "2026-08": {
+        "S1": {"77,4", "79,3", "77,7", "80,9", "80"},
+        "S2": {"72,6", "70"},
+        "S3": {"2", "3"},
+        "S4": {"11", "12"},
+        "S5": {"2", "3", "4"},
+        "I1": {"165", "958"},
+        "I2": {"2", "4", "6"},
+        "I3": {"16", "15"},
+        "I4": {"10", "12"},
+        "M1": {"2", "4"},
+        "M2": {"17,1", "16,4", "20"},
+        "M3": {"7", "12"},
+    },
+}
+PLAN_IDS = ("S1", "S2", "S3", "S4", "S5", "I1", "I2", "I3", "I4", "M1", "M2", "M3")
+
+
+@pytest.mark.parametrize("period", ["2025", "2026-08"])
+def test_example_assessments_read_cleanly_and_quote_only_current_numbers(tmp_path, period):
+    import re
+
+    from bro_analysis.core.config import load_plan
+    from bro_analysis.input.example_assessments import write_example_assessments
+
+    assert tuple(kr.id for kr in load_plan().key_results) == PLAN_IDS
+    write_example_assessments(tmp_path)
+    a = load_assessment(tmp_path, period, PLAN_IDS)
+    assert a is not None and a.warnings == () and a.approved
+    assert a.contact == ("Analytiker Exempel", "analys@example.se")
+    assert a.approved_on is not None and a.meeting is not None and a.approved_on < a.meeting
+    assert list(a.header) == list(HEADER_KEYS)
+    assert list(a.sections) == list(PLAN_IDS)
+    for sentence in re.split(r"(?<=\.) ", a.text("Sammanfattning")):
+        assert len(sentence.split()) <= 20, sentence
+    for section in a.sections.values():
+        assert list(section.entries) == list(SECTION_KEYS)
+        assert all(section.text(k) for k in SECTION_KEYS)
+        assert len(section.text("Bedömning").split()) <= 15, section.id
+        for key in ("Orsak", "Åtgärd"):
+            assert 1 <= len(re.findall(r"\.(?: |$)", section.text(key))) <= 2, (section.id, key)
+        numbers = {
+            n
+            for k in SECTION_KEYS
+            for n in re.findall(r"\d+(?: \d{3})*(?:,\d+)?", section.text(k))
+            if n not in ("2024", "2025", "2026", "2027")
+        }
+        assert numbers <= EXAMPLE_NUMBERS[period][section.id], section.id
+
+
+def test_example_folder_holds_the_generated_assessments():
+    from bro_analysis.core.config import EXAMPLE_DATA_DIR
+
+    assessments, warnings = check_folder(EXAMPLE_DATA_DIR, PLAN_IDS)
+    assert [a.period for a in assessments] == ["2025", "2026-08"]
+    assert warnings == []

@@ -31,7 +31,8 @@ def ds(generated_dir):
 
 
 def _files(folder):
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    """Every file of the folder and its subfolders (bedomningar/), by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 # --- determinism and the committed copy ------------------------------------------
@@ -39,7 +40,11 @@ def _files(folder):
 
 def test_same_seed_gives_identical_bytes(generated_dir, tmp_path):
     paths = example_data.write_example_data(tmp_path)
-    assert {p.name for p in paths} == {f"{t.stem}.csv" for t in TABLES.values()} | {EXAMPLE_MARKER}
+    assert {p.relative_to(tmp_path).as_posix() for p in paths} == {f"{t.stem}.csv" for t in TABLES.values()} | {
+        EXAMPLE_MARKER,
+        "bedomningar/2025.md",
+        "bedomningar/2026-08.md",
+    }
     assert _files(tmp_path) == _files(generated_dir)
 
 

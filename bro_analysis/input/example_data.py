@@ -3,7 +3,8 @@
 `write_example_data(out_dir, seed)` writes one CSV file per table in
 `bro_analysis.input.contracts.TABLES` (nki.csv, nki_riket.csv, investeringar.csv,
 leads.csv, arenor.csv, aktiviteter.csv, kommuner.csv, kontext.csv) plus the marker file
-`EXEMPELDATA.txt` that makes every report say "Exempeldata". `generate(seed)`
+`EXEMPELDATA.txt` that makes every report say "Exempeldata", and BRO's assessment
+files `bedomningar/2025.md` and `bedomningar/2026-08.md` (example_assessments). `generate(seed)`
 returns the same tables in memory and `scale(tables, factor)` multiplies the
 row-heavy tables for benchmarks.
 
@@ -87,6 +88,7 @@ import pandas as pd
 
 from bro_analysis.core.config import EXAMPLE_MARKER, load_plan
 from bro_analysis.input.contracts import DECIDED_STAGES, NKI_AREAS, NKI_MEASURES, TABLES, Table
+from bro_analysis.input.example_assessments import write_example_assessments
 
 DEFAULT_SEED = 2026
 FIRST_YEAR = 2019
@@ -944,8 +946,8 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, marker: bool = 
 
 
 def write_example_data(out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Generate the example tables and write them (and EXEMPELDATA.txt) to `out_dir`."""
-    return write_tables(generate(seed), out_dir)
+    """Generate the example tables and write them (and EXEMPELDATA.txt and the assessments) to `out_dir`."""
+    return write_tables(generate(seed), out_dir) + write_example_assessments(out_dir)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -957,7 +959,7 @@ def main(argv: list[str] | None = None) -> int:
     tables = generate(args.seed)
     if args.scale != 1:
         tables = scale(tables, args.scale)
-    for path in write_tables(tables, args.out):
+    for path in write_tables(tables, args.out) + write_example_assessments(args.out):
         print(path)
     return 0
 
