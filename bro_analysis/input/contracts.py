@@ -42,6 +42,21 @@ ACTIVITY_TYPES = (
 )
 
 
+# The earliest date a register records: BRO's registers and Insikt start after 2000, so an
+# earlier date is a typo ('1922' for '2022').
+EARLIEST_DATE = "2000-01-01"
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """Values between `low` and `high` (inclusive) that have the right type and the wrong
+    meaning: an error saying the likely `cause` ("ser ut som kronor, inte MSEK")."""
+
+    low: float
+    high: float
+    cause: str
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of an input table.
@@ -51,7 +66,17 @@ class Column:
     municipality code) or category (one of `allowed`).
 
     A date later than today is an error unless `future_allowed` (a planned
-    event); every other date records something that has happened.
+    event); every other date records something that has happened. A date before
+    EARLIEST_DATE is an error in every date column.
+
+    `unit`, `min`/`max` and `suspect` say what a number means: outside min–max is an
+    error, and so is a value in a `suspect` range (kronor in a MSEK column).
+
+    `used_by`: the key results (ids in okr.toml) computed from the column. Such a column
+    is never dropped: when it is missing and the header has a column the contract does
+    not know, that is an error suggesting the nearest known header; when it is missing
+    and nothing else is there, it is an error unless `if_absent` says how the key result
+    is computed without it (then a warning saying so).
     """
 
     name: str
@@ -68,6 +93,13 @@ class Column:
     # A name that groups rows (a channel, an arena): spellings that differ only in case or
     # surrounding space are one label, written as its most common spelling.
     label: bool = False
+    suspect: tuple[Suspect, ...] = ()
+    used_by: tuple[str, ...] = ()
+    if_absent: str = ""
+    # What an empty cell means (a yes/no column where an empty cell is "nej").
+    blank_means: str = ""
+    # An Excel cell merged down a block (the municipality of a block of rows) gives every row its value.
+    fill_down: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,12 +115,28 @@ class Table:
     optional: bool = False
     # Columns holding personal data: dropped at load, never reach an output.
     personal_data: tuple[str, ...] = field(default=())
+    # Rules across columns, as the documentation states them (checked in loading._cross_checks).
+    rules: tuple[str, ...] = ()
+    # Rows for the country or a county (Kolada's 0000 and 00NN, "Riket", "Örebro län"):
+    # skipped with a warning when True, else an error.
+    skip_aggregates: bool = False
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
 
 YEAR: dict[str, Any] = dict(kind="year", min=2000, max=2100)
+
+# What a number means, where a value of the right type can still be wrong.
+AS_SHARE = Suspect(1e-9, 1, "ser ut som en andel (0,774 för 77,4), inte index 0–100; visade Excel talet i procent?")
+NKI_ZERO = Suspect(0, 0, "NKI 0 betyder att området inte mättes; ta bort raden (skriv aldrig 0)")
+NO_ANSWERS = Suspect(0, 0, "ett resultat bygger på minst 1 svar; 0 svar betyder att resultat saknas – ta bort raden")
+KRONOR = Suspect(20_000, float("inf"), "ser ut som kronor eller tusental kronor, inte MSEK (450 000 000 kr = 450 MSEK)")
+MANY_JOBS = Suspect(20_000, float("inf"), "orimligt många arbetstillfällen för ett projekt; skrivfel?")
+FEW_PEOPLE = Suspect(0, 999, "för få invånare för en kommun; skriven i tusental?")
+MANY_PEOPLE = Suspect(1_000_000, float("inf"), "fler invånare än någon svensk kommun har; skrivfel?")
+# Header synonyms every table's municipality column accepts.
+MUNICIPALITY_ALIASES = ("kommunkod", "kommunnamn", "kommun_namn", "kommunnummer", "medlemskommun")
 
 NKI = Table(
     name="nki",
@@ -100,21 +148,68 @@ NKI = Table(
         "(skriv aldrig 0)."
     ),
     columns=(
-        Column("mätår", description="Insikts mätår", example="2025", aliases=("år", "matar"), **YEAR),
-        Column("kommun", "municipality", "Medlemskommun, namn eller 4-siffrig kod", example="Kumla"),
+        Column(
+            "mätår",
+            description="Insikts mätår",
+            example="2025",
+            aliases=("år", "matar", "undersökningsår"),
+            used_by=("S1", "S2"),
+            fill_down=True,
+            **YEAR,
+        ),
+        Column(
+            "kommun",
+            "municipality",
+            "Medlemskommun, namn eller 4-siffrig kod",
+            example="Kumla",
+            aliases=MUNICIPALITY_ALIASES,
+            used_by=("S1", "S2"),
+            fill_down=True,
+        ),
         Column(
             "område",
             "category",
             "Myndighetsområde, eller totalt",
             allowed=NKI_AREAS,
             example="bygglov",
-            aliases=("myndighetsområde",),
+            aliases=("myndighetsområde", "verksamhetsområde"),
+            used_by=("S1", "S2"),
+            fill_down=True,
         ),
         Column(
-            "mått", "category", "NKI eller en servicefaktor", allowed=NKI_MEASURES, example="NKI", aliases=("matt",)
+            "mått",
+            "category",
+            "NKI eller en servicefaktor",
+            allowed=NKI_MEASURES,
+            example="NKI",
+            aliases=("matt", "faktor"),
+            used_by=("S1", "S2"),
         ),
-        Column("värde", "float", "Resultat", unit="index 0–100", min=0, max=100, example="72,4"),
-        Column("antal_svar", "int", "Antal svar bakom resultatet", unit="st", required=False, min=0, example="38"),
+        Column(
+            "värde",
+            "float",
+            "Resultat",
+            unit="index 0–100",
+            min=0,
+            max=100,
+            example="72,4",
+            aliases=("resultat", "nki_värde", "index"),
+            suspect=(NKI_ZERO, AS_SHARE),
+            used_by=("S1", "S2"),
+        ),
+        Column(
+            "antal_svar",
+            "int",
+            "Antal svar bakom resultatet",
+            unit="st",
+            required=False,
+            min=0,
+            example="38",
+            aliases=("svar", "antal", "n", "antal_svarande"),
+            suspect=(NO_ANSWERS,),
+            used_by=("S2",),
+            if_absent="S2 kan då inte bedömas (regionens resultat vägs med antalet svar)",
+        ),
         Column(
             "ki_nedre",
             "float",
@@ -124,6 +219,8 @@ NKI = Table(
             min=0,
             max=100,
             example="66,1",
+            aliases=("ki_lägre", "nedre_gräns", "konfidensintervall_nedre"),
+            suspect=(AS_SHARE,),
         ),
         Column(
             "ki_övre",
@@ -134,6 +231,8 @@ NKI = Table(
             min=0,
             max=100,
             example="78,7",
+            aliases=("ki_högre", "övre_gräns", "konfidensintervall_övre"),
+            suspect=(AS_SHARE,),
         ),
         Column(
             "standardavvikelse",
@@ -148,6 +247,11 @@ NKI = Table(
         ),
     ),
     key=("mätår", "kommunkod", "område", "mått"),
+    rules=(
+        "ki_nedre och ki_övre anges båda eller ingen av dem",
+        "ki_nedre ≤ värde ≤ ki_övre, och inte alla tre lika (ett intervall utan bredd är inget intervall)",
+        "ett värde bygger på minst 1 svar (antal_svar 0 är ett fel)",
+    ),
 )
 
 NKI_NATIONAL = Table(
@@ -159,8 +263,15 @@ NKI_NATIONAL = Table(
         "kommunkoden kan vara vilken svensk kommunkod som helst."
     ),
     columns=(
-        Column("mätår", description="Insikts mätår", example="2025", aliases=("år",), **YEAR),
-        Column("kommunkod", "code", "Kommunens 4-siffriga kod", example="0180"),
+        Column("mätår", description="Insikts mätår", example="2025", aliases=("år",), fill_down=True, **YEAR),
+        Column(
+            "kommunkod",
+            "code",
+            "Kommunens 4-siffriga kod (även 'kod namn', som SCB skriver den)",
+            example="0180",
+            aliases=("kommun", "kod", "kommun_kod", "kommunnummer"),
+            fill_down=True,
+        ),
         Column(
             "område",
             "category",
@@ -170,11 +281,33 @@ NKI_NATIONAL = Table(
             aliases=("myndighetsområde",),
         ),
         Column("mått", "category", "NKI eller en servicefaktor", allowed=NKI_MEASURES, example="NKI"),
-        Column("värde", "float", "Resultat", unit="index 0–100", min=0, max=100, example="71"),
-        Column("antal_svar", "int", "Antal svar", unit="st", required=False, min=0, example="412"),
+        Column(
+            "värde",
+            "float",
+            "Resultat",
+            unit="index 0–100",
+            min=0,
+            max=100,
+            example="71",
+            aliases=("resultat",),
+            suspect=(NKI_ZERO, AS_SHARE),
+        ),
+        Column(
+            "antal_svar",
+            "int",
+            "Antal svar",
+            unit="st",
+            required=False,
+            min=0,
+            example="412",
+            aliases=("svar", "antal"),
+            suspect=(NO_ANSWERS,),
+        ),
     ),
     key=("mätår", "kommunkod", "område", "mått"),
     optional=True,
+    rules=("rikets (0000) och länens (00 och länsnumret) rader hoppas över med en varning: de är inga kommuner",),
+    skip_aggregates=True,
 )
 
 INVESTMENTS = Table(
@@ -185,9 +318,29 @@ INVESTMENTS = Table(
     columns=(
         Column("id", "str", "Projektets id, unikt", example="INV-2025-014"),
         Column("företag", "str", "Företagets namn", example="Nordlager AB"),
-        Column("kommun", "municipality", "Medlemskommun där investeringen sker", example="Örebro"),
-        Column("målområde", "category", "Målområde; tillåtna värden står i data/okr.toml", example="logistik"),
-        Column("skede", "category", "Längsta skede projektet nått", allowed=INVESTMENT_STAGES, example="beslut"),
+        Column(
+            "kommun",
+            "municipality",
+            "Medlemskommun där investeringen sker",
+            example="Örebro",
+            aliases=MUNICIPALITY_ALIASES,
+            fill_down=True,
+        ),
+        Column(
+            "målområde",
+            "category",
+            "Målområde; tillåtna värden står i data/okr.toml",
+            example="logistik",
+            used_by=("I1",),
+        ),
+        Column(
+            "skede",
+            "category",
+            "Längsta skede projektet nått",
+            allowed=INVESTMENT_STAGES,
+            example="beslut",
+            used_by=("I1",),
+        ),
         Column(
             "investeringsvärde_msek",
             "float",
@@ -196,10 +349,37 @@ INVESTMENTS = Table(
             required=False,
             min=0,
             example="450,0",
-            aliases=("investeringsvärde",),
+            aliases=(
+                "investeringsvärde",
+                "investeringsvärde_mnkr",
+                "investeringsvärde_miljoner_kronor",
+                "msek",
+                "mnkr",
+                "värde_msek",
+                "värde_mnkr",
+            ),
+            suspect=(KRONOR,),
+            used_by=("I1",),
         ),
-        Column("arbetstillfällen", "int", "Nya arbetstillfällen", unit="st", required=False, min=0, example="120"),
-        Column("första_kontakt", "date", "Datum för första kontakt", unit="ÅÅÅÅ-MM-DD", example="2024-03-15"),
+        Column(
+            "arbetstillfällen",
+            "int",
+            "Nya arbetstillfällen",
+            unit="st",
+            required=False,
+            min=0,
+            example="120",
+            aliases=("antal_arbetstillfällen", "nya_arbetstillfällen", "jobb"),
+            suspect=(MANY_JOBS,),
+        ),
+        Column(
+            "första_kontakt",
+            "date",
+            "Datum för första kontakt",
+            unit="ÅÅÅÅ-MM-DD",
+            example="2024-03-15",
+            aliases=("första_kontakten", "datum_första_kontakt"),
+        ),
         Column(
             "beslutsdatum",
             "date",
@@ -207,11 +387,17 @@ INVESTMENTS = Table(
             unit="ÅÅÅÅ-MM-DD",
             required=False,
             example="2025-01-20",
+            aliases=("beslutsdag", "datum_för_beslut"),
+            used_by=("I1",),
         ),
         Column("uppskattat_värde", "bool", "Är värdet en uppskattning?", unit="ja/nej", example="nej"),
         Column("källa", "str", "Uppgiftens källa", required=False, example="Företaget"),
     ),
     key=("id",),
+    rules=(
+        "skedena beslut och etablerad kräver ett beslutsdatum; lead och dialog har inget",
+        "beslutsdatum är inte före första_kontakt",
+    ),
 )
 
 LEADS = Table(
@@ -245,6 +431,8 @@ LEADS = Table(
             unit="ÅÅÅÅ-MM-DD",
             required=False,
             example="2025-06-19",
+            used_by=("M2",),
+            if_absent="M2 räknas då på det steg varje lead nått, utan lika lång uppföljningstid",
         ),
     ),
     key=("id",),
@@ -267,8 +455,16 @@ ARENAS = Table(
             example="2025-10-06",
             future_allowed=True,
         ),
-        Column("mål_formulerade", "bool", "Fanns skriftliga mål?", unit="ja/nej", example="ja"),
-        Column("uppföljning_gjord", "bool", "Är uppföljningen gjord?", unit="ja/nej", example="nej"),
+        Column("mål_formulerade", "bool", "Fanns skriftliga mål?", unit="ja/nej", example="ja", used_by=("M1",)),
+        Column(
+            "uppföljning_gjord",
+            "bool",
+            "Är uppföljningen gjord? En tom cell betyder nej",
+            unit="ja/nej",
+            example="nej",
+            used_by=("M1",),
+            blank_means="nej",
+        ),
     ),
     key=("namn", "datum"),
 )
@@ -293,8 +489,18 @@ ACTIVITIES = Table(
             "Deltagande eller stödda kommuner, åtskilda med semikolon; 'alla' för alla",
             required=False,
             example="Kumla; Hallsberg",
+            aliases=("kommun", "deltagande_kommuner"),
+            used_by=("S3", "M3"),
         ),
-        Column("företag", "str", "Företag (för företagsdialog)", required=False, example="Nordlager AB"),
+        Column(
+            "företag",
+            "str",
+            "Företag (för företagsdialog)",
+            required=False,
+            example="Nordlager AB",
+            aliases=("företagsnamn",),
+            used_by=("I3",),
+        ),
     ),
     key=("id",),
 )
@@ -309,9 +515,25 @@ MUNICIPALITIES = Table(
         "verktygen och beredskap för etableringsförfrågningar."
     ),
     columns=(
-        Column("år", description="År", example="2025", **YEAR),
-        Column("kommun", "municipality", "Medlemskommun, namn eller kod", example="Nora"),
-        Column("folkmängd", "int", "Folkmängd", unit="invånare", min=0, example="10 512"),
+        Column("år", description="År", example="2025", fill_down=True, **YEAR),
+        Column(
+            "kommun",
+            "municipality",
+            "Medlemskommun, namn eller kod",
+            example="Nora",
+            aliases=MUNICIPALITY_ALIASES,
+            fill_down=True,
+        ),
+        Column(
+            "folkmängd",
+            "int",
+            "Folkmängd",
+            unit="invånare",
+            min=0,
+            example="10 512",
+            aliases=("befolkning", "invånare", "antal_invånare"),
+            suspect=(FEW_PEOPLE, MANY_PEOPLE),
+        ),
         Column("insikt", "bool", "Använder Insikt", unit="ja/nej", example="ja"),
         Column("syna", "bool", "Använder Syna", unit="ja/nej", example="ja"),
         Column("objektvision", "bool", "Använder Objektvision", unit="ja/nej", example="nej"),

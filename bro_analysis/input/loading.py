@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import hashlib
 import io
 import os
@@ -21,13 +22,15 @@ import pandas as pd
 
 from bro_analysis.core.config import Plan, is_example_data, load_plan
 from bro_analysis.input import parsing
-from bro_analysis.input.contracts import DECIDED_STAGES, TABLES, Column, Table
+from bro_analysis.input.contracts import DECIDED_STAGES, EARLIEST_DATE, TABLES, Column, Table
 
 SUFFIXES = (".csv", ".xlsx")
 SAVE_AS_XLSX = (".xls", ".xlsm", ".xlsb", ".ods", ".numbers")  # near misses: other spreadsheet formats
 TEXT_SUFFIXES = (".txt", ".tsv", ".tab")
 _FORMULA_TAG = re.compile(rb"<(\w+:)?f[\s>/]")
 MAX_SHOWN = 60
+HEADER_SEARCH_ROWS = 30  # instruction rows above an export's header
+ABSENT = "absent_used_columns"  # frame.attrs key: optional columns a key result reads, not in the file
 # Words in an investment's `källa` that say the value is an estimate (case-insensitive).
 _ESTIMATE_WORDS = re.compile(r"uppskatt|bedömning|prognos|\bca\b|cirka|estimat", re.IGNORECASE)
 
@@ -55,17 +58,20 @@ class Problem:
 class DataError(Exception):
     """One or more input files are wrong; str() lists every problem."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], warnings: list[str] | None = None):
         self.problems = problems
+        self.warnings = list(warnings or [])
         super().__init__(self.describe())
 
     def describe(self) -> str:
+        """Every problem (up to MAX_SHOWN), then the warnings of the same files: a dropped
+        column may be why a value is wrong."""
         shown = [f"  {p}" for p in self.problems[:MAX_SHOWN]]
         more = len(self.problems) - MAX_SHOWN
         if more > 0:
             shown.append(f"  … och {more} fel till")
         head = f"{len(self.problems)} fel i indata:" if len(self.problems) != 1 else "1 fel i indata:"
-        return "\n".join([head, *shown])
+        return "\n".join([head, *shown, *(f"Varning: {w}" for w in self.warnings)])
 
 
 @dataclass
@@ -178,17 +184,75 @@ def _check_readable(path: Path) -> None:
         raise DataError([Problem(str(path), message=message)]) from None
 
 
+# Legacy encodings of Swedish text, told apart by the letters Swedish uses (å, ä, ö, é).
+LEGACY_ENCODINGS = {"cp1252": "Windows-1252", "mac_roman": "Mac OS Roman"}
+ENCODING_NAMES = {"utf-8": "UTF-8", **LEGACY_ENCODINGS}
+_SWEDISH_LETTERS = frozenset("åäöÅÄÖéÉüÜ")
+
+
+class MixedEncoding(UnicodeError):
+    """Lines of one file in different encodings (rows appended from another program)."""
+
+    def __init__(self, line: int, first: str, other: str):
+        self.line, self.first, self.other = line, first, other
+        super().__init__(f"line {line}: {other} after {first}")
+
+
+def line_encoding(line: bytes) -> str | None:
+    """The encoding a line of bytes is in: None for plain ASCII (any), UTF-8 when it decodes
+    as such, else the legacy encoding that gives the most Swedish letters (None on a tie)."""
+    if line.isascii():
+        return None
+    try:
+        line.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    scores = {enc: sum(ch in _SWEDISH_LETTERS for ch in line.decode(enc, errors="replace")) for enc in LEGACY_ENCODINGS}
+    best = max(scores.values())
+    winners = [enc for enc, score in scores.items() if score == best]
+    return winners[0] if len(winners) == 1 else None
+
+
 def decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's 'Unicode text'), else Windows-1252;
-    byte order marks removed wherever they are."""
+    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's 'Unicode text'), else Windows-1252
+    or Mac OS Roman (the one giving Swedish letters); byte order marks removed wherever they are.
+    Lines in different encodings (cp1252 rows appended to a UTF-8 file) raise MixedEncoding."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = raw.decode("utf-16")
+    elif b"\x00" in raw:  # not text (a workbook named .csv): the caller says so
+        text = raw.decode("latin-1")
     else:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            text = raw.decode("cp1252")
+            text = raw.decode(_legacy_encoding(raw))
     return text.replace("\ufeff", "")  # also the BOM of a second file pasted below the first
+
+
+def _legacy_encoding(raw: bytes) -> str:
+    """The one encoding of a file that is not UTF-8; MixedEncoding at the first line that differs."""
+    first = None
+    for number, line in enumerate(raw.split(b"\n"), 1):
+        encoding = line_encoding(line)
+        if encoding is None:
+            continue
+        if first is None:
+            first = encoding
+        elif encoding != first:
+            raise MixedEncoding(number, ENCODING_NAMES[first], ENCODING_NAMES[encoding])
+    if first == "utf-8":  # UTF-8 lines, and lines no encoding reads as Swedish
+        bad = next(n for n, line in enumerate(raw.split(b"\n"), 1) if _not_utf8(line))
+        raise MixedEncoding(bad, "UTF-8", "en annan teckenkodning")
+    return first or "cp1252"
+
+
+def _not_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+        return False
+    except UnicodeDecodeError:
+        return True
 
 
 def sniff_separator(text: str, lines: int = 10) -> str:
@@ -209,6 +273,12 @@ def _read_text(path: Path) -> str:
     """The file's text; a binary file (e.g. an Excel file named .csv) is an error."""
     try:
         text = decode(path.read_bytes())
+    except MixedEncoding as exc:
+        message = (
+            f"raden har en annan teckenkodning ({exc.other}) än raderna ovanför ({exc.first}), "
+            "t.ex. rader inklistrade från ett annat program; spara hela filen som CSV UTF-8"
+        )
+        raise DataError([Problem(path.name, exc.line, message=message)]) from None
     except UnicodeDecodeError:
         text = "\x00"
     if "\x00" in text:
@@ -265,7 +335,12 @@ def read_csv_cells(path: Path) -> pd.DataFrame:
         frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
     frame.index = range(1, len(frame) + 1)
     frame.columns = range(frame.shape[1])
-    return frame.apply(lambda col: col.str.strip())
+    return without_invisible(frame)
+
+
+def without_invisible(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells without the characters nobody sees (soft hyphen, zero-width space …) and stripped."""
+    return frame.apply(lambda col: col.str.replace(parsing.INVISIBLE, "", regex=True).str.strip())
 
 
 def _cell_text(value) -> str:
@@ -290,7 +365,7 @@ def _sheet_cells(sheet, max_row: int | None = None) -> pd.DataFrame:
         return pd.DataFrame(dtype=str)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
     frame.index = range(1, len(frame) + 1)
-    return frame
+    return without_invisible(frame)
 
 
 def _open_workbook(path: Path, data_only: bool = True):
@@ -323,7 +398,7 @@ def _table_sheet(book, table: Table, file: str) -> str:
     named = [n for n in names if parsing.fold(n) in (table.stem, parsing.fold(table.title))]
     headed, with_rows = [], []
     for name in names:
-        head = _sheet_cells(book[name], max_row=20)
+        head = _sheet_cells(book[name], max_row=HEADER_SEARCH_ROWS + 10)
         row = find_header(head, table) if len(head) else None
         if row is not None:
             headed.append(name)
@@ -398,8 +473,9 @@ def _header_names(table: Table) -> dict[str, str]:
     return names
 
 
-def find_header(cells: pd.DataFrame, table: Table, search_rows: int = 10) -> int | None:
-    """Excel row number of the header: the first row naming all required columns."""
+def find_header(cells: pd.DataFrame, table: Table, search_rows: int = HEADER_SEARCH_ROWS) -> int | None:
+    """Excel row number of the header: the first row naming all required columns (instruction
+    rows above it are passed over)."""
     names = _header_names(table)
     required = {c.name for c in table.columns if c.required}
     for row_no, row in cells.head(search_rows).iterrows():
@@ -411,9 +487,9 @@ def find_header(cells: pd.DataFrame, table: Table, search_rows: int = 10) -> int
 
 def _missing_header_problem(cells: pd.DataFrame, table: Table, file: str) -> Problem:
     names = _header_names(table)
-    rows = [[v for v in r if v] for _, r in cells.head(10).iterrows() if any(r)]
+    rows = [[v for v in r if v] for _, r in cells.head(HEADER_SEARCH_ROWS).iterrows() if any(r)]
     if not rows:
-        return Problem(file, message="hittar ingen rubrikrad; de 10 första raderna är tomma")
+        return Problem(file, message=f"hittar ingen rubrikrad; de {HEADER_SEARCH_ROWS} första raderna är tomma")
     found_in = [{names.get(parsing.header_key(v)) for v in r} for r in rows]
     best = max(range(len(rows)), key=lambda i: len(found_in[i] - {None}))  # the likeliest header
     first, found = rows[best], found_in[best]
@@ -458,8 +534,10 @@ def check_values(
     values: pd.Series, col: Column, plan: Plan, counts, is_csv: bool, today: dt.date
 ) -> tuple[pd.Series, pd.Series]:
     """Parse distinct values (occurring `counts` times) and say what is wrong with each."""
+    values = as_written(values, col)
     parsed, errors = parse_column(values, col, plan)
     errors = errors.where(errors != "", _range_errors(parsed, col))
+    errors = errors.where(errors != "", _suspect_errors(parsed, col))
     errors = errors.where(errors != "", _future_errors(parsed, col, today))
     if col.required:
         errors[(values == "") & (errors == "")] = "värde saknas"
@@ -469,6 +547,37 @@ def check_values(
         mixed = parsing.mixed_decimal_rows(values, counts) & (errors == "")
         errors[mixed] = "blandar decimalkomma och decimalpunkt i samma kolumn"
     return parsed, errors
+
+
+def as_written(values: pd.Series, col: Column) -> pd.Series:
+    """The values with the declared synonyms read (parsing.MISSING_WORDS: 'NA', 'NULL', '..'
+    are empty; a lookup's #N/A or #SAKNAS! is empty in an optional column no key result
+    reads) and an
+    empty cell as the contract says it reads (`blank_means`)."""
+    folded = values.str.casefold()
+    missing = folded.isin(parsing.MISSING_WORDS)
+    if not col.required and not col.used_by:  # where a key result reads it, #N/A stays an error
+        missing |= values.isin(parsing.NOT_FOUND)
+    values = values.mask(missing, "")
+    if col.blank_means:
+        values = values.mask(values == "", col.blank_means)
+    return values
+
+
+def _suspect_errors(parsed: pd.Series, col: Column) -> pd.Series:
+    """Values of the right type in a range that means something else (contracts: Suspect),
+    and dates before the registers begin."""
+    errors = pd.Series("", index=parsed.index)
+    if col.kind == "date":
+        early = parsed < pd.Timestamp(EARLIEST_DATE)
+        errors[early] = f"datumet ligger före {EARLIEST_DATE[:4]}, innan registren började; fel år?"
+        return errors
+    if not col.suspect:
+        return errors
+    numeric = pd.to_numeric(parsed, errors="coerce")
+    for suspect in reversed(col.suspect):  # the first that fits wins
+        errors[numeric.between(suspect.low, suspect.high)] = suspect.cause
+    return errors
 
 
 def _range_errors(parsed: pd.Series, col: Column) -> pd.Series:
@@ -517,12 +626,21 @@ def validate_cells(
     body = body[(body != "").any(axis=1)]  # empty rows (e.g. trailing) carry nothing
     problems: list[Problem] = []
     warnings: list[str] = []
-    repeated = _repeated_header_rows(body, header)
+    repeated, reordered = _header_rows_in_body(body, header, table)
     if len(repeated):
         body = body.drop(repeated)
         rows = ", ".join(str(r) for r in repeated)
         warnings.append(f"{file}: rad {rows} upprepar rubrikraden och hoppas över")
+    for row in reordered:
+        message = (
+            f"en rubrikrad med andra kolumner eller annan ordning än rubrikraden (rad {header_row}); "
+            "två exporter inklistrade efter varandra? Gör kolumnerna lika och ta bort den andra rubrikraden"
+        )
+        problems.append(Problem(file, row, None, " | ".join(v for v in body.loc[row] if v), message))
+    if table.skip_aggregates:
+        body = _without_aggregates(body, header, table, file, warnings)
     positions: dict[str, object] = {}
+    unknown: list[tuple[object, str]] = []
     for pos, text in header.items():
         if not text:
             if (body[pos] != "").any():
@@ -533,14 +651,21 @@ def validate_cells(
             if _is_personal(text, table):
                 warnings.append(PersonalDataDropped(file, text))
             else:
-                warnings.append(f"{file}: okänd kolumn '{text}' ignoreras")
+                unknown.append((pos, text))
         elif canonical in positions:
             problems.append(Problem(file, header_row, text, message=f"kolumnen '{canonical}' finns två gånger"))
         else:
             positions[canonical] = pos
+    unknown_problems, suggested = _unknown_columns(unknown, positions, body, table, plan, file, header_row, warnings)
+    problems += unknown_problems
     if body.empty:
         problems.append(Problem(file, message="filen har rubrikrad men inga datarader"))
         return pd.DataFrame(), problems, warnings
+    absent = [
+        c.name
+        for c in table.columns
+        if c.name not in positions and c.name not in suggested and c.used_by and not c.required
+    ]
 
     if file.lower().endswith(".csv"):
         problems += _overflow_problems(body, header, file)
@@ -569,6 +694,7 @@ def validate_cells(
     for col in table.columns:
         if col.label and col.name in out:
             out[col.name] = one_spelling(out[col.name])
+    out.attrs[ABSENT] = absent
     return out, problems, warnings
 
 
@@ -586,13 +712,106 @@ def one_spelling(values: pd.Series) -> pd.Series:
     return result
 
 
-def _repeated_header_rows(body: pd.DataFrame, header: pd.Series) -> list[int]:
-    """Rows that repeat the header row (two exports pasted one below the other)."""
-    rows = body
-    for pos, text in header.items():
-        if text:
-            rows = rows[rows[pos].str.casefold() == text.casefold()]
-    return [int(r) for r in rows.index]
+def _header_rows_in_body(body: pd.DataFrame, header: pd.Series, table: Table) -> tuple[list[int], list[int]]:
+    """Rows below the header that are a header themselves (two exports pasted one below the
+    other): those naming the same columns in the same places (to skip), and those naming
+    them otherwise (an error: the rows below them would be read into the wrong columns)."""
+    names = _header_names(table)
+    words = {parsing.fold(a) for c in table.columns for a in (c.name, *c.aliases)} | set(names)
+    hits = pd.DataFrame({pos: body[pos].str.casefold().isin(words) for pos in body.columns})
+    required = sum(c.required for c in table.columns)
+    same: list[int] = []
+    other: list[int] = []
+    wanted = {pos: names.get(parsing.header_key(text)) for pos, text in header.items() if text}
+    for row in body.index[hits.sum(axis=1) >= max(required, 2)]:
+        found = {pos: names.get(parsing.header_key(v)) for pos, v in body.loc[row].items() if v}
+        (same if found == wanted else other).append(int(row))
+    return same, other
+
+
+def _without_aggregates(body: pd.DataFrame, header: pd.Series, table: Table, file: str, warnings: list[str]):
+    """The rows without those of the country or a county (contracts: Table.skip_aggregates)."""
+    names = _header_names(table)
+    where = [pos for pos, text in header.items() if names.get(parsing.header_key(text)) in ("kommunkod", "kommun")]
+    if not where:
+        return body
+    values = parsing.drop_apostrophe(body[where[0]]).str.replace(r"[.,]0+$", "", regex=True)
+    aggregate = values.map({v: parsing.is_aggregate(v) for v in values.unique()}).astype(bool)
+    if aggregate.any():
+        rows = ", ".join(str(r) for r in body.index[aggregate])
+        shown = ", ".join(sorted(set(body.loc[aggregate, where[0]])))
+        warnings.append(f"{file}: rad {rows} ({shown}) gäller riket eller ett län, inte en kommun, och hoppas över")
+    return body[~aggregate]
+
+
+def _unknown_columns(
+    unknown: list[tuple[object, str]],
+    positions: dict[str, object],
+    body: pd.DataFrame,
+    table: Table,
+    plan: Plan,
+    file: str,
+    header_row: int,
+    warnings: list[str],
+) -> tuple[list[Problem], set[str]]:
+    """Headers the contract does not know. One that is probably a missing column (its header
+    is near the column's name, or its values fit a missing column a key result reads) is an
+    error suggesting that header; the others are dropped with a warning. A missing column a
+    key result reads is an error, or a warning where the contract says how the key result
+    is computed without it (Column.if_absent)."""
+    missing = [c for c in table.columns if c.name not in positions]
+    spellings = {parsing.header_key(a): c.name for c in missing for a in (c.name, *c.aliases)}
+    problems: list[Problem] = []
+    suggested: set[str] = set()
+    for pos, text in unknown:
+        near = difflib.get_close_matches(parsing.header_key(text), spellings, n=1, cutoff=0.75)
+        fits = [c.name for c in missing if (c.used_by or c.required) and _values_fit(body[pos], c, plan)]
+        guesses = list(dict.fromkeys([spellings[n] for n in near] + ([] if near else fits)))
+        if not guesses:
+            warnings.append(f"{file}: okänd kolumn '{text}' ignoreras")
+            continue
+        suggested.update(guesses)
+        problems.append(Problem(file, header_row, text, message=_suggestion(guesses, table)))
+    return problems, suggested
+
+
+def absent_used_columns(frame: pd.DataFrame, table: Table, file: str) -> tuple[list[Problem], list[str]]:
+    """Optional columns a key result reads that the file does not have (validate_cells notes
+    them in frame.attrs): an error, or a warning where the contract says how the key result
+    is computed without the column (Column.if_absent). Checked for a whole data folder, so
+    that a single table may still be read without them."""
+    problems, warnings = [], []
+    for name in frame.attrs.get(ABSENT, ()):
+        col = table.column(name)
+        if col.if_absent:
+            warnings.append(f"{file}: kolumnen '{col.name}' saknas; {col.if_absent}")
+        else:
+            results = ", ".join(col.used_by)
+            message = f"kolumnen saknas, och {results} räknas från den; lägg till den (tomma celler går bra)"
+            problems.append(Problem(file, 1, col.name, message=message))
+    return problems, warnings
+
+
+def _suggestion(guesses: list[str], table: Table) -> str:
+    """'okänd kolumnrubrik; menar du 'investeringsvärde_msek' (MSEK, I1 räknas från den)?'"""
+    parts = []
+    for name in guesses:
+        col = table.column(name)
+        notes = [n for n in (col.unit, f"{', '.join(col.used_by)} räknas från den" if col.used_by else "") if n]
+        parts.append(f"'{name}'" + (f" ({'; '.join(notes)})" if notes else ""))
+    return (
+        f"okänd kolumnrubrik, och den saknade kolumnen {' eller '.join(parts)} ser ut att vara den; "
+        "byt rubriken till kolumnens namn (data/README.md)"
+    )
+
+
+def _values_fit(values: pd.Series, col: Column, plan: Plan) -> bool:
+    """Whether a column's values read as `col`'s (most non-empty ones parse without an error)."""
+    present = values[values != ""].drop_duplicates().head(200)
+    if present.empty or col.kind == "str":
+        return False
+    _, errors = parse_column(present.astype(str), col, plan)
+    return bool((errors == "").mean() >= 0.8)
 
 
 def _store(out: pd.DataFrame, col: Column, parsed: pd.Series, plan: Plan) -> None:
@@ -678,6 +897,18 @@ def _cross_checks(frame: pd.DataFrame, table: Table, file: str) -> list[Problem]
                     file, int(row), "beslutsdatum", "", f"skedet '{frame.at[row, 'skede']}' kräver ett beslutsdatum"
                 )
             )
+        undecided = frame["skede"].isin(("lead", "dialog")) & frame["beslutsdatum"].notna()
+        for row in frame.index[undecided]:
+            problems.append(
+                Problem(
+                    file,
+                    int(row),
+                    "beslutsdatum",
+                    str(frame.at[row, "beslutsdatum"].date()),
+                    f"skedet '{frame.at[row, 'skede']}' har inget beslut; är skedet beslut eller etablerad, "
+                    "eller hör datumet inte hit?",
+                )
+            )
         early = frame["beslutsdatum"].notna() & (frame["beslutsdatum"] < frame["första_kontakt"])
         for row in frame.index[early]:
             problems.append(
@@ -702,18 +933,28 @@ def _cross_checks(frame: pd.DataFrame, table: Table, file: str) -> list[Problem]
                 )
             )
     if table.name == "nki" and {"ki_nedre", "ki_övre"} <= set(frame.columns):
-        lo, hi, v = frame["ki_nedre"], frame["ki_övre"], frame["värde"]
-        wrong = lo.notna() & hi.notna() & ((lo > v) | (v > hi))
-        for row in frame.index[wrong]:
-            problems.append(
-                Problem(
-                    file,
-                    int(row),
-                    "ki_nedre/ki_övre",
-                    f"{lo[row]}–{hi[row]}",
-                    f"intervallet måste omsluta värdet {v[row]}",
-                )
-            )
+        problems += _interval_problems(frame, file)
+    return problems
+
+
+def _interval_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
+    """Both confidence limits or none; lower ≤ value ≤ upper; not all three equal."""
+    lo, hi, v = frame["ki_nedre"], frame["ki_övre"], frame["värde"]
+    problems = []
+    for row in frame.index[lo.isna() != hi.isna()]:
+        given, empty = ("ki_nedre", "ki_övre") if hi.isna()[row] else ("ki_övre", "ki_nedre")
+        value = f"{lo[row] if given == 'ki_nedre' else hi[row]:g}"
+        message = f"{given} är ifyllt men {empty} saknas; ange båda gränserna eller ingen"
+        problems.append(Problem(file, int(row), empty, value, message))
+    both = lo.notna() & hi.notna()
+    for row in frame.index[both & ((lo > v) | (v > hi))]:
+        message = f"intervallet måste omsluta värdet {v[row]}"
+        problems.append(Problem(file, int(row), "ki_nedre/ki_övre", f"{lo[row]}–{hi[row]}", message))
+    for row in frame.index[both & (lo == v) & (v == hi)]:
+        message = (
+            "gränserna är lika med värdet, ett intervall utan bredd; kopierat värdet till gränserna? lämna dem tomma"
+        )
+        problems.append(Problem(file, int(row), "ki_nedre/ki_övre", f"{lo[row]}–{hi[row]}", message))
     return problems
 
 
@@ -766,7 +1007,7 @@ def load_table(
         if table.name == "kommuner":
             problems += _missing_members(frame, problems, plan, path.name)
     if problems:
-        raise DataError(problems)
+        raise DataError(problems, warnings)
     warnings += _estimate_warnings(frame, table, path.name)
     frame = frame.reset_index(drop=True)
     return frame, warnings
@@ -805,15 +1046,20 @@ def load_dataset(
                 problems += _missing_file(data_dir, table, warnings)
                 continue
             frame, table_warnings = load_table(path, table, plan, today)
+            absent_problems, absent_warnings = absent_used_columns(frame, table, path.name)
+            table_warnings += absent_warnings
+            if absent_problems:
+                raise DataError(absent_problems, table_warnings)
             source = Source(name, path.name, len(frame), sha256(path), *_date_range(frame))
         except DataError as exc:
             problems += exc.problems
+            warnings += exc.warnings
             continue
         tables[name] = frame
         warnings += table_warnings
         sources.append(source)
     if problems:
-        raise DataError(problems)
+        raise DataError(problems, warnings)
     return Dataset(data_dir, plan, tables, sources, warnings)
 
 

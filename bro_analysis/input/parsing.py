@@ -13,9 +13,46 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-EXCEL_ERRORS = {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
-TRUE_WORDS = {"ja", "j", "yes", "y", "sant", "true", "1", "x"}
-FALSE_WORDS = {"nej", "n", "no", "falskt", "false", "0"}
+# Excel's error values, in English and in Swedish Excel (#SAKNAS! is #N/A, #VÄRDEFEL! is #VALUE! …).
+EXCEL_ERRORS = {
+    "#N/A",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#NULL!",
+    "#SPILL!",
+    "#CALC!",
+    "#SAKNAS!",
+    "#DIVISION/0!",
+    "#VÄRDEFEL!",
+    "#REFERENS!",
+    "#NAMN?",
+    "#OGILTIGT!",
+    "#SKÄRNING!",
+    "#BERÄKNING!",
+}
+# A lookup that found nothing (#N/A, in Swedish Excel #SAKNAS!): a missing value where a value may be missing.
+NOT_FOUND = {"#N/A", "#SAKNAS!"}
+# Written for "no value" by R, SQL, pandas, SCB and people (compared folded, see `fold`).
+MISSING_WORDS = ("na", "n/a", "null", "nan", "none", "saknas", "uppgift saknas", "..")
+TRUE_WORDS = {"ja", "j", "yes", "y", "sant", "true", "1", "1.0", "1,0", "x", "✓", "✔", "☑"}
+FALSE_WORDS = {"nej", "n", "no", "falskt", "false", "0", "0.0", "0,0", "ej"}
+# Words for "every member municipality" in a list of municipalities (compared folded).
+ALL_WORDS = (
+    "alla",
+    "alla kommuner",
+    "alla medlemskommuner",
+    "samtliga",
+    "samtliga kommuner",
+    "samtliga medlemskommuner",
+    "hela lanet",
+)
+# Names of a row that sums other rows (the country, a county, a total), never a municipality.
+AGGREGATE_WORDS = ("riket", "hela riket", "sverige", "totalt", "total", "summa", "samtliga kommuner", "alla kommuner")
+# Characters a person does not see: soft hyphen, zero-width space and joiners, word joiner, BOM.
+INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 _NUMBER = re.compile(r"^[-+−]?(\d+([.,]\d*)?|[.,]\d+)$")
 
@@ -65,11 +102,19 @@ def mixed_decimal_rows(values: pd.Series, weights=None) -> pd.Series:
     return point if (comma * weights).sum() >= (point * weights).sum() else comma
 
 
+_GROUPED = re.compile(r"^[-+]?\d{1,3}([.,]\d{3})+$")
+
+
 def parse_int(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Whole numbers ('10 512', '38', '38,0')."""
+    """Whole numbers ('10 512', '38', '38,0'); '1.000' is an error (a thousands separator,
+    not a decimal mark, for a count)."""
     numbers, errors = parse_number(values)
     fractional = numbers.notna() & (numbers != np.floor(numbers))
     errors[fractional & (errors == "")] = "förväntade ett heltal"
+    grouped = values.str.match(_GROUPED) & numbers.notna()
+    errors[grouped] = "förväntade ett heltal; punkt eller komma som tusentalsavgränsare? skriv 1000 eller 1 000"
+    numbers = numbers.where(~grouped)
+    fractional &= ~grouped
     return numbers.where(~fractional).astype("Int64"), errors
 
 
@@ -132,6 +177,13 @@ def parse_category(values: pd.Series, allowed: tuple[str, ...]) -> tuple[pd.Seri
     return result, errors
 
 
+def is_aggregate(value: str) -> bool:
+    """A name or code of a row summing municipalities: 'Riket', 'Örebro län', 'Totalt',
+    Kolada's country (0000) and county codes ('00' and the county number)."""
+    key = fold(value)
+    return key in AGGREGATE_WORDS or key.endswith(" lan") or key == "lanet" or bool(re.fullmatch(r"00\d\d", key))
+
+
 def municipality_lookup(members: dict[str, str]) -> dict[str, str]:
     """Every accepted spelling of a member municipality -> its 4-digit code."""
     lookup: dict[str, str] = {}
@@ -142,11 +194,39 @@ def municipality_lookup(members: dict[str, str]) -> dict[str, str]:
     return lookup
 
 
+_CODE_AND_NAME = re.compile(r"^(\d{4})\s*[-–:]?\s*(\D.*)$|^(\D.*?)\s*\(?(\d{4})\)?$")
+
+
+def code_and_name(value: str) -> tuple[str, str] | None:
+    """SCB's and Kolada's 'kod namn': '1814 Lekeberg', '1814 - Lekeberg', 'Lekeberg (1814)'."""
+    match = _CODE_AND_NAME.match(value.strip())
+    if not match:
+        return None
+    code, name = (match[1], match[2]) if match[1] else (match[4], match[3])
+    return code, name.strip()
+
+
 def normalise_municipality(value: str, lookup: dict[str, str]) -> str | None:
-    """'Örebro kommun', 'orebro', 1880, '1880.0' -> '1880'; None when unknown."""
+    """'Örebro kommun', 'orebro', 1880, '1880.0', '1880 Örebro' -> '1880'; None when unknown
+    (also when a code and a name name different municipalities)."""
     key = fold(value)
     key = re.sub(r"^(\d+)[.,]0+$", r"\1", key)
-    return lookup.get(key)
+    if key in lookup:
+        return lookup[key]
+    both = code_and_name(value)
+    if both and lookup.get(both[0]) and lookup.get(both[0]) == lookup.get(fold(both[1])):
+        return lookup[both[0]]
+    return None
+
+
+def _unknown_municipality(value: str, lookup: dict[str, str]) -> str:
+    """Why `value` is not a member municipality."""
+    if is_aggregate(value):
+        return "summarad rad (riket, länet eller totalt), inte en kommun; ta bort raden"
+    both = code_and_name(value)
+    if both and lookup.get(both[0]) and lookup.get(fold(both[1])):
+        return f"koden {both[0]} och namnet {both[1]} är olika kommuner"
+    return "okänd kommun; förväntade en av de 12 medlemskommunerna (namn eller kod)"
 
 
 def parse_municipality(values: pd.Series, members: dict[str, str]) -> tuple[pd.Series, pd.Series]:
@@ -154,7 +234,8 @@ def parse_municipality(values: pd.Series, members: dict[str, str]) -> tuple[pd.S
     lookup = municipality_lookup(members)
     codes = _map_unique(values, lambda v: normalise_municipality(v, lookup) if v else None)
     errors = pd.Series("", index=values.index)
-    errors[(values != "") & codes.isna()] = "okänd kommun; förväntade en av de 12 medlemskommunerna (namn eller kod)"
+    unknown = (values != "") & codes.isna()
+    errors[unknown] = _map_unique(values[unknown], lambda v: _unknown_municipality(v, lookup))
     return codes, errors
 
 
@@ -168,7 +249,7 @@ def parse_municipality_list(values: pd.Series, members: dict[str, str]) -> tuple
             parsed.append(())
             errors.append("")
             continue
-        if fold(value) == "alla":
+        if fold(value) in ALL_WORDS or re.fullmatch(r"alla (\d+|tolv) (medlems)?kommuner(na)?", fold(value)):
             parsed.append(tuple(members))
             errors.append("")
             continue
@@ -181,8 +262,11 @@ def parse_municipality_list(values: pd.Series, members: dict[str, str]) -> tuple
 
 
 def parse_code(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Any Swedish municipality code: 4 digits, a lost leading zero restored ('180' -> '0180')."""
-    compact = values.str.replace(r"[.,]0+$", "", regex=True)
+    """Any Swedish municipality code: 4 digits, a lost leading zero restored ('180' -> '0180'),
+    also followed by the name ('0180 Stockholm')."""
+    compact = values.str.replace(r"[.,]0+$", "", regex=True).str.replace(
+        r"^(\d{3,4})\s*[-–:]?\s*\D.*$", r"\1", regex=True
+    )
     ok = compact.str.match(r"^\d{3,4}$")
     codes = compact.where(ok).str.zfill(4)
     errors = pd.Series("", index=values.index)
