@@ -354,6 +354,8 @@ def _cell_text(value) -> str:
         return "ja" if value else "nej"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if hasattr(value, "ref") and hasattr(value, "text"):  # an array formula (read with data_only=False)
+        return str(value.text or "=")
     return str(value).strip()
 
 
@@ -383,12 +385,140 @@ def read_excel_cells(path: Path, table: Table) -> pd.DataFrame:
     try:
         sheet = _table_sheet(book, table, path.name)
         cells = _sheet_cells(book[sheet])
+        xml_path = getattr(book[sheet], "_worksheet_path", None)
+        problems = _continued_elsewhere(book, sheet, cells, table, path.name)
     finally:
         book.close()
-    problems = _formula_problems(path, sheet, cells, table)
+    if xml_path:
+        cells, merged_problems = fill_merged(cells, _merged_ranges(path, xml_path), table, path.name)
+        problems += merged_problems
+    problems = problems or _formula_problems(path, sheet, cells, table)
     if problems:
         raise DataError(problems)
     return cells
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+\d+):([A-Z]+\d+)"')
+
+
+def _merged_ranges(path: Path, xml_path: str) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged cells as (first column, first row, last column, last row), counted from 1."""
+    from openpyxl.utils.cell import range_boundaries
+
+    with zipfile.ZipFile(path) as archive:
+        try:
+            xml = archive.read(xml_path.lstrip("/"))
+        except KeyError:
+            return []
+    ranges = []
+    for first, last in _MERGE.findall(xml):
+        min_col, min_row, max_col, max_row = range_boundaries(f"{first.decode()}:{last.decode()}")
+        ranges.append((int(min_col or 1), int(min_row or 1), int(max_col or 1), int(max_row or 1)))
+    return ranges
+
+
+def fill_merged(
+    cells: pd.DataFrame, merged: list[tuple[int, int, int, int]], table: Table, file: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Merged cells below the header: a column's block (the municipality of a block of rows)
+    gives each row its value where the contract allows it (Column.fill_down); any other
+    merge among the data is an error (only its first cell holds the value)."""
+    header_row = find_header(cells, table)
+    if header_row is None or not merged:
+        return cells, []
+    names = _header_names(table)
+    cells = cells.copy()
+    problems = []
+    for min_col, min_row, max_col, max_row in merged:
+        if max_row <= header_row:
+            continue  # a group heading above the header
+        column = names.get(parsing.header_key(cells.at[header_row, min_col - 1])) if min_col - 1 in cells else None
+        allowed = column is not None and table.column(column).fill_down
+        if min_col == max_col and min_row > header_row and allowed:
+            cells.loc[min_row:max_row, min_col - 1] = cells.at[min_row, min_col - 1]
+            continue
+        from openpyxl.utils.cell import get_column_letter
+
+        where = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+        problems.append(
+            Problem(
+                file,
+                min_row,
+                column,
+                where,
+                "sammanfogade celler bland raderna; bara den första cellen har värdet. "
+                "Dela upp dem och skriv värdet på varje rad",
+            )
+        )
+    return cells, problems
+
+
+_ARRAY = re.compile(
+    rb'<(?:\w+:)?c r="([A-Z]+\d+)"[^>]*>\s*<(?:\w+:)?f [^>]*t="array"[^>]*ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"'
+)
+
+
+def _spread_array_formulas(formulas: pd.DataFrame, path: Path, xml_path: str) -> pd.DataFrame:
+    """Every cell an array formula (Ctrl+Shift+Enter, or a dynamic array that spills) fills
+    marked with its formula: the file holds the formula in the first cell only."""
+    from openpyxl.utils.cell import range_boundaries
+
+    with zipfile.ZipFile(path) as archive:
+        try:
+            xml = archive.read(xml_path.lstrip("/"))
+        except KeyError:
+            return formulas
+    formulas = formulas.copy()
+    for _cell, ref in _ARRAY.findall(xml):
+        min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
+        text = formulas.at[min_row, min_col - 1] if min_row in formulas.index and min_col - 1 in formulas else ""
+        rows = [r for r in range(int(min_row or 1), int(max_row or 1) + 1) if r in formulas.index]
+        cols = [c - 1 for c in range(int(min_col or 1), int(max_col or 1) + 1) if c - 1 in formulas.columns]
+        formulas.loc[rows, cols] = text if str(text).startswith("=") else "=" + str(text)
+    return formulas
+
+
+# Kinds whose values are read without the plan, to see whether a sheet's rows are the table's.
+_PLAIN_KINDS = ("int", "year", "float", "date", "bool")
+
+
+def _continued_elsewhere(book, sheet: str, cells: pd.DataFrame, table: Table, file: str) -> list[Problem]:
+    """Another sheet whose rows are the table's without a header row (a table split over two
+    sheets, the second pasted without its header): an error, since only half would be read."""
+    header_row = find_header(cells, table)
+    if header_row is None:
+        return []
+    names = _header_names(table)
+    plain = {
+        pos: table.column(names[parsing.header_key(text)])
+        for pos, text in cells.loc[header_row].items()
+        if text
+        and names.get(parsing.header_key(text))
+        and table.column(names[parsing.header_key(text)]).kind in _PLAIN_KINDS
+    }
+    if len(plain) < 2:
+        return []
+    problems = []
+    for other in book.worksheets:
+        if other.title == sheet:
+            continue
+        head = _sheet_cells(other, max_row=20)
+        if head.empty or find_header(head, table) is not None:
+            continue
+        rows = head[(head != "").any(axis=1)]
+        if rows.empty or rows.shape[1] < max(plain) + 1:
+            continue
+        fits = [
+            (parse_column(rows[pos].astype(str), col, None)[1] == "").all() and (rows[pos] != "").any()  # type: ignore[arg-type]
+            for pos, col in plain.items()
+        ]
+        if all(fits):
+            message = (
+                f"bladet '{other.title}' ser ut att fortsätta tabellen på bladet '{sheet}' men saknar rubrikrad, "
+                "så bara ena halvan skulle läsas; flytta raderna till ett blad under rubrikraden"
+            )
+            problems.append(Problem(file, message=message))
+    return problems
 
 
 def _table_sheet(book, table: Table, file: str) -> str:
@@ -437,8 +567,11 @@ def _formula_problems(path: Path, sheet: str, cells: pd.DataFrame, table: Table)
     book = _open_workbook(path, data_only=False)
     try:
         formulas = _sheet_cells(book[sheet]).reindex(index=cells.index, columns=cells.columns, fill_value="")
+        xml_path = getattr(book[sheet], "_worksheet_path", None)
     finally:
         book.close()
+    if xml_path:
+        formulas = _spread_array_formulas(formulas, path, xml_path)
     is_formula = formulas.apply(lambda col: col.str.startswith("="))
     if (is_formula & (cells != "")).any().any():
         return []  # calculated: a formula's empty result is an empty value
