@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,7 @@ class KeyResult:
     where: str = ""  # "data/okr.toml, nyckelresultat nr 3 (S3)", for error messages
     short: str = ""  # a few words for the committee's first page; the text when okr.toml has none
     reading: str = ""  # for a result over areas: "region" (pooled) or "varje kommun" (see okr.toml)
+    owner: str = ""  # who answers for it, a role (okr.toml `ansvarig`); a period's assessment may override
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,13 @@ class Plan:
     priority_areas: tuple[str, ...]
     other_areas: tuple[str, ...]
     key_results: tuple[KeyResult, ...]
+    objectives: Mapping[str, str] = field(default_factory=dict)  # planområde -> its objective (okr.toml)
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        """The plan's areas (planområden) in the plan's order: those with an objective, then any
+        other a key result names."""
+        return tuple(dict.fromkeys([*self.objectives, *(kr.area for kr in self.key_results)]))
 
     @property
     def target_areas(self) -> tuple[str, ...]:
@@ -158,6 +166,7 @@ def _key_result(raw: dict, path: Path, index: int) -> KeyResult:
         target=float(target) if target is not None else None,
         unit=raw.get("enhet", ""),
         reading=raw.get("läsning", ""),
+        owner=raw.get("ansvarig", ""),
         where=f"{path}, nyckelresultat nr {index} ({raw['id']})",
     )
 
@@ -177,6 +186,7 @@ def load_plan(path: Path | str = OKR_FILE) -> Plan:
         priority_areas=tuple(areas.get("prioriterade", ())),
         other_areas=tuple(areas.get("övriga", ())),
         key_results=tuple(_key_result(k, path, i + 1) for i, k in enumerate(raw["nyckelresultat"])),
+        objectives={a["namn"]: a["mål"] for a in raw.get("planområde", [])},
     )
 
 

@@ -216,6 +216,30 @@ def _key_results_rule(krs: Any, context: Mapping[str, Any]) -> list[tuple[KeyPat
     return problems
 
 
+def _plan_areas_rule(plan: Any, context: Mapping[str, Any]) -> list[tuple[KeyPath, str]]:
+    """Every key result's område is one of the [[planområde]] names (when the file lists them),
+    every planområde named once and holding at least one key result."""
+    areas, krs = plan.get("planområde"), plan.get("nyckelresultat")
+    if not isinstance(areas, list) or not isinstance(krs, list):
+        return []
+    names = [a.get("namn") for a in areas if isinstance(a, dict)]
+    problems: list[tuple[KeyPath, str]] = []
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            problems.append((("planområde", i, "namn"), "planområdet finns redan"))
+    used = {kr.get("område") for kr in krs if isinstance(kr, dict)}
+    for i, kr in enumerate(krs):
+        area = kr.get("område") if isinstance(kr, dict) else None
+        if isinstance(area, str) and area not in names:
+            close = difflib.get_close_matches(area, [n for n in names if isinstance(n, str)], n=1, cutoff=0.6)
+            hint = f"; menade du {close[0]}?" if close else f"; planområdena är {_listed(names)}"
+            problems.append((("nyckelresultat", i, "område"), "är inget planområde under [[planområde]]" + hint))
+    for i, name in enumerate(names):
+        if isinstance(name, str) and name not in used:
+            problems.append((("planområde", i, "namn"), "inget nyckelresultat hör till planområdet"))
+    return problems
+
+
 # --- the schemas --------------------------------------------------------------------
 
 
@@ -363,6 +387,7 @@ SETTINGS_SCHEMA = Key(
 
 OKR_SCHEMA = Key(
     "table",
+    rule=_plan_areas_rule,
     items={
         "plan": Key(
             "table",
@@ -390,6 +415,17 @@ OKR_SCHEMA = Key(
                 "övriga": Key("str_list", required=False),
             },
         ),
+        "planområde": Key(
+            "tables",
+            required=False,
+            value=Key(
+                "table",
+                items={
+                    "namn": Key("str", nonempty=True, example='"Marknadsföring"'),
+                    "mål": Key("str", nonempty=True, what="planområdets mål med planens ord"),
+                },
+            ),
+        ),
         "nyckelresultat": Key(
             "tables",
             nonempty=True,
@@ -407,6 +443,7 @@ OKR_SCHEMA = Key(
                     "mål": Key("number", required=False, low=0, example="80"),
                     "enhet": Key("str", required=False),
                     "läsning": Key("str", required=False, choices=READINGS),
+                    "ansvarig": Key("str", required=False, what='en roll, t.ex. "Marknadschef"'),
                 },
             ),
         ),
