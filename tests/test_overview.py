@@ -41,7 +41,7 @@ def test_target_text():
 
 
 def test_summary_records_carry_targets_and_status():
-    ctx = SimpleNamespace(plan=PLAN, period=Period(2025), dataset=SimpleNamespace(is_example=True))
+    ctx = SimpleNamespace(plan=PLAN, assessment=None, period=Period(2025), dataset=SimpleNamespace(is_example=True))
     records = overview.summary_records(ctx, _results([okr.MET] * 12))
     by_id = {r["id"]: r for r in records}
     assert by_id["S1"]["mål"] == 80 and by_id["S4"]["mål"] == 12 and by_id["M2"]["mål"] == 20  # per cent
@@ -54,7 +54,7 @@ def test_a_year_before_the_plan_is_the_baseline():
     """2025 is before the plan's first year (2026): the headline says where the baseline stands
     against the targets and never that the plan failed; okr.json marks the rows."""
     results = _results([okr.MET] * 5 + [okr.NOT_MET] * 6 + [okr.UNKNOWN])
-    before = SimpleNamespace(plan=PLAN, period=Period(2025), dataset=SimpleNamespace(is_example=True))
+    before = SimpleNamespace(plan=PLAN, assessment=None, period=Period(2025), dataset=SimpleNamespace(is_example=True))
     assert overview.is_baseline(before)
     assert overview.period_headline(before, results) == (
         "Utgångsläge inför planperioden 2026–2027: 5 av 12 nyckelresultat når redan planens mål, "
@@ -62,14 +62,18 @@ def test_a_year_before_the_plan_is_the_baseline():
     )
     assert "2025 är utgångsläget inför planperioden 2026–2027" in overview.baseline_note(before)
     assert all(r["utgångsläge"] is True for r in overview.summary_records(before, results))
-    during = SimpleNamespace(plan=PLAN, period=Period(2026, 8), dataset=SimpleNamespace(is_example=True))
+    during = SimpleNamespace(
+        plan=PLAN, assessment=None, period=Period(2026, 8), dataset=SimpleNamespace(is_example=True)
+    )
     assert not overview.is_baseline(during) and overview.baseline_note(during) == ""
     assert overview.period_headline(during, results).startswith("5 av 12 nyckelresultat är uppnådda")
     assert all(r["utgångsläge"] is False for r in overview.summary_records(during, results))
 
 
 def test_records_carry_the_qualifier_and_the_mätår():
-    ctx = SimpleNamespace(plan=PLAN, period=Period(2025), dataset=SimpleNamespace(is_example=False), settings={})
+    ctx = SimpleNamespace(
+        plan=PLAN, assessment=None, period=Period(2025), dataset=SimpleNamespace(is_example=False), settings={}
+    )
     results = _results([okr.MET] * 12)
     results[0] = okr.Outcome("S1", 77.4, 76.8, okr.NOT_MET, "r", qualifier=okr.UNCERTAIN, measurement_year=2025)
     records = overview.summary_records(ctx, results)

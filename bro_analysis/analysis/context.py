@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bro_analysis.core.config import EXAMPLE_DATA_DIR, Plan, load_plan, load_settings
 from bro_analysis.core.periods import Period, PeriodError, parse_period, resolve_periods
+from bro_analysis.input.assessments import Assessment, load_assessment
 from bro_analysis.input.contracts import ORIGINS
 from bro_analysis.input.loading import DataError, Dataset, Problem, load_dataset
 from bro_analysis.presentation.source import Source
@@ -44,6 +45,7 @@ class Context:
     dataset: Dataset
     plan: Plan
     settings: dict
+    assessment: Assessment | None = None  # BRO's assessment of the period (bedomningar/<period>.md)
 
     def source(self, *tables: str) -> Source:
         """The source line for a figure or table made from these input tables: who
@@ -92,6 +94,9 @@ def open_context(period: str = "", data_dir: str | Path = "") -> Context:
     same rule as the command line (periods.resolve_periods; default: the latest year
     that is over in the calendar and in the data)."""
     check_parameters(period, data_dir)
-    dataset = load_dataset_once(Path(data_dir) if data_dir else EXAMPLE_DATA_DIR)
+    folder = Path(data_dir) if data_dir else EXAMPLE_DATA_DIR
+    dataset = load_dataset_once(folder)
     (resolved,) = resolve_periods([str(period)] if period else None, dataset.tables)
-    return Context(resolved, dataset, load_plan(), load_settings())
+    plan = load_plan()
+    assessment = load_assessment(folder, resolved.key, [kr.id for kr in plan.key_results])
+    return Context(resolved, dataset, plan, load_settings(), assessment)

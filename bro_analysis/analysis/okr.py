@@ -47,6 +47,10 @@ SUMMARY_FIELDS = (
     "förbehåll",
     "mätår",
     "motivering",
+    "bedömning",
+    "orsak",
+    "åtgärd",
+    "ansvarig",
     "prognos_år",
     "prognos",
     "prognos_nedre",
@@ -61,6 +65,7 @@ SUMMARY_FIELDS = (
     "planslut_metod",
     "period",
     "utgångsläge",
+    "bedömning_fastställd",
     "exempeldata",
 )
 # A symbol beside every status word: status is never shown by colour alone.

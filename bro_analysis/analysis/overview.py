@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bro_analysis.analysis import forecast, okr, registry
+from bro_analysis.analysis import assessment, forecast, okr, registry
 from bro_analysis.presentation.formatting import join_sv
 
 STATUS_ORDER = okr.STATUSES
@@ -14,11 +14,15 @@ def outcomes(ctx) -> list[okr.Outcome]:
 
 
 def summary_records(ctx, results: list[okr.Outcome]) -> list[dict]:
-    """Machine-readable rows for okr.csv / okr.json: values as the report shows them."""
+    """Machine-readable rows for okr.csv / okr.json: values as the report shows them, with
+    BRO's assessment of each key result (empty where the period's file has none)."""
     members = len(ctx.plan.members)
+    approved = ctx.assessment is not None and ctx.assessment.approved
     records = []
     for o in results:
         kr = ctx.plan.key_result(o.id)
+        section = ctx.assessment.sections.get(o.id) if ctx.assessment else None
+        assessed = assessment.section_fields(kr, section)
         target = members if kr.kind == "alla" else okr.shown_number(kr, kr.target, target=True)
         values = (
             o.id,
@@ -33,10 +37,12 @@ def summary_records(ctx, results: list[okr.Outcome]) -> list[dict]:
             o.qualifier,
             o.measurement_year,
             o.reason,
+            *(assessed[name] for name in assessment.FIELDS.values()),
             *okr.forecast_fields(kr, o.forecast),
             *okr.forecast_fields(kr, o.plan_forecast),
             ctx.period.key,
             is_baseline(ctx),
+            approved,
             ctx.dataset.is_example,
         )
         records.append(dict(zip(okr.SUMMARY_FIELDS, values)))
@@ -63,7 +69,8 @@ def page_one_rows(ctx, results: list[okr.Outcome]) -> list[dict]:
                 "status_class": okr.status_class(o.status),
                 "symbol": okr.SYMBOLS[o.status],
                 "qualifier": o.qualifier,
-                "why": okr.why_text(kr, o, ctx.period),
+                "why_full": okr.why_text(kr, o, ctx.period),
+                "why": assessment.short_why(okr.why_text(kr, o, ctx.period)),
                 "forecast": okr.forecast_text(kr, o, rule),
             }
         )

@@ -9,11 +9,13 @@ from html import escape
 import pandas as pd
 
 from bro_analysis import __version__
-from bro_analysis.analysis import assumptions, okr, overview
+from bro_analysis.analysis import assessment, assumptions, okr, overview
+from bro_analysis.analysis.context import open_context
 from bro_analysis.analysis.marketing.numbers import definitions
 from bro_analysis.analysis.nki.numbers import bands
 from bro_analysis.analysis.nki.text import method_notes
 from bro_analysis.core.config import SUMMARY_MIME
+from bro_analysis.core.periods import PeriodError
 from bro_analysis.presentation.blocks import Source, table_html
 from bro_analysis.presentation.formatting import fmt_number, join_sv
 
@@ -111,15 +113,20 @@ def appendix(ctx) -> str:
 def summary(ctx) -> dict:
     """What the combined report needs from the analysis."""
     results = overview.outcomes(ctx)
+    rows, stale = assessment.join(ctx.assessment, ctx.plan, overview.page_one_rows(ctx, results))
     return {
         "period": ctx.period.key,
         "label": ctx.period.label,
         "example": ctx.dataset.is_example,
         "headline": overview.period_headline(ctx, results),
         "baseline": overview.baseline_note(ctx),
-        "areas": list(dict.fromkeys(kr.area for kr in ctx.plan.key_results)),
-        "rows": overview.page_one_rows(ctx, results),
+        "areas": list(ctx.plan.areas),
+        "objectives": [[area, ctx.plan.objectives.get(area, "")] for area in ctx.plan.areas],
+        "rows": rows,
         "records": overview.summary_records(ctx, results),
+        "document": assessment.document(ctx.assessment),
+        "missing": assessment.missing_text(assessment.missing(rows), len(rows)),
+        "warnings": stale,
         "glossary": glossary(ctx),
         "appendix": appendix(ctx),
     }
@@ -130,3 +137,14 @@ def publish(ctx):
     from IPython.display import display
 
     display({SUMMARY_MIME: summary(ctx), "text/plain": ""}, raw=True)
+
+
+def assessment_warnings(judged, data_dir) -> list[str]:
+    """A period's assessment file (`judged`) checked against today's data: the file's own
+    warnings and every number in its text that equals none of its key result's values."""
+    try:
+        ctx = open_context(judged.period, data_dir)
+    except PeriodError as exc:
+        return [*judged.warnings, f"{judged.file}: perioden kan inte beräknas ({exc})"]
+    rows = overview.page_one_rows(ctx, overview.outcomes(ctx))
+    return [*judged.warnings, *assessment.join(judged, ctx.plan, rows)[1]]
