@@ -104,3 +104,25 @@ def read_together(paths: list[Path]) -> dict[Path, bytes]:
         if folder.is_dir():
             finish_pending(folder)
     return {Path(p): Path(p).read_bytes() for p in paths}
+
+
+def write_new(path: Path | str, text: str) -> Path:
+    """Write a new text file, whole or not at all; a FileExistsError when `path` exists
+    (a file a person edits is never replaced)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.chmod(name, 0o644)
+        try:
+            os.link(name, path)  # atomic, and fails when the file exists
+        except OSError as exc:
+            if isinstance(exc, FileExistsError):
+                raise
+            with path.open("x", encoding="utf-8", newline="\n") as handle:  # a file system without links
+                handle.write(text)
+    finally:
+        os.unlink(name)
+    return path

@@ -63,7 +63,14 @@ de beräknade värdena. Filen läses bara, den skrivs aldrig över.
   stycke, och värdet slutar vid nästa nyckel eller rubrik. En fortsättningsrad som själv börjar med `Ord:` ska
   dras in med några mellanslag, annars läses den som en nyckel.
 - En tom nyckel går bra (mallen har tomma nycklar). Bedömningen räknas som
-  fastställd när `Fastställd av` är ifyllt.
+  fastställd när `Fastställd av` är ifyllt; till dess, och för en period utan
+  fil, står det "Utkast – bedömningen är inte fastställd" på varje sida av
+  nämndrapporten, och första sidan säger vilka nyckelresultat som saknar bedömning.
+- `Ansvarig` gäller för perioden; utan den visas `ansvarig` ur `okr.toml`.
+- En siffra i texten som inte är något av nyckelresultatets värden i rapporten
+  (utfall, mål, föregående, prognos) ger en varning från `validate` och `run`
+  med fil, rad, siffran och dagens värde, och rapporten markerar meningen. Årtal
+  och datum räknas inte; skriv antal som inte är värden med bokstäver (”tre kommuner”).
 - Kommentarer `<!-- … -->`, även över flera rader, läses inte. Mallen från
   `bro-analysis bedömning --period P` har periodens värde, status och prognos
   som kommentarer.

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bro_analysis.core.config import load_plan
 from bro_analysis.input import parsing
+from bro_analysis.input.assessments import README_SECTION
 from bro_analysis.input.contracts import EARLIEST_DATE, TABLES, Column
 from bro_analysis.input.loading import HEADER_SEARCH_ROWS
 
@@ -173,7 +174,7 @@ def table_markdown(name: str) -> str:
 
 
 def data_readme() -> str:
-    return INTRO + "\n" + "\n".join(table_markdown(n) for n in TABLES)
+    return INTRO + "\n" + "\n".join(table_markdown(n) for n in TABLES) + "\n" + README_SECTION
 
 
 def write_data_readme(path: Path) -> None:

@@ -220,28 +220,92 @@ def lab_style() -> HTML:
     return HTML(f"<style>{css}</style>", metadata=LAB_ONLY)
 
 
-def key_result_table(rows: list[dict], caption: str, source: Source | None = None) -> str:
-    """The committee's first-page table: id, key result, outcome, target, previous, status
-    (word, symbol and a colour that only repeats them), forecast and one line of why."""
-    head = "".join(
-        f'<th scope="col">{h}</th>'
-        for h in ("Id", "Nyckelresultat", "Utfall", "Mål", "Föregående", "Status", "Prognos", "Varför")
-    )
-    body = "".join(
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+
+
+def assessment_html(text: str, stale: list | None = None) -> str:
+    """BRO's text as HTML paragraphs; a sentence quoting a number that no longer matches the
+    data is marked and followed by what the data say now (`stale`: (number, current value))."""
+    paragraphs = []
+    for paragraph in (p for p in text.split("\n\n") if p.strip()):
+        sentences = []
+        for sentence in _SENTENCES.split(paragraph.strip()):
+            found = [(n, now) for n, now in stale or [] if n in sentence]
+            if found:
+                notes = "; ".join(f"{n} stämmer inte med dagens data: nu {now}" for n, now in found)
+                sentences.append(
+                    f'<mark class="stale">{escape(sentence)}</mark> <span class="stale-note">[⚠ {escape(notes)}]</span>'
+                )
+            else:
+                sentences.append(escape(sentence))
+        paragraphs.append(" ".join(sentences))
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+_KEY_RESULT_HEAD = ("Id", "Nyckelresultat", "Utfall", "Mål", "Föregående", "Status", "Prognos", "BRO:s bedömning")
+
+
+def _key_result_row(r: dict) -> str:
+    judged = r.get("assessment", {})
+    why = f'<span class="why">: {escape(r["why"])}</span>' if r.get("why") else ""
+    qualifier = f' <span class="qualifier">– {escape(r["qualifier"])}</span>' if r.get("qualifier") else ""
+    bedomning = judged.get("bedömning", "")
+    return (
         "<tr>"
         f'<th scope="row">{escape(r["id"])}</th><td>{escape(r["text"])}</td>'
         f'<td class="num">{escape(r["value"])}</td><td>{escape(r["target"])}</td>'
         f'<td class="num">{escape(r["previous"])}</td>'
-        f'<td class="status {r["status_class"]}">{escape(r["symbol"])} {escape(r["status"])}'
-        + (f' <span class="qualifier">– {escape(r["qualifier"])}</span>' if r.get("qualifier") else "")
-        + "</td>"
-        f"<td>{escape(r.get('forecast', '–'))}</td>"
-        f"<td>{escape(r['why'])}</td>"
-        "</tr>"
-        for r in rows
+        f'<td class="status {r["status_class"]}">{escape(r["symbol"])} {escape(r["status"])}{qualifier}{why}</td>'
+        f"<td>{'<br>'.join(escape(f) for f in r.get('forecast', '–').split(' · '))}</td>"
+        + (
+            f'<td class="assessment">{assessment_html(bedomning, judged.get("stale", {}).get("bedömning"))}</td>'
+            if bedomning
+            else '<td class="assessment missing">Ej skriven</td>'
+        )
+        + "</tr>"
     )
+
+
+def key_result_table(
+    rows: list[dict], caption: str, source: Source | None = None, objectives: list | None = None
+) -> str:
+    """The committee's first-page table, grouped under the plan's objectives (`objectives`:
+    (planområde, objective) in the plan's order): id, key result, outcome, target, previous,
+    status (word, symbol and a colour that only repeats them) with a short why, forecast and
+    BRO's own assessment."""
+    head = "".join(f'<th scope="col">{h}</th>' for h in _KEY_RESULT_HEAD)
+    groups = objectives or [[area, ""] for area in dict.fromkeys(r.get("area", "") for r in rows)]
+    bodies = []
+    for area, objective in groups:
+        members = [r for r in rows if r.get("area", "") == area]
+        if not members:
+            continue
+        said = f': <span class="objective-text">{escape(objective)}</span>' if objective else ""
+        group = (
+            f'<tr class="objective"><th scope="rowgroup" colspan="{len(_KEY_RESULT_HEAD)}">'
+            f"{escape(area)}{said}</th></tr>"
+        )
+        bodies.append(f"<tbody>{group}{''.join(_key_result_row(r) for r in members)}</tbody>")
     table = (
         f'<table class="key-results"><caption>{escape(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f"<thead><tr>{head}</tr></thead>{''.join(bodies)}</table>"
     )
     return f'<div class="table-block">{table}{_source_html(source)}</div>'
+
+
+def assessment_list(rows: list[dict]) -> str:
+    """An area's key results with BRO's cause, action and owner, run in after each other
+    (the judgement itself stands on page one)."""
+    items = []
+    for r in rows:
+        judged = r.get("assessment", {})
+        stale = judged.get("stale", {})
+        parts = [
+            f'<span class="label">{label}:</span> {assessment_html(judged[key], stale.get(key))}'
+            for label, key in (("Orsak", "orsak"), ("Åtgärd", "åtgärd"), ("Ansvarig", "ansvarig"))
+            if judged.get(key)
+        ]
+        body = " ".join(parts) or "<p>BRO:s bedömning är inte skriven ännu.</p>"
+        status = f"{escape(r['symbol'])} {escape(r['status'])}"
+        items.append(f"<dt>{escape(r['id'])} {escape(r['text'])} – {status}</dt><dd>{body}</dd>")
+    return f'<dl class="assessments">{"".join(items)}</dl>'

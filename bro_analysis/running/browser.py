@@ -152,9 +152,17 @@ def write_pdfs(pairs: list[tuple[Path, Path]], running_header: str = "") -> list
         return [_print(context, Path(html), Path(pdf), running_header) for html, pdf in pairs]
 
 
+def page_header(page, default: str) -> str:
+    """The running header a page asks for (`<meta name="bro-running-header">`, the committee
+    report: its title, period, diarienummer, draft and example marks), else `default`."""
+    meta = page.locator('meta[name="bro-running-header"]')
+    return (meta.get_attribute("content") or default) if meta.count() else default
+
+
 def _print(context, html: Path, pdf: Path, running_header: str) -> Path:
-    header = f'<div style="{_MARGIN_STYLE}font-weight:bold;">{escape(running_header)}</div>'
     with replacing(pdf) as tmp, open_offline(context, html, media="print") as opened:
+        text = page_header(opened.page, running_header)
+        header = f'<div style="{_MARGIN_STYLE}font-weight:bold;">{escape(text)}</div>'
         opened.page.pdf(
             path=str(tmp),
             format="A4",

@@ -16,6 +16,7 @@ from pathlib import Path
 from bro_analysis.core.config import OKR_FILE, SETTINGS_FILE
 from bro_analysis.core.files import write_atomic
 from bro_analysis.core.periods import Period
+from bro_analysis.input.assessments import assessment_files
 from bro_analysis.running.parameters import parameters
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -42,8 +43,10 @@ def code_digest() -> str:
 
 
 def input_digest(data_dir: Path) -> str:
-    """Everything a notebook reads besides itself and its parameters."""
+    """Everything a notebook reads besides itself and its parameters: the tables, BRO's
+    assessment files (bedomningar/), the plan, the settings and the package's code."""
     data_files = [p for p in Path(data_dir).iterdir() if p.is_file()]
+    data_files += assessment_files(Path(data_dir))
     return _digest([_files_digest(data_files), _files_digest([OKR_FILE, SETTINGS_FILE]), code_digest()])
 
 

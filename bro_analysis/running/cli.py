@@ -1,4 +1,4 @@
-"""Command line: `bro-analysis run | validate | example-data | docs`.
+"""Command line: `bro-analysis run | validate | bedömning | example-data | docs | kolada`.
 
 Exit codes: 0 everything went well, 1 a notebook failed, 2 bad input or usage.
 Errors are printed as readable Swedish text; `--debug` shows the traceback.
@@ -139,6 +139,7 @@ def cmd_run(args) -> int:
     dataset = load_dataset(args.data)
     _print_warnings(dataset.warnings)
     periods = resolve_periods(args.period, dataset.tables)
+    _print_warnings(check_assessments(Path(args.data), [p.key for p in periods]))
     compare = Path(args.compare) if args.compare else None
     if compare is not None and not compare.is_file():
         raise UsageError(f"--jämför {compare}: filen finns inte (ange en tidigare rapports okr.json)")
@@ -180,12 +181,56 @@ def cmd_run(args) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def check_assessments(data: Path, periods: list[str] | None = None) -> list[str]:
+    """BRO's assessment files (of `periods`, or every file in bedomningar/) read and checked
+    (a DataError naming file, line and value: exit 2), and the warnings: each file's own and
+    every number in its text that no longer matches the key result's values today."""
+    from bro_analysis.analysis.summary import assessment_warnings
+    from bro_analysis.input.assessments import check_folder, load_assessment
+
+    ids = [kr.id for kr in load_plan(OKR_FILE).key_results]
+    if periods is None:
+        found, warnings = check_folder(data, ids)
+    else:
+        found, warnings = [a for a in (load_assessment(data, p, ids) for p in periods) if a], []
+    for assessment in found:
+        warnings += assessment_warnings(assessment, data)
+    return warnings
+
+
 def cmd_validate(args) -> int:
     check_plan()
     dataset = load_dataset(args.data)
     _print_warnings(dataset.warnings)
     for source in dataset.sources:
         print(f"OK  {source.file}: {source.rows} rader")
+    _print_warnings(check_assessments(Path(args.data)))
+    return EXIT_OK
+
+
+def cmd_assessment(args) -> int:
+    """Write the period's assessment file to fill in; an existing file is never replaced."""
+    import datetime as dt
+
+    from bro_analysis.analysis import overview
+    from bro_analysis.analysis.assessment import template
+    from bro_analysis.analysis.context import open_context
+    from bro_analysis.core.files import write_new
+    from bro_analysis.input.assessments import assessment_path
+
+    check_plan()
+    ctx = open_context(args.period, args.data)
+    path = assessment_path(Path(args.data), ctx.period.key)
+    if path.exists():
+        raise UsageError(
+            f"{path} finns redan och skrivs aldrig över. Ändra i filen, eller flytta den först för en ny mall."
+        )
+    rows = overview.page_one_rows(ctx, overview.outcomes(ctx))
+    try:
+        write_new(path, template(ctx.period, ctx.plan, rows, dt.date.today()))
+    except FileExistsError:
+        raise UsageError(f"{path} finns redan och skrivs aldrig över.") from None
+    print(f"Skrev {path} med {len(rows)} nyckelresultat att bedöma. Fyll i och kontrollera med bro-analysis validate.")
     return EXIT_OK
 
 
@@ -344,6 +389,16 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--data", default=str(EXAMPLE_DATA_DIR))
     val.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     val.set_defaults(func=cmd_validate)
+
+    judge = sub.add_parser(
+        "bedömning",
+        aliases=["bedomning"],
+        help="skriv periodens bedömningsfil (bedomningar/PERIOD.md) att fylla i; skriver aldrig över en fil",
+    )
+    judge.add_argument("--period", required=True, help="perioden, t.ex. 2025 eller 2026-08")
+    judge.add_argument("--data", default=str(EXAMPLE_DATA_DIR), help="datamapp (standard: exempeldata)")
+    judge.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    judge.set_defaults(func=cmd_assessment)
 
     ex = sub.add_parser("example-data", help="skapa exempeldata med en fast slumpfrö")
     ex.add_argument("--out", default=str(EXAMPLE_DATA_DIR))

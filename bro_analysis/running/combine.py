@@ -26,8 +26,16 @@ if TYPE_CHECKING:  # nbformat is imported where used: a fully cached run never n
     import nbformat
 
 from bro_analysis.core.config import REPORT_NAME, SUMMARY_MIME
-from bro_analysis.core.files import write_atomic
-from bro_analysis.presentation.blocks import EXAMPLE_BANNER, Source, is_lab_only, key_result_table, markdown_html
+from bro_analysis.core.files import write_together
+from bro_analysis.presentation.blocks import (
+    EXAMPLE_BANNER,
+    Source,
+    assessment_html,
+    assessment_list,
+    is_lab_only,
+    key_result_table,
+    markdown_html,
+)
 from bro_analysis.presentation.formatting import fmt_number
 from bro_analysis.running.export import export_html
 
@@ -68,40 +76,102 @@ def committee_cells(nb) -> list[str]:
     return parts
 
 
-def area_sections(notebooks: list, areas: list[str]) -> list[tuple[str, str, str]]:
+def area_sections(notebooks: list, areas: list[str], rows: list[dict] | None = None) -> list[tuple[str, str, str]]:
     """(anchor, area, HTML) per area, from the notebooks whose metadata names that area
-    (`"bro": {"area": ...}`): the plan's areas in its order, then any other area a notebook
-    names (context such as RUS 2030), in notebook order; areas without cells are left out."""
+    (`"bro": {"area": ...}`): the plan's areas in its order, each opened by BRO's cause, action
+    and owner per key result (from `rows`), then any other area a notebook names (context such
+    as RUS 2030), in notebook order; areas without cells are left out."""
     named = [nb.metadata.get("bro", {}).get("area") for nb in notebooks]
     areas = list(areas) + [a for a in dict.fromkeys(named) if a and a not in areas]
     sections = []
     for i, area in enumerate(areas, 1):
         parts = [p for nb in notebooks if nb.metadata.get("bro", {}).get("area") == area for p in committee_cells(nb)]
+        judged = [r for r in rows or [] if r.get("area") == area and r.get("assessment")]
         if parts:
             anchor = f"omrade-{i}"
-            sections.append((anchor, area, f'<h2 id="{anchor}">{escape(area)}</h2>' + "".join(parts)))
+            opening = (
+                f"<h3>BRO:s bedömning</h3>{assessment_list(judged)}"
+                if any(any(r["assessment"][k] for k in ("bedömning", "orsak", "åtgärd")) for r in judged)
+                else ""
+            )
+            sections.append((anchor, area, f'<h2 id="{anchor}">{escape(area)}</h2>' + opening + "".join(parts)))
     return sections
 
 
+DRAFT_BANNER = '<p class="draft-banner" role="note">Utkast – bedömningen är inte fastställd.</p>'
+
+
+def running_header(info: dict) -> str:
+    """What every printed page says at its top: which report, which period, its diarienummer,
+    and that it is a draft or made from example data."""
+    document = info.get("document", {})
+    parts = [f"Uppföljning av verksamhetsplanen {info['label']}"]
+    if document.get("diarienummer"):
+        parts.append(f"Dnr {document['diarienummer']}")
+    if document.get("utkast", True):
+        parts.append("Utkast – bedömningen är inte fastställd")
+    if info["example"]:
+        parts.append("Exempeldata")
+    return " · ".join(parts)
+
+
+def _facts(document: dict, made: dt.date) -> str:
+    """The title block's facts: diarienummer, meeting, contact, approval and the date made."""
+    meeting = f", sammanträde {escape(document['sammanträde'])}" if document.get("sammanträde") else ""
+    facts = [("Från", "Business Region Örebro"), ("Till", f"Regionala tillväxtnämnden{meeting}")]
+    if document.get("diarienummer"):
+        facts.append(("Diarienummer", escape(document["diarienummer"])))
+    if document.get("handläggare") or document.get("e-post"):
+        mail = document.get("e-post", "")
+        link = f'<a href="mailto:{escape(mail)}">{escape(mail)}</a>' if mail else ""
+        facts.append(("Kontaktperson", ", ".join(x for x in (escape(document.get("handläggare", "")), link) if x)))
+    if not document.get("utkast", True):
+        when = f" {escape(document['fastställd_datum'])}" if document.get("fastställd_datum") else ""
+        facts.append(("Fastställd", f"av {escape(document['fastställd_av'])}{when}"))
+    facts.append(("Framtagen", made.isoformat()))
+    items = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in facts)
+    return f'<dl class="facts">{items}</dl>'
+
+
+def _decision(document: dict, headline: str, missing: str) -> str:
+    """Förslag till beslut and Sammanfattning: the computed headline, then BRO's summary."""
+    parts = []
+    if document.get("förslag"):
+        parts.append(f'<div><h2 id="forslag">Förslag till beslut</h2>{assessment_html(document["förslag"])}</div>')
+    summary = assessment_html(document.get("sammanfattning", ""))
+    notice = f'<p class="missing-assessment">{escape(missing)}</p>' if missing else ""
+    parts.append(
+        f'<div><h2 id="sammanfattning">Sammanfattning</h2><p class="headline">{escape(headline)}</p>'
+        f"{summary}{notice}</div>"
+    )
+    return f'<div class="decision{" two" if len(parts) == 2 else ""}">{"".join(parts)}</div>'
+
+
 def page_one(info: dict, made: dt.date) -> str:
-    """Title block and every key result: nothing else comes before the table."""
-    banner = EXAMPLE_BANNER if info["example"] else ""
+    """Title block, proposed decision, summary and every key result under its objective."""
+    document = info.get("document", {"utkast": True})
+    banners = (EXAMPLE_BANNER if info["example"] else "") + (DRAFT_BANNER if document.get("utkast", True) else "")
     baseline = info.get("baseline", "")
     caption = (
-        f"Utgångsläget {info['label']} mot planens mål: utfall, mål, föregående period, status och prognos"
+        f"Utgångsläget {info['label']} mot planens mål: utfall, mål, föregående period, status, prognos och "
+        "BRO:s bedömning, per område i planen"
         if baseline
-        else f"Nyckelresultaten {info['label']}: utfall, mål, föregående period, status och prognos"
+        else f"Nyckelresultaten {info['label']}: utfall, mål, föregående period, status, prognos och BRO:s "
+        "bedömning, per område i planen"
     )
-    source = Source("BRO:s uppföljning av verksamhetsplanen; underlaget står i bilagan", info["example"])
+    source = Source(
+        "BRO:s uppföljning av verksamhetsplanen och BRO:s bedömning; underlaget står i bilagan", info["example"]
+    )
     return (
-        '<header class="report-title">'
+        '<section class="page-one"><header class="report-title">'
         f"<h1>Uppföljning av verksamhetsplanen – {escape(info['label'])}</h1>"
-        f'<p class="subtitle">Business Region Örebro · till Regionala tillväxtnämnden · '
-        f"framtagen {made.isoformat()}</p>{banner}"
+        + _facts(document, made)
+        + banners
         + (f'<p class="baseline">{escape(baseline)}</p>' if baseline else "")
         + "</header>"
-        + key_result_table(info["rows"], caption, source)
-        + f'<p class="headline">{escape(info["headline"])}</p>'
+        + _decision(document, info["headline"], info.get("missing", ""))
+        + key_result_table(info["rows"], caption, source, info.get("objectives"))
+        + "</section>"
     )
 
 
@@ -187,7 +257,7 @@ def build(
     members: list[tuple[str, str, str]] | None = None,
 ) -> nbformat.NotebookNode:
     """The committee report as one notebook of HTML outputs."""
-    sections = area_sections(notebooks, info["areas"])
+    sections = area_sections(notebooks, info["areas"], info["rows"])
     changes = changes_since(info, *previous) if previous else ""
     entries = ([("sedan-forra", "Sedan förra rapporten")] if changes else []) + [(a, t) for a, t, _ in sections]
     entries += [("kommuner", "Varje medlemskommun")] if members else []
@@ -199,6 +269,7 @@ def build(
 
     merged = nbformat.v4.new_notebook()
     merged.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    merged.metadata["bro"] = {"running_header": running_header(info)}
     merged.cells = [_html_cell(p) for p in parts if p]
     return merged
 
@@ -271,13 +342,13 @@ def write_period_report(
     title = f"Uppföljning av verksamhetsplanen – {info['label']} – Business Region Örebro"
     html_path = out_dir / report_name(info["period"])
     records = _ordered(info["records"])
-    # Everything is rendered first and then renamed into place back to back, so that an
-    # interrupted run leaves the three files from one run, not a mix, in all but a moment.
-    files = {
-        out_dir / "okr.csv": summary_csv(records),
-        out_dir / "okr.json": json.dumps(records, ensure_ascii=False, indent=2).encode("utf-8"),
-        html_path: export_html(merged, title),
-    }
-    for path, data in files.items():
-        write_atomic(path, data)
+    # Rendered first, then replaced as one set (core.files.write_together): an interrupted
+    # run never leaves the report beside another run's okr.csv/okr.json.
+    write_together(
+        {
+            out_dir / "okr.csv": summary_csv(records),
+            out_dir / "okr.json": json.dumps(records, ensure_ascii=False, indent=2).encode("utf-8"),
+            html_path: export_html(merged, title),
+        }
+    )
     return html_path
