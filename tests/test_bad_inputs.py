@@ -12,9 +12,32 @@ no Python traceback, no notebook started, and the earlier outputs untouched
 
 from __future__ import annotations
 
+import math
+
 import pytest
-from bad_inputs.cases import CASES, NKI, Case, set_cell
+from bad_inputs.cases import CASES, NKI, OWN_CASES, ROUND_THREE, Case, set_cell
 from bad_inputs.support import cli, cli_in_process, copy_example, copy_outputs, snapshot
+
+from bro_analysis.core.config import EXAMPLE_DATA_DIR
+
+
+def key_results(folder, period: str = "2025") -> dict:
+    """Every key result's value, previous value and status for the period, from a data folder."""
+    from bro_analysis.analysis import registry
+    from bro_analysis.analysis.context import open_context
+
+    def plain(x):
+        if x is None or isinstance(x, str):
+            return x
+        return "nan" if math.isnan(float(x)) else round(float(x), 9)
+
+    ctx = open_context(period, folder)
+    return {o.id: (plain(o.value), plain(o.previous), o.status) for o in registry.outcomes(ctx)}
+
+
+@pytest.fixture(scope="module")
+def clean_results():
+    return key_results(EXAMPLE_DATA_DIR)
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +72,19 @@ def test_corpus_is_broad():
         assert name in text, name
 
 
+def test_round_three_cases_state_their_conclusion():
+    """Every kind of issue 28 and at least 30 further cases, each saying what a careful person
+    concludes: an error naming the value, or accepted with the clean data's key results."""
+    assert len(OWN_CASES) >= 30
+    for case in ROUND_THREE + OWN_CASES:
+        assert case.conclusion, case.id
+        warned = case.validate == 0 and "Varning" in case.expect  # a declared fallback, said in a warning
+        assert (case.validate == 2 and case.expect) or case.same_results or warned, case.id
+    assert len({c.id for c in CASES}) == len(CASES)
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_bad_input(case: Case, tmp_path, previous):
+def test_bad_input(case: Case, tmp_path, previous, clean_results):
     data = copy_example(tmp_path / "data")
     case.mutate(data)
     out = copy_outputs(previous, tmp_path / "out")
@@ -64,6 +98,8 @@ def test_bad_input(case: Case, tmp_path, previous):
             assert piece in stdout + stderr, (piece, stderr)
     for file, rows in case.rows.items():
         assert f"OK  {file}: {rows} rader" in stdout, stdout
+    if case.same_results:
+        assert key_results(data, case.period) == clean_results
 
     if case.run is not None:
         ran = cli_in_process("run", "--period", case.period, "--data", str(data), "--out", str(out))

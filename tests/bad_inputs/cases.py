@@ -13,12 +13,13 @@ The folders are made at test time from data/example; nothing is committed twice.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bro_analysis.core.config import EXAMPLE_DATA_DIR
+from bro_analysis.core.config import EXAMPLE_DATA_DIR, load_plan
 
 from .support import read_rows, write_rows
 
@@ -36,6 +37,10 @@ class Case:
     run: int | None = None  # exit code of `bro-analysis run` (None: not run)
     period: str = "2025"
     rows: dict[str, int] = field(default_factory=dict)  # file -> rows validate must report
+    # What a careful person reading the file would conclude (the cases of issue 28 and later).
+    conclusion: str = ""
+    # Accepted with the clean data's key results (computed and compared by the test).
+    same_results: bool = False
 
 
 def example_rows(name: str) -> int:
@@ -1077,3 +1082,685 @@ CASES: list[Case] = [
     ),
     fine("utf16_big_endian_with_bom", raw_bytes(KOM, utf16_big_endian), rows={KOM: example_rows(KOM)}),
 ]
+
+
+# --- round three (issue 28): values checked for what they mean --------------------------------
+
+
+def refused(id, mutate, conclusion: str, *expect) -> Case:
+    """An error naming the value: what a careful person would refuse."""
+    return Case(id, mutate, 2, tuple(expect), 2, conclusion=conclusion)
+
+
+def accepted(id, mutate, conclusion: str, *expect, rows: dict[str, int] | None = None) -> Case:
+    """Read without doubt: validate exits 0 and the key results are the clean data's."""
+    return Case(id, mutate, 0, tuple(expect), None, rows=rows or {}, conclusion=conclusion, same_results=True)
+
+
+def header_of(file: str) -> list[str]:
+    return read_rows(EXAMPLE_DATA_DIR / file)[0]
+
+
+def append_encoded(file: str, line: str, encoding: str) -> Mutation:
+    """A line appended in another encoding (rows pasted in from another program)."""
+    return raw_bytes(file, lambda b: b + line.encode(encoding))
+
+
+def reencode(file: str, encoding: str) -> Mutation:
+    return raw_bytes(file, lambda b: b.decode("utf-8-sig").encode(encoding))
+
+
+def map_empty(file: str, column: str, value: str) -> Mutation:
+    """Every empty cell of `column` written as `value` ('NA', 'NULL', '..')."""
+    return map_column(file, column, lambda v: v or value)
+
+
+def rows_above(count: int) -> Callable:
+    """`count` instruction rows above the header, as a template sheet has them."""
+
+    def change(book) -> None:
+        sheet = book.worksheets[0]
+        sheet.insert_rows(1, amount=count)
+        for i in range(1, count + 1):
+            sheet.cell(i, 1, f"Instruktion {i}: fyll i en rad per post; ändra inte rubrikerna")
+
+    return change
+
+
+def merge_blocks(column: int) -> Callable:
+    """Runs of one value in `column` (1 = A) below the header merged into one cell, as a
+    hand-made report sheet has the municipality or the year of a block."""
+
+    def change(book) -> None:
+        sheet = book.worksheets[0]
+        start = 2
+        for row in range(3, sheet.max_row + 2):
+            same = row <= sheet.max_row and sheet.cell(row, column).value == sheet.cell(start, column).value
+            if same:
+                continue
+            if row - start > 1:
+                for r in range(start + 1, row):
+                    sheet.cell(r, column).value = None
+                sheet.merge_cells(start_row=start, start_column=column, end_row=row - 1, end_column=column)
+            start = row
+
+    return change
+
+
+def array_formula(column: int, first: int, last: int) -> Callable:
+    """An array formula (Ctrl+Shift+Enter) over rows first–last of `column`, saved by a program
+    that never calculated it."""
+
+    def change(book) -> None:
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.formula import ArrayFormula
+
+        sheet = book.worksheets[0]
+        letter = get_column_letter(column)
+        for row in range(first, last + 1):
+            sheet.cell(row, column).value = None
+        ref = f"{letter}{first}:{letter}{last}"
+        sheet[f"{letter}{first}"] = ArrayFormula(ref, f"={letter}{first}:{letter}{last}*1")
+
+    return change
+
+
+def split_without_header(file: str, at: int) -> Mutation:
+    """The table over two sheets: the header and rows up to Excel row `at` on the first, the
+    rest on a second sheet without a header row."""
+
+    def mutate(folder: Path) -> None:
+        rows = read_rows(folder / file)
+        typed = [[_typed(v) for v in r] for r in rows[1:]]
+        xlsx_sheets(file, {"Blad1": [rows[0]] + typed[: at - 2], "Blad2": typed[at - 2 :]})(folder)
+
+    return mutate
+
+
+def quote_every_cell(file: str) -> Mutation:
+    """Every cell in quotes, as LibreOffice's 'quote all text cells' and some CRMs write."""
+
+    def mutate(folder: Path) -> None:
+        import csv as csv_module
+
+        rows = read_rows(folder / file)
+        buffer = io.StringIO()
+        csv_module.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv_module.QUOTE_ALL).writerows(rows)
+        (folder / file).write_bytes(buffer.getvalue().encode("utf-8-sig"))
+
+    return mutate
+
+
+_CODES = {name: code for code, name in load_plan().members.items()}
+CI_ROW = row_of(NKI, mätår="2021", kommun="Lekeberg", område="brandskydd", mått="NKI")
+DIALOG_ROW = row_of(INV, id="INV-2019-004")
+LEAD_STAGE_ROW = row_of(INV, id="INV-2020-026")
+TOOLS = ("insikt", "syna", "objektvision", "etableringsberedskap")
+SHIFTED_LEADS = header_of(LEADS)[1:] + header_of(LEADS)[:1]
+
+ROUND_THREE: list[Case] = [
+    # the right type, the wrong meaning
+    refused(
+        "investment_value_in_kronor",
+        set_cell(INV, 2, "investeringsvärde_msek", "107000000"),
+        "107 000 000 MSEK is more than Sweden's GDP: the value was typed in kronor",
+        "investeringar.csv",
+        "rad 2",
+        "kolumn 'investeringsvärde_msek'",
+        "'107000000'",
+        "ser ut som kronor",
+    ),
+    refused(
+        "investment_value_in_thousands",
+        set_cell(INV, 3, "investeringsvärde_msek", "21400"),
+        "21 400 MSEK for a plant in Örebro is not plausible: tkr typed for MSEK",
+        "investeringar.csv",
+        "rad 3",
+        "'21400'",
+        "inte MSEK",
+    ),
+    refused(
+        "jobs_with_a_thousands_point",
+        set_cell(INV, 2, "arbetstillfällen", "1.000"),
+        "'1.000' jobs is a thousand with a point as separator, never one job",
+        "investeringar.csv",
+        "rad 2",
+        "kolumn 'arbetstillfällen'",
+        "'1.000'",
+        "tusentalsavgränsare",
+    ),
+    refused(
+        "nki_as_an_excel_share",
+        set_cell(NKI, 2, "värde", "0,701"),
+        "an NKI of 0,701 is 70,1 shown as a percentage in Excel",
+        "nki.csv",
+        "rad 2",
+        "kolumn 'värde'",
+        "'0,701'",
+        "ser ut som en andel",
+    ),
+    refused(
+        "nki_zero_for_an_area_not_measured",
+        set_cell(NKI, 3, "värde", "0"),
+        "no service scores 0; 0 stands for an area the municipality does not measure",
+        "nki.csv",
+        "rad 3",
+        "'0'",
+        "NKI 0 betyder att området inte mättes",
+    ),
+    refused(
+        "confidence_limits_equal_to_the_value",
+        both(set_cell(NKI, CI_ROW, "ki_nedre", "82,5"), set_cell(NKI, CI_ROW, "ki_övre", "82,5")),
+        "an interval without width was copied from the value, it is no interval",
+        "nki.csv",
+        f"rad {CI_ROW}",
+        "ki_nedre/ki_övre",
+        "intervall utan bredd",
+    ),
+    refused(
+        "first_contact_in_1922",
+        set_cell(INV, 2, "första_kontakt", "1922-01-08"),
+        "BRO did not exist in 1922: 2022 or 2019 mistyped",
+        "investeringar.csv",
+        "rad 2",
+        "kolumn 'första_kontakt'",
+        "'1922-01-08'",
+        "före 2000",
+    ),
+    refused(
+        "decision_date_on_a_project_in_dialogue",
+        set_cell(INV, DIALOG_ROW, "beslutsdatum", "2019-09-01"),
+        "a project still in dialogue has no decision; the stage or the date is wrong",
+        "investeringar.csv",
+        f"rad {DIALOG_ROW}",
+        "kolumn 'beslutsdatum'",
+        "2019-09-01",
+        "skedet 'dialog' har inget beslut",
+    ),
+    accepted(
+        "kolada_country_and_county_rows_in_the_national_table",
+        append_text(RIKET, "2025;0000;totalt;NKI;71,2;98000\r\n2025;0018;totalt;NKI;72,0;4100\r\n"),
+        "Kolada's download has the country and the county; they are no municipalities and are left out",
+        "nki_riket.csv",
+        "0000, 0018",
+        "gäller riket eller ett län",
+        rows={RIKET: example_rows(RIKET)},
+    ),
+    refused(
+        "country_row_among_the_members",
+        append_text(NKI, "2025;Riket;totalt;NKI;71,2;98000;;;\r\n"),
+        "'Riket' is the country's result, not a member municipality",
+        "nki.csv",
+        f"rad {example_rows(NKI) + 2}",
+        "kolumn 'kommun'",
+        "'Riket'",
+        "summarad rad",
+    ),
+    refused(
+        "cp1252_rows_appended_to_a_utf8_file",
+        append_encoded(LEADS, "L-2025-9999;2025-03-03;Mässa i Göteborg;;lead;\r\n", "cp1252"),
+        "the last row was pasted from a Windows program; its å, ä and ö would be read as garbage",
+        "leads.csv",
+        f"rad {example_rows(LEADS) + 2}",
+        "Windows-1252",
+        "annan teckenkodning",
+    ),
+    accepted(
+        "macroman_file",
+        reencode(NKI, "mac_roman"),
+        "a file saved by Excel on an old Mac: Mac OS Roman, read by its å, ä and ö",
+        rows={NKI: example_rows(NKI)},
+    ),
+    refused(
+        "macroman_rows_appended_to_a_windows_file",
+        both(
+            reencode(KOM, "cp1252"),
+            append_encoded(KOM, "2026;Hällefors;6 900;ja;ja;ja;ja\r\n", "mac_roman"),
+        ),
+        "rows from a Mac pasted into a Windows file: two encodings in one file",
+        "kommuner.csv",
+        f"rad {example_rows(KOM) + 2}",
+        "Mac OS Roman",
+        "Windows-1252",
+    ),
+    # a column a key result needs is never dropped
+    accepted(
+        "value_column_headed_mnkr",
+        rename_column(INV, "investeringsvärde_msek", "mnkr"),
+        "mnkr is miljoner kronor, the same as MSEK",
+        rows={INV: example_rows(INV)},
+    ),
+    refused(
+        "value_column_headed_belopp",
+        rename_column(INV, "investeringsvärde_msek", "Belopp"),
+        "'Belopp' holds the values I1 is computed from; dropping it would make I1 zero",
+        "investeringar.csv",
+        "rad 1",
+        "kolumn 'Belopp'",
+        "investeringsvärde_msek",
+        "I1 räknas från den",
+    ),
+    refused(
+        "value_column_headed_tkr",
+        rename_column(INV, "investeringsvärde_msek", "investeringsvärde_tkr"),
+        "a value column in tkr is not the MSEK column; the header must say which it is",
+        "investeringar.csv",
+        "kolumn 'investeringsvärde_tkr'",
+        "'investeringsvärde_msek' (MSEK",
+    ),
+    # valid files a person reads without doubt
+    accepted(
+        "kommunkod_header_for_kommun",
+        rename_column(KOM, "kommun", "kommunkod"),
+        "a 'kommunkod' column with names or codes is the municipality column",
+        rows={KOM: example_rows(KOM)},
+    ),
+    accepted(
+        "scb_code_and_name",
+        both(
+            map_column(KOM, "kommun", lambda v: f"{_CODES[v]} {v}"),
+            map_column(INV, "kommun", lambda v: f"{v} ({_CODES[v]})"),
+        ),
+        "SCB writes '1814 Lekeberg'; code and name agree",
+        rows={KOM: example_rows(KOM), INV: example_rows(INV)},
+    ),
+    accepted(
+        "alla_kommuner_for_alla",
+        map_column(ACT, "kommuner", lambda v: "Alla kommuner" if v == "alla" else v),
+        "'Alla kommuner' means every member, as 'alla' does",
+        rows={ACT: example_rows(ACT)},
+    ),
+    accepted(
+        "r_na_for_missing_values",
+        both(*(map_empty(INV, c, "NA") for c in ("arbetstillfällen", "beslutsdatum", "källa"))),
+        "R writes NA for a missing value",
+        rows={INV: example_rows(INV)},
+    ),
+    accepted(
+        "zero_point_zero_for_no",
+        both(*(map_column(KOM, c, {"ja": "1.0", "nej": "0.0"}.__getitem__) for c in TOOLS)),
+        "a pandas export writes 1.0 and 0.0 for yes and no",
+        rows={KOM: example_rows(KOM)},
+    ),
+    accepted(
+        "soft_hyphen_inside_area_names",
+        map_column(NKI, "område", lambda v: v.replace("bygglov", "bygg\u00adlov").replace("miljö-", "mil\u00adjö-")),
+        "a soft hyphen is invisible; 'bygg-lov' is bygglov",
+        rows={NKI: example_rows(NKI)},
+    ),
+    accepted(
+        "excel_instruction_rows_above_the_header",
+        both(to_xlsx(INV), xlsx_edit("investeringar.xlsx", rows_above(14))),
+        "the template's instruction rows are not the table; the header is the first row with the columns",
+        rows={"investeringar.xlsx": example_rows(INV)},
+    ),
+    accepted(
+        "excel_municipality_merged_down_each_block",
+        both(to_xlsx(NKI), xlsx_edit("nki.xlsx", merge_blocks(2))),
+        "a merged municipality cell applies to every row of its block",
+        rows={"nki.xlsx": example_rows(NKI)},
+    ),
+    # from the first set, still open
+    refused(
+        "confidence_interval_with_one_limit_missing",
+        set_cell(NKI, CI_ROW, "ki_övre", ""),
+        "an interval with one limit is incomplete: both limits or none",
+        "nki.csv",
+        f"rad {CI_ROW}",
+        "kolumn 'ki_övre'",
+        "ki_nedre är ifyllt men ki_övre saknas",
+    ),
+    refused(
+        "result_with_zero_answers",
+        set_cell(NKI, 2, "antal_svar", "0"),
+        "a result from 0 answers does not exist",
+        "nki.csv",
+        "rad 2",
+        "kolumn 'antal_svar'",
+        "'0'",
+        "minst 1 svar",
+    ),
+    refused(
+        "header_repeated_mid_file_in_another_order",
+        insert_row(LEADS, 1001, SHIFTED_LEADS),
+        "a second export with its columns in another order: the rows below it would be read into wrong columns",
+        "leads.csv",
+        "rad 1001",
+        "annan ordning",
+    ),
+    accepted(
+        "blank_follow_up_means_no",
+        map_column(AREN, "uppföljning_gjord", lambda v: "" if v == "nej" else v),
+        "the register leaves the follow-up cell empty until it is done: empty is nej",
+        rows={AREN: example_rows(AREN)},
+    ),
+    refused(
+        "investments_without_the_value_column",
+        drop_column(INV, "investeringsvärde_msek"),
+        "without the values I1 would be 0 MSEK, not unknown",
+        "investeringar.csv",
+        "kolumn 'investeringsvärde_msek'",
+        "I1 räknas från den",
+    ),
+    refused(
+        "activities_without_the_company_column",
+        drop_column(ACT, "företag"),
+        "without the companies I3 would count none",
+        "aktiviteter.csv",
+        "kolumn 'företag'",
+        "I3 räknas från den",
+    ),
+    # left from round two
+    refused(
+        "excel_table_split_without_header_on_the_second_sheet",
+        split_without_header(LEADS, 1200),
+        "the second sheet continues the table; reading the first alone would halve the leads",
+        "leads.xlsx",
+        "bladet 'Blad2' ser ut att fortsätta tabellen",
+    ),
+    refused(
+        "excel_array_formula_never_calculated",
+        both(to_xlsx(KOM), xlsx_edit("kommuner.xlsx", array_formula(3, 2, 4))),
+        "a formula without its result has no value to read",
+        "kommuner.xlsx",
+        "rad 3",
+        "kolumn 'folkmängd'",
+        "formeln har inget sparat värde",
+    ),
+]
+
+# Further realistic cases (exports from Excel, Google Sheets, CRM systems, SKR, Kolada, SCB, LibreOffice).
+OWN_CASES: list[Case] = [
+    accepted(
+        "crm_null_for_no_conversion",
+        map_empty(LEADS, "konverteringsdatum", "NULL"),
+        "a CRM's SQL export writes NULL for an empty date",
+        rows={LEADS: example_rows(LEADS)},
+    ),
+    accepted(
+        "pandas_nan_for_missing_jobs",
+        map_empty(INV, "arbetstillfällen", "nan"),
+        "a pandas export writes nan for a missing number",
+        rows={INV: example_rows(INV)},
+    ),
+    accepted(
+        "scb_two_dots_for_missing",
+        map_empty(INV, "arbetstillfällen", ".."),
+        "SCB writes '..' for a value not available",
+        rows={INV: example_rows(INV)},
+    ),
+    accepted(
+        "swedish_excel_saknas_in_a_column_no_key_result_reads",
+        map_empty(INV, "källa", "#SAKNAS!"),
+        "a lookup of the source that found nothing: the source is unknown, nothing is computed from it",
+        rows={INV: example_rows(INV)},
+    ),
+    refused(
+        "swedish_excel_saknas_in_the_value_column",
+        set_cell(INV, 4, "investeringsvärde_msek", "#SAKNAS!"),
+        "a failed lookup where I1's value should be: the sum would silently miss a project",
+        "investeringar.csv",
+        "rad 4",
+        "'#SAKNAS!'",
+        "Excel-felvärde",
+    ),
+    refused(
+        "swedish_excel_value_error_in_population",
+        set_cell(KOM, 3, "folkmängd", "#VÄRDEFEL!"),
+        "#VÄRDEFEL! is Swedish Excel's #VALUE!, no population",
+        "kommuner.csv",
+        "rad 3",
+        "'#VÄRDEFEL!'",
+        "Excel-felvärde",
+    ),
+    refused(
+        "na_in_a_required_column",
+        set_cell(LEADS, 4, "kanal", "NA"),
+        "NA is a missing value, and every lead has a channel",
+        "leads.csv",
+        "rad 4",
+        "kolumn 'kanal'",
+        "'NA'",
+        "värde saknas",
+    ),
+    accepted(
+        "zero_width_space_after_names",
+        map_column(INV, "kommun", lambda v: v + "\u200b"),
+        "a zero-width space copied from a web page is invisible",
+        rows={INV: example_rows(INV)},
+    ),
+    accepted(
+        "word_joiner_inside_channel_names",
+        map_column(LEADS, "kanal", lambda v: v.replace("-", "\u2060-")),
+        "an invisible word joiner does not make another channel",
+        rows={LEADS: example_rows(LEADS)},
+    ),
+    refused(
+        "code_and_name_of_different_municipalities",
+        set_cell(KOM, 2, "kommun", "1860 Lekeberg"),
+        "1860 is Laxå, not Lekeberg: which one is meant cannot be told",
+        "kommuner.csv",
+        "rad 2",
+        "'1860 Lekeberg'",
+        "koden 1860 och namnet Lekeberg är olika kommuner",
+    ),
+    refused(
+        "county_row_among_the_members",
+        append_text(KOM, "2025;Örebro län;310 000;ja;ja;ja;ja\r\n"),
+        "the county is the sum of the members, not a member",
+        "kommuner.csv",
+        f"rad {example_rows(KOM) + 2}",
+        "'Örebro län'",
+        "summarad rad",
+    ),
+    refused(
+        "total_row_below_the_investments",
+        append_text(INV, "Totalt;;;;;5062,8;;;;;\r\n"),
+        "a sum row is no project",
+        "investeringar.csv",
+        f"rad {example_rows(INV) + 2}",
+        "värde saknas",
+    ),
+    accepted(
+        "scb_code_and_name_in_the_national_table",
+        map_column(RIKET, "kommunkod", lambda v: f"{v} Kommun"),
+        "'0114 Upplands Väsby' as SCB writes it is the code 0114",
+        rows={RIKET: example_rows(RIKET)},
+    ),
+    refused(
+        "population_in_thousands",
+        set_cell(KOM, 2, "folkmängd", "8"),
+        "a municipality of 8 inhabitants: the export was in thousands",
+        "kommuner.csv",
+        "rad 2",
+        "'8'",
+        "skriven i tusental",
+    ),
+    refused(
+        "population_with_a_digit_too_many",
+        set_cell(KOM, row_of(KOM, år="2019", kommun="Örebro"), "folkmängd", "1556380"),
+        "Örebro has 155 638 inhabitants, not 1,5 million",
+        "kommuner.csv",
+        "'1556380'",
+        "fler invånare än någon svensk kommun",
+    ),
+    refused(
+        "absurd_number_of_jobs",
+        set_cell(INV, 2, "arbetstillfällen", "91000"),
+        "91 000 new jobs from one project is a typo",
+        "investeringar.csv",
+        "rad 2",
+        "'91000'",
+        "orimligt många arbetstillfällen",
+    ),
+    refused(
+        "confidence_limits_swapped",
+        both(set_cell(NKI, CI_ROW, "ki_nedre", "93,1"), set_cell(NKI, CI_ROW, "ki_övre", "71,9")),
+        "the lower limit above the upper: the columns were swapped",
+        "nki.csv",
+        f"rad {CI_ROW}",
+        "omsluta värdet",
+    ),
+    refused(
+        "only_the_lower_limit_removed",
+        set_cell(NKI, CI_ROW, "ki_nedre", ""),
+        "one limit without the other is an incomplete interval",
+        "nki.csv",
+        f"rad {CI_ROW}",
+        "kolumn 'ki_nedre'",
+        "ki_övre är ifyllt men ki_nedre saknas",
+    ),
+    refused(
+        "confidence_limit_as_a_share",
+        set_cell(NKI, CI_ROW, "ki_nedre", "0,719"),
+        "a limit of 0,719 is 71,9 as a percentage",
+        "nki.csv",
+        f"rad {CI_ROW}",
+        "'0,719'",
+        "ser ut som en andel",
+    ),
+    refused(
+        "excel_zero_date_in_leads",
+        set_cell(LEADS, 3, "datum", "1900-01-01"),
+        "1900-01-01 is Excel's date for an empty cell given a date format",
+        "leads.csv",
+        "rad 3",
+        "'1900-01-01'",
+        "före 2000",
+    ),
+    refused(
+        "activity_date_with_a_misread_century",
+        set_cell(ACT, 2, "datum", "1919-01-18"),
+        "a two-digit year 19 read as 1919",
+        "aktiviteter.csv",
+        "rad 2",
+        "'1919-01-18'",
+        "före 2000",
+    ),
+    refused(
+        "decision_date_on_a_lead",
+        set_cell(INV, LEAD_STAGE_ROW, "beslutsdatum", "2021-02-01"),
+        "a lead has no decision yet",
+        "investeringar.csv",
+        f"rad {LEAD_STAGE_ROW}",
+        "skedet 'lead' har inget beslut",
+    ),
+    accepted(
+        "check_marks_for_yes",
+        map_column(KOM, "syna", {"ja": "✓", "nej": "nej"}.__getitem__),
+        "a check mark is yes",
+        rows={KOM: example_rows(KOM)},
+    ),
+    accepted(
+        "ej_for_no",
+        map_column(AREN, "mål_formulerade", {"ja": "ja", "nej": "Ej"}.__getitem__),
+        "'Ej' is Swedish for not",
+        rows={AREN: example_rows(AREN)},
+    ),
+    accepted(
+        "google_sheets_true_and_false",
+        map_column(AREN, "uppföljning_gjord", {"ja": "TRUE", "nej": "FALSE"}.__getitem__),
+        "Google Sheets writes TRUE and FALSE for a checkbox",
+        rows={AREN: example_rows(AREN)},
+    ),
+    accepted(
+        "samtliga_kommuner_for_alla",
+        map_column(ACT, "kommuner", lambda v: "samtliga kommuner" if v == "alla" else v),
+        "'samtliga kommuner' is every member",
+        rows={ACT: example_rows(ACT)},
+    ),
+    accepted(
+        "header_synonyms_from_the_insikt_export",
+        both(rename_column(RIKET, "värde", "Resultat"), rename_column(NKI, "antal_svar", "Antal svarande")),
+        "'Resultat' and 'Antal svarande' are Insikt's own headings",
+        rows={RIKET: example_rows(RIKET), NKI: example_rows(NKI)},
+    ),
+    accepted(
+        "header_befolkning_and_kommunnamn",
+        both(rename_column(KOM, "folkmängd", "Befolkning"), rename_column(INV, "kommun", "Kommunnamn")),
+        "'Befolkning' is folkmängd, 'Kommunnamn' the municipality",
+        rows={KOM: example_rows(KOM), INV: example_rows(INV)},
+    ),
+    accepted(
+        "unrelated_note_column_is_only_a_warning",
+        add_column(INV, "Anteckning", "ring i maj"),
+        "a notes column no computation reads may be left out",
+        "Varning",
+        "okänd kolumn 'Anteckning' ignoreras",
+        rows={INV: example_rows(INV)},
+    ),
+    refused(
+        "misspelt_value_header",
+        rename_column(INV, "investeringsvärde_msek", "investeringsvärde_mesk"),
+        "a typo in the header of I1's column: the column must not be dropped",
+        "investeringar.csv",
+        "kolumn 'investeringsvärde_mesk'",
+        "'investeringsvärde_msek'",
+    ),
+    refused(
+        "misspelt_jobs_header",
+        rename_column(INV, "arbetstillfällen", "arbetstilfällen"),
+        "a typo in a column the report reads is not an unknown column",
+        "investeringar.csv",
+        "kolumn 'arbetstilfällen'",
+        "'arbetstillfällen'",
+    ),
+    refused(
+        "conversion_date_headed_otherwise",
+        rename_column(LEADS, "konverteringsdatum", "Konverterad den"),
+        "the dates M2 is computed from under another heading",
+        "leads.csv",
+        "kolumn 'Konverterad den'",
+        "'konverteringsdatum'",
+        "M2 räknas från den",
+    ),
+    Case(
+        "nki_without_answers_column_warns",
+        drop_column(NKI, "antal_svar"),
+        0,
+        ("Varning", "kolumnen 'antal_svar' saknas; S2 kan då inte bedömas"),
+        rows={NKI: example_rows(NKI)},
+        conclusion="without the answers S2 cannot be judged: the contract says so, the warning and the report too",
+    ),
+    accepted(
+        "kolada_csv_with_info_lines_above",
+        insert_row(RIKET, 1, ["Källa: Kolada, SKR Insikt", "", "", "", "", ""]),
+        "Kolada's download starts with a line on the source",
+        rows={RIKET: example_rows(RIKET)},
+    ),
+    accepted(
+        "libreoffice_every_cell_quoted",
+        quote_every_cell(INV),
+        "quotes around every cell change nothing",
+        rows={INV: example_rows(INV)},
+    ),
+    accepted(
+        "header_repeated_in_capitals",
+        insert_row(LEADS, 1001, [h.upper() for h in header_of(LEADS)]),
+        "the same header again, in capitals: skipped",
+        "rad 1001 upprepar rubrikraden",
+        rows={LEADS: example_rows(LEADS)},
+    ),
+    refused(
+        "excel_merged_cells_across_yes_no_columns",
+        both(to_xlsx(KOM), xlsx_edit("kommuner.xlsx", lambda book: book.worksheets[0].merge_cells("D2:D5"))),
+        "a merged yes/no cell leaves three municipalities without a value",
+        "kommuner.xlsx",
+        "rad 2",
+        "sammanfogade celler",
+    ),
+    accepted(
+        "excel_year_merged_down_each_block",
+        both(to_xlsx(KOM), xlsx_edit("kommuner.xlsx", merge_blocks(1))),
+        "the year of a block of municipalities in one merged cell",
+        rows={"kommuner.xlsx": example_rows(KOM)},
+    ),
+    accepted(
+        "macroman_activities_with_swedish_titles",
+        reencode(ACT, "mac_roman"),
+        "Mac OS Roman, told from Windows-1252 by its å, ä and ö",
+        rows={ACT: example_rows(ACT)},
+    ),
+]
+
+CASES += ROUND_THREE + OWN_CASES
