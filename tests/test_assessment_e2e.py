@@ -71,7 +71,7 @@ def test_a_draft_on_every_page_and_a_stale_number_named_and_marked(tmp_path):
     checked = cli("validate", "--data", str(data))
     assert checked.returncode == 0, checked.stderr
     assert f"bedomningar/2026-08.md, rad {line}: I1 (Orsak) nämner 165" in checked.stderr
-    assert "utfallet är nu 175\u00a0MSEK (6 projekt)" in checked.stderr
+    assert "(utfall 175\u00a0MSEK (6 projekt), mål ökning)" in checked.stderr
 
     more = ("--pdf",) if find_chromium() or in_ci() else ()
     if more:

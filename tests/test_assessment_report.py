@@ -89,12 +89,12 @@ def test_stale_numbers_name_key_line_number_and_value_today(tmp_path):
     row = _row(value="77,6 (mätår 2025)")
     stale = assessment.stale_numbers(judged.sections["S1"], row, members=12)
     assert [(s.key, s.line, s.number, s.current) for s in stale] == [
-        ("Orsak", 5, "77,4", "77,6 (mätår 2025)"),
-        ("Åtgärd", 7, "14", "77,6 (mätår 2025)"),
+        ("Orsak", 5, "77,4", "utfall 77,6 (mätår 2025), mål minst 80"),
+        ("Åtgärd", 7, "14", "utfall 77,6 (mätår 2025), mål minst 80"),
     ]
     warning = assessment.stale_warning(judged, stale[0])
     assert warning.startswith("bedomningar/2026-08.md, rad 5: S1 (Orsak) nämner 77,4")
-    assert "utfallet är nu 77,6 (mätår 2025)" in warning
+    assert warning.endswith("stämmer med dagens data (utfall 77,6 (mätår 2025), mål minst 80). Uppdatera texten.")
 
 
 def test_join_marks_stale_numbers_and_fills_the_owner_from_the_plan(tmp_path):
@@ -106,7 +106,7 @@ def test_join_marks_stale_numbers_and_fills_the_owner_from_the_plan(tmp_path):
         "orsak": "Bygglov.",
         "åtgärd": "",
         "ansvarig": "Samordnare",
-        "stale": {"bedömning": [("77,5", "77,4 (mätår 2025)")]},
+        "stale": {"bedömning": [("77,5", "utfall 77,4 (mätår 2025), mål minst 80")]},
     }
     assert rows[1]["assessment"]["bedömning"] == "" and len(warnings) == 1
     assert assessment.missing(rows) == ["S2"]
@@ -124,7 +124,10 @@ def test_the_file_s_owner_overrides_the_plan_s():
 @pytest.mark.parametrize(
     ("why", "short"),
     [
-        ("Målet är nått. 5 kommunresultat ligger under 70 (se avsnittet om NKI).", "5 kommunresultat ligger under 70."),
+        (
+            "Målet är nått. 5 kommunresultat ligger under 70 (se avsnittet om NKI).",
+            "5 kommunresultat ligger under 70 (se avsnittet om NKI).",
+        ),
         ("Insikt 2026 är inte publicerad ännu; utfallet gäller mätår 2025.", "Insikt 2026 är inte publicerad ännu."),
         ("2 mot 2,2 i säsongstakt mot målet den 31 augusti.", "2 mot 2,2 i säsongstakt mot målet."),
         ("−82,8 % mot samma period föregående år. Hela 2025: 1 272 MSEK.", "−82,8 % mot samma period föregående år."),
@@ -255,7 +258,7 @@ def test_a_stale_sentence_is_marked_with_the_value_today():
     html = assessment_html("NKI var 77,5. Målet nås.\n\nNytt stycke.", [("77,5", "77,4 (mätår 2025)")])
     assert html == (
         '<p><mark class="stale">NKI var 77,5.</mark> <span class="stale-note">[⚠ 77,5 stämmer inte med dagens '
-        "data: nu 77,4 (mätår 2025)]</span> Målet nås.</p><p>Nytt stycke.</p>"
+        "data: 77,4 (mätår 2025)]</span> Målet nås.</p><p>Nytt stycke.</p>"
     )
 
 

@@ -242,7 +242,10 @@ Bedömning: x
     assert messages[7] == "'Orsak' finns redan på rad 12 i samma avsnitt; skriv den en gång"
     assert messages[8] == "'Sammanfattning' hör till huvudet överst i filen, före första ##-rubriken"
     assert "###" in messages[9]
-    assert messages[10] == "okänt nyckelresultat; menade du S1? Planens id (okr.toml): S1, S2, I1, I4, M2"
+    assert messages[10] == (
+        "okänt nyckelresultat; menade du S1? Planens id (okr.toml): S1, S2, I1, I4, M2. "
+        "Har nyckelresultatet tagits bort ur planen, ta bort avsnittet ur filen."
+    )
     assert messages[11] == "avsnittet för S1 finns redan på rad 7; varje nyckelresultat får bara ett avsnitt"
 
 
@@ -258,7 +261,12 @@ def test_the_error_text_names_file_line_and_value(tmp_path):
 
 def test_unknown_id_without_a_near_one(tmp_path):
     assert _problems(tmp_path, "## Kommunerna\n") == [
-        (1, "Kommunerna", "okänt nyckelresultat; Planens id (okr.toml): S1, S2, I1, I4, M2")
+        (
+            1,
+            "Kommunerna",
+            "okänt nyckelresultat; Planens id (okr.toml): S1, S2, I1, I4, M2. "
+            "Har nyckelresultatet tagits bort ur planen, ta bort avsnittet ur filen.",
+        )
     ]
 
 

@@ -64,7 +64,9 @@ def test_the_offline_guard_catches_a_network_request(chromium, tmp_path):
 
 @pytest.mark.parametrize("period", PERIODS)
 def test_first_screen_shows_title_and_key_result_summary(example_run, chromium, period):
-    """At 1280×800 the title is on screen and the key-result table starts on it, nothing between."""
+    """At 1280×800 the title, the summary's first sentence and the start of the key-result table
+    are on screen; between the title block and the table stand only the proposed decision and
+    the summary."""
     html = page_path(example_run, period, report_name(period))
     with browser.open_offline(chromium, html) as opened:
         seen = opened.page.evaluate("""() => {
@@ -74,17 +76,21 @@ def test_first_screen_shows_title_and_key_result_summary(example_run, chromium, 
             const table = document.querySelector('table.key-results');
             const first = table && table.querySelector('tbody tr');
             const between = table && table.closest('.table-block').previousElementSibling;
+            const headline = document.querySelector('.decision .headline');
             return {title: h1 && h1.textContent, titleShown: !!h1 && onScreen(h1),
                     summary: table && table.caption.textContent, summaryShown: !!first && onScreen(first),
                     tableTop: table && table.getBoundingClientRect().top,
-                    before: between && between.className};
+                    before: between && between.className,
+                    title_block: between && between.previousElementSibling.className,
+                    headlineShown: !!headline && onScreen(headline)};
         }""")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shot = SCREENSHOTS / f"{Path(report_name(period)).stem}_forsta_skarmen.png"
         opened.page.screenshot(path=str(shot))
     assert seen["titleShown"] and "Uppföljning" in seen["title"], seen
     assert seen["summaryShown"] and seen["tableTop"] < 800, seen
-    assert seen["before"] == "report-title", seen  # nothing else above the table
+    assert seen["before"] in ("decision", "decision two") and seen["title_block"] == "report-title", seen
+    assert seen["headlineShown"], seen
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -69,6 +69,12 @@ def _visible_text(html: str) -> str:
 def test_retargeting_and_removing_key_results_needs_no_code_change(tmp_path):
     okr = _without(_edited(OKR_TEXT, "S1", '"mål" = 80', '"mål" = 75'), "M1")
     root = _project_copy(tmp_path / "project", okr)
+    judged = root / "data" / "example" / "bedomningar" / "2025.md"
+    refused = _run_copy(root, "validate")  # BRO's assessment of 2025 still judges M1
+    assert refused.returncode == 2 and "'M1' – okänt nyckelresultat" in refused.stderr
+    assert "ta bort avsnittet ur filen" in refused.stderr
+    text = judged.read_text(encoding="utf-8")
+    judged.write_text(re.sub(r"^## M1\b.*?(?=^## )", "", text, flags=re.S | re.M), encoding="utf-8")
     done = _run_copy(root, "run", "--period", "2025", "--out", str(root / "outputs"), "--jobs", "2")
     assert done.returncode == 0, done.stderr[-3000:]
     out = root / "outputs" / "2025"

@@ -28,7 +28,6 @@ _DAY = re.compile(rf"\s*({_MONTHS})\b", re.IGNORECASE)
 _UNIT_AFTER = re.compile(r"\s*(%|MSEK|mnkr|NKI|kr\b)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9−+\-–])")
 _DATE_CLAUSE = re.compile(rf"\s+den \d{{1,2}} ({_MONTHS})$")
-_SEE_ALSO = re.compile(r"\s*\(se [^)]*\)")
 _MET_LINES = ("Målet är nått.", "Helårsmålet är redan nått.", "Alla kommuner.")
 
 
@@ -49,7 +48,7 @@ class Stale:
     key: str
     line: int
     number: str
-    current: str
+    current: str  # 'utfall 77,6 (mätår 2025), mål minst 80'
 
 
 def quoted_numbers(text: str) -> list[Quoted]:
@@ -101,7 +100,8 @@ def stale_numbers(section: Section, row: dict, members: int) -> list[Stale]:
     for key, entry in section.entries.items():
         for number in quoted_numbers(entry.text):
             if not is_current(number, values):
-                found.append(Stale(section.id, key, _line_of(entry, number), number.text, row["value"]))
+                now = f"utfall {row['value']}, mål {row['target']}"
+                found.append(Stale(section.id, key, _line_of(entry, number), number.text, now))
     return found
 
 
@@ -109,7 +109,7 @@ def stale_warning(assessment: Assessment, stale: Stale) -> str:
     """'bedomningar/2026-08.md, rad 23: S1 …': file, line, the number and the value today."""
     return (
         f"{assessment.file}, rad {stale.line}: {stale.id} ({stale.key}) nämner {stale.number}, som inte "
-        f"stämmer med dagens data; utfallet är nu {stale.current}. Uppdatera texten."
+        f"stämmer med dagens data ({stale.current}). Uppdatera texten."
     )
 
 
@@ -119,8 +119,7 @@ def short_why(why: str) -> str:
     sentences = [s for s in _SENTENCE_END.split(why.strip()) if s and s not in _MET_LINES]
     if not sentences:
         return ""
-    first = sentences[0].split(";")[0].rstrip(".")
-    first = _DATE_CLAUSE.sub("", _SEE_ALSO.sub("", first))  # the period is in the title, sections below
+    first = _DATE_CLAUSE.sub("", sentences[0].split(";")[0].rstrip("."))  # the period is in the title
     return first + "."
 
 

@@ -462,7 +462,10 @@ class _Reader:
     def _unknown_id(self, word: str) -> str:
         near = _nearest(word, self.ids, cutoff=0.5)
         hint = f"menade du {near}? " if near else ""
-        return f"okänt nyckelresultat; {hint}Planens id (okr.toml): {', '.join(self.ids)}"
+        return (
+            f"okänt nyckelresultat; {hint}Planens id (okr.toml): {', '.join(self.ids)}. "
+            "Har nyckelresultatet tagits bort ur planen, ta bort avsnittet ur filen."
+        )
 
     def _key(self, number: int, written: str, rest: str) -> None:
         self._close()

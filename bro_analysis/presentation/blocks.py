@@ -232,7 +232,7 @@ def assessment_html(text: str, stale: list | None = None) -> str:
         for sentence in _SENTENCES.split(paragraph.strip()):
             found = [(n, now) for n, now in stale or [] if n in sentence]
             if found:
-                notes = "; ".join(f"{n} stämmer inte med dagens data: nu {now}" for n, now in found)
+                notes = "; ".join(f"{n} stämmer inte med dagens data: {now}" for n, now in found)
                 sentences.append(
                     f'<mark class="stale">{escape(sentence)}</mark> <span class="stale-note">[⚠ {escape(notes)}]</span>'
                 )
