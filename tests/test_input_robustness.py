@@ -366,3 +366,313 @@ def test_labels_that_differ_only_in_case_or_space_are_one():
     result = loading.one_spelling(values)
     assert result.drop(4).tolist() == ["LinkedIn", "LinkedIn", "Mässa", "LinkedIn", "Mässa", "Mässa"]
     assert pd.isna(result[4])  # missing stays missing
+
+
+# --- round three (issue 28): what values mean, needed columns, synonyms, Excel layout ------------
+
+INV_HEADER = [
+    "id",
+    "företag",
+    "kommun",
+    "målområde",
+    "skede",
+    "investeringsvärde_msek",
+    "arbetstillfällen",
+    "första_kontakt",
+    "beslutsdatum",
+    "uppskattat_värde",
+]
+NKI_FULL = [*NKI_HEADER, "antal_svar", "ki_nedre", "ki_övre"]
+
+
+def project(i: int, value="45,0", stage="beslut", decided="2025-02-01", jobs="10", first="2025-01-10") -> list:
+    return [f"INV-{i}", "AB", "Kumla", "logistik", stage, value, jobs, first, decided, "nej"]
+
+
+def nki_row(value="72,4", answers="38", low="", high="") -> list:
+    return ["2025", "Kumla", "bygglov", "NKI", value, answers, low, high]
+
+
+@pytest.mark.parametrize(
+    "value, cause",
+    [
+        ("450000000", "ser ut som kronor eller tusental kronor, inte MSEK"),
+        ("45000", "ser ut som kronor eller tusental kronor, inte MSEK"),
+    ],
+)
+def test_a_value_in_kronor_is_an_error_saying_so(write_csv, plan, value, cause):
+    with pytest.raises(DataError) as exc:
+        load_table(write_csv("investeringar.csv", [INV_HEADER, project(1, value)]), "investeringar", plan, TODAY)
+    assert messages(exc) == [
+        f"investeringar.csv, rad 2, kolumn 'investeringsvärde_msek': värdet '{value}' – {cause} "
+        "(450 000 000 kr = 450 MSEK)"
+    ]
+
+
+def test_the_largest_plausible_value_in_msek_loads(write_csv, plan):
+    frame, _ = load_table(
+        write_csv("investeringar.csv", [INV_HEADER, project(1, "19 999")]), "investeringar", plan, TODAY
+    )
+    assert frame["investeringsvärde_msek"].tolist() == [19999.0]
+
+
+@pytest.mark.parametrize(
+    "row, column, cause",
+    [
+        (nki_row("0,724"), "värde", "ser ut som en andel"),
+        (nki_row("1"), "värde", "ser ut som en andel"),
+        (nki_row("0"), "värde", "NKI 0 betyder att området inte mättes"),
+        (nki_row(answers="0"), "antal_svar", "ett resultat bygger på minst 1 svar"),
+    ],
+)
+def test_nki_values_outside_their_meaning(write_csv, plan, row, column, cause):
+    with pytest.raises(DataError) as exc:
+        load_table(write_csv("nki.csv", [NKI_FULL, row]), "nki", plan, TODAY)
+    (problem,) = exc.value.problems
+    assert (problem.row, problem.column) == (2, column) and cause in problem.message
+
+
+def test_nki_of_1_point_5_is_read(write_csv, plan):
+    frame, _ = load_table(write_csv("nki.csv", [NKI_FULL, nki_row("1,5")]), "nki", plan, TODAY)
+    assert frame["värde"].tolist() == [1.5]
+
+
+@pytest.mark.parametrize(
+    "low, high, column, message",
+    [
+        ("66,1", "", "ki_övre", "ki_nedre är ifyllt men ki_övre saknas"),
+        ("", "78,7", "ki_nedre", "ki_övre är ifyllt men ki_nedre saknas"),
+        ("72,4", "72,4", "ki_nedre/ki_övre", "ett intervall utan bredd"),
+        ("78,7", "66,1", "ki_nedre/ki_övre", "intervallet måste omsluta värdet 72.4"),
+    ],
+)
+def test_confidence_limits_both_or_none_around_the_value(write_csv, plan, low, high, column, message):
+    with pytest.raises(DataError) as exc:
+        load_table(write_csv("nki.csv", [NKI_FULL, nki_row(low=low, high=high)]), "nki", plan, TODAY)
+    (problem,) = exc.value.problems
+    assert (problem.row, problem.column) == (2, column) and message in problem.message
+
+
+def test_interval_equal_to_the_value_at_one_end_is_fine(write_csv, plan):
+    frame, _ = load_table(write_csv("nki.csv", [NKI_FULL, nki_row(low="72,4", high="80,0")]), "nki", plan, TODAY)
+    assert frame["ki_nedre"].tolist() == [72.4]
+
+
+@pytest.mark.parametrize("stage", ["lead", "dialog"])
+def test_decision_date_on_an_undecided_stage_is_an_error(write_csv, plan, stage):
+    with pytest.raises(DataError) as exc:
+        load_table(write_csv("investeringar.csv", [INV_HEADER, project(1, stage=stage)]), "investeringar", plan, TODAY)
+    assert messages(exc) == [
+        f"investeringar.csv, rad 2, kolumn 'beslutsdatum': värdet '2025-02-01' – skedet '{stage}' har inget beslut; "
+        "är skedet beslut eller etablerad, eller hör datumet inte hit?"
+    ]
+
+
+def test_a_lost_project_may_have_a_decision_date(write_csv, plan):
+    frame, _ = load_table(
+        write_csv("investeringar.csv", [INV_HEADER, project(1, stage="förlorad")]), "investeringar", plan, TODAY
+    )
+    assert len(frame) == 1
+
+
+def test_a_date_before_2000_is_an_error(write_csv, plan):
+    with pytest.raises(DataError) as exc:
+        load_table(
+            write_csv("investeringar.csv", [INV_HEADER, project(1, first="1922-01-10")]), "investeringar", plan, TODAY
+        )
+    assert messages(exc) == [
+        "investeringar.csv, rad 2, kolumn 'första_kontakt': värdet '1922-01-10' – "
+        "datumet ligger före 2000, innan registren började; fel år?"
+    ]
+
+
+@pytest.mark.parametrize("word", ["NA", "na", "NULL", "nan", "..", "saknas", "#SAKNAS!"])
+def test_words_for_missing_in_an_optional_column(write_csv, plan, word):
+    rows = [INV_HEADER + ["källa"], project(1, jobs=word if word != "#SAKNAS!" else "") + [word]]
+    frame, _ = load_table(write_csv("investeringar.csv", rows), "investeringar", plan, TODAY)
+    assert frame["arbetstillfällen"].isna().all() and frame["källa"].isna().all()
+
+
+def test_a_failed_lookup_where_a_key_result_reads_is_an_error(write_csv, plan):
+    with pytest.raises(DataError) as exc:
+        load_table(write_csv("investeringar.csv", [INV_HEADER, project(1, "#SAKNAS!")]), "investeringar", plan, TODAY)
+    assert "Excel-felvärde" in messages(exc)[0] and "'#SAKNAS!'" in messages(exc)[0]
+
+
+def test_a_blank_follow_up_means_no(write_csv, plan):
+    header = ["namn", "typ", "datum", "mål_formulerade", "uppföljning_gjord"]
+    rows = [
+        header,
+        ["Expo Real", "internationell", "2024-10-06", "ja", ""],
+        ["MIPIM", "internationell", "2024-03-08", "ja", "ja"],
+    ]
+    frame, _ = load_table(write_csv("arenor.csv", rows), "arenor", plan, TODAY)
+    assert frame["uppföljning_gjord"].tolist() == [False, True]
+
+
+def test_a_blank_in_another_yes_no_column_is_still_missing(write_csv, plan):
+    header = ["namn", "typ", "datum", "mål_formulerade", "uppföljning_gjord"]
+    with pytest.raises(DataError) as exc:
+        load_table(
+            write_csv("arenor.csv", [header, ["Expo Real", "internationell", "2024-10-06", "", "ja"]]),
+            "arenor",
+            plan,
+            TODAY,
+        )
+    assert messages(exc) == ["arenor.csv, rad 2, kolumn 'mål_formulerade': värdet '' – värde saknas"]
+
+
+def test_an_unknown_header_whose_values_fit_a_needed_column_is_an_error(write_csv, plan):
+    header = [h if h != "investeringsvärde_msek" else "Belopp" for h in INV_HEADER]
+    with pytest.raises(DataError) as exc:
+        load_table(write_csv("investeringar.csv", [header, project(1)]), "investeringar", plan, TODAY)
+    assert messages(exc) == [
+        "investeringar.csv, rad 1, kolumn 'Belopp' – okänd kolumnrubrik, och den saknade kolumnen "
+        "'investeringsvärde_msek' (MSEK; I1 räknas från den) ser ut att vara den; byt rubriken till kolumnens namn "
+        "(data/README.md)"
+    ]
+
+
+def test_an_unknown_header_near_a_missing_column_is_an_error(write_csv, plan):
+    header = [h if h != "arbetstillfällen" else "Arbetstilfällen" for h in INV_HEADER]
+    with pytest.raises(DataError) as exc:
+        load_table(write_csv("investeringar.csv", [header, project(1)]), "investeringar", plan, TODAY)
+    assert "kolumn 'Arbetstilfällen'" in messages(exc)[0] and "'arbetstillfällen' (st)" in messages(exc)[0]
+
+
+def test_an_unrelated_unknown_column_is_a_warning(write_csv, plan):
+    rows = [INV_HEADER + ["Kommentar"], project(1) + ["123"]]  # numbers, but every column is there
+    frame, warnings = load_table(write_csv("investeringar.csv", rows), "investeringar", plan, TODAY)
+    assert warnings == ["investeringar.csv: okänd kolumn 'Kommentar' ignoreras"] and len(frame) == 1
+
+
+def test_a_missing_column_a_key_result_reads(tmp_path, plan):
+    """In a data folder: without the values I1 would be 0, an error; without the answers S2
+    cannot be judged, which the contract declares, a warning."""
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(EXAMPLE_DATA_DIR, folder)
+    for name, column in (("investeringar.csv", "investeringsvärde_msek"), ("nki.csv", "antal_svar")):
+        frame = pd.read_csv(folder / name, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame.drop(columns=column).to_csv(folder / name, sep=";", index=False, encoding="utf-8-sig")
+    with pytest.raises(DataError) as exc:
+        load_dataset(folder, plan)
+    assert messages(exc) == [
+        "investeringar.csv, rad 1, kolumn 'investeringsvärde_msek' – kolumnen saknas, och I1 räknas från den; "
+        "lägg till den (tomma celler går bra)"
+    ]
+    assert exc.value.warnings[0] == (
+        "nki.csv: kolumnen 'antal_svar' saknas; S2 kan då inte bedömas (regionens resultat vägs med antalet svar)"
+    )
+    assert "Varning: nki.csv: kolumnen 'antal_svar' saknas" in str(exc.value)  # printed with the errors
+
+
+def test_warnings_are_printed_with_the_errors():
+    error = loading.DataError([loading.Problem("a.csv", 2, "x", "1", "fel")], ["a.csv: okänd kolumn 'y' ignoreras"])
+    assert str(error).splitlines() == [
+        "1 fel i indata:",
+        "  a.csv, rad 2, kolumn 'x': värdet '1' – fel",
+        "Varning: a.csv: okänd kolumn 'y' ignoreras",
+    ]
+
+
+def test_header_synonyms(write_csv, plan):
+    header = ["År", "Kommunkod", "Befolkning", "insikt", "syna", "objektvision", "etableringsberedskap"]
+    frame, warnings = load_table(write_csv("kommuner.csv", [header, *municipalities(plan, (2025,))]), "kommuner", plan)
+    assert len(frame) == 12 and warnings == [] and frame["folkmängd"].eq(1000).all()
+
+
+def test_invisible_characters_are_dropped_from_every_cell(write_csv, plan):
+    rows = [NKI_FULL, ["2025", "Kum\u00adla\u200b", "bygg\u00adlov", "\ufeffNKI", "72,4", "38", "", ""]]
+    frame, _ = load_table(write_csv("nki.csv", rows), "nki", plan, TODAY)
+    assert frame.loc[0, ["kommun", "område", "mått"]].tolist() == ["Kumla", "bygglov", "NKI"]
+
+
+def test_header_repeated_in_another_order_is_an_error(write_csv, plan):
+    shifted = LEADS_HEADER[1:] + LEADS_HEADER[:1]
+    rows = [LEADS_HEADER, lead(1), shifted, ["2025-01-03", "Webb", "", "lead", "", "L-2"]]
+    with pytest.raises(DataError) as exc:
+        load_table(write_csv("leads.csv", rows), "leads", plan, TODAY)
+    assert exc.value.problems[0].row == 3 and "annan ordning" in exc.value.problems[0].message
+
+
+def test_country_and_county_rows_of_the_national_table_are_skipped(write_csv, plan):
+    header = ["mätår", "kommunkod", "område", "mått", "värde", "antal_svar"]
+    rows = [header, ["2025", "0180", "totalt", "NKI", "70", "400"], ["2025", "0000", "totalt", "NKI", "71", "99000"]]
+    rows.append(["2025", "0018", "totalt", "NKI", "72", "4100"])
+    frame, warnings = load_table(write_csv("nki_riket.csv", rows), "nki_riket", plan, TODAY)
+    assert frame["kommunkod"].tolist() == ["0180"]
+    assert warnings == [
+        "nki_riket.csv: rad 3, 4 (0000, 0018) gäller riket eller ett län, inte en kommun, och hoppas över"
+    ]
+
+
+def test_a_header_below_instruction_rows(write_xlsx, plan):
+    above = [[f"Instruktion {i}"] for i in range(15)]
+    path = write_xlsx("leads.xlsx", {"leads": [*above, LEADS_HEADER, lead(1), lead(2)]})
+    frame, _ = load_table(path, "leads", plan, TODAY)
+    assert frame["id"].tolist() == ["L-1", "L-2"]
+
+
+def test_fill_merged_fills_a_block_where_the_contract_allows():
+    from bro_analysis.input.contracts import TABLES
+
+    cells = pd.DataFrame(
+        [KOM_HEADER, ["2025", "Nora", "1", "ja", "ja", "ja", "ja"], ["", "Kumla", "2", "ja", "", "ja", "ja"]]
+    )
+    cells.index = [1, 2, 3]
+    filled, problems = loading.fill_merged(cells, [(1, 2, 1, 3)], TABLES["kommuner"], "k.xlsx")
+    assert filled[0].tolist() == ["år", "2025", "2025"] and problems == []
+    _, problems = loading.fill_merged(cells, [(5, 2, 5, 3)], TABLES["kommuner"], "k.xlsx")
+    assert [(p.row, p.column, p.value) for p in problems] == [(2, "syna", "E2:E3")]
+
+
+def test_merged_cells_above_the_header_are_ignored():
+    from bro_analysis.input.contracts import TABLES
+
+    cells = pd.DataFrame(
+        [["Verktyg", "", "", "", "", "", ""], KOM_HEADER, ["2025", "Nora", "1", "ja", "ja", "ja", "ja"]]
+    )
+    cells.index = [1, 2, 3]
+    filled, problems = loading.fill_merged(cells, [(4, 1, 6, 1)], TABLES["kommuner"], "k.xlsx")
+    assert problems == [] and filled.equals(cells)
+
+
+def test_a_sheet_continuing_the_table_without_header_is_an_error(write_xlsx, plan):
+    rows = [[f"L-{i}", dt.date(2025, 1, 2), "Webb", None, "lead", None] for i in range(1, 5)]
+    path = write_xlsx("leads.xlsx", {"Blad1": [LEADS_HEADER, *rows[:2]], "Blad2": rows[2:]})
+    with pytest.raises(DataError) as exc:
+        load_table(path, "leads", plan, TODAY)
+    assert messages(exc) == [
+        "leads.xlsx – bladet 'Blad2' ser ut att fortsätta tabellen på bladet 'Blad1' men saknar rubrikrad, så bara "
+        "ena halvan skulle läsas; flytta raderna till ett blad under rubrikraden"
+    ]
+
+
+def test_a_notes_sheet_is_no_continuation(write_xlsx, plan):
+    path = write_xlsx("leads.xlsx", {"Blad1": [LEADS_HEADER, lead(1)], "Anteckningar": [["2025", "ring Anna", "x"]]})
+    frame, _ = load_table(path, "leads", plan, TODAY)
+    assert len(frame) == 1
+
+
+def test_an_array_formula_without_its_value_is_an_error(write_xlsx, plan):
+    from openpyxl import load_workbook
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    rows = [
+        KOM_HEADER,
+        *[[2025, name, 1000 + i, "ja", "ja", "nej", "ja"] for i, name in enumerate(plan.members.values())],
+    ]
+    path = write_xlsx("kommuner.xlsx", {"kommuner": rows})
+    book = load_workbook(path)
+    sheet = book["kommuner"]
+    sheet["C3"], sheet["C4"] = None, None
+    sheet["C2"] = ArrayFormula("C2:C4", "=D2:D4*1")
+    book.save(path)
+    with pytest.raises(DataError) as exc:
+        load_table(path, "kommuner", plan)
+    assert [(p.row, p.column, p.value) for p in exc.value.problems] == [
+        (row, "folkmängd", "=D2:D4*1") for row in (2, 3, 4)
+    ]
+    assert "formeln har inget sparat värde" in exc.value.problems[0].message

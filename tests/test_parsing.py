@@ -241,3 +241,103 @@ def test_decode(raw):
 )
 def test_sniff_separator(text, sep):
     assert sniff_separator(text) == sep
+
+
+# --- round three: meanings, synonyms and encodings (issue 28) ------------------------
+
+
+@pytest.mark.parametrize("text", ["1.000", "1,000", "12.500", "1.000.000"])
+def test_parse_int_refuses_a_thousands_separator(text):
+    numbers, errors = parsing.parse_int(s(text))
+    assert pd.isna(numbers[0])
+    assert errors[0].startswith("förväntade ett heltal; punkt eller komma som tusentalsavgränsare")
+
+
+def test_parse_int_keeps_a_zero_decimal():
+    numbers, errors = parsing.parse_int(s("38,0", "1 000", "2025.0"))
+    assert numbers.tolist() == [38, 1000, 2025]
+    assert errors.tolist() == ["", "", ""]
+
+
+def test_parse_bool_reads_the_common_spellings():
+    values, errors = parsing.parse_bool(s("1.0", "0.0", "1,0", "0,0", "✓", "Ej", "TRUE", "FALSE"))
+    assert values.tolist() == [True, False, True, False, True, False, True, False]
+    assert set(errors) == {""}
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("1814 Lekeberg", "1814"),
+        ("1814 - Lekeberg", "1814"),
+        ("Lekeberg (1814)", "1814"),
+        ("1880 Örebro kommun", "1880"),
+    ],
+)
+def test_code_and_name_together(plan, text, code):
+    assert parsing.normalise_municipality(text, parsing.municipality_lookup(plan.members)) == code
+
+
+def test_code_and_name_of_different_municipalities_is_an_error(plan):
+    codes, errors = parsing.parse_municipality(s("1860 Lekeberg", "Örebro län", "Riket", "0000"), plan.members)
+    assert codes.isna().all()
+    assert errors[0] == "koden 1860 och namnet Lekeberg är olika kommuner"
+    assert set(errors[1:]) == {"summarad rad (riket, länet eller totalt), inte en kommun; ta bort raden"}
+
+
+@pytest.mark.parametrize(
+    "text", ["Riket", "Örebro län", "Region Örebro län", "Totalt", "SUMMA", "0000", "0018", "Alla kommuner"]
+)
+def test_aggregates(text):
+    assert parsing.is_aggregate(text)
+
+
+@pytest.mark.parametrize("text", ["Örebro", "1880", "0180", "totalen av Kumla"])
+def test_not_aggregates(text):
+    assert not parsing.is_aggregate(text)
+
+
+def test_every_member_in_other_words(plan):
+    values, errors = parsing.parse_municipality_list(
+        s("Alla kommuner", "samtliga", "alla 12 kommuner", "Alla medlemskommuner", "hela länet"), plan.members
+    )
+    assert all(v == tuple(plan.members) for v in values)
+    assert set(errors) == {""}
+
+
+def test_parse_code_with_the_name_after_it():
+    codes, errors = parsing.parse_code(s("0180 Stockholm", "0114 - Upplands Väsby", "180"))
+    assert codes.tolist() == ["0180", "0114", "0180"]
+    assert set(errors) == {""}
+
+
+def test_invisible_characters():
+    assert parsing.INVISIBLE.sub("", "bygg\u00adlov\u200b\u2060\ufeff") == "bygglov"
+
+
+@pytest.mark.parametrize("encoding", ["mac_roman", "cp1252"])
+def test_decode_a_legacy_encoding_by_its_swedish_letters(encoding):
+    text = "kommun;titel\r\nHällefors;Ölmässa på Åland\r\nÖrebro;Möte\r\n"
+    assert decode(text.encode(encoding)) == text
+
+
+def test_lines_in_different_encodings_name_the_first_that_differs():
+    from bro_analysis.input.loading import MixedEncoding
+
+    raw = "a;Örebro\r\nb;Kumla\r\n".encode() + "c;Hällefors\r\n".encode("cp1252") + "d;Nora\r\n".encode("mac_roman")
+    with pytest.raises(MixedEncoding) as exc:
+        decode(raw)
+    assert (exc.value.line, exc.value.first, exc.value.other) == (3, "UTF-8", "Windows-1252")
+    raw = "a;Örebro\r\n".encode("cp1252") + "b;Åmål\r\n".encode("mac_roman")
+    with pytest.raises(MixedEncoding) as exc:
+        decode(raw)
+    assert (exc.value.line, exc.value.first, exc.value.other) == (2, "Windows-1252", "Mac OS Roman")
+
+
+def test_line_encoding():
+    from bro_analysis.input.loading import line_encoding
+
+    assert line_encoding(b"plain ascii") is None
+    assert line_encoding("Örebro".encode()) == "utf-8"
+    assert line_encoding("Örebro".encode("cp1252")) == "cp1252"
+    assert line_encoding("Örebro".encode("mac_roman")) == "mac_roman"

@@ -340,7 +340,13 @@ def read_csv_cells(path: Path) -> pd.DataFrame:
 
 def without_invisible(frame: pd.DataFrame) -> pd.DataFrame:
     """Cells without the characters nobody sees (soft hyphen, zero-width space …) and stripped."""
-    return frame.apply(lambda col: col.str.replace(parsing.INVISIBLE, "", regex=True).str.strip())
+
+    def clean(col: pd.Series) -> pd.Series:
+        if parsing.INVISIBLE.search("".join(col.tolist())):  # one look at the whole column: rarely there
+            col = col.str.replace(parsing.INVISIBLE, "", regex=True)
+        return col.str.strip()
+
+    return frame.apply(clean)
 
 
 def _cell_text(value) -> str:
@@ -489,14 +495,14 @@ def _continued_elsewhere(book, sheet: str, cells: pd.DataFrame, table: Table, fi
     if header_row is None:
         return []
     names = _header_names(table)
-    plain = {
+    known = {
         pos: table.column(names[parsing.header_key(text)])
         for pos, text in cells.loc[header_row].items()
-        if text
-        and names.get(parsing.header_key(text))
-        and table.column(names[parsing.header_key(text)]).kind in _PLAIN_KINDS
+        if text and names.get(parsing.header_key(text))
     }
-    if len(plain) < 2:
+    plain = {pos: col for pos, col in known.items() if col.kind in _PLAIN_KINDS}
+    required = [pos for pos, col in known.items() if col.required]
+    if not plain or not required:
         return []
     problems = []
     for other in book.worksheets:
@@ -506,12 +512,13 @@ def _continued_elsewhere(book, sheet: str, cells: pd.DataFrame, table: Table, fi
         if head.empty or find_header(head, table) is not None:
             continue
         rows = head[(head != "").any(axis=1)]
-        if rows.empty or rows.shape[1] < max(plain) + 1:
+        if rows.empty or rows.shape[1] < max(required) + 1:
             continue
-        fits = [
-            (parse_column(rows[pos].astype(str), col, None)[1] == "").all() and (rows[pos] != "").any()  # type: ignore[arg-type]
-            for pos, col in plain.items()
-        ]
+        rows = rows.reindex(columns=range(max(known) + 1), fill_value="")  # empty cells at the end are not saved
+        # Every required cell filled, every date, number and yes/no as the table's, and some of them there.
+        fits = [(rows[pos] != "").all() for pos in required]
+        fits += [(parse_column(rows[pos].astype(str), col, None)[1] == "").all() for pos, col in plain.items()]  # type: ignore[arg-type]
+        fits.append(any((rows[pos] != "").any() for pos in plain))
         if all(fits):
             message = (
                 f"bladet '{other.title}' ser ut att fortsätta tabellen på bladet '{sheet}' men saknar rubrikrad, "
@@ -850,8 +857,9 @@ def _header_rows_in_body(body: pd.DataFrame, header: pd.Series, table: Table) ->
     other): those naming the same columns in the same places (to skip), and those naming
     them otherwise (an error: the rows below them would be read into the wrong columns)."""
     names = _header_names(table)
-    words = {parsing.fold(a) for c in table.columns for a in (c.name, *c.aliases)} | set(names)
-    hits = pd.DataFrame({pos: body[pos].str.casefold().isin(words) for pos in body.columns})
+    spelled = {a for c in table.columns for a in (c.name, *c.aliases)} | set(names) | {t for t in header if t}
+    words = {form for w in spelled for form in (w, w.lower(), w.upper(), w.capitalize(), w.title())}
+    hits = pd.DataFrame({pos: body[pos].isin(words) for pos in body.columns})  # no per-cell work: files are large
     required = sum(c.required for c in table.columns)
     same: list[int] = []
     other: list[int] = []

@@ -111,7 +111,7 @@ def parse_int(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     numbers, errors = parse_number(values)
     fractional = numbers.notna() & (numbers != np.floor(numbers))
     errors[fractional & (errors == "")] = "förväntade ett heltal"
-    grouped = values.str.match(_GROUPED) & numbers.notna()
+    grouped = values.str.match(_GROUPED)
     errors[grouped] = "förväntade ett heltal; punkt eller komma som tusentalsavgränsare? skriv 1000 eller 1 000"
     numbers = numbers.where(~grouped)
     fractional &= ~grouped
