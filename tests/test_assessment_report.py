@@ -333,3 +333,17 @@ def test_records_carry_the_assessment(tmp_path):
         r["bedömning"] == "" and r["bedömning_fastställd"] is False
         for r in overview.summary_records(no_file, overview.outcomes(ctx))
     )
+
+
+def test_the_analyst_sees_where_the_assessment_stands(tmp_path):
+    period = Period(2026, 3)
+    assert assessment.analyst_note(None, [], period).startswith(
+        "Ingen bedömning för januari–mars 2026: skapa mallen med bro-analysis bedömning --period 2026-03"
+    )
+    judged = _read(tmp_path, "## S1\nBedömning: NKI 77,5.\n")
+    rows, _ = assessment.join(judged, PLAN, [_row(), _row(id="S2")])
+    assert assessment.analyst_note(judged, rows, period) == (
+        "Bedömningen i bedomningar/2026-08.md är ett utkast (Fastställd av är tom). "
+        "BRO:s bedömning saknas ännu för S2. 1 siffra i texten stämmer inte längre med data; "
+        "se varningarna från validate."
+    )

@@ -211,3 +211,22 @@ def template(period, plan, rows: list[dict], made: dt.date) -> str:
         lines += ["", f"## {row['id']} {row['text']}", _comment(computed.strip() + owner)]
         lines += [f"{key}:" for key in FIELDS]
     return "\n".join(lines) + "\n"
+
+
+def analyst_note(judged: Assessment | None, rows: list[dict], period) -> str:
+    """For the analyst in JupyterLab: where BRO's assessment of the period stands."""
+    if judged is None:
+        return (
+            f"Ingen bedömning för {period.label}: skapa mallen med bro-analysis bedömning --period "
+            f"{period.key} och fyll i {FOLDER}/{period.key}.md i datamappen. Till dess är rapporten ett utkast."
+        )
+    state = "fastställd" if judged.approved else "ett utkast (Fastställd av är tom)"
+    parts = [f"Bedömningen i {judged.file} är {state}."]
+    lacking = missing(rows)
+    if lacking:
+        parts.append(missing_text(lacking, len(rows)))
+    stale = sum(len(v) for r in rows for v in r["assessment"]["stale"].values())
+    if stale:
+        word = "siffra" if stale == 1 else "siffror"
+        parts.append(f"{stale} {word} i texten stämmer inte längre med data; se varningarna från validate.")
+    return " ".join(parts)
