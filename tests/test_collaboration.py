@@ -87,6 +87,12 @@ def test_outcomes():
     assert (by_id["S3"].value, by_id["S3"].previous, by_id["S3"].status) == (2, 1, okr.NOT_MET)
     assert (by_id["S4"].value, by_id["S4"].previous, by_id["S4"].status) == (11, 12, okr.NOT_MET)
     assert "Ljusnarsberg (Syna)" in by_id["S4"].reason
+    assert (by_id["S4"].missing, by_id["S4"].accumulates, by_id["S4"].previous_label) == (
+        ("Ljusnarsberg",),
+        False,
+        "2024",
+    )
+    assert (by_id["S3"].missing, by_id["S3"].accumulates, by_id["S3"].previous_label) == ((), True, "2024")
     assert (by_id["S5"].value, by_id["S5"].status) == (2, okr.NOT_MET)
 
 

@@ -319,6 +319,30 @@ def test_verdicts_a_statistician_would_sign(example_run):
     assert "utgångsläget" not in part_page
 
 
+def test_every_previous_value_names_its_period(example_run):
+    """Issue 25: every Föregående says which period it is, on page one (short) and in okr.json;
+    okr.json names the members an "alla" key result misses and says which values accumulate."""
+    import json
+
+    part = {r["id"]: r for r in json.loads((example_run / "2026-08" / "okr.json").read_text(encoding="utf-8"))}
+    assert {k: part[k]["föregående_period"] for k in ("S1", "S3", "S4", "I1", "I4", "M3")} == {
+        "S1": "mätår 2024",
+        "S3": "januari–augusti 2025",
+        "S4": "2025",
+        "I1": "januari–augusti 2025",
+        "I4": "2025",
+        "M3": "januari–augusti 2025",
+    }
+    assert part["M2"]["föregående_period"].startswith("1 januari–") and part["M2"]["föregående_period"].endswith("2025")
+    assert [k for k, r in part.items() if not r["löpande"]] == ["S1", "S2", "S4", "I4"]
+    assert all(r["saknas"] == [] for k, r in part.items() if r["typ"] != "alla")
+    assert part["S4"]["saknas"] and all(name in part["S4"]["motivering"] for name in part["S4"]["saknas"])
+    page = (example_run / "2026-08" / "BRO_uppfoljning_2026-08.html").read_text(encoding="utf-8")
+    rows = {t[0]: t for t in _table_rows(page, "Nyckelresultaten januari–augusti 2026")}
+    assert "jan–aug 2025" in rows["S3"][4] and "jan–aug 2025" in rows["I1"][4] and "(2025)" in rows["S4"][4]
+    assert rows["S1"][4].endswith("(mätår 2024)")
+
+
 def test_forecasts_on_page_one_and_in_okr_json(example_run):
     """Issue 23's 'done when' on the example data: okr.json for 2026-08 has a forecast with an
     interval for each key result, or a stated reason why none; page one shows a Prognos column;

@@ -369,6 +369,12 @@ def test_outcomes_by_hand(plan):
     assert out["I4"].value == 1 and out["I4"].status == okr.NOT_MET
     assert "Kumla (nej)" in out["I4"].reason and "Lekeberg (uppgift saknas)" in out["I4"].reason
     assert out["I4"].previous == 3
+    assert (out["I4"].missing, out["I4"].accumulates, out["I4"].previous_label) == (
+        ("Kumla", "Lekeberg"),
+        False,
+        "2024",
+    )
+    assert (out["I1"].missing, out["I1"].accumulates, out["I1"].previous_label) == ((), True, "2024")
 
 
 def test_i1_year_to_date_compares_same_months(plan):

@@ -297,6 +297,9 @@ def test_outcomes_m1_and_m3():
     assert "Almedalen" in out["M1"].reason and "Expo Real" in out["M1"].reason and "MIPIM" not in out["M1"].reason
     assert (out["M3"].value, out["M3"].previous, out["M3"].status) == (2, 12, okr.NOT_MET)
     assert "Nora" in out["M3"].reason and "Örebro" not in out["M3"].reason.split("inget stöd till")[1]
+    assert len(out["M3"].missing) == 10 and "Nora" in out["M3"].missing and "Örebro" not in out["M3"].missing
+    assert (out["M3"].previous_label, out["M3"].accumulates) == ("2024", True)
+    assert (out["M1"].previous_label, out["M2"].previous_label) == ("2024", "2024")
 
 
 def test_m1_met_with_four_complete_arenas():

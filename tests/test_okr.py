@@ -74,6 +74,9 @@ def test_a_period_before_the_register_is_not_a_zero():
     assert (first.status, first.value, first.previous, first.previous_text) == (okr.MET, 2, None, "–")
     second = okr.count_outcome(_ctx(Period(2020)), kr("minst", 2), register, count)
     assert (second.status, second.value, second.previous) == (okr.MET, 2, 2)
+    assert (second.previous_label, second.accumulates, second.missing) == ("2019", True, ())
+    part = okr.count_outcome(_ctx(Period(2020, 8)), kr("minst", 2), register, count)
+    assert part.previous_label == "januari–augusti 2019"
     empty = okr.count_outcome(_ctx(Period(2020)), kr("minst", 2), _register([]), count)
     assert empty.status == okr.UNKNOWN and "inga rader" in empty.reason
 
@@ -163,7 +166,9 @@ def test_unknown_status_is_refused():
 def test_outcome_table_shows_target_status_symbol_and_reason():
     plan = load_plan()
     results = [
-        okr.Outcome("S4", 11, 12, okr.NOT_MET, "11 av 12 kommuner; saknas: Laxå", "11 av 12", "12 av 12"),
+        okr.Outcome(
+            "S4", 11, 12, okr.NOT_MET, "11 av 12 kommuner; saknas: Laxå", "11 av 12", "12 av 12", previous_label="2024"
+        ),
         okr.Outcome("M2", None, None, okr.UNKNOWN, "för få leads"),
     ]
     table = okr.outcome_table(plan, results)
@@ -182,12 +187,25 @@ def test_outcome_table_shows_target_status_symbol_and_reason():
         plan.key_result("S4").text,
         "alla 12",
         "11 av 12",
-        "12 av 12",
+        "12 av 12 (2024)",
         "✘ ej uppnått",
         "–",
         "11 av 12 kommuner; saknas: Laxå",
     ]
     assert table.iloc[1][["Mål", "Utfall", "Status"]].tolist() == ["minst +20 %", "–", "? kan inte bedömas"]
+
+
+def test_previous_cell_names_the_period_once():
+    def cell(text, label, short=False):
+        return okr.previous_cell(okr.Outcome("S3", 1, 2, okr.MET, "", "1", text, previous_label=label), short)
+
+    assert cell("2 projekt", "januari–augusti 2025") == "2 projekt (januari–augusti 2025)"
+    assert cell("2 projekt", "januari–augusti 2025", short=True) == "2 projekt (jan–aug 2025)"
+    assert cell("958 MSEK (10 projekt)", "januari–augusti 2025", True) == "958 MSEK (10 projekt, jan–aug 2025)"
+    assert cell("76,8 (mätår 2024)", "mätår 2024") == "76,8 (mätår 2024)"  # already said
+    assert cell("76,8 (äldre definition, mätår 2024)", "mätår 2024", True) == "76,8 (äldre definition, mätår 2024)"
+    assert cell("–", "2024") == "–" and cell("", "2024") == "–"
+    assert cell("2 projekt", "") == "2 projekt"
 
 
 def test_shown_number_rounds_as_the_report_shows_and_gives_shares_in_per_cent():

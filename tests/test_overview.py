@@ -83,3 +83,61 @@ def test_records_carry_the_qualifier_and_the_mätår():
     row = overview.page_one_rows(ctx, results)[0]
     assert row["qualifier"] == "osäkert"
     assert okr.status_label(okr.NOT_MET, okr.UNCERTAIN) == "✘ ej uppnått – osäkert"
+
+
+def test_records_and_page_one_name_the_previous_period_and_who_is_missing():
+    """okr.json: föregående_period, saknas (an "alla" key result only) and löpande (a state
+    at a time is not); page one's cell carries the short label."""
+    ctx = SimpleNamespace(
+        plan=PLAN, assessment=None, period=Period(2026, 8), dataset=SimpleNamespace(is_example=False), settings={}
+    )
+    results = _results([okr.MET] * 12)
+    by_id = {kr.id: i for i, kr in enumerate(PLAN.key_results)}
+    results[by_id["S3"]] = okr.Outcome(
+        "S3", 3, 2, okr.ON_TRACK, "r", "3 projekt", "2 projekt", previous_label="januari–augusti 2025"
+    )
+    results[by_id["S4"]] = okr.Outcome(
+        "S4",
+        10,
+        11,
+        okr.RISK,
+        "r",
+        "10 av 12",
+        "11 av 12",
+        previous_label="2025",
+        missing=("Laxå", "Nora"),
+        accumulates=False,
+    )
+    results[by_id["S1"]] = okr.Outcome(
+        "S1",
+        77.4,
+        76.8,
+        okr.NOT_MET,
+        "r",
+        "77,4 (mätår 2025)",
+        "76,8 (mätår 2024)",
+        previous_label="mätår 2024",
+        accumulates=False,
+    )
+    # a count that (wrongly) carried names does not leak them into okr.json
+    results[by_id["S5"]] = okr.Outcome("S5", 3, 2, okr.MET, "r", "3", "2", missing=("Laxå",))
+    records = {r["id"]: r for r in overview.summary_records(ctx, results)}
+    fields = list(okr.SUMMARY_FIELDS)
+    assert fields.index("föregående_period") == fields.index("föregående_utfall") + 1
+    assert fields[fields.index("period") - 2 : fields.index("period")] == ["saknas", "löpande"]
+    assert (records["S3"]["föregående_period"], records["S3"]["saknas"], records["S3"]["löpande"]) == (
+        "januari–augusti 2025",
+        [],
+        True,
+    )
+    assert (records["S4"]["föregående_period"], records["S4"]["saknas"], records["S4"]["löpande"]) == (
+        "2025",
+        ["Laxå", "Nora"],
+        False,
+    )
+    assert (records["S1"]["föregående_period"], records["S1"]["löpande"]) == ("mätår 2024", False)
+    assert records["S5"]["saknas"] == []
+    rows = {r["id"]: r for r in overview.page_one_rows(ctx, results)}
+    assert rows["S3"]["previous"] == "2 projekt (jan–aug 2025)"
+    assert rows["S4"]["previous"] == "11 av 12 (2025)"
+    assert rows["S1"]["previous"] == "76,8 (mätår 2024)"

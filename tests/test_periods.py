@@ -13,6 +13,7 @@ from bro_analysis.core.periods import (
     parse_period,
     parse_periods,
     resolve_periods,
+    short_months,
     years_in_tables,
 )
 
@@ -25,6 +26,16 @@ def test_full_year_and_year_to_date():
     assert ytd.previous == Period(2025, 8)
     assert ytd.end == pd.Timestamp("2026-08-31")
     assert parse_period(2025).label == "2025"
+
+
+def test_short_labels_shorten_the_month_names_only():
+    assert Period(2026, 8).short_label == "jan–aug 2026"
+    assert Period(2026, 1).short_label == "jan 2026"
+    assert Period(2026, 3).short_label == "jan–mars 2026"
+    assert Period(2025).short_label == "2025"
+    assert short_months("1 januari–4 maj 2025") == "1 jan–4 maj 2025"
+    assert short_months("mätår 2024") == "mätår 2024"
+    assert short_months("septembermånad") == "septembermånad"  # whole words only
 
 
 def test_contains_uses_whole_days():

@@ -14,7 +14,7 @@ import pandas as pd
 
 from bro_analysis.analysis import forecast as fc
 from bro_analysis.core.config import KeyResult, Plan
-from bro_analysis.core.periods import Period
+from bro_analysis.core.periods import Period, short_months
 from bro_analysis.presentation.formatting import fmt_int, fmt_number, fmt_percent, fmt_signed
 
 # The status vocabulary, the same in the HTML, okr.csv and okr.json. A finished year
@@ -42,6 +42,7 @@ SUMMARY_FIELDS = (
     "mål",
     "utfall",
     "föregående_utfall",
+    "föregående_period",
     "enhet",
     "status",
     "förbehåll",
@@ -63,6 +64,8 @@ SUMMARY_FIELDS = (
     "planslut_övre",
     "planslut_chans",
     "planslut_metod",
+    "saknas",
+    "löpande",
     "period",
     "utgångsläge",
     "bedömning_fastställd",
@@ -154,12 +157,26 @@ class Outcome:
     forecast: fc.Forecast | None = None  # the year's end, for a part year
     plan_forecast: fc.Forecast | None = None  # the plan's last year
     pace: float | None = None  # a part year: what a year that reaches the target has by this date
+    previous_label: str = ""  # what `previous` refers to: 'mätår 2024', 'januari–augusti 2025', '2025'
+    missing: tuple[str, ...] = ()  # an 'alla' key result: the members that do not meet it, by name
+    accumulates: bool = True  # summed over the period (counts, totals, rates); False: a state at a time
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"unknown status {self.status!r}")
         if self.qualifier and self.qualifier not in QUALIFIERS:
             raise ValueError(f"unknown qualifier {self.qualifier!r}")
+
+
+def previous_cell(outcome: Outcome, short: bool = False) -> str:
+    """The previous value with the period it refers to, unless its text already says it:
+    '2 projekt (januari–augusti 2025)', short '2 projekt (jan–aug 2025)', inside a closing
+    bracket: '958 MSEK (10 projekt, jan–aug 2025)'; '–' without a value."""
+    shown = outcome.previous_text or "–"
+    label = short_months(outcome.previous_label) if short else outcome.previous_label
+    if shown == "–" or not label or label in shown or outcome.previous_label in shown:
+        return shown
+    return f"{shown[:-1]}, {label})" if shown.endswith(")") else f"{shown} ({label})"
 
 
 def judge(
@@ -313,8 +330,9 @@ def count_outcome(
     def text(v: int | None) -> str:
         return "–" if v is None else f"{fmt_int(v)}{suffix}"
 
+    label = period.previous.label
     if why or value is None:
-        return Outcome(kr.id, value, previous, UNKNOWN, why or "", text(value), text(previous))
+        return Outcome(kr.id, value, previous, UNKNOWN, why or "", text(value), text(previous), previous_label=label)
     rule = fc.rules(ctx.settings)
     dates = register.frame[register.column] if register.column in register.frame else pd.Series(dtype="datetime64[ns]")
     history = fc.year_history(count, fc.first_full_year(dates), period)
@@ -346,6 +364,7 @@ def count_outcome(
         forecast=year_end,
         plan_forecast=plan_end_forecast(ctx, kr, full_years, year_end),
         pace=pace,
+        previous_label=label,
     )
 
 
@@ -408,7 +427,8 @@ def target_text(kr: KeyResult, members: int) -> str:
 
 
 def outcome_table(plan: Plan, results: list[Outcome], settings: dict | None = None) -> pd.DataFrame:
-    """One row per key result: target, outcome now and before, status (with its symbol),
+    """One row per key result: target, outcome now and before (with the period it refers to),
+    status (with its symbol),
     forecast (calibrated words from `settings`) and why. The overview and every area
     notebook show their key results with this one table."""
     members = len(plan.members)
@@ -422,7 +442,7 @@ def outcome_table(plan: Plan, results: list[Outcome], settings: dict | None = No
                 "Nyckelresultat": kr.text,
                 "Mål": target_text(kr, members),
                 "Utfall": o.value_text or "–",
-                "Föregående": o.previous_text or "–",
+                "Föregående": previous_cell(o),
                 "Status": status_label(o.status, o.qualifier),
                 "Prognos": forecast_text(kr, o, rule),
                 "Motivering": o.reason,

@@ -32,6 +32,7 @@ def summary_records(ctx, results: list[okr.Outcome]) -> list[dict]:
             target,
             okr.shown_number(kr, o.value),
             okr.shown_number(kr, o.previous),
+            o.previous_label,
             kr.unit,
             o.status,
             o.qualifier,
@@ -40,6 +41,8 @@ def summary_records(ctx, results: list[okr.Outcome]) -> list[dict]:
             *(assessed[name] for name in assessment.FIELDS.values()),
             *okr.forecast_fields(kr, o.forecast),
             *okr.forecast_fields(kr, o.plan_forecast),
+            list(o.missing) if kr.kind == "alla" else [],
+            o.accumulates,
             ctx.period.key,
             is_baseline(ctx),
             approved,
@@ -51,7 +54,7 @@ def summary_records(ctx, results: list[okr.Outcome]) -> list[dict]:
 
 def page_one_rows(ctx, results: list[okr.Outcome]) -> list[dict]:
     """The committee's first page, one row per key result: id, short text, outcome with its
-    unit, target, previous period, status and one line of why."""
+    unit, target, previous period (with the period it refers to, short), status and one line of why."""
     members = len(ctx.plan.members)
     rule = forecast.rules(ctx.settings)
     rows = []
@@ -64,7 +67,7 @@ def page_one_rows(ctx, results: list[okr.Outcome]) -> list[dict]:
                 "text": kr.short,
                 "value": o.value_text or "–",
                 "target": okr.target_text(kr, members),
-                "previous": o.previous_text or "–",
+                "previous": okr.previous_cell(o, short=True),
                 "status": o.status,
                 "status_class": okr.status_class(o.status),
                 "symbol": okr.SYMBOLS[o.status],

@@ -23,6 +23,10 @@ MONTHS_SV = (
     "december",
 )
 
+# Page one's short month names (as the marketing section's dates use them).
+MONTHS_SHORT_SV = ("jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec")
+_MONTH_NAME = re.compile(r"\b(" + "|".join(MONTHS_SV) + r")\b")
+
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 
 
@@ -74,12 +78,22 @@ class Period:
             return f"januari {self.year}"
         return f"januari–{MONTHS_SV[self.end_month - 1]} {self.year}"
 
+    @property
+    def short_label(self) -> str:
+        """The label with short month names, for tight tables: '2025' or 'jan–aug 2026'."""
+        return short_months(self.label)
+
     def contains(self, dates: pd.Series) -> pd.Series:
         """Boolean mask: which dates fall in the period."""
         return (dates >= self.start) & (dates <= self.end)
 
     def __str__(self) -> str:
         return self.key
+
+
+def short_months(text: str) -> str:
+    """Every Swedish month name in `text` shortened: '1 januari–4 maj 2025' -> '1 jan–4 maj 2025'."""
+    return _MONTH_NAME.sub(lambda m: MONTHS_SHORT_SV[MONTHS_SV.index(m.group(1))], text)
 
 
 def parse_period(text: str | int) -> Period:

@@ -38,6 +38,7 @@ def tools_outcome(ctx, kr) -> okr.Outcome:
         "alla_verktyg",
         lambda r: f"{r['kommun']} ({r['saknar']})",
         period.fraction_of_year,
+        str(period.year - 1),
     )
     if outcome.value is None:
         return outcome
@@ -73,11 +74,21 @@ def workshops_outcome(ctx, kr) -> okr.Outcome:
 
 
 def _all_members_outcome(
-    kr, table: pd.DataFrame, previous: pd.DataFrame, column: str, describe, fraction_of_year: float = 1.0
+    kr,
+    table: pd.DataFrame,
+    previous: pd.DataFrame,
+    column: str,
+    describe,
+    fraction_of_year: float = 1.0,
+    previous_label: str = "",
 ) -> okr.Outcome:
+    """An 'alla' key result from a year's state per member (`column` true where met): a state
+    at a time, not summed over the period; names the members that fall short."""
     members = len(table)
     if table[column].isna().all():
-        return okr.Outcome(kr.id, None, None, okr.UNKNOWN, "uppgift saknas för året")
+        return okr.Outcome(
+            kr.id, None, None, okr.UNKNOWN, "uppgift saknas för året", previous_label=previous_label, accumulates=False
+        )
     now = int(table[column].fillna(False).sum())
     before = int(previous[column].fillna(False).sum()) if previous[column].notna().any() else None
     status, reason = okr.judge(kr, now, before, members=members, fraction_of_year=fraction_of_year)
@@ -93,6 +104,9 @@ def _all_members_outcome(
         f"{now} av {members} kommuner",
         f"{before} av {members} kommuner" if before is not None else "–",
         detail=f"saknas: {join_sv(short['kommun'])}" if len(short) else "",
+        previous_label=previous_label,
+        missing=tuple(str(k) for k in short["kommun"]),
+        accumulates=False,
     )
 
 

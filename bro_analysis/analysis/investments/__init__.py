@@ -52,7 +52,7 @@ def priority_value_outcome(ctx, kr) -> okr.Outcome:
     register = okr.Register(inv, "första_kontakt", "investeringsregistret")
     why = okr.uncovered(register, period)
     if why:
-        return okr.Outcome(kr.id, None, None, okr.UNKNOWN, why, "–", "–")
+        return okr.Outcome(kr.id, None, None, okr.UNKNOWN, why, "–", "–", previous_label=period.previous.label)
     cur = realised(inv, period, plan.priority_areas)
     prev = realised(inv, period.previous, plan.priority_areas)
     cc, cp = concentration(cur), concentration(prev)
@@ -92,6 +92,7 @@ def priority_value_outcome(ctx, kr) -> okr.Outcome:
         qualifier,
         forecast=year_end,
         plan_forecast=value_plan_end(ctx, year_end),
+        previous_label=period.previous.label,
     )
 
 
@@ -242,8 +243,10 @@ def readiness_outcome(ctx, kr) -> okr.Outcome:
     previous, _ = count(period.previous.year)
     status, reason = okr.judge(kr, value, previous, members, period.fraction_of_year)
     detail = ""
+    missing: tuple[str, ...] = ()
     if frame is not None:
         others = frame[frame["beredskap"] != "ja"]
+        missing = tuple(str(k) for k in others["kommun"])
         if len(others):
             reason += f"; inte redo: {join_sv(others['kommun'] + ' (' + others['beredskap'] + ')')}"
             detail = f"inte redo: {join_sv(others['kommun'])}"
@@ -274,6 +277,9 @@ def readiness_outcome(ctx, kr) -> okr.Outcome:
         detail,
         forecast=year_end,
         plan_forecast=plan_end,
+        previous_label=str(period.year - 1),
+        missing=missing,
+        accumulates=False,
     )
 
 

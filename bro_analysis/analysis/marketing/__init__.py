@@ -42,6 +42,7 @@ from .text import (
     left_out_text,
     pct_change,
     rate_text,
+    span_text,
     target_certainty_text,
     width_text,
 )
@@ -104,7 +105,7 @@ def arenas_outcome(ctx, kr) -> okr.Outcome:
     register = okr.Register(ctx.dataset["arenor"], "datum", "arenaregistret")
     why = okr.uncovered(register, ctx.period)
     if why:
-        return okr.Outcome(kr.id, None, None, okr.UNKNOWN, why, "–", "–")
+        return okr.Outcome(kr.id, None, None, okr.UNKNOWN, why, "–", "–", previous_label=ctx.period.previous.label)
     days = definitions(ctx.settings).follow_up_days
     end = data_end(ctx.dataset.tables)
     table = arenas_in_period(ctx.dataset["arenor"], ctx.period, end, days)
@@ -163,12 +164,20 @@ def arenas_outcome(ctx, kr) -> okr.Outcome:
         forecast=year_end,
         plan_forecast=okr.plan_end_forecast(ctx, kr, full_years, year_end),
         pace=pace,
+        previous_label=ctx.period.previous.label,
     )
 
 
 def _compared(cmp: Comparison) -> str:
     """'; leads 1 januari–4 maj 2026 mot … ; 89 av periodens 229 leads (39 %) är för nya för att räknas'."""
     return "".join(f"; {part}" for part in (compared_dates_text(cmp), left_out_text(cmp)) if part)
+
+
+def compared_label(cmp: Comparison, period: Period) -> str:
+    """What M2's previous rate covers: the same months a year earlier, or where the period is
+    cut (leads too young to count) the same days: '1 januari–4 maj 2025'."""
+    spans = cut_spans(cmp, period)
+    return span_text(spans[1]) if spans is not None else period.previous.label
 
 
 def _change_reason(cmp: Comparison, kr, period) -> str:
@@ -238,7 +247,7 @@ def conversion_outcome(ctx, kr) -> okr.Outcome:
     register = okr.Register(ctx.dataset["leads"], "datum", "leadsregistret")
     why = okr.uncovered(register, ctx.period)
     if why:
-        return okr.Outcome(kr.id, None, None, okr.UNKNOWN, why, "–", "–")
+        return okr.Outcome(kr.id, None, None, okr.UNKNOWN, why, "–", "–", previous_label=ctx.period.previous.label)
     defs = definitions(ctx.settings)
     cmp = compare(ctx.dataset["leads"], ctx.period, defs)
     value = cmp.rate if cmp.leads else None
@@ -246,10 +255,20 @@ def conversion_outcome(ctx, kr) -> okr.Outcome:
     uncovered_before = okr.uncovered(register, ctx.period.previous)
     year_end = conversion_year_end(ctx, kr, cmp, uncovered_before)
     plan_end = conversion_plan_end(ctx, year_end)
+    label = compared_label(cmp, ctx.period)
     if uncovered_before:
         reason = f"{uncovered_before}, så det finns inget föregående år att jämföra med"
         return okr.Outcome(
-            kr.id, value, None, okr.UNKNOWN, reason, value_text, "–", forecast=year_end, plan_forecast=plan_end
+            kr.id,
+            value,
+            None,
+            okr.UNKNOWN,
+            reason,
+            value_text,
+            "–",
+            forecast=year_end,
+            plan_forecast=plan_end,
+            previous_label=label,
         )
     previous = cmp.previous_rate if cmp.previous_leads else None
     texts = (value_text, rate_text(cmp.previous_rate, cmp.previous_converted, cmp.previous_leads))
@@ -258,7 +277,16 @@ def conversion_outcome(ctx, kr) -> okr.Outcome:
     if not (cmp.leads and cmp.previous_leads):
         reason = "inga leads att jämföra i " + ("perioden" if not cmp.leads else "föregående år") + _compared(cmp)
         return okr.Outcome(
-            kr.id, value, previous, status, reason, *texts, detail=line, forecast=year_end, plan_forecast=plan_end
+            kr.id,
+            value,
+            previous,
+            status,
+            reason,
+            *texts,
+            detail=line,
+            forecast=year_end,
+            plan_forecast=plan_end,
+            previous_label=label,
         )
     if status == okr.UNKNOWN:
         observed = f"; uppmätt förändring {pct_change(cmp.change)}" if not pd.isna(cmp.ratio) else ""
@@ -274,6 +302,7 @@ def conversion_outcome(ctx, kr) -> okr.Outcome:
             detail=f"{short} {line}".strip(),
             forecast=year_end,
             plan_forecast=plan_end,
+            previous_label=label,
         )
     certainty = CERTAINTY_WORDS.get(cmp.target_certainty(kr.target), "")
     reason = _change_reason(cmp, kr, ctx.period)
@@ -288,6 +317,7 @@ def conversion_outcome(ctx, kr) -> okr.Outcome:
         qualifier=qualifier,
         forecast=year_end,
         plan_forecast=plan_end,
+        previous_label=label,
     )
 
 
@@ -312,7 +342,7 @@ def support_outcome(ctx, kr) -> okr.Outcome:
     register = okr.Register(activities, "datum", "aktivitetsregistret")
     why = okr.uncovered(register, period)
     if why:
-        return okr.Outcome(kr.id, None, None, okr.UNKNOWN, why, "–", "–")
+        return okr.Outcome(kr.id, None, None, okr.UNKNOWN, why, "–", "–", previous_label=ctx.period.previous.label)
     table = supported_municipalities(activities, period, members)
     prev = supported_municipalities(activities, period.previous, members)
     value = int(table["stödd"].sum())
@@ -354,6 +384,8 @@ def support_outcome(ctx, kr) -> okr.Outcome:
         qualifier=qualifier,
         forecast=year_end,
         plan_forecast=support_plan_end(ctx, full_years, year_end),
+        previous_label=period.previous.label,
+        missing=tuple(missing),
     )
 
 

@@ -47,7 +47,9 @@ def _no_measurement(ctx, kr) -> okr.Outcome:
     this_year, plan_end = _forecasts(
         ctx, None, lambda y: fc.Forecast(y, how="inget NKI-resultat att bygga en trend på")
     )
-    return okr.Outcome(kr.id, None, None, okr.UNKNOWN, reason, forecast=this_year, plan_forecast=plan_end)
+    return okr.Outcome(
+        kr.id, None, None, okr.UNKNOWN, reason, forecast=this_year, plan_forecast=plan_end, accumulates=False
+    )
 
 
 def _not_yet_published(ctx, year_m: int, reason: str) -> tuple[str, str, str]:
@@ -166,6 +168,8 @@ def county_mean_outcome(ctx, kr) -> okr.Outcome:
         measurement_year=year_m,
         forecast=this_year,
         plan_forecast=plan_end,
+        previous_label=f"mätår {prev_year}" if prev is not None else "",
+        accumulates=False,
     )
 
 
@@ -214,6 +218,8 @@ def lowest_area_outcome(ctx, kr) -> okr.Outcome:
         measurement_year=year_m,
         forecast=this_year,
         plan_forecast=plan_end,
+        previous_label=f"mätår {prev_year}" if previous is not None else "",
+        accumulates=False,
     )
 
 
