@@ -1,4 +1,4 @@
-"""Command line: `bro-analysis run | validate | bedömning | example-data | docs | kolada`.
+"""Command line: `bro-analysis run | validate | bedömning | publicera | example-data | docs | kolada`.
 
 Exit codes: 0 everything went well, 1 a notebook failed, 2 bad input or usage.
 Errors are printed as readable Swedish text; `--debug` shows the traceback.
@@ -28,6 +28,7 @@ from bro_analysis.core.config import (
 from bro_analysis.core.periods import Period, PeriodError, resolve_periods
 from bro_analysis.input.kolada import KoladaError
 from bro_analysis.input.loading import DataError, load_dataset
+from bro_analysis.running.archive import ArchiveError
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
@@ -176,6 +177,10 @@ def cmd_run(args) -> int:
         )
     if failed:
         print(replaced_text(replaced, Path(args.out)), file=sys.stderr)
+    if not failed:
+        from bro_analysis.running.archive import write_index
+
+        print(f"Förteckning över alla rapporter: {write_index(Path(args.out))[0]}")
     if getattr(args, "pdf", False) and not failed:
         return _write_pdfs(periods, Path(args.out))
     return EXIT_FAILED if failed else EXIT_OK
@@ -231,6 +236,20 @@ def cmd_assessment(args) -> int:
     except FileExistsError:
         raise UsageError(f"{path} finns redan och skrivs aldrig över.") from None
     print(f"Skrev {path} med {len(rows)} nyckelresultat att bedöma. Fyll i och kontrollera med bro-analysis validate.")
+    return EXIT_OK
+
+
+def cmd_publish(args) -> int:
+    """Copy a run period's report to the read-only archive and update the index of all reports."""
+    import datetime as dt
+
+    from bro_analysis.running.archive import publish, write_index
+
+    check_output_folder(Path(args.out), Path(args.data))
+    folder = publish(Path(args.out), args.period, Path(args.data), dt.date.today(), draft_ok=args.utkast)
+    index, history = write_index(Path(args.out))
+    print(f"Publicerade {args.period} i {folder} (skrivskyddat; skrivs aldrig över).")
+    print(f"Förteckning över alla rapporter: {index}; alla publicerade värden: {history}")
     return EXIT_OK
 
 
@@ -400,6 +419,18 @@ def build_parser() -> argparse.ArgumentParser:
     judge.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     judge.set_defaults(func=cmd_assessment)
 
+    pub = sub.add_parser(
+        "publicera", help="spara en körd periods rapport skrivskyddad i arkiv/ (det nämnden fick); skrivs aldrig över"
+    )
+    pub.add_argument("--period", required=True, help="den körda perioden, t.ex. 2025 eller 2026-08")
+    pub.add_argument("--out", default=str(OUTPUTS_DIR), help="utdatamappen perioden kördes till (standard: outputs/)")
+    pub.add_argument("--data", default=str(EXAMPLE_DATA_DIR), help="datamappen den kördes med (standard: exempeldata)")
+    pub.add_argument(
+        "--utkast", action="store_true", help="publicera även om bedömningen inte är fastställd (märks som utkast)"
+    )
+    pub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    pub.set_defaults(func=cmd_publish)
+
     ex = sub.add_parser("example-data", help="skapa exempeldata med en fast slumpfrö")
     ex.add_argument("--out", default=str(EXAMPLE_DATA_DIR))
     ex.add_argument("--seed", type=int, default=2026)
@@ -458,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (DataError, PeriodError, ConfigError, KoladaError, UsageError, MemberError) as exc:
+    except (DataError, PeriodError, ConfigError, KoladaError, UsageError, MemberError, ArchiveError) as exc:
         if args.debug:
             traceback.print_exc()
         print(str(exc), file=sys.stderr)

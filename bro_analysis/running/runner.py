@@ -16,6 +16,7 @@ failed or interrupted run never leaves a half-written file where a good one was.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import re
@@ -482,6 +483,7 @@ def _combine(
 ) -> NotebookResult:
     """The combined report for a period, when every notebook of it succeeded. Its cache key
     includes the previous report it is compared with ("Sedan förra rapporten")."""
+    from bro_analysis.running.archive import RUN_MANIFEST, write_run_manifest
     from bro_analysis.running.combine import previous_report_path, write_period_report
 
     started = time.perf_counter()
@@ -495,9 +497,12 @@ def _combine(
     compared = cache.file_digest(previous) if previous else ""
     key = cache.combined_key([cache.read_key(out_dir, r.notebook) for r in results], inputs + compared)
     if not force and cache.is_fresh(out_dir, name, key, html_name=html.name):
+        if not (out_dir / RUN_MANIFEST).exists():  # same inputs as the report's run
+            write_run_manifest(out_dir, data_dir, dt.datetime.now().astimezone())
         return NotebookResult(name, period.key, True, 0.0, html=html, cached=True)
     try:
         cache.forget(out_dir, name)
+        (out_dir / RUN_MANIFEST).unlink(missing_ok=True)  # never beside a report of other data
         written = write_period_report(
             [r.executed for r in results if r.executed and r.member is None],
             out_dir,
@@ -506,6 +511,7 @@ def _combine(
         )
         if replaced is not None:
             replaced.extend([written, out_dir / "okr.csv", out_dir / "okr.json"])
+        write_run_manifest(out_dir, data_dir, dt.datetime.now().astimezone())
     except Exception as exc:  # reported like a failed notebook, the others stand
         return NotebookResult(name, period.key, False, time.perf_counter() - started, error=_error_text(exc))
     cache.remember(out_dir, name, key)
