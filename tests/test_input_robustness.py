@@ -676,3 +676,13 @@ def test_an_array_formula_without_its_value_is_an_error(write_xlsx, plan):
         (row, "folkmängd", "=D2:D4*1") for row in (2, 3, 4)
     ]
     assert "formeln har inget sparat värde" in exc.value.problems[0].message
+
+
+def test_a_misspelt_required_header_names_the_nearest_known_one(write_csv, plan):
+    header = ["id", "datum", "Kanl", "arena", "steg", "konverteringsdatum"]
+    with pytest.raises(DataError) as exc:
+        load_table(write_csv("leads.csv", [header, lead(1)]), "leads", plan, TODAY)
+    assert messages(exc) == [
+        "leads.csv – saknar obligatoriska kolumner: kanal; rubrikraden har 'id', 'datum', 'Kanl', 'arena', 'steg', "
+        "'konverteringsdatum'; är 'Kanl' kanal?"
+    ]

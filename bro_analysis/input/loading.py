@@ -638,8 +638,20 @@ def _missing_header_problem(cells: pd.DataFrame, table: Table, file: str) -> Pro
     if len(first) == 1 and len(missing) > 1:  # the whole row in one cell
         hint = " (fel avgränsare? använd semikolon eller komma)"
     else:
-        hint = ""
+        hint = _nearest_headers(missing, [v for v in first if names.get(parsing.header_key(v)) is None], table)
     return Problem(file, message=(f"saknar obligatoriska kolumner: {', '.join(missing)}; rubrikraden har {seen}{hint}"))
+
+
+def _nearest_headers(missing: list[str], unknown: list[str], table: Table) -> str:
+    """'; är 'Kanl' kanal?' for each missing column an unknown header is near to."""
+    keys = {parsing.header_key(v): v for v in unknown}
+    guesses = []
+    for name in missing:
+        spellings = [parsing.header_key(a) for a in (name, *table.column(name).aliases)]
+        near = [m for s in spellings for m in difflib.get_close_matches(s, keys, n=1, cutoff=0.75)]
+        if near:
+            guesses.append(f"är '{keys[near[0]]}' {name}?")
+    return "; " + "; ".join(guesses) if guesses else ""
 
 
 # --- validation ---------------------------------------------------------------------

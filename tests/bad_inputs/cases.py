@@ -1722,6 +1722,14 @@ OWN_CASES: list[Case] = [
         rows={NKI: example_rows(NKI)},
         conclusion="without the answers S2 cannot be judged: the contract says so, the warning and the report too",
     ),
+    refused(
+        "misspelt_required_header",
+        rename_column(LEADS, "kanal", "Kanl"),
+        "'Kanl' is the channel column with a typo; the file cannot be read without it",
+        "leads.csv",
+        "saknar obligatoriska kolumner: kanal",
+        "är 'Kanl' kanal?",
+    ),
     accepted(
         "kolada_csv_with_info_lines_above",
         insert_row(RIKET, 1, ["Källa: Kolada, SKR Insikt", "", "", "", "", ""]),
