@@ -344,7 +344,9 @@ def _publications_html(publications: list[Published]) -> str:
             [_link(href, _label(p.period)), escape(p.date), "utkast" if draft else "fastställd", str(len(p.records))]
         )
     caption = "Varje publicerad rapport, som nämnden såg den (skrivskyddad kopia i arkiv/)"
-    return "<h2>Publicerade rapporter</h2>" + _table(caption, ["Period", "Publicerad", "Bedömning", "Antal KR"], rows)
+    return "<h2>Publicerade rapporter</h2>" + _table(
+        caption, ["Period", "Publicerad", "Bedömning", "Nyckelresultat"], rows
+    )
 
 
 def _chart(kr: str, text: str, points: list[tuple[str, str, float, str]], unit: str, example: bool) -> str:
