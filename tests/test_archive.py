@@ -330,3 +330,35 @@ def test_a_cached_run_writes_its_missing_run_manifest_and_the_index(example_run,
     manifest = json.loads((out / "2025" / RUN_MANIFEST).read_text(encoding="utf-8"))
     assert manifest["data"] == str(EXAMPLE_DATA_DIR.resolve())
     assert "från cache" in result.stderr and str(out / INDEX) in result.stdout
+
+
+@pytest.mark.e2e
+def test_the_index_is_accessible_and_valid(tmp_path, data):
+    """The same checks as the committee report's (test_accessibility): axe-core finds no
+    serious or critical violation, the Nu checker no markup error, one h1 and no skipped
+    heading level, every table captioned, every figure's alt text states its values and
+    every number is written the Swedish way."""
+    from report_pages import non_swedish_numbers, require_chromium, visible_text
+    from test_accessibility import BLOCKING, _headings, _nu_messages, axe_script
+
+    from bro_analysis.running.browser import browser, open_offline
+
+    out = tmp_path / "out"
+    _publish_all(out, data)
+    index, _ = write_index(out)
+    html = index.read_text(encoding="utf-8")
+    levels = _headings(html)
+    assert levels[0] == 1 and levels.count(1) == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:]))
+    tables = re.findall(r"<table\b.*?</table>", html, re.S)
+    assert len(tables) == 2 + 2 and all(re.search(r"<caption>\S", t) for t in tables)
+    assert not non_swedish_numbers(visible_text(html))
+    errors = [
+        m["message"] for m in _nu_messages([index]) if m["type"] == "error" and not m["message"].startswith("CSS:")
+    ]
+    assert not errors, errors
+    require_chromium()
+    with browser() as context, open_offline(context, index) as opened:
+        opened.page.add_script_tag(content=axe_script())
+        result = opened.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        assert not opened.blocked
+    assert not [v["id"] for v in result["violations"] if v["impact"] in BLOCKING]
