@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import re
 import stat
 from pathlib import Path
@@ -219,8 +220,11 @@ def test_unreadable_archive_folders_are_skipped(out, data):
     broken.mkdir()
     (broken / "okr.json").write_text("{inte json", encoding="utf-8")
     (out / ARCHIVE_DIR / "anteckningar").mkdir()
-    (out / ARCHIVE_DIR / "2025" / ".2026-02-13.abc").mkdir()  # a publication cut short
+    (out / ARCHIVE_DIR / "2025" / ".2026-02-13.abc" / "underlag").mkdir(parents=True)  # a publication cut short
+    os.chmod(out / ARCHIVE_DIR / "2025" / ".2026-02-13.abc" / "underlag", 0o555)
     assert [(p.period, p.date) for p in published(out)] == [("2025", "2026-02-12")]
+    publish(out, "2025", data, DAY + dt.timedelta(days=1))
+    assert not (out / ARCHIVE_DIR / "2025" / ".2026-02-13.abc").exists()  # cleared by the next publication
 
 
 def test_history_has_a_row_per_published_report_and_key_result(tmp_path, data):

@@ -233,6 +233,9 @@ def publish(out_root: Path, period_key: str, data_dir: Path, today: dt.date, dra
         raise ArchiveError(f"{target} finns redan; ett publicerat arkiv skrivs aldrig över.")
     manifest, _records = _check_publishable(period_dir, key, data_dir, draft_ok)
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(".*"):  # what a publication cut short (killed) left behind
+        if stale.is_dir():
+            _remove(stale)
     tmp = Path(tempfile.mkdtemp(prefix=f".{today.isoformat()}.", dir=target.parent))
     try:
         for path in _report_files(period_dir, key):
