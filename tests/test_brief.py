@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from report_pages import PAGE_IDS, PAGES, PERIODS, in_ci, page_path, require_chromium
 
 from bro_analysis.core.config import EXAMPLE_DATA_DIR
-from bro_analysis.running.combine import changes_since, report_name
+from bro_analysis.running.combine import report_name
 
 MAX_PAGES, MAX_MAIN_PAGES = 12, 8
 # Method names, file paths and test statistics belong in the appendix, not in the main part.
@@ -146,35 +146,10 @@ def test_the_main_part_is_plain_swedish(example_run, period):
 
 
 @pytest.mark.e2e
-def test_the_part_year_report_says_what_changed_since_the_full_year(example_run):
+def test_without_a_published_report_since_last_says_so(example_run):
     later = page_path(example_run, "2026-08", report_name("2026-08")).read_text(encoding="utf-8")
-    earlier = page_path(example_run, "2025", report_name("2025")).read_text(encoding="utf-8")
-    assert "Sedan förra rapporten" in later and "Jämfört med rapporten för 2025." in later
-    assert "Sedan förra rapporten" not in earlier
-
-
-def test_changes_since_lists_status_and_value_changes():
-    info = {
-        "period": "2026-08",
-        "records": [
-            {"id": "S1", "status": "uppnått", "utfall": 81.2, "enhet": "NKI"},
-            {"id": "M2", "status": "risk", "utfall": 17.1, "enhet": "%"},
-            {"id": "I2", "status": "risk", "utfall": 2, "enhet": "insatser"},
-        ],
-        "rows": [{"id": "S1", "text": "NKI"}, {"id": "M2", "text": "Konvertering"}, {"id": "I2", "text": "Utbildning"}],
-    }
-    previous = [
-        {"id": "S1", "status": "ej uppnått", "utfall": 77.4, "enhet": "NKI"},
-        {"id": "M2", "status": "risk", "utfall": 17.1, "enhet": "%"},
-        {"id": "X9", "status": "uppnått", "utfall": 1, "enhet": ""},
-    ]
-    html = html_lib.unescape(changes_since(info, previous, "2025"))
-    assert "S1 NKI: ej uppnått → uppnått (77,4 NKI → 81,2 NKI)." in html
-    assert "M2" not in html  # unchanged
-    assert "I2 Utbildning är nytt sedan förra rapporten: risk (2 insatser)." in html
-    assert "Finns inte längre i planen: X9." in html
-    assert "delår" in html  # a full year against a part year is said
-    assert changes_since(info, None, "") == ""
+    assert "Sedan förra rapporten" in later
+    assert "Ingen tidigare rapport är publicerad, så det finns inget att jämföra med." in later
 
 
 def test_areas_outside_the_plan_follow_the_plans_areas():

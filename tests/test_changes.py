@@ -84,7 +84,7 @@ def test_full_year_then_part_year_lists_no_calendar_effect():
         ("I3", "nått", "I3 Företag har nått helårsmålet: 16 företag (minst 15)."),
         ("S4", "kommuner", "Ljusnarsberg uppfyller nu S4 Verktyg."),
     ]
-    assert changes.lead(found, "2025") == (
+    assert changes.lead(found, "rapporten för 2025") == (
         "Det viktigaste sedan rapporten för 2025: I3 Företag har nått helårsmålet: 16 företag (minst 15); "
         "Ljusnarsberg uppfyller nu S4 Verktyg."
     )
@@ -135,7 +135,9 @@ def test_nothing_of_substance_is_said_in_one_sentence():
     before = [rec("S3", "2025", "uppnått", 4)]
     now = [rec("S3", "2026-08", "på väg", 2)]
     assert changes.since(now, before, NAMES) == []
-    assert changes.lead([], "2025").startswith("Inget nyckelresultat har ändrats i sak sedan rapporten för 2025")
+    assert changes.lead([], "rapporten för 2025").startswith(
+        "Inget nyckelresultat har ändrats i sak sedan rapporten för 2025"
+    )
 
 
 def test_revisions_of_a_published_report():
@@ -147,9 +149,9 @@ def test_revisions_of_a_published_report():
         rec("I1", "2025", "ej uppnått", 1205.4, enhet="MSEK", typ="ökning", mål=0),
         rec("S3", "2025", "uppnått", 4),
     ]
-    (change,) = changes.revisions(published, today, "2025", "ändrade indata: investeringar.csv")
+    (change,) = changes.revisions(published, today, "för 2025", "ändrade indata: investeringar.csv")
     assert change.kind == "revidering" and change.id == "I1"
     assert change.text == (
-        "Reviderat sedan rapporten 2025: I1 1\u00a0272 MSEK → 1\u00a0205,4 MSEK, ändrade indata: investeringar.csv."
+        "Reviderat sedan rapporten för 2025: I1 1\u00a0272 MSEK → 1\u00a0205,4 MSEK, ändrade indata: investeringar.csv."
     )
-    assert changes.revisions(published, published, "2025") == []
+    assert changes.revisions(published, published, "för 2025") == []

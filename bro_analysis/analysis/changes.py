@@ -10,7 +10,7 @@ effect and never news. A target the plan changed is said, never shown as a chang
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bro_analysis.analysis import okr
@@ -134,7 +134,7 @@ def _one(before: Mapping, now: Mapping, names: Mapping[str, str], rule: Rules) -
 
 
 def since(
-    now: list[Mapping], before: list[Mapping], names: Mapping[str, str], rule: Rules | None = None
+    now: Sequence[Mapping], before: Sequence[Mapping], names: Mapping[str, str], rule: Rules | None = None
 ) -> list[Change]:
     """The changes of substance from the earlier report's records to this one's, most
     important first (KINDS), then in the plan's order."""
@@ -157,9 +157,12 @@ def since(
     return sorted(found, key=lambda c: (KINDS.index(c.kind), order.get(c.id, len(order))))
 
 
-def revisions(published: list[Mapping], today: list[Mapping], period_label: str, causes: str = "") -> list[Change]:
+def revisions(
+    published: Sequence[Mapping], today: Sequence[Mapping], period_label: str, causes: str = ""
+) -> list[Change]:
     """A published report's values and statuses recomputed from today's data: each that
-    differs, as 'Reviderat sedan rapporten 2025: I1 1 272 → 1 205 MSEK …'."""
+    differs, as 'Reviderat sedan rapporten för 2025 (publicerad …): I1 1 272 → 1 205 MSEK …'
+    (`period_label`: 'för 2025 (publicerad 2026-02-12)')."""
     now = {r["id"]: r for r in today}
     found = []
     for old in published:
@@ -180,13 +183,15 @@ def revisions(published: list[Mapping], today: list[Mapping], period_label: str,
 
 
 def lead(changes: list[Change], before_label: str) -> str:
-    """The one sentence the committee should notice first."""
+    """The one sentence the committee should notice first; `before_label` names the earlier
+    report ('rapporten för 2025 (publicerad 2026-02-12)')."""
     if not changes:
         return (
-            f"Inget nyckelresultat har ändrats i sak sedan rapporten för {before_label}; skillnader i siffrorna "
+            f"Inget nyckelresultat har ändrats i sak sedan {before_label}; skillnader i siffrorna "
             "beror på att perioderna är olika långa eller att mätningen är densamma."
         )
     # A sentence of the plan's own words goes on in lower case; names and ids keep their capitals.
     first = [(c.text[:1].lower() + c.text[1:] if c.kind in _OWN_WORDS else c.text).rstrip(".") for c in changes[:3]]
-    more = f" (och {len(changes) - 3} ändringar till)" if len(changes) > 3 else ""
-    return f"Det viktigaste sedan rapporten för {before_label}: {'; '.join(first)}{more}."
+    rest = len(changes) - 3
+    more = f" (och {rest} {'ändring' if rest == 1 else 'ändringar'} till)" if rest > 0 else ""
+    return f"Det viktigaste sedan {before_label}: {'; '.join(first)}{more}."

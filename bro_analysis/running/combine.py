@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import json
 import re
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,7 +37,6 @@ from bro_analysis.presentation.blocks import (
     key_result_table,
     markdown_html,
 )
-from bro_analysis.presentation.formatting import fmt_number
 from bro_analysis.running.export import export_html
 
 COMMITTEE_TAG = "nämnd"  # a notebook cell with this tag goes into the committee report
@@ -175,42 +175,33 @@ def page_one(info: dict, made: dt.date) -> str:
     )
 
 
-def _value(record: dict) -> str:
-    """A record's outcome as the report writes it: '1 272 MSEK', '13,4 %', '–'."""
-    value = record.get("utfall")
-    if value is None:
-        return "–"
-    shown = fmt_number(value, 0 if float(value).is_integer() else 1)
-    unit = record.get("enhet", "")
-    return f"{shown} %" if unit == "%" else f"{shown} {unit}".strip()
+@dataclass(frozen=True)
+class Earlier:
+    """The report "Sedan förra rapporten" compares with: its records, period and how it is named."""
+
+    records: list[dict]
+    period: str
+    label: str  # 'rapporten för 2025 (publicerad 2026-02-12)'
 
 
-def changes_since(info: dict, previous: list[dict] | None, previous_period: str) -> str:
-    """'Sedan förra rapporten': the key results whose status or outcome changed."""
-    if previous is None:
-        return ""
-    records, names = info["records"], {r["id"]: r["text"] for r in info["rows"]}
-    before = {r["id"]: r for r in previous}
-    items = []
-    for r in records:
-        old = before.get(r["id"])
-        if old is None:
-            items.append(f"{r['id']} {names[r['id']]} är nytt sedan förra rapporten: {r['status']} ({_value(r)}).")
-        elif old.get("status") != r["status"] or old.get("utfall") != r["utfall"]:
-            status = r["status"] if old.get("status") == r["status"] else f"{old.get('status')} → {r['status']}"
-            items.append(f"{r['id']} {names[r['id']]}: {status} ({_value(old)} → {_value(r)}).")
-    gone = [i for i in before if i not in {r["id"] for r in records}]
-    if gone:
-        items.append(f"Finns inte längre i planen: {', '.join(gone)}.")
-    body = (
-        '<ul class="changes">' + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
-        if items
-        else "<p>Inget nyckelresultat har ändrat status eller utfall.</p>"
-    )
-    note = f"Jämfört med rapporten för {previous_period}."
-    if "-" in str(info["period"]) and "-" not in str(previous_period):
-        note += " Den perioden var ett helt år och den här är ett delår, så räknade utfall är lägre av naturliga skäl."
-    return '<h2 id="sedan-forra">Sedan förra rapporten</h2>' + f"<p>{escape(note)}</p>" + body
+def since_last(info: dict, earlier: Earlier | None, revised: list | None = None) -> str:
+    """'Sedan förra rapporten': one sentence of what to notice, then only the changes of
+    substance against the last published report (analysis.changes) and the revisions of
+    published reports; calendar effects are never listed."""
+    from bro_analysis.analysis import changes
+
+    heading = '<h2 id="sedan-forra">Sedan förra rapporten</h2>'
+    revised = list(revised or [])
+    if earlier is None:
+        text = "Ingen tidigare rapport är publicerad, så det finns inget att jämföra med."
+        body = "".join(f"<li>{escape(c.text)}</li>" for c in revised)
+        return heading + f"<p>{escape(text)}</p>" + (f'<ul class="changes">{body}</ul>' if body else "")
+    names = {r["id"]: r["text"] for r in info["rows"]}
+    found = changes.since(info["records"], earlier.records, names) + revised
+    found.sort(key=lambda c: changes.KINDS.index(c.kind))
+    lead = changes.lead(found, earlier.label)
+    items = "".join(f"<li>{escape(c.text)}</li>" for c in found)
+    return heading + f'<p class="lead">{escape(lead)}</p>' + (f'<ul class="changes">{items}</ul>' if items else "")
 
 
 def members_html(members: list[tuple[str, str, str]], example: bool) -> str:
@@ -253,13 +244,14 @@ def build(
     notebooks: list,
     info: dict,
     made: dt.date,
-    previous: tuple[list, str] | None = None,
+    previous: Earlier | None = None,
     members: list[tuple[str, str, str]] | None = None,
+    revised: list | None = None,
 ) -> nbformat.NotebookNode:
     """The committee report as one notebook of HTML outputs."""
     sections = area_sections(notebooks, info["areas"], info["rows"])
-    changes = changes_since(info, *previous) if previous else ""
-    entries = ([("sedan-forra", "Sedan förra rapporten")] if changes else []) + [(a, t) for a, t, _ in sections]
+    changes = since_last(info, previous, revised)
+    entries = [("sedan-forra", "Sedan förra rapporten")] + [(a, t) for a, t, _ in sections]
     entries += [("kommuner", "Varje medlemskommun")] if members else []
     entries += [("ord", "Ord i rapporten"), ("bilaga", "Bilaga: underlag och metod")]
     parts = [page_one(info, made), changes, toc(entries), *(html for _, _, html in sections)]
@@ -274,33 +266,38 @@ def build(
     return merged
 
 
-def previous_report_path(out_dir: Path, period_key: str, named: Path | None = None) -> Path | None:
-    """The previous report's okr.json: the one named (--jämför), or else that of the latest
-    period before this one in the same output folder."""
-    if named is not None:
-        return Path(named)
-    earlier = sorted(
-        d for d in Path(out_dir).parent.iterdir() if d.is_dir() and d.name < period_key and (d / "okr.json").exists()
-    )
-    return earlier[-1] / "okr.json" if earlier else None
-
-
-def read_previous(path: Path | None) -> tuple[list, str] | None:
-    """(records, their period) of an earlier okr.json, or None when there is none."""
-    if path is None:
-        return None
+def read_earlier(path: Path, label: str = "") -> Earlier:
+    """An earlier report's okr.json (--jämför, or a published report's), as Earlier."""
     try:
         records = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ValueError(f"{path}: förra rapportens okr.json kan inte läsas ({exc})") from None
-    return records, str(records[0].get("period", "")) if records else ""
+    period = str(records[0].get("period", "")) if records else ""
+    return Earlier(records, period, label or f"rapporten för {_period_label(period)}")
 
 
-def _ordered(records: list[dict]) -> list[dict]:
-    """Records with their keys in SUMMARY_FIELDS order (notebook JSON sorts keys)."""
+def _period_label(key: str) -> str:
+    from bro_analysis.core.periods import parse_period
+
+    period = parse_period(key) if key else None
+    return period.label if period is not None else key
+
+
+def published_earlier(publication) -> Earlier:
+    """A publication from the archive (running.archive.Published) as Earlier."""
+    label = f"rapporten för {_period_label(publication.period)} (publicerad {publication.date})"
+    return Earlier(publication.records, publication.period, label)
+
+
+def _ordered(records: list[dict], revised: list | None = None) -> list[dict]:
+    """Records with their keys in SUMMARY_FIELDS order (notebook JSON sorts keys), and the
+    revisions of published reports per key result (`revidering`, '' for none)."""
     from bro_analysis.analysis.okr import SUMMARY_FIELDS
 
-    return [{k: r[k] for k in SUMMARY_FIELDS} for r in records]
+    said: dict[str, list[str]] = {}
+    for change in revised or []:
+        said.setdefault(change.id, []).append(change.text)
+    return [{**{k: r[k] for k in SUMMARY_FIELDS}, "revidering": " ".join(said.get(r["id"], []))} for r in records]
 
 
 def _csv_value(value) -> str:
@@ -326,10 +323,14 @@ def write_period_report(
     executed: list[Path],
     out_dir: Path,
     made: dt.date | None = None,
-    compare_with: Path | None = None,
+    compare_with: Path | Earlier | None = None,
     members: list[tuple[str, str, str]] | None = None,
+    revised: list | None = None,
 ) -> Path:
-    """Write the committee HTML, okr.csv and okr.json for one period; returns the HTML path."""
+    """Write the committee HTML, okr.csv and okr.json for one period; returns the HTML path.
+    `compare_with` is the report "Sedan förra rapporten" compares with (an okr.json path
+    given with --jämför, or the last published report), `revised` the revisions of
+    published reports (running.revisions)."""
     made = made or dt.date.today()
     import nbformat
 
@@ -337,11 +338,11 @@ def write_period_report(
     info = next((s for s in map(read_summary, notebooks) if s), None)
     if info is None:
         raise ValueError("ingen notebook publicerade nyckelresultaten (summary.publish saknas i översikten)")
-    previous = read_previous(previous_report_path(out_dir, info["period"], compare_with))
-    merged = build(notebooks, info, made, previous, members)
+    previous = read_earlier(compare_with) if isinstance(compare_with, (str, Path)) else compare_with
+    merged = build(notebooks, info, made, previous, members, revised)
     title = f"Uppföljning av verksamhetsplanen – {info['label']} – Business Region Örebro"
     html_path = out_dir / report_name(info["period"])
-    records = _ordered(info["records"])
+    records = _ordered(info["records"], revised)
     # Rendered first, then replaced as one set (core.files.write_together): an interrupted
     # run never leaves the report beside another run's okr.csv/okr.json.
     write_together(

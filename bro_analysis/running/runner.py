@@ -481,10 +481,18 @@ def _combine(
     compare_with: Path | None = None,
     replaced: list[Path] | None = None,
 ) -> NotebookResult:
-    """The combined report for a period, when every notebook of it succeeded. Its cache key
-    includes the previous report it is compared with ("Sedan förra rapporten")."""
-    from bro_analysis.running.archive import RUN_MANIFEST, write_run_manifest
-    from bro_analysis.running.combine import previous_report_path, write_period_report
+    """The combined report for a period, when every notebook of it succeeded. "Sedan förra
+    rapporten" compares with the last published report of an earlier period (or the okr.json
+    given with --jämför) and lists the revisions of published reports; the cache key includes
+    every publication it reads."""
+    from bro_analysis.running.archive import (
+        RUN_MANIFEST,
+        last_published_before,
+        latest_publications,
+        write_run_manifest,
+    )
+    from bro_analysis.running.combine import published_earlier, read_earlier, write_period_report
+    from bro_analysis.running.revisions import revisions
 
     started = time.perf_counter()
     html = out_dir / REPORT_NAME.format(period=period.key)
@@ -493,8 +501,9 @@ def _combine(
         return NotebookResult(
             name, period.key, False, 0.0, error="samlad rapport gjordes inte eftersom en notebook misslyckades"
         )
-    previous = previous_report_path(out_dir, period.key, compare_with)
-    compared = cache.file_digest(previous) if previous else ""
+    out_root = out_dir.parent
+    published = [p.folder / "okr.json" for p in latest_publications(out_root).values()]
+    compared = "".join(cache.file_digest(p) for p in [*([compare_with] if compare_with else []), *published])
     key = cache.combined_key([cache.read_key(out_dir, r.notebook) for r in results], inputs + compared)
     if not force and cache.is_fresh(out_dir, name, key, html_name=html.name):
         if not (out_dir / RUN_MANIFEST).exists():  # same inputs as the report's run
@@ -503,11 +512,14 @@ def _combine(
     try:
         cache.forget(out_dir, name)
         (out_dir / RUN_MANIFEST).unlink(missing_ok=True)  # never beside a report of other data
+        last = last_published_before(out_root, period.key)
+        earlier = read_earlier(compare_with) if compare_with else (published_earlier(last) if last else None)
         written = write_period_report(
             [r.executed for r in results if r.executed and r.member is None],
             out_dir,
-            compare_with=previous,
+            compare_with=earlier,
             members=[(*r.member, r.html.relative_to(out_dir).as_posix()) for r in results if r.member and r.html],
+            revised=revisions(out_root, data_dir, period.key),
         )
         if replaced is not None:
             replaced.extend([written, out_dir / "okr.csv", out_dir / "okr.json"])
