@@ -47,7 +47,7 @@ ALL_WORDS = (
     "samtliga",
     "samtliga kommuner",
     "samtliga medlemskommuner",
-    "hela lanet",
+    "hela länet",
 )
 # Names of a row that sums other rows (the country, a county, a total), never a municipality.
 AGGREGATE_WORDS = ("riket", "hela riket", "sverige", "totalt", "total", "summa", "samtliga kommuner", "alla kommuner")
@@ -249,7 +249,9 @@ def parse_municipality_list(values: pd.Series, members: dict[str, str]) -> tuple
             parsed.append(())
             errors.append("")
             continue
-        if fold(value) in ALL_WORDS or re.fullmatch(r"alla (\d+|tolv) (medlems)?kommuner(na)?", fold(value)):
+        if fold(value) in {fold(w) for w in ALL_WORDS} or re.fullmatch(
+            r"alla (\d+|tolv) (medlems)?kommuner(na)?", fold(value)
+        ):
             parsed.append(tuple(members))
             errors.append("")
             continue
