@@ -181,6 +181,34 @@ def test_known_at_drops_and_undoes_what_came_after_the_cut(small_tables):
     assert small_tables["leads"].loc[1, "steg"] == "konverterad" and len(small_tables["aktiviteter"]) == 2
 
 
+def test_known_at_takes_the_stages_at_the_cut_from_the_stage_log(small_tables):
+    """I3 (lost today) was in dialogue at the end of April 2024 and decided in June, lost in
+    September: at the cut it is open, at the end of June decided; I1 and I2 have no entry."""
+    log = pd.DataFrame(
+        {
+            "id": ["I3", "I3", "I3"],
+            "skede": ["dialog", "beslut", "förlorad"],
+            "datum": [_ts("2024-01-05"), _ts("2024-06-15"), _ts("2024-09-01")],
+        }
+    )
+    tables = {**small_tables, "investeringar_skeden": log}
+    april = backtest.known_at(tables, Period(2024, 4).end)["investeringar"].set_index("id")
+    assert april.loc["I3", "skede"] == "dialog" and pd.isna(april.loc["I3", "beslutsdatum"])
+    assert april.loc["I1", "skede"] == "beslut" and april.loc["I2", "skede"] == "dialog"  # as without the log
+    june = backtest.known_at(tables, Period(2024, 6).end)["investeringar"].set_index("id")
+    assert june.loc["I3", "skede"] == "beslut" and june.loc["I3", "beslutsdatum"] == _ts("2024-06-15")
+    assert backtest.known_at(small_tables, Period(2024, 6).end)["investeringar"].set_index("id").loc["I3", "skede"] == (
+        "förlorad"
+    )  # without the log: today's stage
+
+
+def test_the_notes_say_whether_i1_knew_the_stages_at_the_cut(hand_frame):
+    assert any(n.startswith("I1 är optimistisk") for n in backtest.notes(hand_frame, [2021, 2022]))
+    with_log = backtest.notes(hand_frame, [2021, 2022], stage_log=True)
+    assert any("skede som det var vid brytdagen" in n for n in with_log)
+    assert not any("optimistisk" in n for n in with_log if n.startswith("I1"))
+
+
 def test_dataset_at_keeps_everything_but_the_tables(small_tables):
     dataset = Dataset(Path("data"), load_plan(), small_tables, [])
     at = backtest.dataset_at(dataset, Period(2024, 4).end)

@@ -110,7 +110,7 @@ def _investments(ctx) -> list[tuple[str, str]]:
     inv = ctx.dataset["investeringar"]
     decided = inv["skede"].isin(DECIDED_STAGES) & ctx.period.contains(inv["beslutsdatum"])
     estimated = int((decided & inv["uppskattat_värde"].fillna(False).astype(bool)).sum())
-    return [
+    return _stage_log(ctx) + [
         (
             "Investeringar",
             "Realiserad investering är ett projekt i skede beslut eller etablerad, räknat det år "
@@ -134,6 +134,19 @@ def _investments(ctx) -> list[tuple[str, str]]:
             f"”{ONE_PROJECT}” efter statusen.",
         ),
     ]
+
+
+def _stage_log(ctx) -> list[tuple[str, str]]:
+    """Whether the register's stages are known as they were (investeringar_skeden) or only as they are."""
+    from bro_analysis.analysis.investments import stage_log, stages
+    from bro_analysis.analysis.investments.text import no_stage_log_text, stage_log_text
+
+    log = stage_log(ctx)
+    if log is None:
+        return [("Investeringar", no_stage_log_text())]
+    inv, period, areas = ctx.dataset["investeringar"], ctx.period, ctx.plan.priority_areas
+    changed = sum(len(stages.changed_since(inv, log, p, areas)) for p in (period, period.previous))
+    return [("Investeringar", stage_log_text(changed))]
 
 
 def _marketing(ctx) -> list[tuple[str, str]]:

@@ -400,6 +400,46 @@ INVESTMENTS = Table(
     ),
 )
 
+STAGE_LOG = Table(
+    name="investeringar_skeden",
+    stem="investeringar_skeden",
+    title="Investeringsregistrets skedeshistorik",
+    description=(
+        "Valfri: en rad per skedesbyte i investeringsregistret, så att ett beslutat projekt som senare "
+        "förlorades eller sköts upp syns som en ändring och en äldre periods siffror kan räknas om som de "
+        "såg ut då. Utan tabellen gäller varje projekts nuvarande skede också för tidigare perioder, och "
+        "rapporten säger det."
+    ),
+    columns=(
+        Column("id", "str", "Projektets id, som i investeringar", example="INV-2025-014"),
+        Column(
+            "skede",
+            "category",
+            "Skedet projektet gick in i",
+            allowed=INVESTMENT_STAGES,
+            example="beslut",
+            used_by=("I1",),
+        ),
+        Column(
+            "datum",
+            "date",
+            "Dagen då projektet gick in i skedet",
+            unit="ÅÅÅÅ-MM-DD",
+            example="2025-01-20",
+            aliases=("skedesdatum", "datum_för_skede"),
+            used_by=("I1",),
+        ),
+    ),
+    key=("id", "datum"),
+    optional=True,
+    rules=(
+        "id finns i investeringar",
+        "datum är inte före projektets första_kontakt i investeringar",
+        "ett projekt har högst ett skede per dag",
+        "projektets senaste skede är dess skede i investeringar",
+    ),
+)
+
 LEADS = Table(
     name="leads",
     stem="leads",
@@ -591,7 +631,7 @@ CONTEXT = Table(
 )
 
 TABLES: dict[str, Table] = {
-    t.name: t for t in (NKI, NKI_NATIONAL, INVESTMENTS, LEADS, ARENAS, ACTIVITIES, MUNICIPALITIES, CONTEXT)
+    t.name: t for t in (NKI, NKI_NATIONAL, INVESTMENTS, STAGE_LOG, LEADS, ARENAS, ACTIVITIES, MUNICIPALITIES, CONTEXT)
 }
 
 # Where each table's data come from, as the source line under a figure or table says it.
@@ -599,6 +639,7 @@ ORIGINS: dict[str, str] = {
     "nki": "SKR Insikt",
     "nki_riket": "SKR Insikt, alla Sveriges kommuner",
     "investeringar": "BRO:s investerings- och etableringsregister",
+    "investeringar_skeden": "BRO:s investerings- och etableringsregister, skedeshistorik",
     "leads": "BRO:s leadsregister",
     "arenor": "BRO:s arenaregister",
     "aktiviteter": "BRO:s aktivitetsregister",

@@ -657,6 +657,65 @@ def _investeringar(seed: int, kommuner: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+# Projects decided in 2025 and no longer decided in 2026 (the stage log's changes of mind):
+# this many lost, and this many postponed (back in dialogue), each the earliest in the plan's
+# prioritised areas first contacted in the first half of 2025 at that stage today.
+REVERSED_LOST, REVERSED_POSTPONED = 2, 1
+
+
+def _stage_day(rng: np.random.Generator, after: dt.date, before: dt.date, median: int) -> dt.date:
+    """A day strictly between `after` and `before` (`before` itself where they are one day
+    apart or less), about `median` days after `after`."""
+    room = (before - after).days
+    if room <= 1:
+        return before
+    return after + dt.timedelta(days=int(min(max(rng.lognormal(math.log(median), 0.6), 1), room - 1)))
+
+
+def _reversed_projects(investeringar: pd.DataFrame) -> tuple[set, set]:
+    """The ids of the projects decided in 2025 and later lost, and later postponed."""
+    areas = set(load_plan().priority_areas)
+    first = investeringar["första_kontakt"]
+    early = investeringar[(first >= "2025-01-01") & (first < "2025-07-01") & investeringar["målområde"].isin(areas)]
+    early = early.sort_values(["första_kontakt", "id"])
+    lost = early.loc[early["skede"] == "förlorad", "id"].head(REVERSED_LOST)
+    postponed = early.loc[early["skede"] == "dialog", "id"].head(REVERSED_POSTPONED)
+    return set(lost), set(postponed)
+
+
+def _investeringar_skeden(seed: int, investeringar: pd.DataFrame) -> pd.DataFrame:
+    """The register's stage log, consistent with `investeringar`: every project a lead on its
+    first contact, then in dialogue, decided on its beslutsdatum, established some months
+    later or lost, ending at its stage in the register. The _reversed_projects were decided in
+    2025 (without a beslutsdatum today: they are no longer decided) and lost or back in
+    dialogue in 2026."""
+    rng = _rng(seed, 10)
+    lost, postponed = _reversed_projects(investeringar)
+    rows = []
+    for project in investeringar.itertuples(index=False):
+        pid, stage = project.id, project.skede
+        first = project.första_kontakt.date()
+        decided = project.beslutsdatum.date() if pd.notna(project.beslutsdatum) else None
+        end = decided or DATA_END
+        entries = [("lead", first)]
+        if stage != "lead":
+            entries.append(("dialog", _stage_day(rng, first, end, 30)))
+        if pid in lost or pid in postponed:
+            made = _stage_day(rng, entries[-1][1], dt.date(2025, 12, 20), 120)
+            entries += [("beslut", made), (stage, _stage_day(rng, dt.date(2026, 1, 15), dt.date(2026, 6, 30), 60))]
+        elif decided is not None:
+            entries.append(("beslut", decided))
+            if stage == "etablerad":
+                entries.append(("etablerad", _stage_day(rng, decided + dt.timedelta(days=90), DATA_END, 200)))
+        elif stage == "förlorad":
+            entries.append(("förlorad", _stage_day(rng, entries[-1][1], DATA_END, 120)))
+        days = [day for _, day in entries]
+        if len(set(days)) < len(days):  # no room for a stage of its own: the project starts later on
+            entries = [e for i, e in enumerate(entries) if i + 1 == len(entries) or e[1] != entries[i + 1][1]]
+        rows += [{"id": pid, "skede": s, "datum": pd.Timestamp(day)} for s, day in entries]
+    return pd.DataFrame(rows)
+
+
 def _arenor(seed: int) -> pd.DataFrame:
     rng = _rng(seed, 5)
     rows = []
@@ -843,10 +902,12 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     kommuner = _kommuner(seed)
     nki = _nki(seed, kommuner)
     arenor = _arenor(seed)
+    investeringar = _investeringar(seed, kommuner)
     tables = {
         "nki": nki,
         "nki_riket": _nki_riket(seed, nki),
-        "investeringar": _investeringar(seed, kommuner),
+        "investeringar": investeringar,
+        "investeringar_skeden": _investeringar_skeden(seed, investeringar),
         "leads": _leads(seed, arenor),
         "arenor": arenor,
         "aktiviteter": _aktiviteter(seed),

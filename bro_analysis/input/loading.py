@@ -31,6 +31,7 @@ _FORMULA_TAG = re.compile(rb"<(\w+:)?f[\s>/]")
 MAX_SHOWN = 60
 HEADER_SEARCH_ROWS = 30  # instruction rows above an export's header
 ABSENT = "absent_used_columns"  # frame.attrs key: optional columns a key result reads, not in the file
+FILE_ROWS = "file_rows"  # frame.attrs key: each row's number in the file (the stage log's)
 # Words in an investment's `källa` that say the value is an estimate (case-insensitive).
 _ESTIMATE_WORDS = re.compile(r"uppskatt|bedömning|prognos|\bca\b|cirka|estimat", re.IGNORECASE)
 
@@ -1162,7 +1163,10 @@ def load_table(
     if problems:
         raise DataError(problems, warnings)
     warnings += _estimate_warnings(frame, table, path.name)
+    rows = [int(r) for r in frame.index]
     frame = frame.reset_index(drop=True)
+    if table.name == "investeringar_skeden":  # checked against investeringar once both are read
+        frame.attrs[FILE_ROWS] = rows
     return frame, warnings
 
 
@@ -1211,9 +1215,49 @@ def load_dataset(
         tables[name] = frame
         warnings += table_warnings
         sources.append(source)
+    problems += stage_log_problems(tables, {s.table: s.file for s in sources})
     if problems:
         raise DataError(problems, warnings)
     return Dataset(data_dir, plan, tables, sources, warnings)
+
+
+def stage_log_problems(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
+    """The stage log (investeringar_skeden) against the register it logs: every id is a project
+    there, no stage is dated before the project's first contact, and a project's latest stage is
+    its stage in the register. Nothing to check unless both tables were read."""
+    if "investeringar_skeden" not in tables or "investeringar" not in tables:
+        return []
+    log, inv = tables["investeringar_skeden"], tables["investeringar"]
+    file, register = (
+        files.get("investeringar_skeden", "investeringar_skeden"),
+        files.get("investeringar", "investeringar"),
+    )
+    rows = log.attrs.get(FILE_ROWS) or [i + 2 for i in range(len(log))]
+    keys = _comparable(log["id"].astype("string")).tolist()
+    projects = dict(zip(_comparable(inv["id"].astype("string")), zip(inv["första_kontakt"], inv["skede"])))
+    problems = []
+    latest: dict[str, int] = {}
+    for i, (key, pid, date) in enumerate(zip(keys, log["id"], log["datum"])):
+        if key not in projects:
+            message = f"projektet finns inte i {register}; är id:t felstavat, eller är projektet borttaget där?"
+            problems.append(Problem(file, rows[i], "id", str(pid), message))
+            continue
+        first = projects[key][0]
+        if pd.notna(date) and pd.notna(first) and date < first:
+            message = f"datumet är före projektets första kontakt ({first:%Y-%m-%d} i {register})"
+            problems.append(Problem(file, rows[i], "datum", f"{date:%Y-%m-%d}", message))
+        if key not in latest or date >= log["datum"].iloc[latest[key]]:
+            latest[key] = i
+    for key, i in latest.items():
+        stage, now = log["skede"].iloc[i], projects[key][1]
+        if stage != now:
+            message = (
+                f"projektets senaste skede här är '{stage}' men i {register} är det '{now}'; är skedet i "
+                f"{register} fel, rätta det där, annars lägg till en rad i {file} med skedet '{now}' och dagen "
+                "det ändrades"
+            )
+            problems.append(Problem(file, rows[i], "skede", str(stage), message))
+    return problems
 
 
 def _missing_file(data_dir: Path, table: Table, warnings: list[str]) -> list[Problem]:

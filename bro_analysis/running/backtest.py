@@ -8,13 +8,16 @@ prints a table and writes outputs/benchmark/backtest.csv and backtest.md.
 What 'known at the month's end' means (known_at): dated register rows after the cut are
 dropped (leads, activities, investments by first contact); a conversion after the cut is
 undone (the lead goes back to the stage before conversion); a decision after the cut
-makes the project open again (dialog); a planned arena is kept, but its follow-up is not
-known yet; an NKI mätår is known from the year after it (Insikt is published then); the
-yearly member table is kept up to the cut's year (it has no dates).
+makes the project open again (dialog), and with the register's stage log
+(investeringar_skeden) every project has the stage it had at the cut; a planned arena is
+kept, but its follow-up is not known yet; an NKI mätår is known from the year after it
+(Insikt is published then); the yearly member table is kept up to the cut's year (it has
+no dates).
 
-The registers keep only today's stage, so some later knowledge cannot be removed: a
-project lost after the cut already shows as lost, and a follow-up recorded for an arena
-shortly before the cut may have been made after it. The notes in the output say so.
+Without the stage log the investment register keeps only today's stage, so some later
+knowledge cannot be removed: a project lost after the cut already shows as lost. A
+follow-up recorded for an arena shortly before the cut may have been made after it. The
+notes in the output say so. The year's actual end is computed on today's data either way.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ import pandas as pd
 
 from bro_analysis.analysis import forecast, okr, overview
 from bro_analysis.analysis.context import Context, load_dataset_once
+from bro_analysis.analysis.investments.stages import LOG as STAGE_LOG
+from bro_analysis.analysis.investments.stages import stages_as_of
 from bro_analysis.analysis.nki.numbers import trend_forecast, window_sensitivity
 from bro_analysis.core.config import EXAMPLE_DATA_DIR, OUTPUTS_DIR, Plan, load_plan, load_settings
 from bro_analysis.core.files import write_atomic
@@ -101,7 +106,10 @@ def known_at(tables: dict[str, pd.DataFrame], cut: pd.Timestamp, converted: str 
     if "aktiviteter" in tables:
         out["aktiviteter"] = tables["aktiviteter"][tables["aktiviteter"]["datum"] <= cut].copy()
     if "investeringar" in tables:
-        inv = tables["investeringar"][tables["investeringar"]["första_kontakt"] <= cut].copy()
+        inv = tables["investeringar"]
+        if STAGE_LOG in tables:  # the stages as they were at the cut, not as they are now
+            inv = stages_as_of(inv, tables[STAGE_LOG], cut)
+        inv = inv[inv["första_kontakt"] <= cut].copy()
         later = inv["beslutsdatum"] > cut
         inv.loc[later & inv["skede"].isin(DECIDED), "skede"] = OPEN_STAGE
         inv.loc[later, "beslutsdatum"] = pd.NaT
@@ -483,15 +491,20 @@ def never_judged(frame: pd.DataFrame) -> list[str]:
     return [kr for kr, status in statuses.items() if len(status) and (status == okr.UNKNOWN).all()]
 
 
-def notes(frame: pd.DataFrame, years: list[int]) -> list[str]:
-    """What the replay can and cannot know, in Swedish."""
+def notes(frame: pd.DataFrame, years: list[int], stage_log: bool = False) -> list[str]:
+    """What the replay can and cannot know, in Swedish; `stage_log`: the investment register has
+    its stage history, so I1 is replayed on the stages as they were."""
     without = frame[~frame["prognos_gjord"]].groupby("id", sort=False).size()
     lines = [
         f"Återspelade år: {years[0]}–{years[-1]}, månaderna januari–november, med det som var känt vid "
         "månadens slut; helårsutfallet räknat på all data."
         if years
         else "Inga år att återspela.",
-        "I1 är optimistisk: investeringsregistret har bara projektens skede i dag, så ett projekt som "
+        "I1 återspelas med projektens skede som det var vid brytdagen, ur investeringsregistrets "
+        "skedeshistorik (investeringar_skeden): ett projekt som förlorades efter brytdagen räknas som öppet "
+        "och ett som beslutades och senare förlorades som beslutat."
+        if stage_log
+        else "I1 är optimistisk: investeringsregistret har bara projektens skede i dag, så ett projekt som "
         "förlorades efter brytdagen syns redan som förlorat och räknas inte bland de öppna. I en verklig "
         "delårsrapport fanns det kvar som öppet och drog upp prognosen; återspelningen vet vilka öppna "
         "projekt som aldrig blev av.",
@@ -589,7 +602,7 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - started
     nki_plain, nki_md = nki_text(cover, words, level, word_targets(s1_target(plan)))
     rows = measure_rows(table)
-    lines = notes(frame, years)
+    lines = notes(frame, years, STAGE_LOG in load_dataset_once(Path(args.data)).tables)
     summary = summary_lines(table, level)
     print("Återspelning av helårsprognoserna")
     print(plain_table(MEASURE_HEAD, rows))

@@ -23,7 +23,7 @@ from bro_analysis.analysis import okr
 from bro_analysis.core.periods import Period
 from bro_analysis.presentation.formatting import fmt_int, fmt_percent, fmt_signed, join_sv
 
-from . import figures, numbers, tables, text
+from . import figures, numbers, stages, tables, text
 from .numbers import (
     VALUE,
     change,
@@ -76,6 +76,7 @@ def priority_value_outcome(ctx, kr) -> okr.Outcome:
             dominated = dominated or extra["dominated"]
             detail = " ".join(x for x in (extra["line"], detail, extra["names"]) if x)
     reason += "; " + _value_figures_text(cc, cp, period, previous, int(cur[VALUE].isna().sum()))
+    reason += _stage_changes(ctx)
     if status == okr.UNKNOWN:
         qualifier, detail = "", ""
     elif dominated:
@@ -94,6 +95,31 @@ def priority_value_outcome(ctx, kr) -> okr.Outcome:
         plan_forecast=value_plan_end(ctx, year_end),
         previous_label=period.previous.label,
     )
+
+
+def stage_log(ctx) -> pd.DataFrame | None:
+    """The register's stage log (investeringar_skeden), or None where the data have none."""
+    try:
+        return ctx.dataset[stages.LOG]
+    except KeyError:
+        return None
+
+
+def _stage_changes(ctx) -> str:
+    """'; ändrat skede sedan periodens slut: …' for I1's reason, for the period and the same months
+    a year earlier: projects realised then, as the register stood at the period's end, that are
+    not realised today. '' without a stage log or a change."""
+    log = stage_log(ctx)
+    if log is None:
+        return ""
+    inv, period, areas = ctx.dataset["investeringar"], ctx.period, ctx.plan.priority_areas
+    parts = [
+        text.stage_changes_text(stages.changed_since(inv, log, period, areas)),
+        text.stage_changes_text(
+            stages.changed_since(inv, log, period.previous, areas), f"efter {period.previous.label}"
+        ),
+    ]
+    return "".join(f"; {p}" for p in parts if p)
 
 
 def _value_figures_text(cc: pd.Series, cp: pd.Series, period: Period, previous: float | None, missing: int) -> str:
@@ -315,4 +341,4 @@ def outcomes(ctx) -> list[okr.Outcome]:
     return okr.outcomes_for(ctx, METRICS)
 
 
-__all__ = ["METRICS", "figures", "numbers", "outcomes", "tables", "text"]
+__all__ = ["METRICS", "figures", "numbers", "outcomes", "stages", "tables", "text"]

@@ -294,11 +294,13 @@ def funnel_alt_text(current: pd.DataFrame, label: str) -> str:
     )
 
 
-def assumptions() -> list[str]:
-    """The choices behind the numbers, for the report's caveats."""
+def assumptions(stage_log: bool | None = None) -> list[str]:
+    """The choices behind the numbers, for the report's caveats; `stage_log` False adds that the
+    register has no stage history (no_stage_log_text), None says nothing of it."""
     return [
         "En investering räknas som genomförd när projektet nått beslut eller etablering, och dateras med "
         "beslutsdatum. Registret visar det skede projektet nått i dag.",
+        *([no_stage_log_text()] if stage_log is False else []),
         "Nyckelresultatet gäller de prioriterade målområdena i data/okr.toml; tabellerna visar alla målområden.",
         "Uppskattade värden redovisas skilt från bekräftade. Projekt utan värde ingår inte i summorna.",
         "Trattens skeden: ett projekt som nått ett senare skede har passerat de tidigare. Förlorade projekt "
@@ -318,6 +320,43 @@ def assumptions() -> list[str]:
         "Beredskapen anges en gång per år och får ingen prognos inom året; till planens sista år räknas den fram "
         "ur hur ofta kommuner har fått eller behållit beredskapen från ett år till nästa.",
     ]
+
+
+def stage_changes_text(changes: pd.DataFrame, when: str = "sedan periodens slut") -> str:
+    """'ändrat skede sedan periodens slut: Norrmyren Plast AB (231,1 MSEK, beslut 2025-08-09, dialog
+    från 2026-06-09)'; '' without changes (investments.stages.changed_since)."""
+    if changes.empty:
+        return ""
+    parts = []
+    for r in changes.itertuples(index=False):
+        value = f"{fmt_msek(getattr(r, VALUE))}, " if pd.notna(getattr(r, VALUE)) else ""
+        since = f" från {r.ändrat:%Y-%m-%d}" if pd.notna(r.ändrat) else ""
+        parts.append(f"{r.företag} ({value}{r.skede_då} {r.beslutsdatum:%Y-%m-%d}, {r.skede}{since})")
+    return f"ändrat skede {when}: " + ", ".join(parts)
+
+
+def no_stage_log_text() -> str:
+    """The caveat where the register has no stage log."""
+    return (
+        "Investeringsregistret har ingen skedeshistorik (tabellen investeringar_skeden), så varje projekts "
+        "nuvarande skede gäller också för tidigare perioder: ett projekt som beslutades och senare förlorades "
+        "eller sköts upp räknas inte heller i äldre perioders siffror, och de kan skilja sig från det som "
+        "rapporterades då."
+    )
+
+
+def stage_log_text(changed: int) -> str:
+    """The note where the register has a stage log: what it changes, and how many projects."""
+    which = (
+        f"{fmt_int(changed)} projekt som räknades som beslutade i perioden eller jämförelseperioden har ändrat "
+        "skede sedan dess och nämns i motiveringen för investeringsvärdet"
+        if changed
+        else "inget projekt som räknades som beslutat i perioden eller jämförelseperioden har ändrat skede sedan dess"
+    )
+    return (
+        "Investeringsregistrets skedeshistorik (investeringar_skeden) visar när varje projekt bytte skede. "
+        f"Värdet räknas på projektens skede i dag; {which}."
+    )
 
 
 # --- Forecasts --------------------------------------------------------------------------------
