@@ -2,8 +2,9 @@
 
 `write_example_data(out_dir, seed)` writes one CSV file per table in
 `bro_analysis.input.contracts.TABLES` (nki.csv, nki_riket.csv, investeringar.csv,
-leads.csv, arenor.csv, aktiviteter.csv, kommuner.csv, kontext.csv) plus the marker file
-`EXEMPELDATA.txt` that makes every report say "Exempeldata", and BRO's assessment
+investeringar_skeden.csv, leads.csv, arenor.csv, aktiviteter.csv, kommuner.csv,
+kontext.csv) plus the marker file `EXEMPELDATA.txt` that makes every report say
+"Exempeldata", and BRO's assessment
 files `bedomningar/2025.md` and `bedomningar/2026-08.md` (example_assessments). `generate(seed)`
 returns the same tables in memory and `scale(tables, factor)` multiplies the
 row-heavy tables for benchmarks.
@@ -48,6 +49,9 @@ Assumptions and shape of the data (so the analysis meets its edge cases):
   projects are more often decided, established or lost. Values are lognormal
   (median about 20 MSEK) plus a few 1 000-5 000 MSEK projects; early leads
   sometimes have no value. beslutsdatum is set for every beslut/etablerad.
+* investeringar_skeden: every project's stages from its first contact (lead) to
+  its stage in investeringar; two projects decided in 2025 were lost and one put
+  back in dialogue in 2026 (REVERSED_LOST, REVERSED_POSTPONED).
 * leads: 250-400 a year with seasonality (few in July and late December),
   six channels with clearly different conversion rates (Partnerförmedlat
   best, LinkedIn-kampanj worst), overall 8-15 % varying by year. Leads from
