@@ -140,7 +140,7 @@ def test_a_period_not_run_is_refused(out, data):
         publish(out, "2026-08", data, DAY)
     assert str(out / "2026-08") in str(caught.value)
     (out / "2025" / RUN_MANIFEST).unlink()  # a report without its run manifest
-    with pytest.raises(ArchiveError, match="körning.json saknas"):
+    with pytest.raises(ArchiveError, match="korning.json saknas"):
         publish(out, "2025", data, DAY)
     assert not (out / ARCHIVE_DIR / "2025" / DAY.isoformat()).exists()
 

@@ -170,7 +170,7 @@ def test_combined_report_structure(run_2025):
     assert re.search(r"[0-9a-f]{64}", html)  # SHA-256 of the inputs
     for heading in ("Metod", "Antaganden och förbehåll", "Datakällor", "Tillgänglighetsredogörelse"):
         assert f"<h3>{heading}</h3>" in html
-    assert "Sedan förra rapporten" not in html  # nothing earlier in this output folder
+    assert "Ingen tidigare rapport är publicerad" in html  # nothing published in this output folder
 
 
 def test_summary_files_match_the_overview_table(run_2025):

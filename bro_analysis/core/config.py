@@ -22,6 +22,8 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "presentation" / "template
 
 # The combined committee report of a period.
 REPORT_NAME = "BRO_uppfoljning_{period}.html"
+# The folder of a period's kommunblad (one per member municipality).
+MEMBERS_DIR = "kommuner"
 # The output in which the overview notebook publishes the key results for the combined report.
 SUMMARY_MIME = "application/vnd.bro.summary+json"
 

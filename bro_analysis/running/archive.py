@@ -1,6 +1,6 @@
 """The published archive: what the committee saw, kept read-only, and the index of all reports.
 
-Every run that writes a period's combined report also writes `<out>/<period>/körning.json`
+Every run that writes a period's combined report also writes `<out>/<period>/korning.json`
 (the run manifest: each data file's SHA-256, the plan's and the settings', the package
 version and the time). `bro-analysis publicera` copies the report, okr.json/okr.csv, the
 kommunblad, the manifest and the data the report was made from to
@@ -25,15 +25,14 @@ from html import escape
 from pathlib import Path
 
 from bro_analysis import __version__
-from bro_analysis.core.config import OKR_FILE, REPORT_NAME, SETTINGS_FILE
+from bro_analysis.core.config import MEMBERS_DIR, OKR_FILE, REPORT_NAME, SETTINGS_FILE
 from bro_analysis.core.files import finish_pending, write_atomic
 from bro_analysis.core.periods import Period, PeriodError, parse_period
 from bro_analysis.input.assessments import assessment_files
-from bro_analysis.running.runner import MEMBERS_DIR
 
 ARCHIVE_DIR = "arkiv"  # <out>/arkiv/<period>/<YYYY-MM-DD>/
 MANIFEST = "manifest.json"  # in each published folder
-RUN_MANIFEST = "körning.json"  # in <out>/<period>/, written by every run that writes the combined report
+RUN_MANIFEST = "korning.json"  # in <out>/<period>/, written by every run that writes the combined report
 INDEX = "index.html"
 HISTORY = "historik.csv"
 SOURCES_DIR = "underlag"  # in a published folder: the data the report was made from
@@ -74,7 +73,7 @@ def _entries(files: dict[str, Path]) -> list[dict]:
 
 
 def write_run_manifest(period_dir: Path, data_dir: Path, made: dt.datetime) -> Path:
-    """`<period_dir>/körning.json`: which data, plan and settings the period's report was made
+    """`<period_dir>/korning.json`: which data, plan and settings the period's report was made
     from (each file's SHA-256 and size), the package version and the time."""
     manifest = {
         "period": Path(period_dir).name,

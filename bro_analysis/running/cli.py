@@ -399,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="compare",
         metavar="FIL",
         help="okr.json från den rapport som 'Sedan förra rapporten' jämför med "
-        "(standard: närmast föregående period i utdatamappen)",
+        "(standard: den senast publicerade rapporten för en tidigare period, se publicera)",
     )
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     run.set_defaults(func=cmd_run)

@@ -31,7 +31,7 @@ from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from bro_analysis.core.config import NOTEBOOKS_DIR, REPORT_NAME, load_plan
+from bro_analysis.core.config import MEMBERS_DIR, NOTEBOOKS_DIR, REPORT_NAME, load_plan
 from bro_analysis.core.files import write_atomic
 from bro_analysis.core.periods import Period
 from bro_analysis.running import cache
@@ -158,7 +158,6 @@ class Kernel:
             _remove_sockets(self.km)
 
 
-MEMBERS_DIR = "kommuner"  # per-member notebooks' outputs, under each period's folder
 TEMP_DIR = ".tmp"  # under the output folder: a run's unfinished files, removed at the next start
 DEFAULT_CELL_TIMEOUT = 900  # seconds; settings.toml [körning] tidsgräns_per_cell_sekunder
 INTERRUPT_GRACE = 10  # seconds an interrupted notebook has to stop before its kernel is stopped
