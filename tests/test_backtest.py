@@ -202,6 +202,21 @@ def test_known_at_takes_the_stages_at_the_cut_from_the_stage_log(small_tables):
     )  # without the log: today's stage
 
 
+def test_the_actual_year_counts_a_project_decided_then_and_lost_later(small_tables):
+    """I3 was decided in June 2024 and lost in March 2025: 2024's actual has it decided."""
+    log = pd.DataFrame(
+        {"id": ["I3", "I3"], "skede": ["beslut", "förlorad"], "datum": [_ts("2024-06-15"), _ts("2025-03-01")]}
+    )
+    dataset = Dataset(Path("data"), load_plan(), {**small_tables, "investeringar_skeden": log}, [])
+    inv = backtest.stages_at_year_end(dataset, 2024).tables["investeringar"].set_index("id")
+    assert inv.loc["I3", "skede"] == "beslut" and inv.loc["I3", "beslutsdatum"] == _ts("2024-06-15")
+    assert backtest.stages_at_year_end(dataset, 2025).tables["investeringar"].set_index("id").loc["I3", "skede"] == (
+        "förlorad"
+    )
+    plain = Dataset(Path("data"), load_plan(), small_tables, [])
+    assert backtest.stages_at_year_end(plain, 2024) is plain
+
+
 def test_the_notes_say_whether_i1_knew_the_stages_at_the_cut(hand_frame):
     assert any(n.startswith("I1 är optimistisk") for n in backtest.notes(hand_frame, [2021, 2022]))
     with_log = backtest.notes(hand_frame, [2021, 2022], stage_log=True)

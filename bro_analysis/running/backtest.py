@@ -17,7 +17,8 @@ no dates).
 Without the stage log the investment register keeps only today's stage, so some later
 knowledge cannot be removed: a project lost after the cut already shows as lost. A
 follow-up recorded for an arena shortly before the cut may have been made after it. The
-notes in the output say so. The year's actual end is computed on today's data either way.
+notes in the output say so. The year's actual end is computed on all the data, with the
+investment register as it stood at the year's end where the stage log says so.
 """
 
 from __future__ import annotations
@@ -173,11 +174,23 @@ def forecast_row(outcome: okr.Outcome, period: Period) -> dict:
     }
 
 
+def stages_at_year_end(dataset: Dataset, year: int) -> Dataset:
+    """The dataset with the investment register's stages as they were at the end of `year`
+    (the stage log), so that a project decided in the year and lost later counts in its
+    actual, as in the forecasts made during the year; unchanged without the log."""
+    if STAGE_LOG not in dataset.tables:
+        return dataset
+    tables = dict(dataset.tables)
+    tables["investeringar"] = stages_as_of(tables["investeringar"], tables[STAGE_LOG], Period(year).end)
+    return replace(dataset, tables=tables)
+
+
 def actuals(dataset: Dataset, plan: Plan, settings: dict, years: list[int]) -> pd.DataFrame:
-    """Each key result's full year on the full data: value ('utfall') and status."""
+    """Each key result's full year on the full data: value ('utfall') and status; the
+    investment register at the year's end where its stage log says how it stood then."""
     rows = []
     for year in years:
-        for o in overview.outcomes(Context(Period(year), dataset, plan, settings)):
+        for o in overview.outcomes(Context(Period(year), stages_at_year_end(dataset, year), plan, settings)):
             rows.append({"id": o.id, "år": year, "utfall": _number(o.value), "helårsstatus": o.status})
     return pd.DataFrame(rows, columns=["id", "år", "utfall", "helårsstatus"])
 
@@ -500,9 +513,9 @@ def notes(frame: pd.DataFrame, years: list[int], stage_log: bool = False) -> lis
         "månadens slut; helårsutfallet räknat på all data."
         if years
         else "Inga år att återspela.",
-        "I1 återspelas med projektens skede som det var vid brytdagen, ur investeringsregistrets "
-        "skedeshistorik (investeringar_skeden): ett projekt som förlorades efter brytdagen räknas som öppet "
-        "och ett som beslutades och senare förlorades som beslutat."
+        "I1 återspelas med projektens skede som det var vid brytdagen, och årets utfall med skedet vid årets "
+        "slut, ur investeringsregistrets skedeshistorik (investeringar_skeden): ett projekt som förlorades "
+        "efter brytdagen räknas som öppet och ett som beslutades och senare förlorades som beslutat."
         if stage_log
         else "I1 är optimistisk: investeringsregistret har bara projektens skede i dag, så ett projekt som "
         "förlorades efter brytdagen syns redan som förlorat och räknas inte bland de öppna. I en verklig "
