@@ -155,3 +155,10 @@ def test_revisions_of_a_published_report():
         "Reviderat sedan rapporten för 2025: I1 1\u00a0272 MSEK → 1\u00a0205,4 MSEK, ändrade indata: investeringar.csv."
     )
     assert changes.revisions(published, published, "för 2025") == []
+
+
+def test_okr_csv_writes_the_members_missing_as_names():
+    from bro_analysis.running.combine import summary_csv
+
+    text = summary_csv([{"id": "S4", "saknas": ["Laxå", "Nora"], "löpande": False}]).decode("utf-8-sig")
+    assert text == "id;saknas;löpande\nS4;Laxå, Nora;nej\n"

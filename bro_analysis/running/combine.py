@@ -301,9 +301,12 @@ def _ordered(records: list[dict], revised: list | None = None) -> list[dict]:
 
 
 def _csv_value(value) -> str:
-    """A value as Swedish Excel reads it: decimal comma, ja/nej, empty for missing."""
+    """A value as Swedish Excel reads it: decimal comma, ja/nej, empty for missing, a list
+    (okr.json's `saknas`) as names separated by commas."""
     if value is None:
         return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
     if isinstance(value, bool):
         return "ja" if value else "nej"
     return str(value).replace(".", ",") if isinstance(value, float) else str(value)
