@@ -308,6 +308,16 @@ SETTINGS_SCHEMA = Key(
                 "tidsgräns_per_cell_sekunder": Key("int", required=False, low=10, high=86_400, example="900"),
             },
         ),
+        "kontakt": Key(
+            "table",
+            required=False,
+            items={
+                "namn": Key("str", nonempty=True, example='"Business Region Örebro"'),
+                "e-post": Key("str", required=False, pattern=r"|[^@\s]+@[^@\s]+\.[^@\s]+", what="en e-postadress"),
+                "telefon": Key("str", required=False),
+                "webbplats": Key("str", required=False, pattern=r"|https?://\S+", what="en adress som börjar med https://"),
+            },
+        ),
         "kolada": Key(
             "table",
             required=False,
