@@ -537,7 +537,9 @@ def test_i1_not_qualified_when_it_cannot_be_judged(plan):
 
 def test_priority_areas_are_named_as_brOs_reading(plan):
     text = inv.text.priority_areas_text(("logistik", "industri"))
-    assert text.startswith("Vilka målområden som räknas som prioriterade (logistik och industri) är BRO:s tolkning")
+    assert text.startswith(
+        "Planen räknar inte upp de prioriterade målområdena. BRO tolkar dem som logistik och industri,"
+    )
     ctx = open_context("2025", EXAMPLE_DATA_DIR)
     log = [t for area, t in assumptions.log(ctx) if area == "Investeringar"]
     assert any(inv.text.priority_areas_text(ctx.plan.priority_areas) in t for t in log)

@@ -127,10 +127,10 @@ def test_the_target_itself_is_tested():
     se = math.sqrt(1 / 13 - 1 / 100 + 1 / 10 - 1 / 100)
     assert cmp.target_p_value(0.2) == pytest.approx(stats.norm.sf((math.log(1.3) - math.log(1.2)) / se))
     assert cmp.target_certainty(0.2) == marketing.numbers.UNCERTAIN
-    assert "omfattar målet +20,0" in marketing.text.target_certainty_text(cmp, 0.2)
+    assert "rymmer målet +20\u00a0%" in marketing.text.target_certainty_text(cmp, 0.2)
     above = _comparison(300, 1000, 100, 1000)  # ratio 3, interval about 2,4–3,7
     assert above.target_certainty(0.2) == marketing.numbers.ABOVE and above.target_p_value(0.2) < 0.025
-    assert "målet är nått med god säkerhet" in marketing.text.target_certainty_text(above, 0.2)
+    assert "ligger över målet +20\u00a0%, så målet är nått" in marketing.text.target_certainty_text(above, 0.2)
     below = _comparison(100, 1000, 100, 1000)  # ratio 1, interval about 0,77–1,30: covers 1,20
     assert below.target_certainty(0.2) == marketing.numbers.UNCERTAIN
     far_below = _comparison(50, 1000, 100, 1000)  # ratio 0,5, interval about 0,36–0,70
@@ -184,10 +184,11 @@ def test_a_period_without_leads():
 def test_comparison_text_states_change_points_interval_and_test():
     text = marketing.text.comparison_text(_comparison(130, 1000, 100, 1000), Period(2025), 0.2)
     assert "13,0\u00a0% (130 av 1\u00a0000 leads) under 2025" in text
-    assert "+30,0\u00a0%" in text and "+3,0 procentenheter" in text and "når målet" in text
-    assert "omfattar målet +20,0" in text and "Fisher" not in text
+    assert "Förändringen är +30,0\u00a0% och når målet +20\u00a0%." in text and "procentenheter" not in text
+    assert "går från +1,7\u00a0% till +66,2\u00a0%" in text  # Katz: exp(ln 1,3 ± 1,96·0,1345)
+    assert "rymmer målet +20\u00a0%" in text and "kan bero på slumpen" in text and "Fisher" not in text
     few = marketing.text.comparison_text(_comparison(13, 100, 10, 100), Period(2025), 0.2)
-    assert "Målet kan inte bedömas: osäkerhetsintervallet för förändringen spänner från" in few
+    assert "Målet kan inte bedömas. Osäkerhetsmarginalen för förändringen går från" in few
 
 
 # --- channels and funnel --------------------------------------------------------------
@@ -241,8 +242,8 @@ def test_arenas_in_period_name_those_lacking_goals_or_follow_up():
     assert table["namn"].tolist() == ["MIPIM", "Almedalen", "Logistikdagarna", "Expo Real"]
     assert table["uppfyller"].tolist() == [True, False, True, False]
     text = marketing.text.arenas_text(table, Period(2025), 4)
-    assert "2 hade både" in text and "Almedalen (30 juni 2025) saknar uppföljning" in text
-    assert "Expo Real (6 oktober 2025) saknar skriftliga mål (uppgift saknas)" in text
+    assert "2 hade både" in text and "Almedalen (30 juni 2025) saknade uppföljning." in text
+    assert "Expo Real (6 oktober 2025) saknade skriftliga mål (uppgift saknas)" in text
 
 
 def test_alla_expands_to_every_member(write_csv, plan):
@@ -315,10 +316,26 @@ def _comparison_leads(k1, n1, k0, n0):
 @pytest.mark.parametrize(
     "k1,n1,k0,n0,status,qualifier,significance",
     [
-        (130, 1000, 100, 1000, okr.MET, okr.UNCERTAIN, "omfattar målet"),  # +30 %, interval +2 % to +66 %
-        (300, 1000, 100, 1000, okr.MET, "", "målet är nått med god säkerhet"),  # +200 %, interval +144 % to +270 %
-        (110, 1000, 100, 1000, okr.NOT_MET, okr.UNCERTAIN, "omfattar målet"),  # +10 %, interval −15 % to +42 %
-        (50, 1000, 100, 1000, okr.NOT_MET, "", "med god säkerhet inte nått"),  # −50 %, interval −64 % to −31 %
+        (130, 1000, 100, 1000, okr.MET, okr.UNCERTAIN, "rymmer målet"),  # +30 %, interval +2 % to +66 %
+        (
+            300,
+            1000,
+            100,
+            1000,
+            okr.MET,
+            "",
+            "ligger över målet +20\u00a0%, så målet är nått",
+        ),  # +200 %, interval +144 % to +270 %
+        (110, 1000, 100, 1000, okr.NOT_MET, okr.UNCERTAIN, "rymmer målet"),  # +10 %, interval −15 % to +42 %
+        (
+            50,
+            1000,
+            100,
+            1000,
+            okr.NOT_MET,
+            "",
+            "ligger under målet +20\u00a0%, så målet är inte nått",
+        ),  # −50 %, interval −64 % to −31 %
         (13, 100, 10, 100, okr.UNKNOWN, "", "för få leads"),  # +30 % from 100 leads: a factor 4,7
         (30, 200, 10, 200, okr.UNKNOWN, "", "för få leads"),  # +200 %, interval +51 % to +497 %: a factor 4,0
         (5, 100, 10, 100, okr.UNKNOWN, "", "för få leads"),  # −50 %, interval −82 % to +41 %: a factor 8,0
@@ -599,7 +616,7 @@ def test_like_for_like_on_the_example_data_against_plain_pandas(end_month):
     assert (
         m2.status == okr.UNKNOWN
         and "mer än en faktor 3;" in m2.reason
-        and "spänner från −40\u00a0% till +83\u00a0%" in (m2.reason)
+        and "går från −40\u00a0% till +83\u00a0%" in (m2.reason)
     )
     text = marketing.text.comparison_text(cmp, period, 0.2)
     assert "för leads 1 januari–4 maj 2026, mot 16,4\u00a0% (18 av 110 leads) för leads 1 januari–4 maj 2025" in text
@@ -618,8 +635,8 @@ def test_the_width_rule_just_under_and_just_over_the_factor():
     over = _by_id(_context(Period(2025), _comparison_leads(24, 160, 20, 150)))["M2"]
     assert over.status == okr.UNKNOWN and over.qualifier == ""
     assert over.reason.startswith(
-        "osäkerhetsintervallet för förändringen spänner från −35\u00a0% till +95\u00a0%, mer än en faktor 3; "
-        "för få leads för att bedöma en förändring på 20\u00a0%; uppmätt förändring +12,5\u00a0%"
+        "osäkerhetsmarginalen för förändringen går från −35\u00a0% till +95\u00a0%, mer än en faktor 3; "
+        "för få leads för att bedöma en förändring på +20\u00a0%; uppmätt förändring +12,5\u00a0%"
     )
     assert over.detail == "För få leads för att bedöma målet."
     cmp = marketing.numbers.compare(_comparison_leads(24, 160, 20, 150), Period(2025), DEFS)
@@ -668,7 +685,10 @@ def test_m1_a_pending_follow_up_is_neither_counted_nor_missing():
     ]
     text = marketing.text.arenas_text(table, Period(2026, 5), 4)
     assert "varken med eller som saknade: Hannover Messe (22 april 2026)." in text
-    assert "Saknar mål eller uppföljning: Kick-off" in text and "Hannover Messe (22 april 2026) saknar" not in text
+    assert (
+        "Kick-off (1 februari 2026) saknade uppföljning." in text
+        and "Hannover Messe (22 april 2026) saknade" not in text
+    )
 
     m1 = _by_id(_context(Period(2026, 5), _ending("2026-05-31"), arenas=PENDING))["M1"]
     assert m1.value == 1 and m1.value_text == "1 av 4 arenor, 1 pågår"
@@ -883,7 +903,7 @@ def test_m2_forecast_too_wide_keeps_its_interval_but_no_chance():
     assert m2.status == okr.UNKNOWN
     assert m2.forecast.value == pytest.approx(0.13) and m2.forecast.chance is None
     assert (m2.forecast.low, m2.forecast.high) == pytest.approx(_scipy_wilson(13, 100))
-    assert "hur troligt målet är går inte att säga: osäkerhetsintervallet för förändringen spänner" in m2.forecast.how
+    assert "hur troligt målet är går inte att säga: osäkerhetsmarginalen för förändringen går från" in m2.forecast.how
     assert _by_id(_context(Period(2025), _comparison_leads(13, 100, 10, 100)))["M2"].forecast is None
 
 

@@ -560,8 +560,8 @@ def test_texts_say_when_uncertainty_is_unknown():
     )
     change = nki.numbers.county_change(table, 2025, SETTINGS)
     text = nki.text.county_detail_text(table, 2025, change)
-    assert "Osäkerheten i genomsnittet kan inte beräknas" in text
-    assert "svarsviktat genomsnitt kan inte beräknas" in text
+    assert "Genomsnittets osäkerhetsmarginal kan inte beräknas" in text
+    assert "genomsnitt viktat med antalet svar kan inte beräknas" in text
     assert "(+2,0) kan inte prövas statistiskt" in text
     assert "senaste publicerade mätår, 2025" in nki.text.period_text(Period(2026, 8), 2025)
     assert nki.text.period_text(Period(2025), 2025) == "Rapporten för 2025 bygger på Insikts mätår 2025."

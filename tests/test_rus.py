@@ -160,7 +160,7 @@ def test_texts_and_tables():
     gaps = rus.tables.goal_table(table[table["nyckeltal"] == "N00926"])
     assert gaps.iloc[0].tolist() == ["Konkurser", "–", "–", "–", "–", "–"]
     text = rus.text.no_indicator_text([RUS_GOALS[0], RUS_GOALS[2]])
-    assert "”Fler arbetsställen och företag” och ”Attraktionskraft" in text and "inget nyckeltal" in text
+    assert "”Fler arbetsställen och företag” och ”Attraktionskraft" in text and "inte hittat något nyckeltal" in text
     assert rus.text.no_indicator_text([]) == ""
     assert "N77777" in rus.text.unknown_kpis_text(_rows(), {"N00999", "N01982"})
     sources = rus.tables.sources_table(numbers.indicators(SETTINGS))

@@ -18,16 +18,50 @@ from bro_analysis.core.config import SUMMARY_MIME
 from bro_analysis.core.periods import PeriodError
 from bro_analysis.presentation.blocks import Source, table_html
 from bro_analysis.presentation.formatting import fmt_number, join_sv
+from bro_analysis.presentation.vocabulary import CHANCE, MARGIN
 
-ACCESSIBILITY = (
-    "Rapporten är gjord för att kunna läsas av alla. Den är en HTML-fil som fungerar utan "
-    "internetanslutning, med rubriker, tabeller med rubrikceller och en textbeskrivning av varje figur. "
-    "Status anges alltid med ord och symbol, aldrig bara med färg, och figurerna går att läsa i gråskala. "
-    "Den automatiska granskningen (axe-core) hittar inga allvarliga brister, och koden följer HTML-"
-    "standarden (W3C:s granskare). PDF-versionen är taggad, har språk och titel och ett bokmärke per "
-    "avsnitt. Kända brister: figurernas innehåll finns som text men inte som tabell för varje figur. "
-    "Saknar du något, kontakta Business Region Örebro så får du uppgifterna i ett annat format."
+# The accessibility statement (DIGG's required parts). Update the dates and the known
+# gaps when the report's accessibility is checked again.
+ACCESSIBILITY_ASSESSED = "2026-12-06"
+ACCESSIBILITY_UPDATED = "2026-12-06"
+ACCESSIBILITY_GAPS = (
+    "Figurernas innehåll finns som text, men inte som en tabell för varje figur.",
+    "Engelska ord och namn är inte alltid märkta som engelska, så en skärmläsare kan uttala dem fel.",
+    "PDF-versionen är inte granskad mot standarden PDF/UA.",
 )
+DIGG_COMPLAINT = "https://www.digg.se/tdosanmalan"
+
+
+def accessibility_html(contact: dict) -> str:
+    """The accessibility statement with DIGG's required parts: compliance level, known
+    gaps, dates, method, contact (settings' [kontakt]) and the link to DIGG's complaint page."""
+    name = contact.get("namn") or "Business Region Örebro"
+    ways = [
+        f'e-post <a href="mailto:{escape(contact["e-post"])}">{escape(contact["e-post"])}</a>'
+        if contact.get("e-post")
+        else "",
+        f"telefon {escape(contact['telefon'])}" if contact.get("telefon") else "",
+        f'webbplatsen <a href="{escape(contact["webbplats"])}">{escape(contact["webbplats"])}</a>'
+        if contact.get("webbplats")
+        else "",
+    ]
+    reach = join_sv(w for w in ways if w)
+    gaps = "".join(f"<li>{escape(g)}</li>" for g in ACCESSIBILITY_GAPS)
+    return (
+        "<h3>Tillgänglighetsredogörelse</h3>"
+        f"<p>{escape(name)} står bakom den här rapporten och vill att alla ska kunna läsa den. "
+        "Rapporten är delvis förenlig med lagen om tillgänglighet till digital offentlig service, "
+        "som kräver nivå AA i WCAG 2.1. Det som inte är förenligt står nedan.</p>"
+        f"<p>Kända brister:</p><ul>{gaps}</ul>"
+        "<p>Så har vi granskat: en egen bedömning med automatiska kontroller (axe-core och "
+        "Nu Html Checker) och manuell granskning av rubriker, tabeller, figurtexter, färger och PDF-taggar. "
+        "Status står alltid med ord och symbol, aldrig bara med färg. "
+        f"Rapporten bedömdes {ACCESSIBILITY_ASSESSED}. Redogörelsen uppdaterades {ACCESSIBILITY_UPDATED}.</p>"
+        f"<p>Behöver du rapporten i ett annat format, eller har du hittat en brist? Kontakta {escape(name)}"
+        + (f": {reach}.</p>" if reach else ".</p>")
+        + "<p>Är du inte nöjd med svaret kan du anmäla det till Myndigheten för digital förvaltning (DIGG): "
+        f'<a href="{DIGG_COMPLAINT}">digg.se/tdosanmalan</a>.</p>'
+    )
 
 
 def glossary(ctx) -> list[tuple[str, str]]:
@@ -55,14 +89,18 @@ def glossary(ctx) -> list[tuple[str, str]]:
             "Konvertering",
             f"Ett lead som nått steget ”{defs.converted_stage}”. Konverteringsgraden är andelen leads som konverterat.",
         ),
-        ("Procent och procentenheter", "13 % → 15 % är en ökning med 2 procentenheter, eller med 15,4 %."),
+        (
+            MARGIN.capitalize(),
+            "Det spann där det verkliga värdet troligen ligger. Ett urval eller ett litet antal gör "
+            "att det uppmätta värdet kan bero på slumpen; bilagan beskriver hur spannet räknas.",
+        ),
         (
             "Delår",
             "En period som inte är ett helt år bedöms efter prognosen för årets slut, aldrig som helår.",
         ),
         (
             "Prognos",
-            "Var nyckelresultatet troligen hamnar vid årets slut och planens sista år, med ett intervall. "
+            "Var nyckelresultatet troligen hamnar vid årets slut och planens sista år, med en osäkerhetsmarginal. "
             "För ett antal räknas den fram ur registrets tidigare hela år; den gäller om inget ändras.",
         ),
         (
@@ -72,9 +110,8 @@ def glossary(ctx) -> list[tuple[str, str]]:
         (
             "Status",
             join_sv(okr.status_label(s) for s in okr.STATUSES)
-            + f". ”– {okr.UNCERTAIN}” efter statusen betyder att osäkerhetsmarginalen rymmer målet, så "
-            f"resultatet kan bero på slumpen; ”– {okr.ONE_PROJECT}” att ett enda projekt står för mer än "
-            "halva värdet något av åren.",
+            + f". ”– {okr.UNCERTAIN}” efter statusen betyder att {MARGIN}en rymmer målet, så resultatet "
+            f"{CHANCE}. ”– {okr.ONE_PROJECT}” betyder att ett enda projekt står för mer än halva värdet något av åren.",
         ),
     ]
 
@@ -104,9 +141,8 @@ def appendix(ctx) -> str:
         f"<ul>{log}</ul>"
         "<h3>Datakällor</h3>"
         + table_html(sources, "Indatafiler och deras kontrollsummor", row_header=True, source=source)
-        + "<h3>Tillgänglighetsredogörelse</h3>"
-        f"<p>{escape(ACCESSIBILITY)}</p>"
-        f"<p>Framtagen med bro-analysis version {escape(__version__)}.</p>"
+        + accessibility_html(ctx.settings.get("kontakt", {}))
+        + f"<p>Framtagen med bro-analysis version {escape(__version__)}.</p>"
     )
 
 

@@ -39,8 +39,8 @@ def dominant_project(conc: pd.Series) -> str | None:
 def priority_areas_text(areas) -> str:
     """The prioritised target areas are BRO's reading of the plan, which does not list them."""
     return (
-        f"Vilka målområden som räknas som prioriterade ({join_sv(areas)}) är BRO:s tolkning av planen, "
-        "som inte räknar upp dem; nämnden kan ändra listan."
+        f"Planen räknar inte upp de prioriterade målområdena. BRO tolkar dem som {join_sv(areas)}, "
+        "och nämnden kan ändra listan."
     )
 
 

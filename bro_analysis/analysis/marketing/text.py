@@ -14,6 +14,7 @@ from bro_analysis.presentation.formatting import (
     fmt_signed,
     join_sv,
 )
+from bro_analysis.presentation.vocabulary import CHANCE, MARGIN, target_pct
 
 from .numbers import ABOVE, BELOW, MASK, Comparison, Definitions, Span, has_cohorts, leads_needed, observed_until
 
@@ -162,16 +163,16 @@ def factor_text(factor: float) -> str:
 def width_text(cmp: Comparison, target: float) -> str:
     """Why the change cannot be judged: the interval is too wide (or there is none)."""
     low, high = cmp.ratio_interval
-    goal = fmt_number(100 * target, 0)
+    goal = target_pct(target)
     if pd.isna(low) or pd.isna(high):
         return (
             "en av perioderna saknar konverteringar, så osäkerheten i förändringen kan inte beräknas; "
-            f"för få konverteringar för att bedöma en förändring på {goal}{NBSP}%"
+            f"för få konverteringar för att bedöma en förändring på {goal}"
         )
     return (
-        f"osäkerhetsintervallet för förändringen spänner från {pct_change(low - 1, 0)} till "
-        f"{pct_change(high - 1, 0)}, mer än en faktor {factor_text(cmp.max_interval_ratio)}; "
-        f"för få leads för att bedöma en förändring på {goal}{NBSP}%"
+        f"{MARGIN}en för förändringen går från {pct_change(low - 1, 0)} till {pct_change(high - 1, 0)}, "
+        f"mer än en faktor {factor_text(cmp.max_interval_ratio)}; "
+        f"för få leads för att bedöma en förändring på {goal}"
     )
 
 
@@ -185,30 +186,23 @@ def rate_text(rate: float, converted: int, leads: int) -> str:
 def target_certainty_text(cmp: Comparison, target: float) -> str:
     """How certain it is that the target (+20 %) is reached, from the interval, in Swedish.
     Where the interval covers the target the status carries the qualifier 'osäkert'."""
-    goal = pct_change(target)
+    goal = target_pct(target)
     verdict = cmp.target_certainty(target)
     if not verdict:
         return "Hur säkert målet är kan inte bedömas eftersom en period saknar konverteringar."
     if verdict == ABOVE:
-        return f"Hela intervallet ligger över målet {goal}: målet är nått med god säkerhet."
+        return f"Hela {MARGIN}en ligger över målet {goal}, så målet är nått."
     if verdict == BELOW:
-        return f"Hela intervallet ligger under målet {goal}: målet är med god säkerhet inte nått."
-    return (
-        f"Intervallet omfattar målet {goal}, så statusen är osäker: skillnaden mot målet kan bero på "
-        "slumpen, och det går inte att säga säkert om målet är nått."
-    )
+        return f"Hela {MARGIN}en ligger under målet {goal}, så målet är inte nått."
+    return f"{MARGIN.capitalize()}en rymmer målet {goal}, så statusen är osäker. Skillnaden mot målet {CHANCE}."
 
 
 def interval_text(cmp: Comparison) -> str:
-    """The confidence interval for the relative change, in Swedish."""
+    """The margin of the change, in plain Swedish (the method's level is in the appendix)."""
     low, high = cmp.ratio_interval
-    level = fmt_number(100 * cmp.confidence, 0)
     if pd.isna(low):
         return "Osäkerheten i förändringen kan inte beräknas eftersom en period saknar konverteringar."
-    return (
-        f"Med {level} % konfidens ligger den verkliga förändringen mellan "
-        f"{pct_change(low - 1)} och {pct_change(high - 1)}."
-    )
+    return f"{MARGIN.capitalize()}en för förändringen går från {pct_change(low - 1)} till {pct_change(high - 1)}."
 
 
 def comparison_text(cmp: Comparison, period: Period, target: float) -> str:
@@ -236,18 +230,15 @@ def comparison_text(cmp: Comparison, period: Period, target: float) -> str:
         empty = "perioden" if not cmp.leads else "föregående år"
         return head + f" Det är för få leads för att bedöma målet: {empty} har inga leads att räkna."
     if pd.isna(cmp.ratio):
-        return head + " Föregående period hade inga konverteringar, så en relativ förändring kan inte beräknas."
+        return head + " Föregående period hade inga konverteringar, så förändringen i procent kan inte beräknas."
     if not cmp.enough:
         reason = width_text(cmp, target)
-        return head + f" Målet kan inte bedömas: {reason}."
+        return head + f" Målet kan inte bedömas. {reason[:1].upper()}{reason[1:]}."
     verdict = "når" if cmp.change >= target - 1e-12 else "når inte"
     return " ".join(
         [
             head,
-            (
-                f"Det är en relativ förändring på {pct_change(cmp.change)} ({fmt_signed(100 * cmp.points, 1)} "
-                f"procentenheter) och {verdict} målet, en ökning med minst {fmt_number(100 * target, 0)} %."
-            ),
+            f"Förändringen är {pct_change(cmp.change)} och {verdict} målet {target_pct(target)}.",
             interval_text(cmp),
             target_certainty_text(cmp, target),
         ]
@@ -265,8 +256,8 @@ def group_text(table: pd.DataFrame, by_label: str, defs: Definitions) -> str:
     name = best[table.columns[0]]
     text = (
         f"Bäst konverterar {name}: {fmt_percent(best['andel'])} av {fmt_int(best['leads'])} leads "
-        f"(konfidensintervall {ci_text(best['ki_nedre'], best['ki_övre'])}), rangordnat efter "
-        "intervallets nedre gräns så att en kanal med få leads inte hamnar först på en slump."
+        f"({MARGIN} {ci_text(best['ki_nedre'], best['ki_övre'])}), rangordnat efter "
+        "marginalens nedre gräns så att en kanal med få leads inte hamnar först på en slump."
     )
     if len(ranked) > 1:
         second = ranked.iloc[1]
@@ -304,11 +295,7 @@ def arenas_text(table: pd.DataFrame, period: Period, target: float | None) -> st
         )
     missing = table[~table["uppfyller"] & ~table["pågår"]]
     if len(missing):
-        text += (
-            " Saknar mål eller uppföljning: "
-            + "; ".join(f"{arena_label(r)} saknar {r['saknas']}" for _, r in missing.iterrows())
-            + "."
-        )
+        text += " " + " ".join(f"{arena_label(r)} saknade {r['saknas']}." for _, r in missing.iterrows())
     return text
 
 
@@ -339,7 +326,7 @@ def year_alt_text(years: pd.DataFrame, period: Period) -> str:
     points = "; ".join(f"{int(r['år'])}: {fmt_percent(r['andel'])}" for _, r in data.iterrows())
     empty = years.loc[years["leads"] == 0, "år"].tolist()
     text = (
-        f"Punktdiagram över konverteringsgraden per år med konfidensintervall som lodräta streck. "
+        f"Punktdiagram över konverteringsgraden per år med osäkerhetsmarginal som lodräta streck. "
         f"{points}. Periodens år {period.year} är en fylld fyrkant."
     )
     if empty:
@@ -356,7 +343,7 @@ def group_alt_text(table: pd.DataFrame, label: str) -> str:
         + ("" if r["rangordnas"] else " (för få leads)")
         for _, r in table.iterrows()
     )
-    return f"Konverteringsgrad per {label} med konfidensintervall som vågräta streck. {items}."
+    return f"Konverteringsgrad per {label} med osäkerhetsmarginal som vågräta streck. {items}."
 
 
 def window_caveat(period: Period, defs: Definitions, leads: pd.DataFrame | None = None) -> str:
@@ -460,6 +447,7 @@ def arenas_path_caption(period: Period, first_year: int, target: float, unit: st
     """The caption of M1's year-to-date figure."""
     years = years_text(range(first_year, period.year))
     return (
-        f"Arenor med mål och uppföljning hittills {period.year}, till varje månads slut, mot säsongstakten för ett "
-        f"år som når målet (så som arenorna {years} fördelade sig över året) och målet {fmt_number(target, 0)} {unit}."
+        f"Arenor med mål och uppföljning hittills {period.year}, vid varje månads slut. Jämförelsen är "
+        f"säsongstakten för ett år som når målet {fmt_number(target, 0)} {unit} (så som arenorna {years} "
+        "fördelade sig över året)."
     )

@@ -41,9 +41,7 @@ def county_table(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
             "Mätår": table["mätår"],
             "Kommuner": table["antal_kommuner"],
             "Medel": table["medel"],
-            f"{fmt_level(level)}-intervall": [
-                fmt_interval(lo, hi) for lo, hi in zip(table["ki_nedre"], table["ki_övre"])
-            ],
+            "Osäkerhetsmarginal": [fmt_interval(lo, hi) for lo, hi in zip(table["ki_nedre"], table["ki_övre"])],
             "Viktat med antal svar": table["viktat_medel"],
             "SKR:s betyg": table["betyg"],
             "Status mot målet": table["status"],
@@ -57,9 +55,7 @@ def area_table(areas: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         {
             "Område": areas["område"],
             "Regionens NKI": areas["medel"],
-            f"{fmt_level(level)}-intervall": [
-                fmt_interval(lo, hi) for lo, hi in zip(areas["ki_nedre"], areas["ki_övre"])
-            ],
+            "Osäkerhetsmarginal": [fmt_interval(lo, hi) for lo, hi in zip(areas["ki_nedre"], areas["ki_övre"])],
             "Svar": areas["antal_svar"].map(lambda v: fmt_number(v, 0)),
             "Kommuner": areas["antal_kommuner"],
             "SKR:s betyg": areas["betyg"],

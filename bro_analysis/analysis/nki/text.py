@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from bro_analysis.analysis import forecast, okr
-from bro_analysis.presentation.formatting import fmt_level, fmt_number, fmt_percent, fmt_signed, join_sv
+from bro_analysis.presentation.formatting import fmt_number, fmt_percent, fmt_signed, join_sv
+from bro_analysis.presentation.vocabulary import CHANCE, MARGIN
 
 from .numbers import (
     CHANGE_BREAK,
@@ -89,20 +90,20 @@ def county_detail_text(table: pd.DataFrame, year: int, change: dict | None, leve
     parts = []
     if pd.notna(row["ki_nedre"]):
         parts.append(
-            f"Med hänsyn till urvalsosäkerheten ligger genomsnittet med {fmt_level(level)} säkerhet mellan "
-            f"{fmt_number(row['ki_nedre'], 1)} och {fmt_number(row['ki_övre'], 1)}."
+            f"Genomsnittets {MARGIN} är {fmt_number(row['ki_nedre'], 1)}–{fmt_number(row['ki_övre'], 1)}, "
+            "eftersom bara en del av företagen svarar."
         )
     else:
-        parts.append(
-            "Osäkerheten i genomsnittet kan inte beräknas, eftersom konfidensintervall saknas för någon kommun."
-        )
+        parts.append(f"Genomsnittets {MARGIN} kan inte beräknas, eftersom den saknas för någon kommun.")
     if pd.notna(row["viktat_medel"]):
         parts.append(
             f"Viktat med antalet svar ({fmt_number(row['antal_svar'], 0)} svar) blir länets NKI "
             f"{fmt_number(row['viktat_medel'], 1)}; de stora kommunerna väger då tyngre."
         )
     else:
-        parts.append("Ett svarsviktat genomsnitt kan inte beräknas, eftersom antalet svar saknas för någon kommun.")
+        parts.append(
+            "Ett genomsnitt viktat med antalet svar kan inte beräknas, eftersom antalet saknas för någon kommun."
+        )
     if row["antal_utelämnade"]:
         parts.append(
             f"{int(row['antal_utelämnade'])} kommuners totalresultat bygger på färre svar än SKR:s minimum "
@@ -122,15 +123,13 @@ def county_detail_text(table: pd.DataFrame, year: int, change: dict | None, leve
             )
         elif change["p"] < 1 - level:  # the interval excludes 0 exactly when p < 1 - level
             parts.append(
-                f"Förändringen sedan {change['föregående_mätår']} ({diff}) är statistiskt säkerställd "
-                f"({fmt_level(level)}-intervall {fmt_signed(change['ki_nedre'], 1)} till "
-                f"{fmt_signed(change['ki_övre'], 1)})."
+                f"Förändringen sedan {change['föregående_mätår']} ({diff}) är större än slumpen förklarar "
+                f"({MARGIN} {fmt_signed(change['ki_nedre'], 1)} till {fmt_signed(change['ki_övre'], 1)})."
             )
         else:
             parts.append(
-                f"Förändringen sedan {change['föregående_mätår']} ({diff}) är inte statistiskt "
-                f"säkerställd ({fmt_level(level)}-intervall {fmt_signed(change['ki_nedre'], 1)} till "
-                f"{fmt_signed(change['ki_övre'], 1)})."
+                f"Förändringen sedan {change['föregående_mätår']} ({diff}) {CHANCE} "
+                f"({MARGIN} {fmt_signed(change['ki_nedre'], 1)} till {fmt_signed(change['ki_övre'], 1)})."
             )
     return " ".join(parts)
 
@@ -224,7 +223,7 @@ def below_items(table: pd.DataFrame, threshold: float, level: float = 0.95) -> l
     for _, r in below_threshold(table, threshold).iterrows():
         extra = f"; osäkert, {fmt_number(r['antal_svar'], 0)} svar" if r["osäker"] else ""
         interval = (
-            f", {fmt_level(level)}-intervall {fmt_number(r['ki_nedre'], 1)}–{fmt_number(r['ki_övre'], 1)}"
+            f", {MARGIN} {fmt_number(r['ki_nedre'], 1)}–{fmt_number(r['ki_övre'], 1)}"
             if pd.notna(r["ki_nedre"])
             else ", intervall saknas"
         )
@@ -379,17 +378,16 @@ def trend_text(
     'osäkert' when the fitting window changes the word, see county_chance_text), and how
     many municipalities are likely to reach the target at the current trend."""
     settings = settings or {"nki": {}}
-    confidence_level_text = fmt_level(settings["nki"].get("konfidensnivå", 0.95))
     county = trend_rows[trend_rows["kommun"] == "Länet"].iloc[0]
     if pd.isna(county["lutning"]):
         text = f"Länets trend kan inte bedömas: {county['skäl']}."
     else:
         text = (
             f"Länets genomsnitt har förändrats med {fmt_signed(county['lutning'], 1)} enheter per år "
-            f"({confidence_level_text}-intervall {fmt_signed(county['lutning_ki_nedre'], 1)} till "
+            f"({MARGIN} {fmt_signed(county['lutning_ki_nedre'], 1)} till "
             f"{fmt_signed(county['lutning_ki_övre'], 1)}) över {int(county['antal_år'])} mätår. "
             f"Fortsätter trenden blir det {fmt_number(county['prognos'], 1)} år {target_year} "
-            f"(prognosintervall {fmt_number(county['prognos_ki_nedre'], 1)}–"
+            f"({MARGIN} {fmt_number(county['prognos_ki_nedre'], 1)}–"
             f"{fmt_number(county['prognos_ki_övre'], 1)}). " + county_chance_text(county, target, settings, sensitivity)
         )
     munis = trend_rows[trend_rows["kommun"] != "Länet"]
@@ -562,8 +560,8 @@ def county_alt_text(table: pd.DataFrame, target: float, level: float = 0.95) -> 
     first, last = table.iloc[0], table.iloc[-1]
     return (
         f"Linjediagram över länets genomsnittliga NKI per mätår {int(first['mätår'])}–{int(last['mätår'])}, "
-        f"från {fmt_number(first['medel'], 1)} till {fmt_number(last['medel'], 1)}, med {fmt_level(level)}-intervall, "
-        f"det svarsviktade medelvärdet som streckad linje, varje kommun som tunn grå linje och målet "
+        f"från {fmt_number(first['medel'], 1)} till {fmt_number(last['medel'], 1)}, med {MARGIN}, "
+        f"medelvärdet viktat med antalet svar som streckad linje, varje kommun som tunn grå linje och målet "
         f"{fmt_number(target, 0)} som streckad vågrät linje."
     )
 

@@ -71,8 +71,8 @@ def no_indicator_text(goals: list[str]) -> str:
     named = join_sv([f"”{goal_label(g)}”" for g in goals])
     noun = "målet" if len(goals) == 1 else "målen"
     return (
-        f"För {noun} {named} har inget nyckeltal i Kolada kunnat kontrolleras i en publicerad källa, "
-        "så här visas inget tal för dem."
+        f"För {noun} {named} har vi inte hittat något nyckeltal i Kolada som en publicerad källa bekräftar. "
+        "Därför visas inget tal för dem."
     )
 
 
