@@ -96,3 +96,22 @@ def test_accessibility_contact_comes_from_the_settings():
 def test_source_lines_are_not_prose():
     html = '<p class="source">Källa: A, B, C.</p><p>Text här.</p>'
     assert prose_blocks(html) == ["Text här."]
+
+
+def test_abbreviations_are_spelled_out_once_in_running_text():
+    from bro_analysis.presentation.vocabulary import spell_out_abbreviations
+
+    html = "<h1>BRO:s rapport</h1><p>SKR:s NKI var 77. Totalt 1 272 MSEK och 5 MSEK.</p><p>NKI igen.</p>"
+    out = spell_out_abbreviations(html)
+    assert out.startswith("<h1>BRO:s rapport</h1>")  # headings stay short
+    assert "SKR:s (Sveriges Kommuner och Regioner) Nöjd-Kund-Index (NKI) var 77" in out
+    assert "1 272 miljoner kronor (MSEK) och 5 MSEK." in out and "<p>NKI igen.</p>" in out
+
+
+def test_english_words_are_marked_but_not_in_links_or_swedish_inflections():
+    from bro_analysis.presentation.vocabulary import mark_english
+
+    out = mark_english('<p>3 leads, leadet, en workshop.</p><a href="lead.html">lead</a>')
+    assert out == (
+        '<p>3 <span lang="en">leads</span>, leadet, en <span lang="en">workshop</span>.</p><a href="lead.html">lead</a>'
+    )

@@ -5,6 +5,8 @@ the method's own terms are allowed only in the appendix."""
 
 from __future__ import annotations
 
+import re
+
 from bro_analysis.presentation.formatting import NBSP, fmt_number
 
 # The interval around an estimate, in the main text.
@@ -55,3 +57,63 @@ def spelled_out(abbreviation: str) -> str:
 def target_pct(share: float) -> str:
     """A relative target (0.2) written one way everywhere: '+20 %'."""
     return f"+{fmt_number(100 * share, 0)}{NBSP}%"
+
+
+# English words the reader meets (the plan's own words, so they stay), marked for screen
+# readers; Swedish inflections ("leadet", "leadsen") are Swedish words and stay unmarked.
+ENGLISH = ("leads", "lead", "workshops", "workshop", "pipeline", "tech")
+
+# Text inside these elements is left as it is: headings and captions name things briefly,
+# links and code must stay exact.
+_KEEP = {"head", "title", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6", "a", "code", "nav", "svg", "th"}
+_TAG = re.compile(r"(<[^>]+>)")
+_NAME = re.compile(r"</?\s*([a-zA-Z0-9]+)")
+
+
+def _text_nodes(html: str):
+    """(index, kept) for each text between tags in _TAG.split(html); kept when inside _KEEP."""
+    parts = _TAG.split(html)
+    stack: list[str] = []
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag
+            name = _NAME.match(part)
+            tag = name.group(1).lower() if name else ""
+            if tag in _KEEP and not part.endswith("/>"):
+                if part.startswith("</"):
+                    if tag in stack:
+                        stack.remove(tag)
+                else:
+                    stack.append(tag)
+        else:
+            yield i, bool(stack)
+
+
+def spell_out_abbreviations(html: str) -> str:
+    """The first use of each abbreviation in running text spelled out: '1 272 miljoner
+    kronor (MSEK)', and for a genitive 'SKR:s (Sveriges Kommuner och Regioner)'."""
+    pending = dict(ABBREVIATIONS)
+    parts = _TAG.split(html)
+    for i, kept in _text_nodes(html):
+        if kept or not pending:
+            continue
+        text = parts[i]
+        for short in list(pending):
+            found = re.search(rf"\b{short}(:s)?\b", text)
+            if not found:
+                continue
+            long = pending.pop(short)
+            new = f"{short}:s ({long})" if found.group(1) else f"{long} ({short})"
+            text = text[: found.start()] + new + text[found.end() :]
+        parts[i] = text
+    return "".join(parts)
+
+
+def mark_english(html: str) -> str:
+    """English words in running text wrapped in <span lang="en"> (WCAG 3.1.2)."""
+    words = "|".join(ENGLISH)
+    pattern = re.compile(rf"(?<![\w-])({words})(?![\w-])", re.IGNORECASE)
+    parts = _TAG.split(html)
+    for i, kept in _text_nodes(html):
+        if not kept:
+            parts[i] = pattern.sub(r'<span lang="en">\1</span>', parts[i])
+    return "".join(parts)
