@@ -109,7 +109,7 @@ def test_display_tables_and_texts():
     assert table["Kommuner"].tolist()[0] == "Örebro, Kumla"
     text = collaboration.text.projects_text(projects, PLAN.key_result("S3").target)
     assert text.startswith("Under perioden startade 2 samverkansprojekt") and "1 projekt med bara en" in text
-    assert "målet är minst 3 per år" in text
+    assert "Målet är minst 3 per år." in text
     assert collaboration.text.projects_text(projects, None).startswith(
         "Under perioden startade 2 samverkansprojekt mellan två eller fler kommuner."
     )

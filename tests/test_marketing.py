@@ -242,7 +242,7 @@ def test_arenas_in_period_name_those_lacking_goals_or_follow_up():
     assert table["namn"].tolist() == ["MIPIM", "Almedalen", "Logistikdagarna", "Expo Real"]
     assert table["uppfyller"].tolist() == [True, False, True, False]
     text = marketing.text.arenas_text(table, Period(2025), 4)
-    assert "2 hade både" in text and "Almedalen (30 juni 2025) saknade uppföljning." in text
+    assert "2 av dem hade både" in text and "Almedalen (30 juni 2025) saknade uppföljning." in text
     assert "Expo Real (6 oktober 2025) saknade skriftliga mål (uppgift saknas)" in text
 
 

@@ -76,7 +76,7 @@ def glossary(ctx) -> list[tuple[str, str]]:
             "Nöjd-Kund-Index från SKR:s undersökning Insikt: hur nöjda företag är med kommunens "
             "myndighetsservice, på en skala 0–100.",
         ),
-        ("SKR:s betyg", f"SKR delar in NKI i {grades}; lägre är ”lågt”."),
+        ("SKR:s betyg", f"SKR delar in NKI i {grades}. Lägre är ”lågt”."),
         (
             "Godkänt",
             "I rapporten planens ord: NKI minst "
@@ -92,7 +92,7 @@ def glossary(ctx) -> list[tuple[str, str]]:
         (
             MARGIN.capitalize(),
             "Det spann där det verkliga värdet troligen ligger. Ett urval eller ett litet antal gör "
-            "att det uppmätta värdet kan bero på slumpen; bilagan beskriver hur spannet räknas.",
+            "att det uppmätta värdet kan bero på slumpen. Bilagan beskriver hur spannet räknas.",
         ),
         (
             "Delår",

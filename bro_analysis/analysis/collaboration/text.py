@@ -16,7 +16,7 @@ def projects_text(projects: pd.DataFrame, target: float | None) -> str:
     """Swedish summary of the collaboration projects, against the plan's target when it has one."""
     counted = int(projects["räknas"].sum())
     text = f"Under perioden startade {counted} samverkansprojekt mellan två eller fler kommuner"
-    text += "." if target is None else f"; målet är minst {fmt_int(target)} per år."
+    text += "." if target is None else f". Målet är minst {fmt_int(target)} per år."
     single = len(projects) - counted
     if single:
         text += f" {single} projekt med bara en kommun räknas inte."

@@ -226,20 +226,19 @@ def lead_time_text(lt: pd.Series, label: str) -> str:
 
 def training_text(count: int, target: float | None, label: str) -> str:
     """Training efforts in the period, against the plan's target when it has one."""
-    goal = "" if target is None else f"; målet är minst {fmt_int(target)} per år"
+    goal = "" if target is None else f" Målet är minst {fmt_int(target)} per år."
     return (
-        f"Under {label} genomfördes {fmt_int(count)} utbildningsinsatser om investeringar och etableringar "
-        f"(aktiviteter av typen utbildning){goal}. Gemensamma workshops av typen workshop redovisas under "
-        "samverkan och räknas inte här."
+        f"Under {label} genomfördes {fmt_int(count)} utbildningsinsatser om investeringar och etableringar."
+        f"{goal} Gemensamma workshops med kommunerna redovisas under samverkan och räknas inte här."
     )
 
 
 def companies_text(count: int, target: float | None, label: str, unnamed: int) -> str:
     """Strategic companies in dialogue, against the plan's target when it has one."""
-    goal = "" if target is None else f"; målet är minst {fmt_int(target)}"
+    goal = "" if target is None else f" Målet är minst {fmt_int(target)}."
     text = (
         f"Under {label} fördes dokumenterade dialoger med {fmt_int(count)} olika strategiskt viktiga "
-        f"företag{goal}. Ett företag räknas en gång även om det haft flera dialoger."
+        f"företag.{goal} Ett företag räknas en gång även om det haft flera dialoger."
     )
     if unnamed:
         text += f" {fmt_int(unnamed)} dialoger saknar företagsnamn och räknas inte."

@@ -284,8 +284,8 @@ def arenas_text(table: pd.DataFrame, period: Period, target: float | None) -> st
     met = int(table["uppfyller"].sum())
     goal = "" if target is None else f", mot målet minst {fmt_int(target)}"
     text = (
-        f"Under {period.label} deltog BRO i {fmt_int(len(table))} nationella eller internationella arenor; "
-        f"{fmt_int(met)} hade både skriftliga mål och gjord uppföljning{goal}."
+        f"Under {period.label} deltog BRO på {fmt_int(len(table))} nationella eller internationella arenor. "
+        f"{fmt_int(met)} av dem hade både skriftliga mål och uppföljning{goal}."
     )
     pending = table[table["pågår"]]
     if len(pending):

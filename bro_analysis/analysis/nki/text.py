@@ -98,7 +98,7 @@ def county_detail_text(table: pd.DataFrame, year: int, change: dict | None, leve
     if pd.notna(row["viktat_medel"]):
         parts.append(
             f"Viktat med antalet svar ({fmt_number(row['antal_svar'], 0)} svar) blir länets NKI "
-            f"{fmt_number(row['viktat_medel'], 1)}; de stora kommunerna väger då tyngre."
+            f"{fmt_number(row['viktat_medel'], 1)}. De stora kommunerna väger då tyngre."
         )
     else:
         parts.append(
@@ -605,15 +605,16 @@ def method_notes(settings: dict, has_intervals: bool) -> list[str]:
         f"SKR visar ett resultat först vid minst {s['minsta_antal_svar']} svar ({s['minsta_antal_svar_område']} "
         f"per område i Öppna jämförelser, {s['minsta_antal_svar_rankning']} för totalrankningen). Resultat med "
         "färre svar visas här som osäkra och rangordnas aldrig.",
-        f"Länets genomsnitt är kommunernas oviktade medelvärde, som nyckelresultatet är skrivet. Det bedöms bara "
+        f"Länets genomsnitt är kommunernas ovägda medelvärde, som nyckelresultatet är skrivet. Det bedöms bara "
         f"när minst {s['minsta_antal_kommuner']} kommuner har mätts samma år.",
-        "Ett år utan mätning är ett glapp i serien, aldrig en nolla.",
+        "Ett år utan mätning är en lucka i serien, aldrig noll.",
         f"Trender kräver minst {s.get('minsta_antal_mätår_trend', 3)} mätår och bygger på en rak linje "
-        "(minsta kvadratmetoden) med prognosintervall från t-fördelningen.",
+        "som ligger så nära mätåren som möjligt (minsta kvadratmetoden). Prognosens osäkerhetsmarginal "
+        "räknas från hur mycket mätåren avviker från linjen (t-fördelningen).",
     ]
     if not has_intervals:
         notes.append(
-            "Konfidensintervall saknas i underlaget (till exempel data från Kolada, som bara har värden); "
-            "därför kan förändringars signifikans inte bedömas."
+            "Osäkerhetsmarginaler saknas i underlaget (till exempel data från Kolada, som bara har värden). "
+            "Därför går det inte att säga om en förändring kan bero på slumpen."
         )
     return notes
