@@ -115,3 +115,11 @@ def test_english_words_are_marked_but_not_in_links_or_swedish_inflections():
     assert out == (
         '<p>3 <span lang="en">leads</span>, leadet, en <span lang="en">workshop</span>.</p><a href="lead.html">lead</a>'
     )
+
+
+def test_the_glossary_keeps_only_the_terms_the_text_uses():
+    from bro_analysis.presentation.vocabulary import used_terms
+
+    glossary = [("Lead", "a"), ("Delår", "b"), ("Konvertering", "c"), ("Status", "d")]
+    text = "Konverteringsgraden för 336 leads; status uppnått."
+    assert used_terms(glossary, text) == [("Lead", "a"), ("Konvertering", "c"), ("Status", "d")]

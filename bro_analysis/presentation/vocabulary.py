@@ -117,3 +117,15 @@ def mark_english(html: str) -> str:
         if not kept:
             parts[i] = pattern.sub(r'<span lang="en">\1</span>', parts[i])
     return "".join(parts)
+
+
+def used_terms(glossary: list[tuple[str, str]], text: str) -> list[tuple[str, str]]:
+    """The glossary's entries whose term the text uses (an inflected form counts:
+    'Lead' matches 'leads', 'Konvertering' 'konverteringsgraden'), in the glossary's order."""
+    lowered = text.lower()
+    return [(term, meaning) for term, meaning in glossary if _stem(term) in lowered]
+
+
+def _stem(term: str) -> str:
+    word = term.lower()
+    return word[:-1] if len(word) > 5 else word
