@@ -128,7 +128,7 @@ def test_joint_work_tools_support_and_contribution_are_the_municipalitys_rows(ct
 def test_since_previous_compares_the_same_months_a_year_earlier(ctx):
     frame = profile.numbers.since_previous(ctx, "1880", "Örebro").set_index("mått")
     assert (
-        frame.at["Beslutade investeringsprojekt", "före"]
+        frame.at["Beslutade investeringsprojekt, alla branscher", "före"]
         == profile.numbers.investments(ctx, "1880", Period(2024))["projekt"]
     )
 

@@ -4,6 +4,6 @@ the plan: it has no key results of its own."""
 
 from __future__ import annotations
 
-from . import numbers, tables, text
+from . import figures, numbers, tables, text
 
-__all__ = ["numbers", "tables", "text"]
+__all__ = ["figures", "numbers", "tables", "text"]

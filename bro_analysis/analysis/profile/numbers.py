@@ -6,8 +6,15 @@ from __future__ import annotations
 import pandas as pd
 
 from bro_analysis.analysis import okr
-from bro_analysis.analysis.collaboration.numbers import contributions, tool_use
-from bro_analysis.analysis.investments.numbers import by_municipality, cohort, readiness
+from bro_analysis.analysis.collaboration.numbers import activities_in, collaboration_projects, contributions, tool_use
+from bro_analysis.analysis.investments.numbers import (
+    TRAINING,
+    by_municipality,
+    cohort,
+    readiness,
+    realised,
+    summarise,
+)
 from bro_analysis.analysis.marketing.numbers import supported_municipalities
 from bro_analysis.analysis.nki.numbers import (
     FACTORS,
@@ -17,10 +24,12 @@ from bro_analysis.analysis.nki.numbers import (
     changes,
     county_years,
     measurement_year,
+    municipal_series,
     national_position,
 )
+from bro_analysis.core.config import REPORT_NAME
 from bro_analysis.core.periods import Period
-from bro_analysis.input.contracts import INVESTMENT_STAGES
+from bro_analysis.input.contracts import DECIDED_STAGES, INVESTMENT_STAGES
 
 JOINT_TYPES = {"samverkansprojekt": "Samverkansprojekt", "workshop": "Workshop", "utbildning": "Utbildning"}
 
@@ -171,14 +180,109 @@ def since_previous(ctx, code: str, name: str) -> pd.DataFrame:
             None if inv is None else inv["projekt"],
             None if inv is None else inv["värde_msek"],
             None if inv is None else inv["arbetstillfällen"],
-            *(None if joint is None else joint[kind] for kind in JOINT_TYPES.values()),
+            None if joint is None else sum(joint.values()),
             None if gaps["aktiviteter"] else support(ctx, name, period),
         ]
     labels = [
-        "Beslutade investeringsprojekt",
-        "Beslutat investeringsvärde, MSEK",
+        "Beslutade investeringsprojekt, alla branscher",
+        "Beslutat investeringsvärde, alla branscher, MSEK",
         "Nya arbetstillfällen",
-        *(f"{kind}, deltagit" for kind in JOINT_TYPES.values()),
+        "Samverkansprojekt, workshops och utbildningar, deltagit",
         "Insatser med marknadsföringsstöd",
     ]
     return pd.DataFrame({"mått": labels, **columns})
+
+
+def priority_investments(ctx, code: str, period: Period | None = None) -> pd.Series:
+    """Realised investments in the plan's prioritised target areas (what counts in I1)."""
+    period = period or ctx.period
+    rows = realised(ctx.dataset["investeringar"], period, ctx.plan.priority_areas)
+    return summarise(rows[rows["kommunkod"] == code])
+
+
+def decided_after(ctx, code: str) -> int:
+    """Projects first contacted in the period that are at beslut or etablerad today but were
+    decided after the period's end (so not among the period's decisions)."""
+    rows = cohort(ctx.dataset["investeringar"], ctx.period)
+    own = rows[(rows["kommunkod"] == code) & rows["skede"].isin(list(DECIDED_STAGES))]
+    return int((own["beslutsdatum"] > ctx.period.end).sum())
+
+
+def nki_history(ctx, name: str) -> pd.DataFrame:
+    """The municipality's total NKI and the county's mean per mätår, up to the period's mätår."""
+    nki, settings = ctx.dataset["nki"], ctx.settings
+    year = measurement_year(nki, ctx.period.year)
+    if year is None:
+        return pd.DataFrame(columns=["mätår", "kommunen", "länet"])
+    own = municipal_series(nki)
+    county = county_years(nki, settings, 0.0, len(ctx.plan.members)).set_index("mätår")["medel"]
+    years = [int(y) for y in own.index if int(y) <= year]
+    values = own[name] if name in own.columns else pd.Series(dtype=float)
+    out = pd.DataFrame(
+        {"mätår": years, "kommunen": [values.get(y) for y in years], "länet": [county.get(y) for y in years]}
+    )
+    return out.astype({"kommunen": float, "länet": float})
+
+
+# The key results a member municipality counts toward or holds back, in the plan's order.
+MEMBER_KEY_RESULTS = ("S1", "S2", "S3", "S4", "S5", "I1", "I2", "I4", "M3")
+COUNTS, HOLDS_BACK, UNKNOWN = "bidrar", "håller tillbaka", "kan inte bedömas"
+TAKES_PART, NOT_TAKING_PART = "deltar", "deltar inte"  # a count: taking part adds, staying out holds nothing back
+
+
+def _count_part(code: str, rows: pd.DataFrame) -> dict:
+    taking_part = int(rows["kommuner"].map(lambda codes: code in codes).sum())
+    return {"antal": taking_part, "av": len(rows), "roll": TAKES_PART if taking_part else NOT_TAKING_PART}
+
+
+def key_result_parts(ctx, code: str, name: str, results) -> pd.DataFrame:
+    """For each key result that counts members or their activities (MEMBER_KEY_RESULTS): the
+    key result's status for the county and this municipality's part in it, with `roll` one of
+    bidrar, håller tillbaka, deltar or kan inte bedömas and the facts the sentence needs."""
+    by_id = {o.id: o for o in results}
+    acts, period = ctx.dataset["aktiviteter"], ctx.period
+    gaps = uncovered(ctx)
+    rows = []
+    for kr in ctx.plan.key_results:
+        if kr.id not in MEMBER_KEY_RESULTS or kr.id not in by_id:
+            continue
+        outcome = by_id[kr.id]
+        part: dict = {"roll": UNKNOWN}
+        if kr.id == "S1":
+            total = nki_total(ctx, name)
+            if total and total.get("värde") is not None and total["publicerbart"]:
+                value = total["värde"]
+                part = {"värde": value, "mätår": total["mätår"], "roll": COUNTS if value >= kr.target else HOLDS_BACK}
+        elif kr.id == "S2":
+            areas = nki_areas(ctx, name)
+            firm = areas[~areas["osäker"].astype(bool)]
+            below = firm[firm["värde"] < kr.target].sort_values("värde")
+            if len(below):
+                part = {"under": list(zip(below["område"], below["värde"])), "roll": HOLDS_BACK}
+            elif len(firm):
+                part = {"områden": len(firm), "osäkra": len(areas) - len(firm), "roll": COUNTS}
+        elif kr.id in ("S4", "I4", "M3"):
+            known = outcome.value is not None and not (kr.id == "M3" and gaps["aktiviteter"])
+            if known:
+                part = {"roll": HOLDS_BACK if name in outcome.missing else COUNTS}
+            if kr.id == "S4" and known:
+                tools = tools_and_readiness(ctx, name)
+                part["saknar"] = [t for t in ("Insikt", "Syna", "Objektvision") if not tools.get(t)]
+        elif kr.id == "S3" and not gaps["aktiviteter"]:
+            projects = collaboration_projects(acts, period)
+            part = _count_part(code, projects[projects["räknas"]])
+        elif kr.id == "S5" and not gaps["aktiviteter"]:
+            part = _count_part(code, activities_in(acts, "workshop", period))
+        elif kr.id == "I2" and not gaps["aktiviteter"]:
+            part = _count_part(code, acts[(acts["typ"] == TRAINING) & period.contains(acts["datum"])])
+        elif kr.id == "I1" and not gaps["investeringar"]:
+            own = priority_investments(ctx, code)
+            part = {"värde": own["värde_msek"], "projekt": int(own["projekt"])}
+            part["roll"] = TAKES_PART if own["projekt"] else NOT_TAKING_PART
+        rows.append({"id": kr.id, "kort": kr.short or kr.text, "mål": kr.target, "status": outcome.status, **part})
+    return pd.DataFrame(rows)
+
+
+def report_href(ctx) -> str:
+    """The committee report of the period, relative to a kommunblad in <out>/<period>/kommuner/."""
+    return f"../{REPORT_NAME.format(period=ctx.period.key)}"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import escape
+
 import pandas as pd
 
 from bro_analysis.presentation.formatting import fmt_int, fmt_msek, fmt_number, fmt_percent, fmt_signed, join_sv
@@ -51,42 +54,73 @@ def factors_text(factors: pd.DataFrame) -> str:
     )
 
 
-def investments_text(row: pd.Series, stages: pd.Series, label: str, why: str | None = None) -> str:
-    """Realised investments, jobs, open projects and the stages of new projects; or why the
-    register cannot say (never a false 0)."""
+def investments_text(
+    row: pd.Series, stages: pd.Series, label: str, why: str | None = None, priority=None, decided_later: int = 0
+) -> str:
+    """Realised investments in all sectors and, of them, in the plan's prioritised target areas
+    (what I1 counts), open projects and the stages today of new projects; or why the register
+    cannot say (never a false 0). A zero is said in words."""
     if why:
         return f"Investeringarna kan inte redovisas för {label}: {why}."
-    text = (
-        f"Under {label} beslutades {fmt_int(row['projekt'])} investeringsprojekt i kommunen till ett värde av "
-        f"{fmt_msek(row['värde_msek'])} och {fmt_int(row['arbetstillfällen'])} nya arbetstillfällen. "
-        f"Vid periodens slut var {fmt_int(row['pipeline_projekt'])} projekt öppna "
+    if row["projekt"]:
+        text = (
+            f"Under {label} beslutades {fmt_int(row['projekt'])} investeringsprojekt i kommunen (alla branscher): "
+            f"{fmt_msek(row['värde_msek'])} och {fmt_int(row['arbetstillfällen'])} nya arbetstillfällen."
+        )
+        if priority is not None:
+            text += (
+                f" {fmt_int(priority['projekt'])} av dem ({fmt_msek(priority['värde_msek'])}) ligger inom planens "
+                "prioriterade målområden, som nämndrapporten räknar."
+                if priority["projekt"]
+                else " Inget av dem ligger inom planens prioriterade målområden, som nämndrapporten räknar."
+            )
+    else:
+        text = f"Inga investeringsprojekt beslutades i kommunen under {label}."
+    text += (
+        f" Vid periodens slut var {fmt_int(row['pipeline_projekt'])} projekt ännu inte avgjorda "
         f"({fmt_msek(row['pipeline_msek'])})."
+        if row["pipeline_projekt"]
+        else " Vid periodens slut fanns inga projekt som ännu inte var avgjorda."
     )
     if stages.sum():
         parts = [f"{fmt_int(n)} i skedet {stage}" for stage, n in stages.items() if n]
-        text += f" Av projekten med första kontakt under perioden är {join_sv(parts)}."
+        started = int(stages.sum())
+        text += (
+            f" Av de {fmt_int(started)} projekt som fick sin första kontakt under perioden är i dag {join_sv(parts)}."
+            if started > 1
+            else f" Projektet som fick sin första kontakt under perioden är i dag i skedet {stages.idxmax()}."
+        )
+        if decided_later:
+            text += (
+                " Det beslutades efter periodens slut och räknas därför inte bland periodens beslut."
+                if started == 1
+                else f" {fmt_int(decided_later)} av dem beslutades efter periodens slut och räknas därför "
+                "inte bland periodens beslut."
+            )
     return text
 
 
 def joint_text(counts: dict[str, int], tools: dict, label: str, why: str | None = None) -> str:
-    """The municipality's part in the joint work (or why the register cannot say), its shared
-    tools and its readiness."""
-    plural = {"Samverkansprojekt": ("samverkansprojekt", "samverkansprojekt"), "Workshop": ("workshop", "workshops")}
-    plural["Utbildning"] = ("utbildning", "utbildningar")
-    parts = [f"{fmt_int(n)} {plural[kind][0 if n == 1 else 1]}" for kind, n in counts.items()]
+    """The municipality's shared tools and readiness; before them why the register cannot say,
+    or that it took part in no joint work (the counts are in the key-result box, the activities
+    in the table)."""
+    if why:
+        text = f"Det gemensamma arbetet: {why}. "
+    elif not any(counts.values()):
+        text = f"Kommunen deltog inte i något samverkansprojekt, någon workshop eller utbildning under {label}. "
+    else:
+        text = ""
     missing = [tool for tool in ("Insikt", "Syna", "Objektvision") if not tools.get(tool)]
-    text = f"Under {label} deltog kommunen i {join_sv(parts)}." if not why else f"Det gemensamma arbetet: {why}."
     text += (
-        " Kommunen använder alla tre gemensamma verktyg."
+        "Kommunen använder alla tre gemensamma verktyg."
         if not missing
-        else f" Kommunen använder inte {join_sv(missing)}."
+        else f"Kommunen använder inte {join_sv(missing)}."
     )
     ready = tools.get("beredskap")
-    text += (
-        " Den har beredskap för etableringsförfrågningar."
-        if ready == "ja"
-        else f" Beredskap för etableringsförfrågningar: {ready}."
-    )
+    text += {
+        "ja": " Den har beredskap för etableringsförfrågningar.",
+        "nej": " Den har inte beredskap för etableringsförfrågningar.",
+    }.get(ready, " Det finns ingen uppgift om kommunens beredskap för etableringsförfrågningar.")
     return text
 
 
@@ -101,7 +135,7 @@ def marketing_text(support: int, label: str, why: str | None = None) -> str:
         if support
         else f"Under {label} fick kommunen inget registrerat marknadsföringsstöd."
     )
-    return text + " Leadsregistret anger inte kommun, så leads kan inte delas upp per kommun."
+    return text + " Leads kan inte delas upp per kommun, eftersom leadsregistret inte anger kommun."
 
 
 def contribution_text(contribution: dict | None, per_inhabitant: float, year: int) -> str:
@@ -111,4 +145,135 @@ def contribution_text(contribution: dict | None, per_inhabitant: float, year: in
     return (
         f"Driftsbidraget {year} är {fmt_int(contribution['bidrag_kr'])} kronor: "
         f"{fmt_int(contribution['folkmängd'])} invånare × {fmt_int(per_inhabitant)} kronor."
+    )
+
+
+def _role(word: str, sentence: str) -> str:
+    return f"{word[:1].upper()}{word[1:]}: {sentence}"
+
+
+def key_result_part(part: dict, label: str) -> str:
+    """One key result from the municipality's side (numbers.key_result_parts' row): whether it
+    counts toward the key result or holds it back, and the fact that decides it."""
+    role, target = part["roll"], part.get("mål")
+    kind = part["id"]
+    if role == "kan inte bedömas":
+        return _role(role, "uppgift saknas eller för få svar.")
+    if kind == "S1":
+        side = "minst" if role == "bidrar" else "under"
+        value, year = fmt_number(part["värde"], 1), int(part["mätår"])
+        return _role(role, f"NKI {value} (mätår {year}), {side} {fmt_number(target, 0)}.")
+    if kind == "S2":
+        if role == "håller tillbaka":
+            below = join_sv(f"{area} {fmt_number(value, 1)}" for area, value in part["under"])
+            return _role(role, f"{below}, under {fmt_number(target, 0)}.")
+        firm = part["områden"]
+        text = (
+            f"alla {fmt_int(firm)} områden är minst {fmt_number(target, 0)}."
+            if firm > 1
+            else f"området som räknas är minst {fmt_number(target, 0)}."
+        )
+        if part.get("osäkra"):
+            text += f" {fmt_int(part['osäkra'])} till har för få svar."
+        return _role(role, text)
+    if kind == "S4":
+        missing = part.get("saknar") or []
+        return _role(
+            role,
+            f"använder inte {join_sv(missing)}." if missing else "använder alla tre verktygen.",
+        )
+    if kind == "I4":
+        return _role(
+            role,
+            "har beredskap." if role == "bidrar" else "har inte beredskap.",
+        )
+    if kind == "M3":
+        return _role(
+            role,
+            "fick stöd under perioden." if role == "bidrar" else "fick inget stöd under perioden.",
+        )
+    if kind == "I1":
+        return _role(
+            role,
+            f"{fmt_int(part['projekt'])} beslutade projekt, {fmt_msek(part['värde'])}."
+            if part["projekt"]
+            else "inga beslutade projekt i de områdena.",
+        )
+    things = {"S3": "samverkansprojekt", "S5": "workshops", "I2": "utbildningsinsatser"}[kind]
+    if part["antal"]:
+        return _role(role, f"deltog i {fmt_int(part['antal'])} av länets {fmt_int(part['av'])} {things}.")
+    if part["av"]:
+        return _role(role, f"deltog inte i någon av länets {fmt_int(part['av'])} {things}.")
+    return _role(role, f"länet hade inga {things} under {label}.")
+
+
+TAG = re.compile(r"<(/?)([^\s<>/][^<>]*?)\s*>")  # <steg 2>, </b>; not "a < b > c"
+
+
+def clean(text) -> str:
+    """Register text as a reader should see it: straight double quotes become Swedish ones
+    (”…”), an angle-bracket tag keeps its words in brackets (<steg 2> → (steg 2)) and a closing
+    tag with no words of its own goes; whitespace is collapsed. Nothing with content is hidden."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ""
+    shown = TAG.sub(lambda m: "" if m.group(1) else f"({m.group(2)})", str(text))
+    shown = shown.replace('"', "\u201d")
+    return " ".join(shown.split())
+
+
+def nki_years_alt(history: pd.DataFrame, name: str, target: float) -> str:
+    """The small NKI figure's alt text: every value it shows."""
+    own = history.dropna(subset=["kommunen"])
+    if own.empty:
+        return f"Diagram utan värden: {name} har inget totalt NKI i underlaget."
+    values = join_sv(f"{int(y)} {fmt_number(v, 1)}" for y, v in zip(own["mätår"], own["kommunen"]))
+    county = join_sv(f"{int(y)} {fmt_number(v, 1)}" for y, v in zip(history["mätår"], history["länet"]) if pd.notna(v))
+    return (
+        f"Linjediagram över {genitive(name)} totala NKI per mätår: {values}. "
+        f"Länets genomsnitt: {county}. Planens mål för länets genomsnitt är {fmt_number(target, 0)}."
+    )
+
+
+def footer(report_href: str, contact: dict) -> str:
+    """The kommunblad's last lines as HTML: a link back to the committee report and whom to
+    contact (settings.toml [kontakt]); everything from settings is escaped."""
+    parts = [escape(str(contact.get(key, "")).strip()) for key in ("namn", "telefon")]
+    mail = str(contact.get("e-post", "")).strip()
+    site = str(contact.get("webbplats", "")).strip()
+    reach = [p for p in parts[1:] if p]
+    if mail:
+        reach.insert(0, f'<a href="mailto:{escape(mail)}">{escape(mail)}</a>')
+    if site:
+        reach.append(f'<a href="{escape(site)}">{escape(site)}</a>')
+    who = parts[0] or "Business Region Örebro"
+    contact_line = f"Frågor: {who}" + (f", {', '.join(reach)}" if reach else "") + "."
+    return (
+        f'<p class="kommunblad-footer"><a href="{escape(report_href)}">Hela nämndrapporten för perioden</a>. '
+        f"{contact_line}</p>"
+    )
+
+
+def _count(n, one: str, many: str, none: str) -> str:
+    return none if n == 0 else f"{fmt_int(n)} {one if n == 1 else many}"
+
+
+def previous_text(frame: pd.DataFrame, before: str) -> str:
+    """The same months a year earlier in one sentence (numbers.since_previous' 'före' column);
+    a register that does not reach back says so, never 0."""
+    projects, value, jobs, joint, support = frame["före"].tolist()
+    if projects is None or pd.isna(projects):
+        text = f"Samma period ett år tidigare ({before}) kan investeringarna inte redovisas"
+    elif projects:
+        text = (
+            f"Samma period ett år tidigare ({before}) beslutades {fmt_int(projects)} investeringsprojekt i "
+            f"kommunen (alla branscher, {fmt_msek(value)} och {fmt_int(jobs)} nya arbetstillfällen)"
+        )
+    else:
+        text = f"Samma period ett år tidigare ({before}) beslutades inga investeringsprojekt i kommunen"
+    if joint is None or pd.isna(joint):
+        return text + "; det gemensamma arbetet kan inte redovisas för den perioden."
+    return (
+        f"{text}; kommunen deltog i "
+        f"{_count(int(joint), 'gemensam aktivitet', 'gemensamma aktiviteter', 'inga gemensamma aktiviteter')} och "
+        f"fick {_count(int(support), 'insats', 'insatser', 'inga insatser')} med marknadsföringsstöd."
     )
