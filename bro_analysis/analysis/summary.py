@@ -84,6 +84,16 @@ def glossary(ctx) -> list[tuple[str, str]]:
             + ". SKR:s betyg ”godkänt” är något annat och skrivs alltid ”SKR:s godkänt”.",
         ),
         ("Mätår", "Året som Insikts enkätsvar gäller. Resultaten kommer en gång om året."),
+        (
+            "Myndighetsområde",
+            "Ett område där kommunen ger företag service, till exempel bygglov eller livsmedelskontroll.",
+        ),
+        (
+            "Etableringsberedskap",
+            "Att kommunen är redo att ta emot och svara på frågor från företag som vill etablera sig.",
+        ),
+        ("Arena", "En mässa, konferens eller annan mötesplats där BRO visar upp regionen."),
+        ("MSEK", "Miljoner kronor."),
         ("Lead", "En förfrågan från ett företag som kan leda till en investering eller etablering."),
         (
             "Konvertering",
