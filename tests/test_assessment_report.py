@@ -235,8 +235,8 @@ def test_page_one_groups_key_results_under_the_objectives_with_bro_s_assessment(
         "Samverkan och näringslivsservice: BRO är en ledande kraft.",
         "Marknadsföring: Vi positionerar.",
     ]
-    assert '<td class="assessment"><p>Nås 2027.</p></td>' in html
-    assert '<td class="assessment missing">Ej skriven</td>' in html
+    assert '<td class="assessment" data-label="BRO:s bedömning"><p>Nås 2027.</p></td>' in html
+    assert '<td class="assessment missing" data-label="BRO:s bedömning">Ej skriven</td>' in html
     assert "RUN 2026/0123" in html and 'href="mailto:anna@example.se"' in html and "av Ledningen 2026-09-30" in html
     assert html.index("Förslag till beslut") < html.index("Sammanfattning") < html.index('class="key-results"')
     assert "Nämnden godkänner." in html and "Det går bra." in html and "saknas ännu för M2" in html

@@ -131,3 +131,57 @@ def test_missing_chromium_fails_where_required_and_skips_elsewhere(monkeypatch, 
     monkeypatch.delenv(variable)
     with pytest.raises(pytest.skip.Exception):
         require_chromium()
+
+
+# Every word in a table cell, as ranges; a checksum (a long hex string) is no word and may wrap.
+_REFLOW = r"""() => {
+  const broken = [], narrow = [];
+  const shown = cell => !cell.closest('thead') || getComputedStyle(cell.closest('thead')).position !== 'absolute';
+  for (const cell of Array.from(document.querySelectorAll('table th, table td')).filter(shown)) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const words = /[^\s\-–\/]+/g;
+      for (let m = words.exec(n.data); m; m = words.exec(n.data)) {
+        if (/^[0-9a-f]{32,}$/.test(m[0])) continue;
+        const range = document.createRange();
+        range.setStart(n, m.index);
+        range.setEnd(n, m.index + m[0].length);
+        const lines = new Set(Array.from(range.getClientRects(), r => Math.round(r.top)));
+        if (lines.size > 1) broken.push(m[0]);
+        const box = range.getBoundingClientRect(), own = cell.getBoundingClientRect();
+        if (box.right > own.right + 1) narrow.push(m[0]);
+      }
+    }
+  }
+  const labels = Array.from(document.querySelectorAll('table.key-results tbody td'),
+                            td => getComputedStyle(td, '::before').content);
+  return {scroll: document.documentElement.scrollWidth, broken, narrow, labels,
+          rowsAsBlocks: getComputedStyle(document.querySelector('table.key-results tbody tr:not(.objective)')).display,
+          headerCells: document.querySelectorAll('table.key-results thead th[scope=col]').length};
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 390, 768])
+@pytest.mark.parametrize("period", PERIODS)
+def test_tables_reflow_without_sideways_scrolling_or_broken_words(example_run, chromium, period, width):
+    """WCAG 1.4.10: at phone and tablet widths the page is no wider than the screen, no word in a
+    table breaks across lines or sticks out of its cell, and page one's table shows each row as
+    a block whose cells say their column ("Utfall: …") from the markup's data-label."""
+    html = page_path(example_run, period, report_name(period))
+    with browser.open_offline(chromium, html) as opened:
+        opened.page.set_viewport_size({"width": width, "height": 900})
+        seen = opened.page.evaluate(_REFLOW)
+    assert seen["scroll"] <= width, seen["scroll"]
+    assert seen["broken"] == [] and seen["narrow"] == [], (seen["broken"][:5], seen["narrow"][:5])
+    assert seen["rowsAsBlocks"] == "block"
+    assert seen["headerCells"] == 8  # the header row stays in the markup for screen readers
+    assert len(seen["labels"]) == 12 * 7
+    assert {label.rsplit(":", 1)[0].strip(' "') for label in seen["labels"]} == {
+        "Nyckelresultat",
+        "Utfall",
+        "Mål",
+        "Föregående",
+        "Status",
+        "Prognos",
+        "BRO:s bedömning",
+    }

@@ -22,7 +22,7 @@ def test_table_escapes_cells_and_has_headers():
     assert html.count("</table>") == 1
     assert "<caption>Investeringar</caption>" in html
     assert '<th scope="col">Företag</th>' in html
-    assert '<th scope="row">&lt;script&gt;' in html
+    assert '<th scope="row" data-label="Företag">&lt;script&gt;' in html
     assert "1\u00a0234,5\u00a0MSEK" in html
 
 

@@ -99,6 +99,12 @@ def _cell(value, formatter: Callable | None) -> tuple[str, bool]:
     return str(value), False
 
 
+def _label(column) -> str:
+    """The cell's column header as an attribute: a narrow screen shows each row as a block
+    with every cell labelled by it (bro.css), as the header row is then out of sight."""
+    return f' data-label="{escape(str(column))}"'
+
+
 def table_html(
     frame: pd.DataFrame,
     caption: str,
@@ -116,11 +122,11 @@ def table_html(
         cells = []
         for i, col in enumerate(frame.columns):
             text, numeric = _cell(record[col], formats.get(col))
-            cls = ' class="num"' if numeric else ""
+            attrs = (' class="num"' if numeric else "") + _label(col)
             if i == 0 and row_header:
-                cells.append(f'<th scope="row"{cls}>{escape(text)}</th>')
+                cells.append(f'<th scope="row"{attrs}>{escape(text)}</th>')
             else:
-                cells.append(f"<td{cls}>{escape(text)}</td>")
+                cells.append(f"<td{attrs}>{escape(text)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     table = (
         f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
@@ -175,8 +181,9 @@ def figure(fig: Figure, alt: str, caption: str, source: Source | None = None, sm
     if source and source.example:
         fig.text(0.995, 0.005, "EXEMPELDATA", ha="right", va="bottom", fontsize=9, fontweight="bold", color="0.3")
     data = base64.b64encode(figure_png(fig)).decode("ascii")
+    # role="group": the PDF tags the wrapper as a Div, so its only Figure is the image with its alt text.
     return _html(
-        f'<figure{SMALL if small else ""}><img src="data:image/png;base64,{data}" alt="{escape(alt)}">'
+        f'<figure{SMALL if small else ""} role="group"><img src="data:image/png;base64,{data}" alt="{escape(alt)}">'
         f"<figcaption>{escape(caption)}{_source_html(source)}</figcaption></figure>"
     )
 
@@ -250,17 +257,20 @@ def _key_result_row(r: dict) -> str:
     why = f'<span class="why">: {escape(r["why"])}</span>' if r.get("why") else ""
     qualifier = f' <span class="qualifier">– {escape(r["qualifier"])}</span>' if r.get("qualifier") else ""
     bedomning = judged.get("bedömning", "")
+    label = dict(zip(_KEY_RESULT_HEAD, map(_label, _KEY_RESULT_HEAD), strict=True))
     return (
         "<tr>"
-        f'<th scope="row">{escape(r["id"])}</th><td>{escape(r["text"])}</td>'
-        f'<td class="num">{escape(r["value"])}</td><td>{escape(r["target"])}</td>'
-        f'<td class="num">{escape(r["previous"])}</td>'
-        f'<td class="status {r["status_class"]}">{escape(r["symbol"])} {escape(r["status"])}{qualifier}{why}</td>'
-        f"<td>{'<br>'.join(escape(f) for f in r.get('forecast', '–').split(' · '))}</td>"
+        f'<th scope="row"{label["Id"]}>{escape(r["id"])}</th><td{label["Nyckelresultat"]}>{escape(r["text"])}</td>'
+        f'<td class="num"{label["Utfall"]}>{escape(r["value"])}</td><td{label["Mål"]}>{escape(r["target"])}</td>'
+        f'<td class="num"{label["Föregående"]}>{escape(r["previous"])}</td>'
+        f'<td class="status {r["status_class"]}"{label["Status"]}>'
+        f"{escape(r['symbol'])} {escape(r['status'])}{qualifier}{why}</td>"
+        f"<td{label['Prognos']}>{'<br>'.join(escape(f) for f in r.get('forecast', '–').split(' · '))}</td>"
         + (
-            f'<td class="assessment">{assessment_html(bedomning, judged.get("stale", {}).get("bedömning"))}</td>'
+            f'<td class="assessment"{label["BRO:s bedömning"]}>'
+            f"{assessment_html(bedomning, judged.get('stale', {}).get('bedömning'))}</td>"
             if bedomning
-            else '<td class="assessment missing">Ej skriven</td>'
+            else f'<td class="assessment missing"{label["BRO:s bedömning"]}>Ej skriven</td>'
         )
         + "</tr>"
     )
