@@ -5,20 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bro_analysis.presentation.formatting import MISSING, NBSP, fmt_int, fmt_number
+from bro_analysis.presentation.formatting import NBSP, fmt_number
 
 from . import text
 
 
 def _one_decimal(value) -> str:
     return fmt_number(value, 1)
-
-
-def _count_or_amount(value) -> str:
-    """A count as a whole number, an amount (a float) with one decimal, missing as '–'."""
-    if value is None or pd.isna(value):
-        return MISSING
-    return fmt_int(value) if isinstance(value, int) else fmt_number(value, 1)
 
 
 AREA_FORMATS = {"Kommunen": _one_decimal, "Länet": _one_decimal}
@@ -41,26 +34,6 @@ def areas_table(areas: pd.DataFrame, threshold: float) -> pd.DataFrame:
             f"Mot planens {fmt_number(threshold, 0)}": against,
         }
     )
-
-
-def since_previous_formats(now: str, before: str) -> dict:
-    return {now: _count_or_amount, before: _count_or_amount}
-
-
-def since_previous_table(frame: pd.DataFrame, now: str, before: str) -> pd.DataFrame:
-    """Now beside the previous period; counts as whole numbers, amounts with one decimal
-    (use since_previous_formats)."""
-    shown = pd.DataFrame({"Mått": frame["mått"].to_numpy()})
-    amounts = frame["mått"].str.contains("värde")
-    for col, label in (("nu", now), ("före", before)):
-        shown[label] = pd.Series(
-            [
-                None if v is None or pd.isna(v) else (float(v) if amount else int(v))
-                for v, amount in zip(frame[col], amounts)
-            ],
-            dtype=object,
-        )
-    return shown
 
 
 def joint_work_table(frame: pd.DataFrame) -> pd.DataFrame:
