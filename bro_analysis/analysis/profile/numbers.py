@@ -224,8 +224,15 @@ def nki_history(ctx, name: str) -> pd.DataFrame:
     return out.astype({"kommunen": float, "länet": float})
 
 
-# The key results a member municipality counts toward or holds back, in the plan's order.
-MEMBER_KEY_RESULTS = ("S1", "S2", "S3", "S4", "S5", "I1", "I2", "I4", "M3")
+# The key results (by their mått in okr.toml) a member municipality counts toward or holds back.
+S1, S2, S3, S4, S5 = "nki_länsmedel", "nki_lägsta_område", "samverkansprojekt", "kommuner_med_verktyg", "workshops"
+I1, I2, I4, M3 = (
+    "investeringsvärde_prioriterat",
+    "utbildningsinsatser",
+    "kommuner_med_etableringsberedskap",
+    "kommuner_med_marknadsföringsstöd",
+)
+MEMBER_METRICS = (S1, S2, S3, S4, S5, I1, I2, I4, M3)
 COUNTS, HOLDS_BACK, UNKNOWN = "bidrar", "håller tillbaka", "kan inte bedömas"
 TAKES_PART, NOT_TAKING_PART = "deltar", "deltar inte"  # a count: taking part adds, staying out holds nothing back
 
@@ -236,7 +243,7 @@ def _count_part(code: str, rows: pd.DataFrame) -> dict:
 
 
 def key_result_parts(ctx, code: str, name: str, results) -> pd.DataFrame:
-    """For each key result that counts members or their activities (MEMBER_KEY_RESULTS): the
+    """For each key result that counts members or their activities (MEMBER_METRICS): the
     key result's status for the county and this municipality's part in it, with `roll` one of
     bidrar, håller tillbaka, deltar or kan inte bedömas and the facts the sentence needs."""
     by_id = {o.id: o for o in results}
@@ -244,16 +251,16 @@ def key_result_parts(ctx, code: str, name: str, results) -> pd.DataFrame:
     gaps = uncovered(ctx)
     rows = []
     for kr in ctx.plan.key_results:
-        if kr.id not in MEMBER_KEY_RESULTS or kr.id not in by_id:
+        if kr.metric not in MEMBER_METRICS or kr.id not in by_id:
             continue
         outcome = by_id[kr.id]
         part: dict = {"roll": UNKNOWN}
-        if kr.id == "S1":
+        if kr.metric == S1:
             total = nki_total(ctx, name)
             if total and total.get("värde") is not None and total["publicerbart"]:
                 value = total["värde"]
                 part = {"värde": value, "mätår": total["mätår"], "roll": COUNTS if value >= kr.target else HOLDS_BACK}
-        elif kr.id == "S2":
+        elif kr.metric == S2:
             areas = nki_areas(ctx, name)
             firm = areas[~areas["osäker"].astype(bool)]
             below = firm[firm["värde"] < kr.target].sort_values("värde")
@@ -261,25 +268,28 @@ def key_result_parts(ctx, code: str, name: str, results) -> pd.DataFrame:
                 part = {"under": list(zip(below["område"], below["värde"])), "roll": HOLDS_BACK}
             elif len(firm):
                 part = {"områden": len(firm), "osäkra": len(areas) - len(firm), "roll": COUNTS}
-        elif kr.id in ("S4", "I4", "M3"):
-            known = outcome.value is not None and not (kr.id == "M3" and gaps["aktiviteter"])
+        elif kr.metric in (S4, I4, M3):
+            known = outcome.value is not None and not (kr.metric == M3 and gaps["aktiviteter"])
             if known:
                 part = {"roll": HOLDS_BACK if name in outcome.missing else COUNTS}
-            if kr.id == "S4" and known:
+            if kr.metric == S4 and known:
                 tools = tools_and_readiness(ctx, name)
                 part["saknar"] = [t for t in ("Insikt", "Syna", "Objektvision") if not tools.get(t)]
-        elif kr.id == "S3" and not gaps["aktiviteter"]:
+        elif kr.metric == S3 and not gaps["aktiviteter"]:
             projects = collaboration_projects(acts, period)
             part = _count_part(code, projects[projects["räknas"]])
-        elif kr.id == "S5" and not gaps["aktiviteter"]:
+        elif kr.metric == S5 and not gaps["aktiviteter"]:
             part = _count_part(code, activities_in(acts, "workshop", period))
-        elif kr.id == "I2" and not gaps["aktiviteter"]:
+        elif kr.metric == I2 and not gaps["aktiviteter"]:
             part = _count_part(code, acts[(acts["typ"] == TRAINING) & period.contains(acts["datum"])])
-        elif kr.id == "I1" and not gaps["investeringar"]:
+        elif kr.metric == I1 and not gaps["investeringar"]:
             own = priority_investments(ctx, code)
             part = {"värde": own["värde_msek"], "projekt": int(own["projekt"])}
             part["roll"] = TAKES_PART if own["projekt"] else NOT_TAKING_PART
-        rows.append({"id": kr.id, "kort": kr.short or kr.text, "mål": kr.target, "status": outcome.status, **part})
+        rows.append(
+            {"id": kr.id, "mått": kr.metric, "kort": kr.short or kr.text, "mål": kr.target, "status": outcome.status}
+            | part
+        )
     return pd.DataFrame(rows)
 
 

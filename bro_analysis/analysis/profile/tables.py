@@ -17,23 +17,24 @@ def _one_decimal(value) -> str:
 AREA_FORMATS = {"Kommunen": _one_decimal, "Länet": _one_decimal}
 
 
-def areas_table(areas: pd.DataFrame, threshold: float) -> pd.DataFrame:
+def areas_table(areas: pd.DataFrame, threshold: float | None) -> pd.DataFrame:
     """Each myndighetsområde: the municipality's NKI, the county's, and the municipality's
-    result against the plan's threshold (S2), or that it has too few responses to count."""
-    against = [
-        "för få svar för att räknas"
-        if unsure
-        else (f"under {fmt_number(threshold, 0)}" if v < threshold else f"minst {fmt_number(threshold, 0)}")
-        for v, unsure in zip(areas["värde"], areas["osäker"].astype(bool))
-    ]
-    return pd.DataFrame(
+    result against the plan's threshold (S2), or that it has too few responses to count
+    (no such column when the plan has no threshold)."""
+    out = pd.DataFrame(
         {
             "Myndighetsområde": areas["område"].to_numpy(),
             "Kommunen": areas["värde"].astype(float).to_numpy(),
             "Länet": areas["länet"].astype(float).to_numpy(),
-            f"Mot planens {fmt_number(threshold, 0)}": against,
         }
     )
+    if threshold is not None:
+        limit = fmt_number(threshold, 0)
+        out[f"Mot planens {limit}"] = [
+            "för få svar för att räknas" if unsure else (f"under {limit}" if v < threshold else f"minst {limit}")
+            for v, unsure in zip(areas["värde"], areas["osäker"].astype(bool))
+        ]
+    return out
 
 
 def joint_work_table(frame: pd.DataFrame) -> pd.DataFrame:

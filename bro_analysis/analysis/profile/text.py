@@ -116,7 +116,7 @@ def joint_text(counts: dict[str, int], tools: dict, label: str, why: str | None 
         if not missing
         else f"Kommunen använder inte {join_sv(missing)}."
     )
-    ready = tools.get("beredskap")
+    ready = str(tools.get("beredskap"))
     text += {
         "ja": " Den har beredskap för etableringsförfrågningar.",
         "nej": " Den har inte beredskap för etableringsförfrågningar.",
@@ -156,14 +156,14 @@ def key_result_part(part: dict, label: str) -> str:
     """One key result from the municipality's side (numbers.key_result_parts' row): whether it
     counts toward the key result or holds it back, and the fact that decides it."""
     role, target = part["roll"], part.get("mål")
-    kind = part["id"]
+    kind = part["mått"]  # numbers.MEMBER_METRICS
     if role == "kan inte bedömas":
         return _role(role, "uppgift saknas eller för få svar.")
-    if kind == "S1":
+    if kind == "nki_länsmedel":
         side = "minst" if role == "bidrar" else "under"
         value, year = fmt_number(part["värde"], 1), int(part["mätår"])
         return _role(role, f"NKI {value} (mätår {year}), {side} {fmt_number(target, 0)}.")
-    if kind == "S2":
+    if kind == "nki_lägsta_område":
         if role == "håller tillbaka":
             below = join_sv(f"{area} {fmt_number(value, 1)}" for area, value in part["under"])
             return _role(role, f"{below}, under {fmt_number(target, 0)}.")
@@ -171,35 +171,35 @@ def key_result_part(part: dict, label: str) -> str:
         text = (
             f"alla {fmt_int(firm)} områden är minst {fmt_number(target, 0)}."
             if firm > 1
-            else f"området som räknas är minst {fmt_number(target, 0)}."
+            else f"området med nog många svar är minst {fmt_number(target, 0)}."
         )
         if part.get("osäkra"):
-            text += f" {fmt_int(part['osäkra'])} till har för få svar."
+            text += f" {fmt_int(part['osäkra'])} andra har för få svar."
         return _role(role, text)
-    if kind == "S4":
+    if kind == "kommuner_med_verktyg":
         missing = part.get("saknar") or []
         return _role(
             role,
             f"använder inte {join_sv(missing)}." if missing else "använder alla tre verktygen.",
         )
-    if kind == "I4":
+    if kind == "kommuner_med_etableringsberedskap":
         return _role(
             role,
             "har beredskap." if role == "bidrar" else "har inte beredskap.",
         )
-    if kind == "M3":
+    if kind == "kommuner_med_marknadsföringsstöd":
         return _role(
             role,
             "fick stöd under perioden." if role == "bidrar" else "fick inget stöd under perioden.",
         )
-    if kind == "I1":
+    if kind == "investeringsvärde_prioriterat":
         return _role(
             role,
             f"{fmt_int(part['projekt'])} beslutade projekt, {fmt_msek(part['värde'])}."
             if part["projekt"]
             else "inga beslutade projekt i de områdena.",
         )
-    things = {"S3": "samverkansprojekt", "S5": "workshops", "I2": "utbildningsinsatser"}[kind]
+    things = {"samverkansprojekt": "samverkansprojekt", "workshops": "workshops"}.get(kind, "utbildningsinsatser")
     if part["antal"]:
         return _role(role, f"deltog i {fmt_int(part['antal'])} av länets {fmt_int(part['av'])} {things}.")
     if part["av"]:
@@ -221,17 +221,15 @@ def clean(text) -> str:
     return " ".join(shown.split())
 
 
-def nki_years_alt(history: pd.DataFrame, name: str, target: float) -> str:
+def nki_years_alt(history: pd.DataFrame, name: str, target: float | None) -> str:
     """The small NKI figure's alt text: every value it shows."""
     own = history.dropna(subset=["kommunen"])
     if own.empty:
         return f"Diagram utan värden: {name} har inget totalt NKI i underlaget."
     values = join_sv(f"{int(y)} {fmt_number(v, 1)}" for y, v in zip(own["mätår"], own["kommunen"]))
     county = join_sv(f"{int(y)} {fmt_number(v, 1)}" for y, v in zip(history["mätår"], history["länet"]) if pd.notna(v))
-    return (
-        f"Linjediagram över {genitive(name)} totala NKI per mätår: {values}. "
-        f"Länets genomsnitt: {county}. Planens mål för länets genomsnitt är {fmt_number(target, 0)}."
-    )
+    text = f"Linjediagram över {genitive(name)} totala NKI per mätår: {values}. Länets genomsnitt: {county}."
+    return text + (f" Planens mål för länets genomsnitt är {fmt_number(target, 0)}." if target is not None else "")
 
 
 def footer(report_href: str, contact: dict) -> str:
