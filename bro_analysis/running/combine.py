@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # nbformat is imported where used: a fully cached run never n
 
 from bro_analysis.core.config import REPORT_NAME, SUMMARY_MIME
 from bro_analysis.core.files import write_together
+from bro_analysis.input.contracts import ORIGINS
 from bro_analysis.presentation.blocks import (
     EXAMPLE_BANNER,
     Source,
@@ -41,6 +42,14 @@ from bro_analysis.running.export import export_html
 
 COMMITTEE_TAG = "nämnd"  # a notebook cell with this tag goes into the committee report
 HEADING_TAG = re.compile(r"<(/?)h([1-5])\b")
+# Where the kommunblad's figures come from (the appendix lists the files).
+MEMBER_TABLES = ("nki", "investeringar", "aktiviteter", "kommuner")
+
+
+def origins(tables: tuple[str, ...]) -> str:
+    """'SKR Insikt, BRO:s … och BRO:s …': who collected the data behind these tables."""
+    named = list(dict.fromkeys(ORIGINS[t] for t in tables))
+    return ", ".join(named[:-1]) + " och " + named[-1] if len(named) > 1 else named[0]
 
 
 def report_name(period_key: str) -> str:
@@ -50,6 +59,17 @@ def report_name(period_key: str) -> str:
 def _demote(html: str) -> str:
     """h2 -> h3 …: a notebook's sections become sub-sections of a plan area."""
     return HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
+
+
+def _without_heading(html: str, area: str) -> str:
+    """The HTML without a heading that only repeats the area's name (the section's h2 says it)."""
+    words = sorted(re.findall(r"\w+", area.casefold()))
+
+    def same(match: re.Match) -> str:
+        text = re.sub(r"<[^>]+>", "", match.group(2))
+        return "" if sorted(re.findall(r"\w+", text.casefold())) == words else match.group(0)
+
+    return re.sub(r"<h([3-6])[^>]*>(.*?)</h\1>", same, html, flags=re.S)
 
 
 def _html_cell(markup: str) -> nbformat.NotebookNode:
@@ -85,7 +105,12 @@ def area_sections(notebooks: list, areas: list[str], rows: list[dict] | None = N
     areas = list(areas) + [a for a in dict.fromkeys(named) if a and a not in areas]
     sections = []
     for i, area in enumerate(areas, 1):
-        parts = [p for nb in notebooks if nb.metadata.get("bro", {}).get("area") == area for p in committee_cells(nb)]
+        parts = [
+            _without_heading(p, area)
+            for nb in notebooks
+            if nb.metadata.get("bro", {}).get("area") == area
+            for p in committee_cells(nb)
+        ]
         judged = [r for r in rows or [] if r.get("area") == area and r.get("assessment")]
         if parts:
             anchor = f"omrade-{i}"
@@ -147,6 +172,12 @@ def _decision(document: dict, headline: str, missing: str) -> str:
     return f'<div class="decision{" two" if len(parts) == 2 else ""}">{"".join(parts)}</div>'
 
 
+def _unbroken(label: str) -> str:
+    """The period with a no-break space before its year ('januari–augusti&nbsp;2026'): the year
+    never drops onto a line of its own, and the PDF bookmark keeps the space."""
+    return re.sub(r" (?=\d{4}$)", "&nbsp;", escape(label))
+
+
 def page_one(info: dict, made: dt.date) -> str:
     """Title block, proposed decision, summary and every key result under its objective."""
     document = info.get("document", {"utkast": True})
@@ -160,11 +191,12 @@ def page_one(info: dict, made: dt.date) -> str:
         "bedömning, per område i planen"
     )
     source = Source(
-        "BRO:s uppföljning av verksamhetsplanen och BRO:s bedömning; underlaget står i bilagan", info["example"]
+        f"{ORIGINS['nki']} (NKI) och BRO:s egna register; status, prognos och bedömning av BRO",
+        info["example"],
     )
     return (
         '<section class="page-one"><header class="report-title">'
-        f"<h1>Uppföljning av verksamhetsplanen – {escape(info['label'])}</h1>"
+        f"<h1>Uppföljning av verksamhetsplanen – {_unbroken(info['label'])}</h1>"
         + _facts(document, made)
         + banners
         + (f'<p class="baseline">{escape(baseline)}</p>' if baseline else "")
@@ -211,11 +243,11 @@ def members_html(members: list[tuple[str, str, str]], example: bool) -> str:
         f'<li><a href="{escape(href)}">Kommunblad för {escape(name)}</a> ({escape(code)})</li>'
         for code, name, href in sorted(members)
     )
-    source = Source("kommunbladen i mappen kommuner/ bredvid den här rapporten", example)
+    source = Source(f"{origins(MEMBER_TABLES)}; bearbetning BRO", example)
     return (
         '<h2 id="kommuner">Varje medlemskommun</h2>'
         "<p>Varje kommun har ett eget kommunblad med sitt NKI, sina investeringar och sin del i det "
-        "gemensamma arbetet.</p>"
+        "gemensamma arbetet. Kommunbladen är egna dokument som följer med rapporten.</p>"
         f'<ul class="members">{items}</ul>'
         f'<p class="source">{escape(source.line())}</p>'
     )
