@@ -356,10 +356,6 @@ def test_the_kommunblad_name_the_municipality_that_holds_a_key_result_back(examp
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(
-    reason="the <title> comes from runner.notebook_title; runner.run_notebook must add the member's name",
-    strict=True,
-)
 def test_the_twelve_kommunblad_titles_are_unique(example_run):
     titles = {
         re.search(r"<title>([^<]+)</title>", p.read_text(encoding="utf-8")).group(1)

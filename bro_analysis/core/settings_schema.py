@@ -315,7 +315,9 @@ SETTINGS_SCHEMA = Key(
                 "namn": Key("str", nonempty=True, example='"Business Region Örebro"'),
                 "e-post": Key("str", required=False, pattern=r"|[^@\s]+@[^@\s]+\.[^@\s]+", what="en e-postadress"),
                 "telefon": Key("str", required=False),
-                "webbplats": Key("str", required=False, pattern=r"|https?://\S+", what="en adress som börjar med https://"),
+                "webbplats": Key(
+                    "str", required=False, pattern=r"|https?://\S+", what="en adress som börjar med https://"
+                ),
             },
         ),
         "kolada": Key(

@@ -273,7 +273,10 @@ def run_notebook(
         tmp.unlink(missing_ok=True)
         raise
     try:
-        html = export_html(nbformat.from_dict(nb), notebook_title(nb, period))
+        title = notebook_title(nb, period)
+        if member is not None:  # a kommunblad names its municipality (WCAG 2.4.2)
+            title = f"Kommunblad för {member[1]} – {period.label} – Business Region Örebro"
+        html = export_html(nbformat.from_dict(nb), title)
         html_path = out_dir / f"{stem}.html"
         write_atomic(html_path, html)
         executed = nb_dir / f"{stem}.ipynb"
