@@ -145,7 +145,7 @@ def _notebook_figures(notebook: Path, period: str, monkeypatch) -> list[tuple]:
     """Run a notebook's code in this process and keep each figure it shows."""
     shown = []
 
-    def capture(fig, alt, caption, source=None):
+    def capture(fig, alt, caption, source=None, small=False):
         fig.canvas.draw()
         texts = [t.get_text() for t in fig.findobj(plt.Text) if t.get_visible() and t.get_text()]
         shown.append((alt, texts))
