@@ -123,3 +123,27 @@ def test_the_glossary_keeps_only_the_terms_the_text_uses():
     glossary = [("Lead", "a"), ("Delår", "b"), ("Konvertering", "c"), ("Status", "d")]
     text = "Konverteringsgraden för 336 leads; status uppnått."
     assert used_terms(glossary, text) == [("Lead", "a"), ("Konvertering", "c"), ("Status", "d")]
+
+
+def test_the_report_spells_out_each_abbreviation_once_and_marks_english_words():
+    from bro_analysis.running.combine import plain_words
+
+    parts = plain_words(["<p>1 272 MSEK från 14 leads.</p>", "<p>Sedan 958 MSEK.</p><h2>MSEK</h2>"])
+    assert parts == [
+        '<p>1 272 miljoner kronor (MSEK) från 14 <span lang="en">leads</span>.</p>',
+        "<p>Sedan 958 MSEK.</p><h2>MSEK</h2>",
+    ]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("period", ["2025", "2026-08"])
+def test_the_glossary_lists_only_words_the_report_uses(example_run, period):
+    import re as _re
+
+    html = (example_run / period / f"BRO_uppfoljning_{period}.html").read_text(encoding="utf-8")
+    main = html[: html.index('<h2 id="ord"')]
+    terms = _re.findall(r"<dt>(.*?)</dt>", html[html.index('<h2 id="ord"') : html.index('<h2 id="bilaga"')])
+    assert terms
+    for term in terms:
+        stem = term.lower()[:-1] if len(term) > 5 else term.lower()
+        assert stem in _re.sub(r"<[^>]+>", " ", main).lower(), term

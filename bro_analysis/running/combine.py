@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # nbformat is imported where used: a fully cached run never n
 from bro_analysis.core.config import REPORT_NAME, SUMMARY_MIME
 from bro_analysis.core.files import write_together
 from bro_analysis.input.contracts import ORIGINS
+from bro_analysis.presentation import vocabulary
 from bro_analysis.presentation.blocks import (
     EXAMPLE_BANNER,
     Source,
@@ -272,6 +273,16 @@ def read_summary(nb) -> dict | None:
     return None
 
 
+_CELL = "<!--bro-cell-->"
+
+
+def plain_words(parts: list[str]) -> list[str]:
+    """The main part as a reader meets it: each abbreviation spelled out at its first use in
+    running text across the whole document, English words marked lang="en"."""
+    joined = vocabulary.mark_english(vocabulary.spell_out_abbreviations(_CELL.join(parts)))
+    return joined.split(_CELL)
+
+
 def build(
     notebooks: list,
     info: dict,
@@ -286,9 +297,10 @@ def build(
     entries = [("sedan-forra", "Sedan förra rapporten")] + [(a, t) for a, t, _ in sections]
     entries += [("kommuner", "Varje medlemskommun")] if members else []
     entries += [("ord", "Ord i rapporten"), ("bilaga", "Bilaga: underlag och metod")]
-    parts = [page_one(info, made), changes, toc(entries), *(html for _, _, html in sections)]
-    parts += [members_html(members, info["example"]) if members else ""]
-    parts += [glossary_html(info["glossary"]), info["appendix"]]
+    main = plain_words([page_one(info, made), changes, toc(entries), *(html for _, _, html in sections)])
+    main += [members_html(members, info["example"]) if members else ""]
+    words = vocabulary.used_terms(info["glossary"], re.sub(r"<[^>]+>", " ", "".join(main)))
+    parts = [*main, glossary_html(words), info["appendix"]]
     import nbformat
 
     merged = nbformat.v4.new_notebook()
