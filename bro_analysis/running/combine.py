@@ -192,7 +192,7 @@ def page_one(info: dict, made: dt.date) -> str:
         "bedömning, per område i planen"
     )
     source = Source(
-        f"{ORIGINS['nki']} (NKI) och BRO:s egna register; status, prognos och bedömning av BRO",
+        f"{ORIGINS['nki']} (NKI) och BRO:s register; bedömning BRO",
         info["example"],
     )
     return (
