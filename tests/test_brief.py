@@ -141,7 +141,7 @@ def test_the_main_part_is_plain_swedish(example_run, period):
     main = html[html.index("<body") : html.index('id="bilaga"')]
     text = _squash(html_lib.unescape(re.sub(r"<[^>]+>", " ", re.sub(r'src="data:[^"]+"', "", main))))
     assert not [w for w in JARGON if w in text]
-    for word in ("Lead", "Konvertering", "SKR:s betyg", "procentenheter"):
+    for word in ("Lead", "Konvertering", "SKR:s betyg", "Osäkerhetsmarginal"):
         assert word in text  # explained once in the word list
 
 
