@@ -139,3 +139,11 @@ def test_a_notebook_opened_directly_follows_the_same_rule(tmp_path):
     with pytest.raises(PeriodError, match="ange delåret 2026-10"):
         open_context("2026", EXAMPLE_DATA_DIR)
     assert open_context("", EXAMPLE_DATA_DIR).period == Period(2025)
+
+
+def test_period_label_of_a_key_or_the_key_itself():
+    from bro_analysis.core.periods import period_label
+
+    assert period_label("2026-08") == "januari–augusti 2026"
+    assert period_label("2025") == "2025"
+    assert period_label("utkast") == "utkast"

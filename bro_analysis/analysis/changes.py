@@ -35,8 +35,8 @@ class Change:
 def shown(record: Mapping) -> str:
     """A record's outcome as the report writes it: '1 272 MSEK', '13,4 %', '–'."""
     value = record.get("utfall")
-    if value is None:
-        return "–"
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return "–" if value is None else str(value)
     number = fmt_number(value, 0 if float(value).is_integer() else 1)
     unit = record.get("enhet", "")
     return f"{number} %" if unit == "%" else f"{number} {unit}".strip()

@@ -109,6 +109,15 @@ def parse_period(text: str | int) -> Period:
     return Period(year, month)
 
 
+def period_label(key: str) -> str:
+    """A period key as the reports write it ('januari–augusti 2026'); the key itself when it is
+    not a period (an archived report of unknown form)."""
+    try:
+        return parse_period(key).label
+    except PeriodError:
+        return str(key)
+
+
 def parse_periods(items: list[str]) -> list[Period]:
     """Read a list of periods; '2019-2025' (two years) is a range of full years."""
     periods: list[Period] = []

@@ -25,9 +25,10 @@ from html import escape
 from pathlib import Path
 
 from bro_analysis import __version__
+from bro_analysis.analysis.changes import shown
 from bro_analysis.core.config import MEMBERS_DIR, OKR_FILE, REPORT_NAME, SETTINGS_FILE
 from bro_analysis.core.files import finish_pending, write_atomic
-from bro_analysis.core.periods import Period, PeriodError, parse_period
+from bro_analysis.core.periods import Period, PeriodError, parse_period, period_label
 from bro_analysis.input.assessments import assessment_files
 
 ARCHIVE_DIR = "arkiv"  # <out>/arkiv/<period>/<YYYY-MM-DD>/
@@ -292,18 +293,6 @@ def history_csv(rows: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _value(record: dict) -> str:
-    """An outcome as the report writes it: '1 272 MSEK', '13,4 %', '–'."""
-    from bro_analysis.presentation.formatting import fmt_number
-
-    value = record.get("utfall")
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return "–" if value is None else str(value)
-    shown = fmt_number(value, 0 if float(value).is_integer() else 1)
-    unit = record.get("enhet") or ""
-    return f"{shown} %" if unit == "%" else f"{shown} {unit}".strip()
-
-
 def _table(caption: str, head: list[str], rows: list[list[str]]) -> str:
     """An accessible table of already escaped cells; the first cell of a row is its header."""
     th = "".join(f'<th scope="col">{h}</th>' for h in head)
@@ -315,10 +304,6 @@ def _link(href: str, text: str) -> str:
     return f'<a href="{escape(href)}">{escape(text)}</a>'
 
 
-def _label(key: str) -> str:
-    return parse_period(key).label
-
-
 def _runs_html(out_root: Path, runs: list[str], publications: list[Published]) -> str:
     rows = []
     for key in runs:
@@ -328,7 +313,7 @@ def _runs_html(out_root: Path, runs: list[str], publications: list[Published]) -
             made = "–"
         dates = [p.date for p in publications if p.period == key]
         href = f"{key}/{REPORT_NAME.format(period=key)}"
-        rows.append([_link(href, _label(key)), escape(made), escape(", ".join(dates) or "inte publicerad")])
+        rows.append([_link(href, period_label(key)), escape(made), escape(", ".join(dates) or "inte publicerad")])
     if not rows:
         return "<h2>Körda perioder</h2><p>Ingen period är körd ännu i den här mappen.</p>"
     caption = "Varje körd period med länk till dess senaste rapport, när den kördes och när den publicerades"
@@ -343,7 +328,12 @@ def _publications_html(publications: list[Published]) -> str:
         href = f"{ARCHIVE_DIR}/{p.period}/{p.date}/{REPORT_NAME.format(period=p.period)}"
         draft = any(r.get("bedömning_fastställd") is False for r in p.records)
         rows.append(
-            [_link(href, _label(p.period)), escape(p.date), "utkast" if draft else "fastställd", str(len(p.records))]
+            [
+                _link(href, period_label(p.period)),
+                escape(p.date),
+                "utkast" if draft else "fastställd",
+                str(len(p.records)),
+            ]
         )
     caption = "Varje publicerad rapport, som nämnden såg den (skrivskyddad kopia i arkiv/)"
     return "<h2>Publicerade rapporter</h2>" + _table(
@@ -384,7 +374,7 @@ def _key_result_html(kr: str, publications: list[Published], example: bool) -> s
     found = [(p, r) for p in publications for r in p.records if r.get("id") == kr]
     text = str(found[-1][1].get("text", ""))
     rows = [
-        [escape(_label(p.period)), escape(p.date), escape(_value(r)), escape(str(r.get("status") or "–"))]
+        [escape(period_label(p.period)), escape(p.date), escape(shown(r)), escape(str(r.get("status") or "–"))]
         for p, r in found
     ]
     caption = f"{kr} i varje publicerad rapport: period, publiceringsdag, utfall och status"
@@ -393,7 +383,7 @@ def _key_result_html(kr: str, publications: list[Published], example: bool) -> s
         _table(caption, ["Period", "Publicerad", "Utfall", "Status"], rows),
     ]
     points = [
-        (p.period, p.date, float(r["utfall"]), _value(r))
+        (p.period, p.date, float(r["utfall"]), shown(r))
         for p, r in found
         if isinstance(r.get("utfall"), (int, float)) and not isinstance(r.get("utfall"), bool)
     ]

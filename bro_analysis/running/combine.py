@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # nbformat is imported where used: a fully cached run never n
 
 from bro_analysis.core.config import REPORT_NAME, SUMMARY_MIME
 from bro_analysis.core.files import write_together
+from bro_analysis.core.periods import period_label
 from bro_analysis.input.contracts import ORIGINS
 from bro_analysis.presentation import vocabulary
 from bro_analysis.presentation.blocks import (
@@ -317,19 +318,12 @@ def read_earlier(path: Path, label: str = "") -> Earlier:
     except (OSError, ValueError) as exc:
         raise ValueError(f"{path}: förra rapportens okr.json kan inte läsas ({exc})") from None
     period = str(records[0].get("period", "")) if records else ""
-    return Earlier(records, period, label or f"rapporten för {_period_label(period)}")
-
-
-def _period_label(key: str) -> str:
-    from bro_analysis.core.periods import parse_period
-
-    period = parse_period(key) if key else None
-    return period.label if period is not None else key
+    return Earlier(records, period, label or f"rapporten för {period_label(period)}")
 
 
 def published_earlier(publication) -> Earlier:
     """A publication from the archive (running.archive.Published) as Earlier."""
-    label = f"rapporten för {_period_label(publication.period)} (publicerad {publication.date})"
+    label = f"rapporten för {period_label(publication.period)} (publicerad {publication.date})"
     return Earlier(publication.records, publication.period, label)
 
 

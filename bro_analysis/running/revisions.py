@@ -10,7 +10,7 @@ import pandas as pd
 
 from bro_analysis.analysis import changes, overview
 from bro_analysis.analysis.context import open_context
-from bro_analysis.core.periods import parse_period
+from bro_analysis.core.periods import parse_period, period_label
 from bro_analysis.running.archive import Published, latest_publications
 
 UNDERLAG = "underlag"  # the published folder's copy of the data it was made from
@@ -75,11 +75,6 @@ def data_causes(publication: Published, data_dir: Path) -> str:
     return text
 
 
-def _label(period_key: str) -> str:
-    period = parse_period(period_key)
-    return period.label if period is not None else period_key
-
-
 def revisions(out_root: Path, data_dir: Path, period_key: str) -> list[changes.Change]:
     """Each earlier (or this period's own) latest publication recomputed from today's data:
     the values and statuses that changed since it was published."""
@@ -89,7 +84,7 @@ def revisions(out_root: Path, data_dir: Path, period_key: str) -> list[changes.C
         period = parse_period(key)
         if period is None or this is None or period.end > this.end:
             continue
-        label = f"för {_label(key)} (publicerad {publication.date})"
+        label = f"för {period_label(key)} (publicerad {publication.date})"
         try:
             today = recompute(key, data_dir)
         except Exception as exc:  # e.g. today's data no longer reach back to that period
