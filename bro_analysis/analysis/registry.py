@@ -1,16 +1,36 @@
 """The plan's key results bound to their computations by `mått` (data/okr.toml).
 
-Each area package maps the mått it computes to a function (ctx, key result) ->
-Outcome in its METRICS; this module joins them. A key result in okr.toml with a
-mått no area computes is a ConfigError naming the file and the entry.
+Every package under analysis/ that exports METRICS is an area (planområde or context such
+as RUS 2030); a copied and renamed package is found without being listed here. Each maps
+the mått it computes to a function (ctx, key result) -> Outcome; this module joins them.
+The report follows the plan's order, never the order the packages are found in. A key
+result in okr.toml with a mått no area computes is a ConfigError naming the file and the
+entry.
 """
 
 from __future__ import annotations
 
-from bro_analysis.analysis import collaboration, investments, marketing, nki, okr
+import importlib
+import pkgutil
+from types import ModuleType
+
+from bro_analysis import analysis
+from bro_analysis.analysis import okr
 from bro_analysis.core.config import ConfigError, Plan
 
-AREAS = (collaboration, nki, investments, marketing)
+
+def area_packages() -> tuple[ModuleType, ...]:
+    """The area packages: every subpackage of bro_analysis.analysis with METRICS, by name."""
+    found = []
+    for info in sorted(pkgutil.iter_modules(analysis.__path__, f"{analysis.__name__}."), key=lambda i: i.name):
+        if info.ispkg:
+            module = importlib.import_module(info.name)
+            if hasattr(module, "METRICS"):
+                found.append(module)
+    return tuple(found)
+
+
+AREAS = area_packages()
 
 
 def _joined() -> dict:
