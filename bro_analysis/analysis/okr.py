@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from bro_analysis.analysis import coverage
 from bro_analysis.analysis import forecast as fc
 from bro_analysis.core.config import KeyResult, Plan
 from bro_analysis.core.periods import Period, short_months
@@ -243,11 +244,27 @@ class Register:
     frame: pd.DataFrame
     column: str
     name: str  # e.g. "aktivitetsregistret"
+    # The counted categories [täckning] dates: (as a reason names it, first day) (coverage.starts).
+    starts: tuple[tuple[str, pd.Timestamp], ...] = ()
+
+    def dates(self) -> pd.Series:
+        """The dated rows from the day every counted category is recorded."""
+        frame = self.frame
+        dates = frame[self.column].dropna() if self.column in frame else pd.Series(dtype="datetime64[ns]")
+        first = coverage.latest_start(self.starts)
+        return dates if first is None else dates[dates >= first]
+
+
+def category_register(ctx, table: str, column: str, name: str, by: str, categories) -> Register:
+    """A register (`table` dated by `column`) counted over `categories` of its column `by`,
+    with the days settings.toml [täckning] says they are recorded from."""
+    return Register(ctx.dataset[table], column, name, coverage.starts(ctx.settings, table, by, categories))
 
 
 def uncovered(register: Register, period) -> str | None:
     """Why the register cannot say anything about `period`, or None when it can: it has
-    no dated rows, or it begins after the period's year (a count there would be a false 0)."""
+    no dated rows, it begins after the period's year, or a counted category is recorded only
+    after the period (coverage.gap); a count there would be a false 0."""
     frame = register.frame
     dates = frame[register.column].dropna() if register.column in frame else frame.iloc[0:0]
     if len(dates) == 0:
@@ -255,7 +272,7 @@ def uncovered(register: Register, period) -> str | None:
     first = dates.min()
     if first.year > period.year:
         return f"{register.name} börjar {first:%Y-%m-%d} och täcker inte {period.label}"
-    return None
+    return coverage.gap(register.name, register.starts, period)
 
 
 def judge_on_forecast(
@@ -334,8 +351,7 @@ def count_outcome(
     if why or value is None:
         return Outcome(kr.id, value, previous, UNKNOWN, why or "", text(value), text(previous), previous_label=label)
     rule = fc.rules(ctx.settings)
-    dates = register.frame[register.column] if register.column in register.frame else pd.Series(dtype="datetime64[ns]")
-    history = fc.year_history(count, fc.first_full_year(dates), period)
+    history = fc.year_history(count, fc.first_full_year(register.dates()), period)
     full_years = history[["år", "helår"]]
     year_end, pace, qualifier = None, None, ""
     if period.is_full_year:

@@ -1,7 +1,7 @@
 """What `data/settings.toml` and `data/okr.toml` must hold, and the checker that holds a
 parsed file to it.
 
-A schema is a `Key` per entry: its kind (int, number, str, str_list, table, map,
+A schema is a `Key` per entry: its kind (int, number, str, str_list, date, table, map,
 tables), whether it is required, its range or allowed values, and for a table the
 keys it holds. A few rules that join keys (osannolikt_till below troligt_från, band
 limits descending, an `ökning` target as a share) are small functions on the table
@@ -20,6 +20,7 @@ those values are not checked.
 from __future__ import annotations
 
 import bisect
+import datetime
 import difflib
 import json
 import math
@@ -53,7 +54,8 @@ Rule = Callable[[Any, Mapping[str, Any]], list[tuple[KeyPath, str]]]
 class Key:
     """What one entry of a configuration file must hold.
 
-    kind: "int", "number" (integer or decimal), "str", "str_list", "table" (the keys in
+    kind: "int", "number" (integer or decimal), "str", "str_list", "date" (a TOML date,
+    2026-03-01, without quotes), "table" (the keys in
     `items`, no others), "map" (any keys matching `key_pattern`, each value held to
     `value`) or "tables" (a list of tables, each held to `value`).
     """
@@ -240,6 +242,31 @@ def _plan_areas_rule(plan: Any, context: Mapping[str, Any]) -> list[tuple[KeyPat
     return problems
 
 
+def _coverage_rule(coverage: Any, context: Mapping[str, Any]) -> list[tuple[KeyPath, str]]:
+    """[täckning]: every table a register, every column one that holds categories, every
+    category one the column allows, as the data contracts say (`vocabularies`
+    "täckning_kolumner:<tabell>" and "kategorier:<tabell>.<kolumn>"; unchecked without them)."""
+    vocabularies = context.get("vocabularies", {})
+    tables = vocabularies.get("täckning_tabeller")
+    problems: list[tuple[KeyPath, str]] = []
+    for table, columns in coverage.items():
+        if tables is not None and table not in tables:
+            problems.append(((table,), f"är inget register med kategorier; registren är {_listed(tables)}"))
+            continue
+        known = vocabularies.get(f"täckning_kolumner:{table}")
+        for column, categories in columns.items() if isinstance(columns, dict) else ():
+            if known is not None and column not in known:
+                problems.append(((table, column), f"är ingen kolumn med kategorier i {table}; de är {_listed(known)}"))
+                continue
+            allowed = vocabularies.get(f"kategorier:{table}.{column}")
+            for category in categories if isinstance(categories, dict) and allowed else ():
+                if category not in allowed:
+                    close = difflib.get_close_matches(category, allowed, n=1, cutoff=0.6)
+                    hint = f"; menade du {close[0]}?" if close else f"; tillåtna är {_listed(allowed)}"
+                    problems.append(((table, column, category), f"är inget värde i {table}.{column}" + hint))
+    return problems
+
+
 # --- the schemas --------------------------------------------------------------------
 
 
@@ -378,6 +405,18 @@ SETTINGS_SCHEMA = Key(
                     ),
                 ),
             },
+        ),
+        "täckning": Key(
+            "map",
+            required=False,
+            rule=_coverage_rule,
+            value=Key(
+                "map",
+                value=Key(
+                    "map",
+                    value=Key("date", what="ett datum utan citattecken", example="2026-03-01"),
+                ),
+            ),
         ),
         "marknadsföring": Key(
             "table",
@@ -614,7 +653,8 @@ class _Locator:
             elif self.at("["):
                 self.i += 1
                 table = self.resolve(self.key())
-                self.mark(table, start)
+                for end in range(1, len(table) + 1):  # [a.b.c] also defines a and a.b
+                    self.mark(table[:end], start)
             else:
                 parts = self.key()
                 self.skip_space()
@@ -667,6 +707,7 @@ _KINDS = {
     "number": "ett tal",
     "str": "en text inom citattecken",
     "str_list": "en lista med texter",
+    "date": "ett datum",
     "table": "ett avsnitt (en tabell)",
     "map": "en tabell",
     "tables": "en lista med tabeller",
@@ -725,6 +766,8 @@ def _kind_ok(kind: str, value: Any) -> bool:
         return isinstance(value, str)
     if kind == "str_list":
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == "date":
+        return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
     if kind in ("table", "map"):
         return isinstance(value, dict)
     if kind == "tables":
@@ -763,6 +806,8 @@ class _Checker:
             self.check_text(key, value, where)
         elif key.kind == "str_list":
             self.check_list(key, value, where)
+        elif key.kind == "date":
+            pass
         elif key.kind == "table":
             self.check_table(key, value, where)
         elif key.kind == "map":
@@ -841,9 +886,10 @@ class _Checker:
                     holder = holder.value or holder
                     at = _child(at, step, "table", inner)
                 else:
-                    sub = holder.items.get(step)
+                    sub = holder.value if holder.kind == "map" else holder.items.get(step)
                     inner = inner.get(step, _MISSING)
                     at = _child(at, step, sub.kind if sub else "")
+                    holder = sub or holder
             if inner is _MISSING:
                 self.missing(at, text)
             else:

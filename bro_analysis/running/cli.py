@@ -78,14 +78,24 @@ def _write_pdfs(periods: list[Period], out: Path) -> int:
 
 def _vocabularies() -> dict[str, tuple[str, ...]]:
     """The values settings.toml may name, from the data contracts (settings_schema's `vocabulary`)."""
-    from bro_analysis.input.contracts import LEAD_STAGES, NKI_AREAS, NKI_MEASURES
+    from bro_analysis.input.contracts import LEAD_STAGES, NKI_AREAS, NKI_MEASURES, TABLES
 
-    return {
+    vocabularies = {
         "nki_områden": NKI_AREAS,
         "nki_delområden": tuple(a for a in NKI_AREAS if a != "totalt"),
         "nki_mått": NKI_MEASURES,
         "lead_steg": LEAD_STAGES,
     }
+    # [täckning]: the registers' columns that hold categories, and their allowed values
+    registers = []
+    for table in TABLES.values():
+        columns = [c for c in table.columns if c.kind == "category" or c.label]
+        if columns:
+            registers.append(table.name)
+            vocabularies[f"täckning_kolumner:{table.name}"] = tuple(c.name for c in columns)
+            vocabularies.update({f"kategorier:{table.name}.{c.name}": c.allowed for c in columns if c.allowed})
+    vocabularies["täckning_tabeller"] = tuple(registers)
+    return vocabularies
 
 
 def check_plan(metrics: bool = True) -> None:

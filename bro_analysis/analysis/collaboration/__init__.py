@@ -15,6 +15,11 @@ from . import numbers, tables, text
 from .numbers import activities_in, collaboration_projects, tool_use
 
 
+def activities_register(ctx, kind: str) -> okr.Register:
+    """The activity register counted over one type, from the day [täckning] dates it."""
+    return okr.category_register(ctx, "aktiviteter", "datum", "aktivitetsregistret", "typ", [kind])
+
+
 def projects_outcome(ctx, kr) -> okr.Outcome:
     """Collaboration projects between two or more members counted in the period."""
     acts = ctx.dataset["aktiviteter"]
@@ -22,8 +27,7 @@ def projects_outcome(ctx, kr) -> okr.Outcome:
     def projects(p) -> int:
         return int(collaboration_projects(acts, p)["räknas"].sum())
 
-    register = okr.Register(acts, "datum", "aktivitetsregistret")
-    return okr.count_outcome(ctx, kr, register, projects)
+    return okr.count_outcome(ctx, kr, activities_register(ctx, "samverkansprojekt"), projects)
 
 
 def tools_outcome(ctx, kr) -> okr.Outcome:
@@ -69,8 +73,7 @@ def workshops_outcome(ctx, kr) -> okr.Outcome:
     def workshops(p) -> int:
         return len(activities_in(acts, "workshop", p))
 
-    register = okr.Register(acts, "datum", "aktivitetsregistret")
-    return okr.count_outcome(ctx, kr, register, workshops)
+    return okr.count_outcome(ctx, kr, activities_register(ctx, "workshop"), workshops)
 
 
 def _all_members_outcome(
@@ -123,4 +126,4 @@ def outcomes(ctx) -> list[okr.Outcome]:
     return okr.outcomes_for(ctx, METRICS)
 
 
-__all__ = ["METRICS", "numbers", "outcomes", "tables", "text"]
+__all__ = ["METRICS", "activities_register", "numbers", "outcomes", "tables", "text"]

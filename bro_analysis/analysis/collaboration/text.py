@@ -12,8 +12,11 @@ def _names(codes, plan: Plan) -> str:
     return ", ".join(plan.members.get(c, c) for c in codes)
 
 
-def projects_text(projects: pd.DataFrame, target: float | None) -> str:
-    """Swedish summary of the collaboration projects, against the plan's target when it has one."""
+def projects_text(projects: pd.DataFrame, target: float | None, uncovered: str | None = None) -> str:
+    """Swedish summary of the collaboration projects, against the plan's target when it has one;
+    `uncovered` (okr.uncovered) says why the period's count cannot be assessed, never 0."""
+    if uncovered:
+        return f"Antalet samverkansprojekt kan inte bedömas: {uncovered}."
     counted = int(projects["räknas"].sum())
     text = f"Under perioden startade {counted} samverkansprojekt mellan två eller fler kommuner"
     text += "." if target is None else f". Målet är minst {fmt_int(target)} per år."

@@ -49,7 +49,9 @@ def priority_value_outcome(ctx, kr) -> okr.Outcome:
     year judged on its forecast) of the previous whole year or of the open projects' value.
     That qualifier wins over "osäkert": a status carries one."""
     inv, period, plan = ctx.dataset["investeringar"], ctx.period, ctx.plan
-    register = okr.Register(inv, "första_kontakt", "investeringsregistret")
+    register = okr.category_register(
+        ctx, "investeringar", "första_kontakt", "investeringsregistret", "målområde", plan.priority_areas
+    )
     why = okr.uncovered(register, period)
     if why:
         return okr.Outcome(kr.id, None, None, okr.UNKNOWN, why, "–", "–", previous_label=period.previous.label)
@@ -242,14 +244,14 @@ def value_plan_end(ctx, year_end: fc.Forecast | None) -> fc.Forecast | None:
 def training_outcome(ctx, kr) -> okr.Outcome:
     """Training efforts on investment and establishment counted in the period."""
     act = ctx.dataset["aktiviteter"]
-    register = okr.Register(act, "datum", "aktivitetsregistret")
+    register = okr.category_register(ctx, "aktiviteter", "datum", "aktivitetsregistret", "typ", [numbers.TRAINING])
     return okr.count_outcome(ctx, kr, register, lambda p: numbers.training_count(act, p))
 
 
 def strategic_companies_outcome(ctx, kr) -> okr.Outcome:
     """Distinct strategic companies in company dialogue in the period."""
     act = ctx.dataset["aktiviteter"]
-    register = okr.Register(act, "datum", "aktivitetsregistret")
+    register = okr.category_register(ctx, "aktiviteter", "datum", "aktivitetsregistret", "typ", [numbers.DIALOGUE])
     return okr.count_outcome(ctx, kr, register, lambda p: len(strategic_companies(act, p)))
 
 

@@ -339,7 +339,7 @@ def support_outcome(ctx, kr) -> okr.Outcome:
     with every member as the target."""
     members, period = ctx.plan.members, ctx.period
     activities = ctx.dataset["aktiviteter"]
-    register = okr.Register(activities, "datum", "aktivitetsregistret")
+    register = okr.category_register(ctx, "aktiviteter", "datum", "aktivitetsregistret", "typ", [numbers.SUPPORT_TYPE])
     why = okr.uncovered(register, period)
     if why:
         return okr.Outcome(kr.id, None, None, okr.UNKNOWN, why, "–", "–", previous_label=ctx.period.previous.label)
@@ -348,7 +348,7 @@ def support_outcome(ctx, kr) -> okr.Outcome:
     value = int(table["stödd"].sum())
     previous = None if okr.uncovered(register, period.previous) else int(prev["stödd"].sum())
     rule = fc.rules(ctx.settings)
-    first = fc.first_full_year(activities["datum"])
+    first = fc.first_full_year(register.dates())
     years = range(first, period.year) if first is not None else range(0)
     full_years = [(y, numbers.supported_set(activities, Period(y), members)) for y in years]
     now = set(table.loc[table["stödd"], "kommunkod"])

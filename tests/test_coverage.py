@@ -1,0 +1,97 @@
+"""Coverage per category (settings.toml [täckning]): before the day a register records a
+category, a count over it is "kan inte bedömas" with the category and the day, never 0;
+a period that ends after that day has its real count. Expectations counted from the CSV."""
+
+import csv
+import datetime
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bro_analysis.analysis import collaboration, coverage, investments, marketing, okr
+from bro_analysis.analysis.context import open_context
+from bro_analysis.core.config import ConfigError, check_settings
+from bro_analysis.core.periods import Period
+from bro_analysis.running import cli
+
+EXAMPLE = Path(__file__).parents[1] / "data" / "example"
+INTRODUCED = datetime.date(2026, 3, 1)
+
+
+def _rows_of_type(kind: str, first: str, last: str) -> int:
+    """Rows of aktiviteter.csv of one type dated first–last, read with the csv module."""
+    with open(EXAMPLE / "aktiviteter.csv", encoding="utf-8-sig", newline="") as f:
+        return sum(1 for r in csv.DictReader(f, delimiter=";") if r["typ"] == kind and first <= r["datum"] <= last)
+
+
+def _ctx(period: str, kind: str | None):
+    """The example data for `period`, with [täckning] dating `kind` from 2026-03-01 (None: no dates)."""
+    ctx = open_context(period, EXAMPLE)
+    dated = {"aktiviteter": {"typ": {kind: INTRODUCED}}} if kind else {}
+    return replace(ctx, settings={**ctx.settings, "täckning": dated})
+
+
+@pytest.mark.parametrize(
+    ("area", "metric", "kind"),
+    [
+        (investments, "utbildningsinsatser", "utbildning"),
+        (collaboration, "workshops", "workshop"),
+        (marketing, "kommuner_med_marknadsföringsstöd", "marknadsföringsstöd"),
+    ],
+)
+def test_a_category_introduced_later_is_not_assessable_before_it(area, metric, kind):
+    ctx = _ctx("2025", kind)
+    kr = ctx.plan.by_metric(metric)
+    assert _rows_of_type(kind, "2025-01-01", "2025-12-31") > 0  # the register has rows: without the date, a count
+    out = area.METRICS[metric](ctx, kr)
+    assert (out.status, out.value, out.value_text) == (okr.UNKNOWN, None, "–")
+    assert out.reason == f"aktivitetsregistret för typen {kind} först från 2026-03-01 och täcker inte 2025"
+    undated = area.METRICS[metric](_ctx("2025", None), kr)
+    assert undated.status != okr.UNKNOWN and undated.value is not None
+
+
+def test_a_period_ending_after_the_day_has_the_real_count():
+    ctx = _ctx("2026-08", "utbildning")
+    out = investments.training_outcome(ctx, ctx.plan.by_metric("utbildningsinsatser"))
+    assert out.value == _rows_of_type("utbildning", "2026-01-01", "2026-08-31")
+    # the same months a year earlier are before the day: no previous value, not a 0
+    assert out.previous is None and out.previous_text == "–"
+    # and no seasonal history before the first full year the type is recorded (2027)
+    assert "ingen säsongsprognos" in out.reason
+
+
+def test_collaboration_text_says_a_count_cannot_be_assessed():
+    ctx = _ctx("2025", "samverkansprojekt")
+    why = okr.uncovered(collaboration.activities_register(ctx, "samverkansprojekt"), ctx.period)
+    projects = collaboration.numbers.collaboration_projects(ctx.dataset["aktiviteter"], ctx.period)
+    text = collaboration.text.projects_text(projects, 3, why)
+    assert "kan inte bedömas" in text and "2026-03-01" in text and "startade" not in text
+
+
+def test_a_table_of_counts_per_category_is_emptied_before_the_day():
+    frame = pd.DataFrame({"typ": ["workshop", "utbildning"], "antal": [4, 0]})
+    first = {"utbildning": pd.Timestamp("2026-03-01")}
+    before = coverage.mask(frame, "typ", ["antal"], first, Period(2025))
+    assert before["antal"].tolist()[0] == 4 and pd.isna(before["antal"].tolist()[1])
+    after = coverage.mask(frame, "typ", ["antal"], first, Period(2026, 8))
+    assert after["antal"].tolist() == [4, 0]
+
+
+def test_settings_name_a_misspelt_category_and_a_quoted_date(tmp_path):
+    text = (Path(__file__).parents[1] / "data" / "settings.toml").read_text(encoding="utf-8")
+    path = tmp_path / "settings.toml"
+    path.write_text(
+        text + '\n["täckning".aktiviteter.typ]\n"workshopp" = 2026-03-01\nutbildning = "2026-03-01"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        check_settings(path, cli._vocabularies(), 12)
+    message = str(caught.value)
+    assert "[täckning.aktiviteter.typ] workshopp = 2026-03-01 – är inget värde i aktiviteter.typ" in message
+    assert "menade du workshop?" in message
+    assert '[täckning.aktiviteter.typ] utbildning = "2026-03-01" – ska vara ett datum utan citattecken' in message
+    path.write_text(text + '\n["täckning".aktiviteter.typ]\nutbildning = 2026-03-01\n', encoding="utf-8")
+    dated = check_settings(path, cli._vocabularies(), 12)["täckning"]
+    assert dated == {"aktiviteter": {"typ": {"utbildning": INTRODUCED}}}
