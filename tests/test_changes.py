@@ -104,7 +104,7 @@ def test_two_full_years_list_status_changes_members_and_targets_out_of_reach():
     texts = [c.text for c in changes.since(now, before, NAMES)]
     assert texts == [
         "S3 Samverkansprojekt når inte målet: 2 projekt (minst 3).",
-        "M2 Konvertering når inte målet: 17 % (minst +20 %).",
+        "M2 Konvertering når inte målet: 17 % (minst +20\u00a0%).",
         "Lekeberg uppfyller nu M3 Stöd.",
         "Nora uppfyller inte längre M3 Stöd.",
     ]

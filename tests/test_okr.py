@@ -192,7 +192,7 @@ def test_outcome_table_shows_target_status_symbol_and_reason():
         "–",
         "11 av 12 kommuner; saknas: Laxå",
     ]
-    assert table.iloc[1][["Mål", "Utfall", "Status"]].tolist() == ["minst +20 %", "–", "? kan inte bedömas"]
+    assert table.iloc[1][["Mål", "Utfall", "Status"]].tolist() == ["minst +20\u00a0%", "–", "? kan inte bedömas"]
 
 
 def test_previous_cell_names_the_period_once():

@@ -36,7 +36,7 @@ def test_status_lists_name_the_key_results():
 def test_target_text():
     assert okr.target_text(PLAN.key_result("S1"), 12) == "minst 80"
     assert okr.target_text(PLAN.key_result("S4"), 12) == "alla 12"
-    assert okr.target_text(PLAN.key_result("M2"), 12) == "minst +20 %"
+    assert okr.target_text(PLAN.key_result("M2"), 12) == "minst +20\u00a0%"
     assert okr.target_text(PLAN.key_result("I1"), 12) == "ökning"
 
 

@@ -17,6 +17,7 @@ from bro_analysis.analysis import okr
 from bro_analysis.analysis.forecast import Rules, chance_word
 from bro_analysis.core.periods import parse_period
 from bro_analysis.presentation.formatting import fmt_number, join_sv
+from bro_analysis.presentation.vocabulary import target_pct
 
 # The order in which the committee should notice them.
 KINDS = ("nått", "utom räckhåll", "kommuner", "status", "revidering", "plan", "ny", "borttagen")
@@ -48,7 +49,7 @@ def target(record: Mapping) -> str:
     if kind == "alla":
         return f"alla {fmt_number(value, 0)}" if value is not None else "alla"
     if kind == "ökning":
-        return f"minst +{fmt_number(value, 0)} %" if value else "ökning"
+        return f"minst {target_pct(value / 100)}" if value else "ökning"
     return f"minst {fmt_number(value, 0)}" if value is not None else "–"
 
 

@@ -17,6 +17,7 @@ from bro_analysis.analysis import forecast as fc
 from bro_analysis.core.config import KeyResult, Plan
 from bro_analysis.core.periods import Period, short_months
 from bro_analysis.presentation.formatting import fmt_int, fmt_number, fmt_percent, fmt_signed
+from bro_analysis.presentation.vocabulary import target_pct
 
 # The status vocabulary, the same in the HTML, okr.csv and okr.json. A finished year
 # is uppnått or ej uppnått; a part year is uppnått, på väg or risk (ej uppnått only
@@ -208,7 +209,7 @@ def judge(
     if previous is None or previous == 0:
         return UNKNOWN, "inget jämförbart utfall föregående år"
     change = value / previous - 1
-    needed = "en ökning" if target == 0 else f"minst {fmt_number(100 * target, 0)} % ökning"
+    needed = "en ökning" if target == 0 else f"minst {target_pct(target)}"
     against = "samma period föregående år" if part_year else "föregående år"
     text = f"förändring {fmt_signed(100 * change, 1)} % mot {against}; målet är {needed}"
     # 10 % -> 12 % is exactly +20 %; allow for binary floating point
@@ -438,7 +439,7 @@ def target_text(kr: KeyResult, members: int) -> str:
     if kr.kind == "alla":
         return f"alla {members}"
     if kr.kind == "ökning":
-        return "ökning" if not kr.target else f"minst +{fmt_number(100 * kr.target, 0)} %"
+        return "ökning" if not kr.target else f"minst {target_pct(kr.target)}"
     return f"minst {fmt_number(kr.target, 0)}"
 
 

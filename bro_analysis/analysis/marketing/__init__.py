@@ -21,7 +21,8 @@ import pandas as pd
 from bro_analysis.analysis import forecast as fc
 from bro_analysis.analysis import okr
 from bro_analysis.core.periods import Period, data_end
-from bro_analysis.presentation.formatting import fmt_int, fmt_number, fmt_signed, join_sv
+from bro_analysis.presentation.formatting import fmt_int, fmt_number, join_sv
+from bro_analysis.presentation.vocabulary import MARGIN, target_pct
 
 from . import figures, numbers, tables, text
 from .numbers import (
@@ -185,11 +186,11 @@ def _change_reason(cmp: Comparison, kr, period) -> str:
     low, high = cmp.ratio_interval
     against = "föregående år" if period.is_full_year and cut_spans(cmp, period) is None else "samma dagar föregående år"
     reason = (
-        f"förändring {pct_change(cmp.change)} ({fmt_signed(100 * cmp.points, 1)} procentenheter) mot {against}; "
-        f"målet är minst {fmt_number(100 * kr.target, 0)} % ökning"
+        f"förändring {pct_change(cmp.change)} mot {against}; "
+        f"målet är minst {target_pct(kr.target)}"
         + ("; året är inte slut" if not period.is_full_year else "")
         + _compared(cmp)
-        + f"; {fmt_number(100 * cmp.confidence, 0)} %-intervall {pct_change(low - 1)} till {pct_change(high - 1)}"
+        + f"; {MARGIN} {pct_change(low - 1)} till {pct_change(high - 1)}"
     )
     return reason + ". " + target_certainty_text(cmp, kr.target)
 

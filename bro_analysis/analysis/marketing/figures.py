@@ -8,6 +8,14 @@ from matplotlib.figure import Figure
 
 from bro_analysis.presentation import figures
 from bro_analysis.presentation.formatting import axis_formatter, fmt_number, fmt_percent
+from bro_analysis.presentation.vocabulary import MARGIN, target_pct
+
+
+def _target_label(target_rate: float, target_increase: float | None) -> str:
+    """'Mål: minst +20 % (20,1 %)': the plan's target first, then the rate it means this period."""
+    if target_increase is None:
+        return f"Mål {fmt_percent(target_rate, 1)}"
+    return f"Mål: minst {target_pct(target_increase)} ({fmt_percent(target_rate, 1)})"
 
 
 @figures.styled
@@ -17,11 +25,13 @@ def conversion_by_year(
     target_rate: float | None = None,
     months_label: str = "",
     confidence: float = 0.95,
+    target_increase: float | None = None,
 ) -> Figure:
     """Conversion rate per year with its confidence interval; the period's year is a filled square.
 
     `years` has år, leads, andel, ki_nedre, ki_övre (marketing.rates_by_year). `target_rate`
-    (the previous year's rate raised by the target) is a labelled dashed segment at the period."""
+    (the previous year's rate raised by the target) is a labelled dashed segment at the period,
+    labelled with the target as the plan states it ('minst +20 %') when `target_increase` is given."""
     fig, ax = figures.new(figures.FIGSIZE)
     data = years[years["leads"] > 0]
     for _, row in data.iterrows():
@@ -54,7 +64,7 @@ def conversion_by_year(
     if target_rate is not None and pd.notna(target_rate):
         ax.hlines(target_rate, period_year - 0.4, period_year + 0.4, colors="black", linestyles="--", linewidth=1.2)
         ax.annotate(
-            f"Mål {fmt_percent(target_rate, 1)}",
+            _target_label(target_rate, target_increase),
             (period_year + 0.4, target_rate),
             xytext=(4, 0),
             textcoords="offset points",
@@ -71,7 +81,7 @@ def conversion_by_year(
         color="black",
         markerfacecolor="white",
         capsize=4,
-        label=f"Konverteringsgrad med {fmt_number(100 * confidence, 0)} % konfidensintervall",
+        label=f"Konverteringsgrad med {MARGIN} ({fmt_number(100 * confidence, 0)} %)",
     )
     ax.set_xticks(list(years["år"]))
     ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda x, _p: f"{int(x)}"))
@@ -114,7 +124,7 @@ def conversion_by_group(table: pd.DataFrame, label: str = "kanal", confidence: f
     ax.xaxis.set_major_formatter(axis_formatter(0, percent=True))
     upper = float(rows["ki_övre"].max()) if len(rows) else 1.0
     ax.set_xlim(0, min(1.0, upper * 1.35 + 0.08))
-    ax.set_xlabel(f"Konverteringsgrad med {fmt_number(100 * confidence, 0)} % konfidensintervall")
+    ax.set_xlabel(f"Konverteringsgrad med {MARGIN} ({fmt_number(100 * confidence, 0)} %)")
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig

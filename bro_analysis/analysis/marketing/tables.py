@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bro_analysis.presentation.formatting import fmt_number
+from bro_analysis.presentation.vocabulary import MARGIN
 
 from .numbers import Definitions
 from .text import ci_text
@@ -16,7 +17,7 @@ def _rate_columns(frame: pd.DataFrame, defs: Definitions) -> dict[str, list]:
         "Leads": frame["leads"].tolist(),
         "Konverterade": frame["konverterade"].tolist(),
         "Konverteringsgrad": frame["andel"].tolist(),
-        f"{level} % konfidensintervall": [ci_text(lo, hi) for lo, hi in zip(frame["ki_nedre"], frame["ki_övre"])],
+        f"{MARGIN.capitalize()} ({level} %)": [ci_text(lo, hi) for lo, hi in zip(frame["ki_nedre"], frame["ki_övre"])],
     }
 
 
