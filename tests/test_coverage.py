@@ -95,3 +95,27 @@ def test_settings_name_a_misspelt_category_and_a_quoted_date(tmp_path):
     path.write_text(text + '\n["täckning".aktiviteter.typ]\nutbildning = 2026-03-01\n', encoding="utf-8")
     dated = check_settings(path, cli._vocabularies(), 12)["täckning"]
     assert dated == {"aktiviteter": {"typ": {"utbildning": INTRODUCED}}}
+
+
+def test_a_target_area_recorded_later_has_no_numbers_in_the_area_table():
+    ctx = _ctx("2025", None)
+    inv, plan = ctx.dataset["investeringar"], ctx.plan
+    area = plan.priority_areas[0]
+    first = {area: pd.Timestamp(INTRODUCED)}
+    shown = investments.tables.area_table(
+        investments.numbers.by_area(inv, ctx.period, plan.priority_areas, plan.other_areas, first)
+    )
+    row = shown[shown["Målområde"].str.startswith(area)].iloc[0]
+    assert row["Målområde"] == f"{area} (prioriterat) – kan inte bedömas, förs från 2026-03-01"
+    assert pd.isna(row["Beslutade projekt"]) and pd.isna(row["Värde, MSEK"])
+    # counted from the CSV: the other areas keep their numbers
+    other = plan.priority_areas[1]
+    with open(EXAMPLE / "investeringar.csv", encoding="utf-8-sig", newline="") as f:
+        decided = sum(
+            1
+            for r in csv.DictReader(f, delimiter=";")
+            if r["målområde"] == other and r["skede"] in ("beslut", "etablerad") and r["beslutsdatum"][:4] == "2025"
+        )
+    assert shown[shown["Målområde"].str.startswith(other)].iloc[0]["Beslutade projekt"] == decided
+    later = investments.numbers.by_area(inv, Period(2026, 8), plan.priority_areas, plan.other_areas, first)
+    assert later.loc[later["målområde"] == area, "förs_från"].isna().all()

@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from bro_analysis.analysis import coverage
 from bro_analysis.analysis import forecast as fc
 from bro_analysis.core.periods import Period
 from bro_analysis.input.contracts import DECIDED_STAGES
@@ -112,14 +113,20 @@ def summarise_by(rows: pd.DataFrame, by: str, categories=None) -> pd.DataFrame:
     return out.reset_index()
 
 
-def by_area(inv: pd.DataFrame, period: Period, priority_areas, other_areas) -> pd.DataFrame:
-    """Per target area: realised in the period (value, jobs) and the pipeline open at its end."""
+def by_area(inv: pd.DataFrame, period: Period, priority_areas, other_areas, first=None) -> pd.DataFrame:
+    """Per target area: realised in the period (value, jobs) and the pipeline open at its end.
+    `first` (coverage.first_dates): a target area the register records only after the period
+    has no numbers (NA, never 0) and its first day in `förs_från`."""
     areas = list(priority_areas) + list(other_areas)
     done = summarise_by(realised(inv, period), "målområde", areas)
     open_ = summarise_by(pipeline(inv, period), "målområde", areas)
     done["prioriterat"] = done["målområde"].isin(list(priority_areas))
     done["pipeline_projekt"] = open_["projekt"].to_numpy()
     done["pipeline_msek"] = open_["värde_msek"].to_numpy()
+    first = first or {}
+    numbers = [c for c in done.columns if c not in ("målområde", "prioriterat")]
+    done = coverage.mask(done, "målområde", numbers, first, period)
+    done["förs_från"] = done["målområde"].map(lambda a: first[a] if a in first and first[a] > period.end else pd.NaT)
     return done
 
 

@@ -21,8 +21,11 @@ def _totals_columns(frame: pd.DataFrame) -> dict:
 
 
 def area_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """`by_area` for the report."""
+    """`by_area` for the report; an area recorded only after the period says so, without numbers."""
     label = frame["målområde"] + np.where(frame["prioriterat"], " (prioriterat)", "")
+    if "förs_från" in frame:
+        late = frame["förs_från"].notna()
+        label[late] += frame.loc[late, "förs_från"].map(lambda d: f" – kan inte bedömas, förs från {d:%Y-%m-%d}")
     return pd.DataFrame({"Målområde": label, **_totals_columns(frame)})
 
 
