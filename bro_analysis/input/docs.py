@@ -81,6 +81,21 @@ Kontrollera en mapp med `bro-analysis validate --data MAPP` (eller `make validat
 Mål och nyckelresultat står i [`okr.toml`](okr.toml), analysinställningar
 (NKI-band, minsta antal svar, Kolada-nyckeltal, definition av konvertering) i
 [`settings.toml`](settings.toml).
+
+**Täckning per kategori.** Ett register täcker perioderna från sitt första datum. Började
+registret föra en kategori senare (en aktivitetstyp, ett skede, en kanal, ett målområde),
+skriv dagen i `settings.toml` under `[täckning]`, med registret och kolumnen i rubriken och
+datumet utan citattecken:
+
+```toml
+["täckning".aktiviteter.typ]
+"marknadsföringsstöd" = 2026-03-01
+```
+
+Före den dagen "kan inte bedömas" ett antal över kategorin – i nyckelresultaten, i
+tabellerna och i texten – med kategorin och dagen som skäl, i stället för att visas som 0.
+En period som slutar efter dagen räknas med de rader den har. Registret, kolumnen och
+kategorin prövas mot kontrakten nedan (en kolumn med tillåtna värden eller en etikett).
 """
 
 KIND_TEXT = {
