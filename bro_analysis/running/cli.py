@@ -29,6 +29,7 @@ from bro_analysis.core.periods import Period, PeriodError, resolve_periods
 from bro_analysis.input.kolada import KoladaError
 from bro_analysis.input.loading import DataError, load_dataset
 from bro_analysis.running.archive import ArchiveError
+from bro_analysis.running.notebook_rules import check_notebooks
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
@@ -137,6 +138,7 @@ def cmd_run(args) -> int:
     from bro_analysis.running.runner import is_per_member, list_notebooks, run_periods
 
     check_plan(metrics=False)  # the mått, which needs the whole analysis, only when something runs
+    check_notebooks(list_notebooks(), load_plan())  # every notebook's area and rules, before any cell runs
 
     if getattr(args, "pdf", False):
         from bro_analysis.running.browser import BrowserMissing, check_available
@@ -215,6 +217,9 @@ def check_assessments(data: Path, periods: list[str] | None = None) -> list[str]
 
 def cmd_validate(args) -> int:
     check_plan()
+    from bro_analysis.running.runner import list_notebooks
+
+    check_notebooks(list_notebooks(), load_plan())
     dataset = load_dataset(args.data)
     _print_warnings(dataset.warnings)
     for source in dataset.sources:

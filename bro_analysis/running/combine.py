@@ -41,8 +41,8 @@ from bro_analysis.presentation.blocks import (
     markdown_html,
 )
 from bro_analysis.running.export import export_html
+from bro_analysis.running.notebook_rules import COMMITTEE_TAG, section_name
 
-COMMITTEE_TAG = "nämnd"  # a notebook cell with this tag goes into the committee report
 HEADING_TAG = re.compile(r"<(/?)h([1-5])\b")
 # Where the kommunblad's figures come from (the appendix lists the files).
 MEMBER_TABLES = ("nki", "investeringar", "aktiviteter", "kommuner")
@@ -101,16 +101,17 @@ def committee_cells(nb) -> list[str]:
 def area_sections(notebooks: list, areas: list[str], rows: list[dict] | None = None) -> list[tuple[str, str, str]]:
     """(anchor, area, HTML) per area, from the notebooks whose metadata names that area
     (`"bro": {"area": ...}`): the plan's areas in its order, each opened by BRO's cause, action
-    and owner per key result (from `rows`), then any other area a notebook names (context such
-    as RUS 2030), in notebook order; areas without cells are left out."""
-    named = [nb.metadata.get("bro", {}).get("area") for nb in notebooks]
+    and owner per key result (from `rows`), then any section outside the plan a notebook
+    declares (`"section"`: context such as RUS 2030), in notebook order; areas without cells
+    are left out. notebook_rules checks the names before a run."""
+    named = [section_name(nb.metadata) for nb in notebooks]
     areas = list(areas) + [a for a in dict.fromkeys(named) if a and a not in areas]
     sections = []
     for i, area in enumerate(areas, 1):
         parts = [
             _without_heading(p, area)
             for nb in notebooks
-            if nb.metadata.get("bro", {}).get("area") == area
+            if section_name(nb.metadata) == area
             for p in committee_cells(nb)
         ]
         judged = [r for r in rows or [] if r.get("area") == area and r.get("assessment")]
