@@ -11,13 +11,11 @@ import pandas as pd
 from bro_analysis import __version__
 from bro_analysis.analysis import assessment, assumptions, okr, overview
 from bro_analysis.analysis.context import open_context
-from bro_analysis.analysis.marketing.numbers import definitions
-from bro_analysis.analysis.nki.numbers import bands
 from bro_analysis.analysis.nki.text import method_notes
 from bro_analysis.core.config import SUMMARY_MIME
 from bro_analysis.core.periods import PeriodError
 from bro_analysis.presentation.blocks import Source, table_html
-from bro_analysis.presentation.formatting import fmt_number, join_sv
+from bro_analysis.presentation.formatting import join_sv
 from bro_analysis.presentation.vocabulary import CHANCE, MARGIN
 
 # The accessibility statement (DIGG's required parts). Update the dates and the known
@@ -65,40 +63,10 @@ def accessibility_html(contact: dict) -> str:
 
 
 def glossary(ctx) -> list[tuple[str, str]]:
-    """The words the main part uses, explained once (from the settings, so they stay true)."""
-    band_list = sorted(bands(ctx.settings), key=lambda b: -b[1])
-    grades = join_sv(f"”{name}” från {fmt_number(low, 0)}" for name, low in band_list if low > 0)
-    defs = definitions(ctx.settings)
-    s2 = ctx.plan.by_metric("nki_lägsta_område")
-    return [
-        (
-            "NKI",
-            "Nöjd-Kund-Index från SKR:s undersökning Insikt: hur nöjda företag är med kommunens "
-            "myndighetsservice, på en skala 0–100.",
-        ),
-        ("SKR:s betyg", f"SKR delar in NKI i {grades}. Lägre är ”lågt”."),
-        (
-            "Godkänt",
-            "I rapporten planens ord: NKI minst "
-            + (f"{fmt_number(s2.target, 0)} i varje myndighetsområde" if s2 else "planens gräns")
-            + ". SKR:s betyg ”godkänt” är något annat och skrivs alltid ”SKR:s godkänt”.",
-        ),
-        ("Mätår", "Året som Insikts enkätsvar gäller. Resultaten kommer en gång om året."),
-        (
-            "Myndighetsområde",
-            "Ett område där kommunen ger företag service, till exempel bygglov eller livsmedelskontroll.",
-        ),
-        (
-            "Etableringsberedskap",
-            "Att kommunen är redo att ta emot och svara på frågor från företag som vill etablera sig.",
-        ),
-        ("Arena", "En mässa, konferens eller annan mötesplats där BRO visar upp regionen."),
-        ("MSEK", "Miljoner kronor."),
-        ("Lead", "En förfrågan från ett företag som kan leda till en investering eller etablering."),
-        (
-            "Konvertering",
-            f"Ett lead som nått steget ”{defs.converted_stage}”. Konverteringsgraden är andelen leads som konverterat.",
-        ),
+    """The words the main part uses, explained once (from the settings, so they stay true):
+    each area package's own (its about.glossary, in the plan's order), then the report's."""
+    own = [w for area in assumptions.areas(ctx.plan) if hasattr(area, "about") for w in area.about.glossary(ctx)]
+    return own + [
         (
             MARGIN.capitalize(),
             "Det spann där det verkliga värdet troligen ligger. Ett urval eller ett litet antal gör "

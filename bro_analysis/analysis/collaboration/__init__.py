@@ -11,7 +11,7 @@ import pandas as pd
 from bro_analysis.analysis import forecast, okr
 from bro_analysis.presentation.formatting import join_sv
 
-from . import numbers, tables, text
+from . import about, numbers, tables, text
 from .numbers import activities_in, collaboration_projects, tool_use
 
 
@@ -126,4 +126,4 @@ def outcomes(ctx) -> list[okr.Outcome]:
     return okr.outcomes_for(ctx, METRICS)
 
 
-__all__ = ["METRICS", "activities_register", "numbers", "outcomes", "tables", "text"]
+__all__ = ["METRICS", "about", "activities_register", "numbers", "outcomes", "tables", "text"]

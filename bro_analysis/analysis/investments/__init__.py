@@ -23,7 +23,7 @@ from bro_analysis.analysis import okr
 from bro_analysis.core.periods import Period
 from bro_analysis.presentation.formatting import fmt_int, fmt_percent, fmt_signed, join_sv
 
-from . import figures, numbers, stages, tables, text
+from . import about, figures, numbers, stages, tables, text
 from .numbers import (
     VALUE,
     change,
@@ -343,4 +343,4 @@ def outcomes(ctx) -> list[okr.Outcome]:
     return okr.outcomes_for(ctx, METRICS)
 
 
-__all__ = ["METRICS", "figures", "numbers", "outcomes", "stages", "tables", "text"]
+__all__ = ["METRICS", "about", "figures", "numbers", "outcomes", "stages", "tables", "text"]

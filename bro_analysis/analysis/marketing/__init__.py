@@ -24,7 +24,7 @@ from bro_analysis.core.periods import Period, data_end
 from bro_analysis.presentation.formatting import fmt_int, fmt_number, join_sv
 from bro_analysis.presentation.vocabulary import MARGIN, target_pct
 
-from . import figures, numbers, tables, text
+from . import about, figures, numbers, tables, text
 from .numbers import (
     ABOVE,
     BELOW,
@@ -403,4 +403,4 @@ def outcomes(ctx) -> list[okr.Outcome]:
     return okr.outcomes_for(ctx, METRICS)
 
 
-__all__ = ["METRICS", "conversion_status", "figures", "numbers", "outcomes", "tables", "text"]
+__all__ = ["METRICS", "about", "conversion_status", "figures", "numbers", "outcomes", "tables", "text"]

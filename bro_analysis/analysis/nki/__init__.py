@@ -20,7 +20,7 @@ from bro_analysis.analysis import forecast as fc
 from bro_analysis.analysis import okr
 from bro_analysis.presentation.formatting import fmt_number
 
-from . import figures, numbers, tables, text
+from . import about, figures, numbers, tables, text
 from .numbers import (
     area_results,
     areas_status,
@@ -232,4 +232,4 @@ def outcomes(ctx) -> list[okr.Outcome]:
     return okr.outcomes_for(ctx, METRICS)
 
 
-__all__ = ["METRICS", "figures", "numbers", "outcomes", "tables", "text"]
+__all__ = ["METRICS", "about", "figures", "numbers", "outcomes", "tables", "text"]

@@ -1,0 +1,65 @@
+"""What the report says about investments outside their section: the appendix's caveats
+and the word list's entries. Copying the package copies them; analysis.assumptions and
+analysis.summary collect every area's."""
+
+from __future__ import annotations
+
+from bro_analysis.analysis.okr import ONE_PROJECT
+from bro_analysis.input.contracts import DECIDED_STAGES
+from bro_analysis.presentation.formatting import fmt_int, fmt_percent
+
+from . import stages
+from .numbers import ONE_PROJECT_SHARE
+from .text import no_stage_log_text, priority_areas_text, stage_log_text
+
+AREA = "Investeringar"  # the appendix's label for these caveats
+
+
+def caveats(ctx) -> list[tuple[str, str]]:
+    """The appendix's assumptions and caveats on investments: (label, text)."""
+    inv = ctx.dataset["investeringar"]
+    decided = inv["skede"].isin(DECIDED_STAGES) & ctx.period.contains(inv["beslutsdatum"])
+    estimated = int((decided & inv["uppskattat_värde"].fillna(False).astype(bool)).sum())
+    return _stage_log(ctx) + [
+        (
+            AREA,
+            "Realiserad investering är ett projekt i skede beslut eller etablerad, räknat det år "
+            "beslutet togs; övriga skeden är pipeline.",
+        ),
+        (AREA, priority_areas_text(ctx.plan.priority_areas) + " Listan står i data/okr.toml."),
+        (
+            AREA,
+            f"{fmt_int(estimated)} av periodens realiserade projekt har ett uppskattat värde; "
+            "de redovisas åtskilda från bekräftade värden.",
+        ),
+        (
+            AREA,
+            "Enstaka mycket stora projekt kan avgöra ett års totalsumma; totalen visas därför "
+            "också utan det största projektet, med antal projekt och medianprojektet. Statusen bedömer "
+            "totalen, som planen mäter den, men där ett projekt är mer än "
+            f"{fmt_percent(ONE_PROJECT_SHARE, 0)} av periodens eller jämförelseperiodens totalsumma står det "
+            f"”{ONE_PROJECT}” efter statusen.",
+        ),
+    ]
+
+
+def _stage_log(ctx) -> list[tuple[str, str]]:
+    """Whether the register's stages are known as they were (investeringar_skeden) or only as they are."""
+    try:
+        log = ctx.dataset[stages.LOG]
+    except KeyError:
+        return [(AREA, no_stage_log_text())]
+    inv, period, areas = ctx.dataset["investeringar"], ctx.period, ctx.plan.priority_areas
+    changed = sum(len(stages.changed_since(inv, log, p, areas)) for p in (period, period.previous))
+    return [(AREA, stage_log_text(changed))]
+
+
+def glossary(ctx) -> list[tuple[str, str]]:
+    """The word list's entries for the words the investments section uses: (term, meaning)."""
+    return [
+        (
+            "Etableringsberedskap",
+            "Att kommunen är redo att ta emot och svara på frågor från företag som vill etablera sig.",
+        ),
+        ("MSEK", "Miljoner kronor."),
+    ]

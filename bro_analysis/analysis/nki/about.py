@@ -1,0 +1,89 @@
+"""What the report says about NKI outside its section: the appendix's caveats and the
+word list's entries, from the settings and the plan so they stay true. Copying the
+package copies them; analysis.assumptions and analysis.summary collect every area's."""
+
+from __future__ import annotations
+
+from bro_analysis.presentation.formatting import fmt_int, fmt_number, join_sv
+
+from .numbers import bands, grade
+
+AREA = "NKI"  # the appendix's label for these caveats
+
+
+def caveats(ctx) -> list[tuple[str, str]]:
+    """The appendix's assumptions and caveats on NKI: (label, text)."""
+    nki_cfg = ctx.settings["nki"]
+    first_new = int(nki_cfg["ny_total_från_mätår"])
+    return [
+        (
+            AREA,
+            "Länets genomsnitt är det ovägda medelvärdet av kommunernas NKI totalt, som nyckelresultatet "
+            "är formulerat; det svarsviktade medelvärdet visas bredvid där antal svar finns.",
+        ),
+        (
+            AREA,
+            "Insikt redovisas per mätår. En period använder det senaste publicerade mätåret till och med "
+            "periodens år; ett mätår utan mätning är en lucka, aldrig noll.",
+        ),
+        (
+            AREA,
+            f"Från mätår {first_new} omfattar SKR:s totala NKI bara "
+            + ", ".join(nki_cfg["obligatoriska_områden"])
+            + f"; brandskydd och markupplåtelse redovisas separat. En förändring mellan {first_new - 1} och "
+            f"{first_new} kan därför bero på att måttet ändrats.",
+        ),
+        (
+            AREA,
+            f"Resultat med färre än {nki_cfg.get('minsta_antal_svar', 7)} svar (totalt) eller "
+            f"{nki_cfg.get('minsta_antal_svar_område', 10)} svar (per område) publicerar SKR inte: de visas som "
+            "osäkra, rangordnas inte och ingår inte i länets eller områdenas genomsnitt. Ett genomsnitt av "
+            f"färre än {nki_cfg.get('minsta_antal_kommuner', 10)} kommuner bedöms inte.",
+        ),
+    ] + _plan_vs_skr(ctx)
+
+
+def _plan_vs_skr(ctx) -> list[tuple[str, str]]:
+    """The plan's word for its area threshold beside SKR's band names, when the plan has that key result."""
+    kr = ctx.plan.by_metric("nki_lägsta_område")
+    if kr is None:
+        return []
+    band_list = sorted(bands(ctx.settings), key=lambda b: b[1])
+    lows = [low for _, low in band_list]
+    passed = next((i for i, (name, _) in enumerate(band_list) if name == "godkänt"), None)
+    skr = ""
+    if passed is not None and passed + 1 < len(band_list):
+        skr = f"; SKR kallar {fmt_int(lows[passed])}–{fmt_int(lows[passed + 1] - 1)} 'godkänt'"
+    return [
+        (
+            AREA,
+            f"Planens gräns {fmt_int(kr.target)} ('godkänt') är SKR:s gräns för "
+            f"'{grade(kr.target, bands(ctx.settings))}'{skr}.",
+        )
+    ]
+
+
+def glossary(ctx) -> list[tuple[str, str]]:
+    """The word list's entries for the words the NKI section uses: (term, meaning)."""
+    band_list = sorted(bands(ctx.settings), key=lambda b: -b[1])
+    grades = join_sv(f"”{name}” från {fmt_number(low, 0)}" for name, low in band_list if low > 0)
+    s2 = ctx.plan.by_metric("nki_lägsta_område")
+    return [
+        (
+            "NKI",
+            "Nöjd-Kund-Index från SKR:s undersökning Insikt: hur nöjda företag är med kommunens "
+            "myndighetsservice, på en skala 0–100.",
+        ),
+        ("SKR:s betyg", f"SKR delar in NKI i {grades}. Lägre är ”lågt”."),
+        (
+            "Godkänt",
+            "I rapporten planens ord: NKI minst "
+            + (f"{fmt_number(s2.target, 0)} i varje myndighetsområde" if s2 else "planens gräns")
+            + ". SKR:s betyg ”godkänt” är något annat och skrivs alltid ”SKR:s godkänt”.",
+        ),
+        ("Mätår", "Året som Insikts enkätsvar gäller. Resultaten kommer en gång om året."),
+        (
+            "Myndighetsområde",
+            "Ett område där kommunen ger företag service, till exempel bygglov eller livsmedelskontroll.",
+        ),
+    ]

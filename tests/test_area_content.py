@@ -1,0 +1,65 @@
+"""Everything an area needs is in its package: the appendix's caveats and the word list's
+entries come from each area package's `about` module, so copying a package copies them and
+the shared modules hold none of an area's words."""
+
+import inspect
+import tomllib
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from bro_analysis.analysis import assumptions, registry, summary
+from bro_analysis.analysis.context import open_context
+
+ROOT = Path(__file__).parents[1]
+EXAMPLE = ROOT / "data" / "example"
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return open_context("2025", EXAMPLE)
+
+
+def _plan_order() -> list[str]:
+    """The area packages in the order okr.toml first names one of their mått, read with tomllib."""
+    plan = tomllib.loads((ROOT / "data" / "okr.toml").read_text(encoding="utf-8"))
+    owner = {metric: area.__name__ for area in registry.AREAS for metric in area.METRICS}
+    order: list[str] = []
+    for kr in plan["nyckelresultat"]:
+        if owner[kr["mått"]] not in order:
+            order.append(owner[kr["mått"]])
+    return order
+
+
+def test_every_area_of_the_plan_states_its_own_caveats_and_words():
+    for name in _plan_order():
+        area = next(a for a in registry.AREAS if a.__name__ == name)
+        assert callable(area.about.caveats) and callable(area.about.glossary), name
+
+
+def test_the_appendix_takes_each_areas_caveats_in_the_plans_order(ctx):
+    general = [item for item in assumptions.log(ctx) if item[0] == "Allmänt"]
+    expected = list(general)
+    for name in _plan_order():
+        area = next(a for a in registry.AREAS if a.__name__ == name)
+        expected += area.about.caveats(ctx)
+    assert assumptions.log(ctx) == expected
+    assert _plan_order()[:2] == ["bro_analysis.analysis.nki", "bro_analysis.analysis.collaboration"]
+
+
+def test_a_copied_area_brings_its_caveats_and_words(ctx, monkeypatch):
+    about = SimpleNamespace(
+        caveats=lambda ctx: [("Kompetensförsörjning", "Räknas från aktivitetsregistret.")],
+        glossary=lambda ctx: [("Kompetensförsörjning", "Att företag hittar den kompetens de behöver.")],
+    )
+    copied = SimpleNamespace(__name__="bro_analysis.analysis.skills", METRICS={"kompetensinsatser": None}, about=about)
+    monkeypatch.setattr(registry, "AREAS", (*registry.AREAS, copied))
+    assert assumptions.log(ctx)[-1] == ("Kompetensförsörjning", "Räknas från aktivitetsregistret.")
+    assert ("Kompetensförsörjning", "Att företag hittar den kompetens de behöver.") in summary.glossary(ctx)
+
+
+def test_the_shared_modules_hold_no_areas_words():
+    shared = inspect.getsource(assumptions) + inspect.getsource(summary.glossary)
+    for word in ("Investeringar", "Marknadsföring", "Samverkan", "Etableringsberedskap", "Konvertering", "Mätår"):
+        assert word not in shared, word
