@@ -6,20 +6,27 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from bro_analysis.core.config import load_settings
+from bro_analysis.analysis import summary
+from bro_analysis.analysis.context import nki_origin, open_context
+from bro_analysis.core.config import EXAMPLE_DATA_DIR, load_settings
 from bro_analysis.input import kolada
 from bro_analysis.input.loading import load_table
 from bro_analysis.running import cli
+from bro_analysis.running.combine import page_one
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kolada"
-DATA_PATH = "/v3/data/kpi/U07451/municipality/1880,1881,0180/year/2023,2024"
+QUERY = "/v3/data/kpi/U07451/municipality/1880,1881,0180/year/2023,2024"
+DATA_PATH = QUERY + "?per_page=5000"  # the first page: the largest page Kolada gives
+NEXT_PATH = QUERY + "?page=2&per_page=3"  # page1.json's next_page
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
 
 
@@ -90,7 +97,7 @@ def _paginated(handler):
     handler.routes.update(
         {
             DATA_PATH: (200, "page1.json"),
-            DATA_PATH + "?page=2&per_page=3": (200, "page2.json"),
+            NEXT_PATH: (200, "page2.json"),
         }
     )
 
@@ -110,12 +117,15 @@ def fake_value(kpi: str, code: str, year: int) -> float | None:
 
 
 class FakeKolada(BaseHTTPRequestHandler):
-    """Kolada's v3 API as far as the client uses it: pages (per_page), refuses more than 25
-    ids of one kind in a request (HTTP 400) and answers the first data request with 429."""
+    """Kolada's v3 API as far as the client uses it: pages (per_page, at most `largest_page`
+    rows a page whatever is asked, as Kolada gives at most 5 000; 20 here so that paging is
+    exercised), refuses more than 25 ids of one kind in a request (HTTP 400) and answers the
+    first data request with 429."""
 
     seen: list = []
     throttle: list = [1]
-    per_page = 20
+    largest_page = 20
+    deleted: set = set()  # (kpi, code, year) served with isdeleted true on its value, as Kolada marks a removed value
     known_kpis = ("U07451", "N00999", "N00926", "N03702", "N01982")
 
     def log_message(self, *_args):
@@ -125,7 +135,8 @@ class FakeKolada(BaseHTTPRequestHandler):
         self.seen.append(self.path)
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
-        page, per_page = int(query.get("page", 1)), int(query.get("per_page", self.per_page))
+        page = int(query.get("page", 1))
+        per_page = min(int(query.get("per_page", self.largest_page)), self.largest_page)
         parts = url.path.strip("/").split("/")
         if parts[1:] == ["municipality"]:
             return self._page(MUNICIPALITIES, page, 25, "next_url", relative=True)
@@ -150,6 +161,7 @@ class FakeKolada(BaseHTTPRequestHandler):
                             "gender": "T",
                             "status": "Missing" if fake_value(kpi, code, int(year)) is None else "",
                             "value": fake_value(kpi, code, int(year)),
+                            "isdeleted": (kpi, code, int(year)) in self.deleted,
                         }
                     ],
                 }
@@ -177,7 +189,7 @@ class FakeKolada(BaseHTTPRequestHandler):
 @pytest.fixture
 def fake():
     """A fake Kolada on 127.0.0.1: returns (base_url, handler class with `seen` and `throttle`)."""
-    handler = type("Fake", (FakeKolada,), {"seen": [], "throttle": [1]})
+    handler = type("Fake", (FakeKolada,), {"seen": [], "throttle": [1], "deleted": set()})
     httpd = _serve(handler)
     yield f"http://127.0.0.1:{httpd.server_address[1]}/v3", handler
     httpd.shutdown()
@@ -206,7 +218,7 @@ def test_parse_years_and_url():
         kolada.parse_years("nyss")
     assert (
         kolada.data_url("https://api.kolada.se/v3/", ["U07451", "U07452"], ["1880", "0180"], [2023, 2024])
-        == "https://api.kolada.se/v3/data/kpi/U07451,U07452/municipality/1880,0180/year/2023,2024"
+        == "https://api.kolada.se/v3/data/kpi/U07451,U07452/municipality/1880,0180/year/2023,2024?per_page=5000"
     )
     with pytest.raises(kolada.KoladaError, match="Högst 25 kommuner"):
         kolada.data_url("https://x/v3", ["U07451"], [f"{i:04d}" for i in range(1, 27)], [2024])
@@ -242,7 +254,7 @@ def test_fetch_follows_pagination(server, tmp_path):
     base, handler = server
     _paginated(handler)
     data = kolada.fetch(["U07451"], ["1880", "1881", "180"], [2023, 2024], _client(base, tmp_path))
-    assert handler.seen == [DATA_PATH, DATA_PATH + "?page=2&per_page=3"]
+    assert handler.seen == [DATA_PATH, NEXT_PATH]
     assert data["count"] == 6 and len(data["values"]) == 6
     assert data["källa"]["sidor"] == 2 and data["källa"]["hämtad"] == NOW.isoformat()
     assert [v["municipality"] for v in data["values"]] == ["1880", "1880", "1881", "1881", "0180", "0180"]
@@ -269,7 +281,7 @@ def test_fetch_not_json_and_unreachable(server):
 def test_fetch_stops_on_a_page_loop(server):
     base, handler = server
     handler.routes[DATA_PATH] = (200, "page1.json")
-    handler.routes[DATA_PATH + "?page=2&per_page=3"] = (200, "page1.json")
+    handler.routes[NEXT_PATH] = (200, "page1.json")
     with pytest.raises(kolada.KoladaError, match="redan hämtats"):
         kolada.fetch(["U07451"], ["1880", "1881", "0180"], [2023, 2024], _client(base))
 
@@ -292,6 +304,24 @@ def test_429_is_retried_after_the_wait_the_server_asks(fake, waits):
     assert len(_data_requests(handler)) == 2 and data["count"] == 2
 
 
+def test_every_retry_is_a_line_saying_the_wait_and_the_next_attempt(server):
+    base, handler = server
+    handler.routes[DATA_PATH] = (503, "error.json")
+    lines: list[str] = []
+    client = _client(base, attempts=3, max_wait=3, sleep=lambda _s: None, report=lines.append)
+    with pytest.raises(kolada.KoladaError, match="efter 3 försök"):
+        kolada.fetch(["U07451"], ["1880", "1881", "0180"], [2023, 2024], client)
+    assert lines == [
+        "Kolada svarade med fel 503 (fel hos Kolada); väntar 1 s och gör sedan försök 2 av 3",
+        "Kolada svarade med fel 503 (fel hos Kolada); väntar 2 s och gör sedan försök 3 av 3",
+    ]
+    # Kolada asks for longer than the settings allow: both are said
+    assert kolada.Client(max_wait=60)._retry_line(429, 120.0, 60.0, 0) == (
+        "Kolada bad oss vänta 120 s (för många anrop, HTTP 429); väntar 60 s (längsta_väntan i settings.toml) "
+        "och gör sedan försök 2 av 5"
+    )
+
+
 def test_retry_after_as_a_date():
     later = (NOW + dt.timedelta(seconds=7)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     assert kolada._retry_after_seconds(later, NOW) == 7
@@ -308,7 +338,7 @@ def test_all_municipalities_is_every_type_k_plus_county_and_country(fake):
     assert "0001" not in codes  # a region (type L) other than the county is left out
     municipality_requests = [p for p in handler.seen if p.startswith("/v3/municipality")]
     assert municipality_requests == [
-        "/v3/municipality",
+        "/v3/municipality?per_page=5000",
         "/v3/municipality?page=2&per_page=25",
         "/v3/municipality?page=3&per_page=25",
     ]
@@ -327,21 +357,36 @@ def test_fetch_batches_at_most_25_ids_and_follows_every_page(fake, waits):
     assert data["count"] == 2 * (62 - 1) * 4
     assert data["källa"]["sidor"] == len(requests) - 1  # the 429 is not a page
     assert len(data["källa"]["anrop"]) == 3
-    assert data["varningar"] == ["kommunkoden 2584 gav inga värden"]
+    # one line per KPI, naming the codes (with Kolada's names, as the list was read): Gotland
+    # has only a missing value for U07451, Kiruna nothing at all
+    assert data["varningar"] == [
+        "nyckeltalet U07451 gav inga värden för 2 av 62 koder: 0980 Gotland, 2584 Kiruna",
+        "nyckeltalet N00999 gav inga värden för 1 av 62 koder: 2584 Kiruna",
+    ]
     # the server does refuse a request with more ids: batching is what keeps the client clear of it
     too_many = f"{base}/data/kpi/U07451/municipality/{','.join(codes[:26])}/year/2014"
     with pytest.raises(kolada.KoladaError, match="fel 400.*At most 25"):
         client.get(too_many)
 
 
-def test_a_warning_for_every_kpi_and_municipality_without_values(fake, waits):
+def test_warnings_are_one_line_per_kpi_listing_the_codes_without_values(fake, waits):
     base, _ = fake
     data = kolada.fetch(["U07451", "N12345"], ["1880", NO_ITEMS, NULL_ONLY], [2024], _client(base))
     assert data["varningar"] == [
-        "nyckeltalet N12345 gav inga värden",
-        f"kommunkoden {NO_ITEMS} gav inga värden",
-        f"kommunkoden {NULL_ONLY} gav inga värden",  # only a missing value: nothing to use
+        # in the order asked; Gotland has only a missing value: nothing to use
+        f"nyckeltalet U07451 gav inga värden för 2 av 3 koder: {NO_ITEMS}, {NULL_ONLY}",
+        "nyckeltalet N12345 gav inga värden alls för de 3 koderna; finns det för kommuner i Kolada? "
+        "(bro-analysis kolada search N12345)",
     ]
+
+
+def test_76_codes_without_values_are_one_line_not_76():
+    codes = [f"{1000 + i:04d}" for i in range(80)]
+    values = [{"kpi": "U07451", "municipality": c, "period": 2024, "values": [{"value": 70}]} for c in codes[:4]]
+    warnings = kolada.empty_ids(values, ["U07451"], codes, {"1004": "Upplands Väsby"})
+    assert len(warnings) == 1
+    assert warnings[0].startswith("nyckeltalet U07451 gav inga värden för 76 av 80 koder: 1004 Upplands Väsby, 1005, ")
+    assert warnings[0].endswith(", 1079") and warnings[0].count(", ") == 75
 
 
 # --- search ------------------------------------------------------------------------------------
@@ -419,7 +464,72 @@ def test_a_damaged_cache_entry_is_fetched_again(fake, tmp_path, waits):
     assert len(handler.seen) == asked + 1
 
 
+def test_offline_finds_a_fetch_made_with_another_base_url(fake, tmp_path, waits, capsys):
+    base, handler = fake
+    first = kolada.fetch(["U07451"], ["1880", "1881"], [2023, 2024], _client(base, tmp_path))
+    asked = len(handler.seen)
+    # Kolada's own address (the default), offline: the page fetched from the stand-in is found
+    offline = kolada.Client(cache=kolada.Cache(tmp_path / "cache"), offline=True, now=lambda: NOW)
+    again = kolada.fetch(["U07451"], ["1880", "1881"], [2023, 2024], offline)
+    assert again["values"] == first["values"] and again["källa"]["från_cache"] == 1
+    assert len(handler.seen) == asked
+    # and through the command line: fetch with --base-url, then --offline without it
+    saved, cache = tmp_path / "a.json", str(tmp_path / "cli-cache")
+    args = ["kolada", "fetch", "--kpi", "U07451", "--municipality", "1880", "--years", "2024"]
+    assert cli.main([*args, "--output", str(saved), "--base-url", base, "--cache", cache]) == 0
+    asked = len(handler.seen)
+    assert cli.main([*args, "--output", str(tmp_path / "b.json"), "--offline", "--cache", cache]) == 0
+    assert len(handler.seen) == asked and "1 sida ur cachen" in capsys.readouterr().err
+    values = [json.loads((tmp_path / n).read_text(encoding="utf-8"))["values"] for n in ("a.json", "b.json")]
+    assert values[0] == values[1] and len(values[0]) == 1
+
+
+def test_the_cache_key_is_the_query_not_the_host():
+    key = "/data/kpi/U07451/municipality/1880/year/2024?page=2&per_page=5000"
+    kolada_url = "https://api.kolada.se/v3/data/kpi/U07451/municipality/1880/year/2024?per_page=5000&page=2"
+    mirror = "http://127.0.0.1:8080/spegel/v3/data/kpi/U07451/municipality/1880/year/2024?page=2&per_page=5000"
+    assert kolada.query_key(kolada_url, "https://api.kolada.se/v3") == key
+    assert kolada.query_key(mirror, "http://127.0.0.1:8080/spegel/v3/") == key
+    other_year = kolada_url.replace("/2024", "/2023")
+    assert kolada.query_key(other_year, "https://api.kolada.se/v3") != key
+
+
+def test_every_list_is_asked_for_in_pages_of_5000_rows(fake, waits):
+    base, handler = fake
+    client = _client(base)
+    kolada.fetch(["U07451"], kolada.all_municipalities(client, "0018"), [2024], client)
+    kolada.search_kpis("företag", client)
+    first_pages = [urllib.parse.urlsplit(p) for p in handler.seen if "page=" not in p.replace("per_page=", "")]
+    kinds = {p.path.split("/")[2] for p in first_pages}
+    assert kinds == {"municipality", "data", "kpi"}
+    assert all(dict(urllib.parse.parse_qsl(p.query)) == {"per_page": "5000"} for p in first_pages)
+    assert kolada.PER_PAGE == 5000  # the most Kolada gives in one answer
+
+
 # --- Done when: all municipalities, then the NKI tables -------------------------------------------
+
+
+def test_done_when_a_fetch_with_a_deleted_row_and_a_429_says_the_retry_and_leaves_the_row_out(
+    fake, tmp_path, waits, capsys
+):
+    base, handler = fake
+    handler.deleted.add(("U07451", "1881", 2024))
+    saved = tmp_path / "svar.json"
+    args = ["kolada", "fetch", "--kpi", "U07451", "--municipality", "1880", "1881", "--years", "2023-2024"]
+    assert cli.main([*args, "--output", str(saved), "--base-url", base, "--cache", str(tmp_path / "c")]) == 0
+    err = capsys.readouterr().err
+    retry = "Kolada bad oss vänta 3 s (för många anrop, HTTP 429); väntar 3 s och gör sedan försök 2 av 5"
+    batch = "Kolada, anrop 1 av 1 (1 nyckeltal, 2 koder, 2 år): 3 värden, 1 sida"
+    deleted = "Kolada: 1 värde som Kolada markerat som borttaget (isdeleted) togs inte med"
+    assert err.index(retry) < err.index(batch) < err.index(deleted)
+    assert waits == [3.0]  # the wait Kolada asked for, recorded, not slept
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert {(v["municipality"], v["period"]) for v in data["values"]} == {
+        ("1880", 2023),
+        ("1880", 2024),
+        ("1881", 2023),
+    }
+    assert data["count"] == 3 and data["källa"]["borttagna"] == 1
 
 
 def test_done_when_all_municipalities_2014_2017_become_the_nki_tables(fake, tmp_path, waits, capsys, plan):
@@ -430,8 +540,10 @@ def test_done_when_all_municipalities_2014_2017_become_the_nki_tables(fake, tmp_
     assert cli.main([*args, "--output", str(saved), *cache]) == 0
     captured = capsys.readouterr()
     assert "Hämtade 244 värden" in captured.out  # (60 K + county + country − Kiruna) × 4 years
-    assert "Varning: kommunkoden 2584 gav inga värden" in captured.err
-    assert "Varning: kommunkoden 0980 gav inga värden" in captured.err
+    assert "Varning: nyckeltalet U07451 gav inga värden för 2 av 62 koder: 0980 Gotland, 2584 Kiruna" in captured.err
+    assert captured.err.count("Varning:") == 1  # one line for the KPI, not one per municipality
+    assert "Kolada: kommunlistan har 60 kommuner" in captured.err
+    assert "Kolada, anrop 3 av 3 (1 nyckeltal, 12 koder, 4 år)" in captured.err  # a line per batch
     assert waits == [3.0]  # the one 429
     assert all(len(ids) <= 25 for request in _data_requests(handler) for ids in request)
     data = json.loads(saved.read_text(encoding="utf-8"))
@@ -482,6 +594,7 @@ def test_import_writes_the_nki_contract_and_never_zero(tmp_path, server, plan):
     assert got == {(2023, "Örebro"): 71.0, (2024, "Örebro"): 73.5, (2023, "Kumla"): 77.0}
     assert set(frame["område"]) == {"totalt"} and set(frame["mått"]) == {"NKI"}
     assert frame["antal_svar"].isna().all() and frame["ki_nedre"].isna().all()
+    assert set(frame["källa"]) == {"Kolada, hämtat 2026-03-02"}  # where the rows came from, and when
     assert [p.name for p in out.parent.iterdir()] == ["nki.csv"]  # no temporary file left
 
 
@@ -492,6 +605,7 @@ def test_import_national_table(tmp_path, server, plan):
     frame, _ = load_table(riket, "nki_riket", plan)
     assert sorted(frame["kommunkod"]) == ["0180", "1880", "1880", "1881"]
     assert frame.loc[frame["kommunkod"] == "0180", "värde"].tolist() == [68.0]
+    assert set(frame["källa"]) == {"Kolada, hämtat 2026-03-02"}
 
 
 def test_outputs_are_readable_by_colleagues_0644(tmp_path, server, plan):
@@ -553,6 +667,36 @@ def test_a_text_value_is_a_clear_error_naming_kpi_municipality_and_year(tmp_path
     err = capsys.readouterr().err
     assert "U07451, kommun 1880, år 2024" in err and "Oväntat fel" not in err
     assert not (tmp_path / "nki.csv").exists()
+
+
+def test_values_kolada_marks_deleted_are_dropped_and_counted():
+    values = [
+        _item("U07451", "1880", 2023, 71.0),
+        {**_item("U07451", "1880", 2024, 72.0), "isdeleted": True},  # the item as a whole
+        {
+            "kpi": "U07451",
+            "municipality": "1881",
+            "period": 2024,
+            "values": [{"gender": "K", "value": 80.0, "isdeleted": "true"}, {"gender": "T", "value": 75.0}],
+        },
+        {**_item("U07451", "1882", 2024, 70.0), "isdeleted": False},
+    ]
+    kept, dropped = kolada.drop_deleted(values)
+    assert dropped == 2
+    assert [(v["municipality"], v["period"]) for v in kept] == [("1880", 2023), ("1881", 2024), ("1882", 2024)]
+    assert kept[1]["values"] == [{"gender": "T", "value": 75.0}]
+    assert len(values[2]["values"]) == 2  # the response itself is not changed
+
+
+def test_a_response_saved_with_deleted_values_is_imported_without_them(tmp_path, plan, capsys):
+    path = tmp_path / "svar.json"
+    deleted = {**_item("U07451", "1881", 2024, 64.0), "isdeleted": 1}
+    kolada.save_response({"values": [_item("U07451", "1880", 2024, 71.5), deleted]}, path)
+    assert cli.main(["kolada", "import", str(path), "--output", str(tmp_path / "nki.csv")]) == 0
+    captured = capsys.readouterr()
+    assert "Skrev 1 rader" in captured.out
+    assert "Varning: 1 värde som Kolada markerat som borttaget (isdeleted) togs inte med" in captured.err
+    assert load_table(tmp_path / "nki.csv", "nki", plan)[0]["kommun"].tolist() == ["Örebro"]
 
 
 def test_a_saved_page_whose_next_page_was_never_fetched_is_an_error(tmp_path, capsys):
@@ -714,3 +858,76 @@ def test_settings_schema_holds_the_context_kpis_to_a_goal_and_a_source(tmp_path)
     path.write_text(unsourced, encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[kolada.kontext.N01234\] källa saknas"):
         load_settings(path)
+
+
+def test_every_nki_kpi_in_settings_names_its_meaning_and_where_it_was_checked():
+    mapped = load_settings()["kolada"]["kpi"]
+    assert "U07451" in mapped
+    for kpi, entry in mapped.items():
+        assert entry["beskrivning"].strip(), kpi
+        assert entry["källa"].startswith("https://"), kpi
+
+
+def test_settings_schema_holds_an_nki_kpi_to_a_source(tmp_path):
+    from bro_analysis.core.config import SETTINGS_FILE, ConfigError
+
+    text = SETTINGS_FILE.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith('"källa" = "https://github.com/Hypergene')]
+    assert len(lines) == len(text.splitlines()) - 1
+    path = tmp_path / "settings.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[kolada.kpi.U07451\] källa saknas"):
+        load_settings(path)
+
+
+# --- where the NKI came from, in the report's source lines ------------------------------------------
+
+
+def _kolada_data_folder(tmp_path, plan) -> tuple[Path, str]:
+    """The example data with nki.csv as `kolada import` writes it from a response holding the
+    example's total NKI (nki_riket.csv stays SKR Insikt's own export); and its years."""
+    data = shutil.copytree(EXAMPLE_DATA_DIR, tmp_path / "data")
+    example, _ = load_table(data / "nki.csv", "nki", plan)
+    totals = example[(example["område"] == "totalt") & (example["mått"] == "NKI")]
+    items = [_item("U07451", r.kommunkod, int(r.mätår), float(r.värde)) for r in totals.itertuples()]
+    response = tmp_path / "kolada.json"
+    kolada.save_response({"values": items, "källa": {"hämtad": NOW.isoformat()}}, response)
+    counts = kolada.import_response(response, data / "nki.csv", load_settings(), plan.members)
+    assert counts["rader"] == len(totals) > 0
+    return data, f"{totals['mätår'].min()}–{totals['mätår'].max()}"
+
+
+def test_an_nki_imported_from_kolada_is_named_kolada_in_the_committee_report(tmp_path, plan):
+    data, years = _kolada_data_folder(tmp_path, plan)
+    ctx = open_context("", data)
+    assert ctx.source("nki", "nki_riket").text == (
+        f"Kolada (SKR Insikt, nyckeltal U07451, {years}); SKR Insikt, alla Sveriges kommuner (2019–2025); "
+        "bearbetning BRO"
+    )
+    html = page_one(summary.summary(ctx), dt.date(2026, 12, 6))
+    assert "Källa: Kolada (SKR Insikt, nyckeltal U07451, NKI) och BRO:s register; bedömning BRO." in html
+    assert "SKR Insikt (NKI)" not in html
+
+
+def test_an_nki_from_skr_insikt_s_own_export_is_named_skr_insikt():
+    ctx = open_context("", "")  # the example data: no källa column
+    assert ctx.source("nki").text == "SKR Insikt (2019–2025); bearbetning BRO"
+    assert ctx.origin("nki", "NKI") == "SKR Insikt (NKI)"  # page one's words (summary's nki_origin)
+
+
+def test_a_table_mixing_insikt_and_kolada_rows_names_both():
+    settings = load_settings()
+    frame = pd.DataFrame(
+        {
+            "område": ["totalt", "bygglov"],
+            "mått": ["NKI", "NKI"],
+            "källa": pd.Series(["Kolada, hämtat 2026-03-02", pd.NA], dtype="string"),
+        }
+    )
+    assert nki_origin(frame, settings, "nki") == ("SKR Insikt, delvis via Kolada", ["nyckeltal U07451"])
+    assert nki_origin(frame.iloc[[0]], settings, "nki_riket") == (
+        "Kolada",
+        ["SKR Insikt", "nyckeltal U07451", "alla Sveriges kommuner"],
+    )
+    assert nki_origin(frame.iloc[[1]], settings, "nki") == ("SKR Insikt", [])
+    assert nki_origin(frame.drop(columns="källa"), settings, "nki") == ("SKR Insikt", [])

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pandas as pd
+
 from bro_analysis.core.config import EXAMPLE_DATA_DIR, Plan, load_plan, load_settings
 from bro_analysis.core.periods import Period, PeriodError, parse_period, resolve_periods
 from bro_analysis.input.assessments import Assessment, load_assessment
@@ -49,12 +51,46 @@ class Context:
 
     def source(self, *tables: str) -> Source:
         """The source line for a figure or table made from these input tables: who
-        collected the data, the years or the last date it covers, and 'bearbetning BRO'."""
+        collected the data (for the NKI tables also whether they came via Kolada), the years
+        or the last date it covers, and 'bearbetning BRO'."""
         parts = []
         for name in tables:
             found = next((s for s in self.dataset.sources if s.table == name), None)
-            parts.append(f"{ORIGINS[name]} ({_coverage(found)})" if found else ORIGINS[name])
+            parts.append(self.origin(name, _coverage(found)) if found else self.origin(name))
         return Source("; ".join(parts) + "; bearbetning BRO", self.dataset.is_example)
+
+    def origin(self, table: str, *more: str) -> str:
+        """Who collected a table's data, with `more` (the years covered …) in its brackets:
+        'SKR Insikt (2019–2025)', or for NKI rows `bro-analysis kolada import` wrote
+        'Kolada (SKR Insikt, nyckeltal U07451, 2019–2025)', and both when the table mixes them."""
+        frame = self.dataset.tables.get(table)
+        label, details = nki_origin(frame, self.settings, table) if frame is not None else (ORIGINS[table], [])
+        inside = [*details, *more]
+        return f"{label} ({', '.join(inside)})" if inside else label
+
+
+_VIA_KOLADA = r"\s*kolada\b"
+
+
+def nki_origin(frame: pd.DataFrame, settings: dict, table: str) -> tuple[str, list[str]]:
+    """The origin of an NKI table's rows and what to say in its brackets. Rows whose `källa`
+    starts with 'Kolada' came through Kolada (the KPI ids are those of [kolada.kpi] in
+    settings.toml that map to the rows' area and measure); every other row, and every other
+    table, is as ORIGINS says."""
+    if table not in ("nki", "nki_riket") or "källa" not in frame:
+        return ORIGINS[table], []
+    via = frame["källa"].astype("string").str.match(_VIA_KOLADA, case=False).fillna(False).astype(bool)
+    if not via.any():
+        return ORIGINS[table], []
+    pairs = set(zip(frame.loc[via, "område"], frame.loc[via, "mått"]))
+    mapped = settings.get("kolada", {}).get("kpi", {})
+    ids = sorted(k for k, e in mapped.items() if (e.get("område"), e.get("mått")) in pairs)
+    details = [f"nyckeltal {', '.join(ids)}"] if ids else []
+    if table == "nki_riket":
+        details.append("alla Sveriges kommuner")
+    if via.all():
+        return "Kolada", ["SKR Insikt", *details]
+    return "SKR Insikt, delvis via Kolada", details
 
 
 def _coverage(source) -> str:

@@ -132,6 +132,7 @@ def summary(ctx) -> dict:
         "period": ctx.period.key,
         "label": ctx.period.label,
         "example": ctx.dataset.is_example,
+        "nki_origin": ctx.origin("nki", "NKI"),
         "headline": overview.period_headline(ctx, results),
         "baseline": overview.baseline_note(ctx),
         "areas": list(ctx.plan.areas),

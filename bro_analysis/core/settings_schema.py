@@ -395,12 +395,20 @@ SETTINGS_SCHEMA = Key(
                 "kpi": Key(
                     "map",
                     required=False,
+                    key_pattern=r"[A-Z]\d{5}",
+                    key_what='ett nyckeltals id i Kolada, en stor bokstav och fem siffror, t.ex. "U07451"',
                     value=Key(
                         "table",
                         items={
                             "område": Key("str", vocabulary="nki_områden", example='"totalt"'),
                             "mått": Key("str", vocabulary="nki_mått", example='"NKI"'),
                             "beskrivning": Key("str", required=False),
+                            "källa": Key(
+                                "str",
+                                nonempty=True,
+                                what="var id:t och titeln har kontrollerats (adress eller dokument)",
+                                example='"https://…"',
+                            ),
                         },
                     ),
                 ),

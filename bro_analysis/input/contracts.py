@@ -245,6 +245,14 @@ NKI = Table(
             example="17,9",
             aliases=("sd",),
         ),
+        Column(
+            "källa",
+            "str",
+            "Varifrån raden kommer: 'Kolada, hämtat …' när `bro-analysis kolada import` skrev den; "
+            "tom när den kommer direkt från SKR Insikt. Rapportens källrader säger Kolada för sådana rader",
+            required=False,
+            example="Kolada, hämtat 2026-03-02",
+        ),
     ),
     key=("mätår", "kommunkod", "område", "mått"),
     rules=(
@@ -302,6 +310,14 @@ NKI_NATIONAL = Table(
             example="412",
             aliases=("svar", "antal"),
             suspect=(NO_ANSWERS,),
+        ),
+        Column(
+            "källa",
+            "str",
+            "Varifrån raden kommer: 'Kolada, hämtat …' när `bro-analysis kolada import` skrev den; "
+            "tom när den kommer direkt från SKR Insikt",
+            required=False,
+            example="Kolada, hämtat 2026-03-02",
         ),
     ),
     key=("mätår", "kommunkod", "område", "mått"),

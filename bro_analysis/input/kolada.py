@@ -5,17 +5,26 @@ Downloading (`Client`, `fetch`):
 
 * `/data/kpi/{kpis}/municipality/{ids}/year/{years}`, at most MAX_IDS (25) ids of each
   kind in one request: longer lists are split into batches and every combination asked.
+  Every list is asked for in pages of PER_PAGE (5 000) rows, the most Kolada gives in one
+  answer.
 * Paging is followed (`next_page`, or v3's `next_url`; a full or a relative URL, or a
   page number), with protection against loops and endless page chains.
 * HTTP 429 and 5xx are retried with bounded exponential back-off (1, 2, 4 … seconds,
   at most `max_wait`, at least what Retry-After asks within that bound); the wait is
   the client's `sleep`, so tests never sleep.
-* Every page is kept in a cache folder (one JSON file per URL, with the time it was
-  fetched). Online, a cached page younger than `max_age_hours` is used again; offline
-  only the cache is read, and a page that is not there is an error naming the URL.
+* What the client does is said as it happens, through its `report` (the command line:
+  a line on stderr): one line per request batch, one per retry (that Kolada asked to
+  wait, how long, which attempt comes next).
+* Every page is kept in a cache folder (one JSON file per query: the path below the
+  API's address and its parameters, not the host, so a fetch from a mirror given with
+  --base-url is found again with --offline; with the time it was fetched). Online, a
+  cached page younger than `max_age_hours` is used again; offline only the cache is
+  read, and a page that is not there is an error naming the URL.
 * `--municipality all` is every municipality of type K in Kolada's municipality list,
   plus the county (settings `[kolada] län`) and the country (0000).
-* Every KPI and municipality asked for that returned no value is a warning.
+* A value Kolada marks deleted (`isdeleted`, on an item or on one of its values) is
+  left out and counted, as rKolada does (`get_values(keep_deleted = FALSE)`).
+* Codes asked for that returned no value are one warning per KPI, listing them.
 
 Codes: a municipality is LLKK (county number, two digits). Kolada's counties ("regions",
 type L) are "00" and the county number, the country is "0000". Those are never a
@@ -38,6 +47,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -57,6 +67,9 @@ from bro_analysis.presentation.formatting import fmt_number
 DEFAULT_BASE_URL = "https://api.kolada.se/v3"
 DEFAULT_COUNTY = "0018"  # Örebro län
 MAX_IDS = 25  # Kolada answers at most this many ids of one kind in a request
+# Rows in one answer: the most Kolada gives ("5000 poster, vilket är det maximala för kolada för
+# ett HTTP svar", Kolada's API documentation, github.com/Hypergene/kolada, examples/kommun_i_korthet.rst).
+PER_PAGE = 5000
 MISSING_STATUSES = {"missing", "saknas", "m", "-", "..", "na", "n/a"}
 USER_AGENT = "bro-analysis (Business Region Örebro)"
 # The source line under every figure and table made from Kolada's data.
@@ -150,13 +163,30 @@ def batches(items: list, size: int = MAX_IDS) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
 
 
-def data_url(base_url: str, kpis: list[str], municipalities: list[str], years: list[int]) -> str:
-    """The v3 data URL for KPIs × municipalities × years (each list at most MAX_IDS)."""
+def data_url(
+    base_url: str, kpis: list[str], municipalities: list[str], years: list[int], per_page: int = PER_PAGE
+) -> str:
+    """The v3 data URL for KPIs × municipalities × years (each list at most MAX_IDS), in
+    pages of `per_page` rows."""
     for kind, items in (("nyckeltal", kpis), ("kommuner", municipalities), ("år", years)):
         if len(items) > MAX_IDS:
             raise KoladaError(f"Högst {MAX_IDS} {kind} i ett anrop till Kolada, inte {len(items)}")
     quote = lambda items: ",".join(urllib.parse.quote(str(i), safe="") for i in items)  # noqa: E731
-    return f"{base_url.rstrip('/')}/data/kpi/{quote(kpis)}/municipality/{quote(municipalities)}/year/{quote(years)}"
+    path = f"data/kpi/{quote(kpis)}/municipality/{quote(municipalities)}/year/{quote(years)}"
+    return f"{base_url.rstrip('/')}/{path}?per_page={per_page}"
+
+
+def query_key(url: str, base_url: str) -> str:
+    """What a page is cached under: the query (the path below the API's address, with its
+    parameters in a fixed order), never the host. The same question asked of Kolada or of a
+    mirror given with --base-url is then one cache entry."""
+    parts = urllib.parse.urlsplit(url)
+    base_path = urllib.parse.urlsplit(base_url).path.rstrip("/")
+    path = parts.path
+    if base_path and path.startswith(base_path + "/"):
+        path = path[len(base_path) :]
+    query = urllib.parse.urlencode(sorted(urllib.parse.parse_qsl(parts.query)))
+    return path + (f"?{query}" if query else "")
 
 
 # --- the cache -------------------------------------------------------------------
@@ -168,16 +198,16 @@ def _now() -> dt.datetime:
 
 @dataclass
 class Cache:
-    """Kolada's pages on disk: one JSON file per URL holding the URL, the page and the time
-    it was fetched (UTC, ISO 8601)."""
+    """Kolada's pages on disk: one JSON file per query (`query_key`) holding the key, the URL
+    it was fetched from, the page and the time it was fetched (UTC, ISO 8601)."""
 
     folder: Path
 
-    def path(self, url: str) -> Path:
-        return Path(self.folder) / (hashlib.sha256(url.encode("utf-8")).hexdigest()[:40] + ".json")
+    def path(self, key: str) -> Path:
+        return Path(self.folder) / (hashlib.sha256(key.encode("utf-8")).hexdigest()[:40] + ".json")
 
-    def read(self, url: str) -> tuple[dict, dt.datetime] | None:
-        path = self.path(url)
+    def read(self, key: str) -> tuple[dict, dt.datetime] | None:
+        path = self.path(key)
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
             page, fetched = entry["svar"], dt.datetime.fromisoformat(entry["hämtad"])
@@ -185,13 +215,22 @@ class Cache:
             return None
         except (OSError, ValueError, KeyError, TypeError):
             return None  # a damaged entry is as good as none: fetched again (online) or reported (offline)
-        if entry.get("url") != url or not isinstance(page, dict) or not isinstance(page.get("values"), list):
+        if entry.get("nyckel") != key or not isinstance(page, dict) or not isinstance(page.get("values"), list):
             return None
         return page, fetched
 
-    def write(self, url: str, page: dict, fetched: dt.datetime) -> None:
-        entry = {"url": url, "hämtad": fetched.isoformat(), "svar": page}
-        write_atomic(self.path(url), json.dumps(entry, ensure_ascii=False) + "\n")
+    def write(self, key: str, url: str, page: dict, fetched: dt.datetime) -> None:
+        entry = {"nyckel": key, "url": url, "hämtad": fetched.isoformat(), "svar": page}
+        write_atomic(self.path(key), json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def print_progress(line: str) -> None:
+    """A progress line on stderr (the command line's `report`), so stdout keeps the results."""
+    print(line, file=sys.stderr, flush=True)
+
+
+def _seconds(value: float) -> str:
+    return fmt_number(value, 0 if float(value).is_integer() else 1)
 
 
 # --- the client ----------------------------------------------------------------------
@@ -199,9 +238,11 @@ class Cache:
 
 @dataclass
 class Client:
-    """How to reach Kolada: address, time limit, retries, cache. `sleep` (default WAIT) and
-    `now` are injectable, so tests neither sleep nor depend on the clock. `pages_read`,
-    `from_cache`, `fetched` (the time of every page used) and `waits` record what happened."""
+    """How to reach Kolada: address, time limit, retries, cache, page size. `sleep` (default
+    WAIT) and `now` are injectable, so tests neither sleep nor depend on the clock. `report`
+    gets every progress and retry line (None: nowhere). `pages_read`, `from_cache`, `fetched`
+    (the time of every page used) and `waits` record what happened; `names` holds the
+    municipality names once Kolada's list has been read."""
 
     base_url: str = DEFAULT_BASE_URL
     timeout: float = 60
@@ -214,17 +255,26 @@ class Client:
     refresh: bool = False
     sleep: Callable[[float], None] | None = None  # None: WAIT
     now: Callable[[], dt.datetime] = _now
+    report: Callable[[str], None] | None = None
+    per_page: int = PER_PAGE
     pages_read: int = 0
     from_cache: int = 0
     fetched: list[dt.datetime] = field(default_factory=list)
     waits: list[float] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
 
     def url(self, path: str) -> str:
-        return f"{self.base_url.rstrip('/')}/{path.lstrip('/')}"
+        """The URL of a list (`municipality`, `kpi`), in pages of `per_page` rows."""
+        return f"{self.base_url.rstrip('/')}/{path.strip('/')}?per_page={self.per_page}"
+
+    def say(self, line: str) -> None:
+        if self.report is not None:
+            self.report(line)
 
     def get(self, url: str) -> dict:
         """One page: from the cache when allowed, otherwise from Kolada (and then cached)."""
-        cached = self.cache.read(url) if self.cache is not None else None
+        key = query_key(url, self.base_url)
+        cached = self.cache.read(key) if self.cache is not None else None
         if self.offline:
             if cached is None:
                 where = f" ({self.cache.folder})" if self.cache is not None else ""
@@ -239,7 +289,7 @@ class Client:
         page = self._download(url)
         fetched = self.now()
         if self.cache is not None:
-            self.cache.write(url, page, fetched)
+            self.cache.write(key, url, page, fetched)
         self.fetched.append(fetched)
         self.pages_read += 1
         return page
@@ -250,12 +300,23 @@ class Client:
         self.pages_read += 1
         return cached[0]
 
-    def _wait(self, attempt: int, retry_after: str | None) -> float:
+    def _wait(self, attempt: int, retry_after: str | None) -> tuple[float, float | None]:
+        """How long to wait before the next attempt, and how long Kolada asked (Retry-After)."""
         wait = min(self.max_wait, 2.0**attempt)
         asked = _retry_after_seconds(retry_after, self.now())
         if asked is not None:
             wait = min(self.max_wait, max(wait, asked))
-        return wait
+        return wait, asked
+
+    def _retry_line(self, code: int, asked: float | None, wait: float, attempt: int) -> str:
+        """'Kolada bad oss vänta 3 s (för många anrop, HTTP 429); väntar 3 s och gör sedan försök 2 av 5'."""
+        why = "för många anrop" if code == 429 else "fel hos Kolada"
+        if asked is None:
+            head = f"Kolada svarade med fel {code} ({why})"
+        else:
+            head = f"Kolada bad oss vänta {_seconds(asked)} s ({why}, HTTP {code})"
+        capped = " (längsta_väntan i settings.toml)" if asked is not None and asked > wait else ""
+        return f"{head}; väntar {_seconds(wait)} s{capped} och gör sedan försök {attempt + 2} av {self.attempts}"
 
     def _download(self, url: str) -> dict:
         request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": USER_AGENT})
@@ -268,7 +329,8 @@ class Client:
                 detail = exc.read()[:300].decode("utf-8", "replace").strip()
                 retry = exc.code == 429 or 500 <= exc.code < 600
                 if retry and attempt + 1 < self.attempts:
-                    wait = self._wait(attempt, exc.headers.get("Retry-After") if exc.headers else None)
+                    wait, asked = self._wait(attempt, exc.headers.get("Retry-After") if exc.headers else None)
+                    self.say(self._retry_line(exc.code, asked, wait, attempt))
                     self.waits.append(wait)
                     (self.sleep or WAIT)(wait)
                     continue
@@ -315,9 +377,11 @@ def client_from_settings(
     cache_dir: Path | str | None = None,
     offline: bool = False,
     refresh: bool = False,
+    report: Callable[[str], None] | None = print_progress,
 ) -> Client:
     """A client as `[kolada]` in settings.toml says (address, time limit, retries, cache
-    folder relative to the workbook), with the command line's choices on top."""
+    folder relative to the workbook), with the command line's choices on top. Its progress
+    and retry lines go to `report` (default: stderr)."""
     kolada = settings.get("kolada", {})
     folder = Path(cache_dir) if cache_dir else PROJECT_ROOT / kolada.get("cachemapp", ".bro-cache/kolada")
     return Client(
@@ -330,6 +394,7 @@ def client_from_settings(
         max_age_hours=float(kolada.get("cache_timmar", 24)),
         offline=offline,
         refresh=refresh,
+        report=report,
     )
 
 
@@ -367,8 +432,11 @@ def next_page_url(page: dict, current: str) -> str | None:
 
 
 def municipality_list(client: Client) -> list[dict]:
-    """Kolada's municipality list: {id, title, type} (type K municipality, L county or country)."""
-    return client.all_values(client.url("municipality"))
+    """Kolada's municipality list: {id, title, type} (type K municipality, L county or country).
+    The names are kept in `client.names` for the warnings."""
+    listed = client.all_values(client.url("municipality"))
+    client.names.update({str(m.get("id", "")).zfill(4): str(m.get("title") or "") for m in listed})
+    return listed
 
 
 def all_municipalities(client: Client, county: str = DEFAULT_COUNTY) -> list[str]:
@@ -378,6 +446,7 @@ def all_municipalities(client: Client, county: str = DEFAULT_COUNTY) -> list[str
     codes = [c for c in codes if c.isdigit() and not is_region(c)]
     if not codes:
         raise KoladaError(f"Koladas kommunlista ({client.url('municipality')}) har inga kommuner av typ K")
+    client.say(f"Kolada: kommunlistan har {len(codes)} kommuner; hämtar dem, länet och riket")
     return codes + [county, COUNTRY_CODE]
 
 
@@ -415,19 +484,97 @@ def _has_value(item: dict) -> bool:
     return any(isinstance(e, dict) and e.get("value") is not None for e in item.get("values") or [])
 
 
-def empty_ids(values: list[dict], kpis: list[str], municipalities: list[str]) -> list[str]:
-    """A warning for every KPI and every municipality asked for that returned no value."""
-    with_values = [item for item in values if _has_value(item)]
-    got_kpis = {str(item.get("kpi")) for item in with_values}
-    got_codes = {str(item.get("municipality", "")).zfill(4) for item in with_values}
-    warnings = [f"nyckeltalet {k} gav inga värden" for k in kpis if k not in got_kpis]
-    warnings += [f"kommunkoden {c} gav inga värden" for c in municipalities if c not in got_codes]
+def _is_deleted(flag) -> bool:
+    """Kolada's `isdeleted`: true, 1 or "true"."""
+    if isinstance(flag, bool):
+        return flag
+    if isinstance(flag, int | float):
+        return flag == 1
+    return str(flag or "").strip().lower() in ("true", "1")
+
+
+def drop_deleted(values: list[dict]) -> tuple[list[dict], int]:
+    """The items without what Kolada marks deleted (`isdeleted` on an item, or on one of its
+    values), and how many values were left out (an item flagged as a whole counts its values,
+    at least one). An item whose every value is deleted is left out. rKolada does the same
+    (`get_values(keep_deleted = FALSE)`)."""
+    kept: list[dict] = []
+    dropped = 0
+    for item in values:
+        if not isinstance(item, dict):
+            kept.append(item)
+            continue
+        entries = item.get("values")
+        entries = entries if isinstance(entries, list) else []
+        if _is_deleted(item.get("isdeleted")):
+            dropped += max(1, len(entries))
+            continue
+        live = [e for e in entries if not (isinstance(e, dict) and _is_deleted(e.get("isdeleted")))]
+        if len(live) < len(entries):
+            dropped += len(entries) - len(live)
+            if not live:
+                continue
+            item = {**item, "values": live}
+        kept.append(item)
+    return kept, dropped
+
+
+def _code_label(code: str, names: dict[str, str]) -> str:
+    name = names.get(code) or (region_name(code) if is_region(code) else "")
+    return f"{code} {name}" if name else code
+
+
+def empty_ids(
+    values: list[dict], kpis: list[str], municipalities: list[str], names: dict[str, str] | None = None
+) -> list[str]:
+    """One warning per KPI that returned no value for some of the codes asked for, listing
+    them (with their names when Kolada's municipality list was read), in the order asked."""
+    names = names or {}
+    got = {(str(i.get("kpi")), str(i.get("municipality", "")).zfill(4)) for i in values if _has_value(i)}
+    warnings = []
+    for kpi in kpis:
+        missing = [c for c in municipalities if (kpi, c) not in got]
+        if not missing:
+            continue
+        if len(missing) == len(municipalities) and len(missing) > 1:
+            warnings.append(
+                f"nyckeltalet {kpi} gav inga värden alls för de {len(missing)} koderna; finns det för kommuner "
+                f"i Kolada? (bro-analysis kolada search {kpi})"
+            )
+            continue
+        listed = ", ".join(_code_label(c, names) for c in missing)
+        warnings.append(
+            f"nyckeltalet {kpi} gav inga värden för {len(missing)} av {len(municipalities)} koder: {listed}"
+        )
     return warnings
+
+
+def _values(count: int) -> str:
+    return f"{count} värde" if count == 1 else f"{count} värden"
+
+
+def deleted_line(count: int) -> str:
+    """'3 värden som Kolada markerat som borttagna (isdeleted) togs inte med'."""
+    marked = "borttaget" if count == 1 else "borttagna"
+    return f"{_values(count)} som Kolada markerat som {marked} (isdeleted) togs inte med"
+
+
+def _batch_line(number: int, total: int, sizes: tuple[int, int, int], got: int, pages: int, cached: int) -> str:
+    """'Kolada, anrop 2 av 3 (2 nyckeltal, 25 koder, 4 år): 200 värden, 1 sida'."""
+    kpis, codes, years = sizes
+    where = " ur cachen" if cached and cached == pages else (f", {cached} ur cachen" if cached else "")
+    unit = "sida" if pages == 1 else "sidor"
+    return (
+        f"Kolada, anrop {number} av {total} ({kpis} nyckeltal, {codes} koder, {years} år): "
+        f"{_values(got)}, {pages} {unit}{where}"
+    )
 
 
 def fetch(kpis: list[str], municipalities: list[str], years: list[int], client: Client | None = None) -> dict:
     """Download every batch and page and return one response:
-    {"values": [...], "count": n, "källa": {...}, "varningar": [...]}."""
+    {"values": [...], "count": n, "källa": {...}, "varningar": [...]}. Values Kolada marks
+    deleted are left out (their number is `källa.borttagna`); a line per batch and per
+    retry goes to the client's `report`."""
     client = client or Client()
     kpis = check_kpis(kpis)
     municipalities = check_codes(municipalities)
@@ -437,13 +584,27 @@ def fetch(kpis: list[str], municipalities: list[str], years: list[int], client: 
         raise KoladaError("Ange minst en kommunkod med --municipality")
     values: list[dict] = []
     urls = []
+    deleted = 0
     before, cached = client.pages_read, client.from_cache
-    for kpi_batch in batches(kpis):
-        for code_batch in batches(municipalities):
-            for year_batch in batches(list(years)):
-                url = data_url(client.base_url, kpi_batch, code_batch, year_batch)
-                urls.append(url)
-                values += client.all_values(url)
+    plan = [
+        (kpi_batch, code_batch, year_batch)
+        for kpi_batch in batches(kpis)
+        for code_batch in batches(municipalities)
+        for year_batch in batches(list(years))
+    ]
+    for number, (kpi_batch, code_batch, year_batch) in enumerate(plan, 1):
+        url = data_url(client.base_url, kpi_batch, code_batch, year_batch, client.per_page)
+        urls.append(url)
+        pages, from_cache = client.pages_read, client.from_cache
+        got, dropped = drop_deleted(client.all_values(url))
+        values += got
+        deleted += dropped
+        sizes = (len(kpi_batch), len(code_batch), len(year_batch))
+        client.say(
+            _batch_line(number, len(plan), sizes, len(got), client.pages_read - pages, client.from_cache - from_cache)
+        )
+    if deleted:
+        client.say(f"Kolada: {deleted_line(deleted)}")
     fetched = sorted(client.fetched)
     return {
         "values": values,
@@ -457,8 +618,9 @@ def fetch(kpis: list[str], municipalities: list[str], years: list[int], client: 
             "nyckeltal": kpis,
             "kommuner": municipalities,
             "år": list(years),
+            "borttagna": deleted,
         },
-        "varningar": empty_ids(values, kpis, municipalities),
+        "varningar": empty_ids(values, kpis, municipalities, client.names),
     }
 
 
@@ -538,15 +700,19 @@ class Totals:
     rows: pd.DataFrame  # kpi, kommunkod, år, värde
     missing: int = 0  # items without a usable value (null, no total, or flagged)
     flagged: list[str] = field(default_factory=list)  # a number whose status says missing: not used, named
+    deleted: int = 0  # values Kolada marks deleted (isdeleted): left out
 
 
 def total_values(data: dict) -> Totals:
     """Every item's total value. Missing values are left out and counted; a number with a
-    missing status is left out and named; a value that is not a number is an error."""
+    missing status is left out and named; a value Kolada marks deleted is left out and
+    counted (a response saved before fetch dropped them); a value that is not a number is
+    an error."""
     records = []
     missing = 0
     flagged = []
-    for item in data["values"]:
+    items, deleted = drop_deleted(data["values"])
+    for item in items:
         try:
             kpi, code, year = str(item["kpi"]), str(item["municipality"]).zfill(4), int(item["period"])
             entries = item.get("values") or []
@@ -576,7 +742,7 @@ def total_values(data: dict) -> Totals:
             continue
         records.append((kpi, code, year, value))
     rows = pd.DataFrame(records, columns=["kpi", "kommunkod", "år", "värde"])
-    return Totals(rows, missing, flagged)
+    return Totals(rows, missing, flagged, deleted)
 
 
 def _unique(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
@@ -651,6 +817,8 @@ def import_response(
     municipality, by code; only when `national_output` is given and the response has
     municipalities besides the members) and kontext.csv (the context KPIs of the settings
     for the members, the county and the country; only when `context_output` is given).
+    Every row's `källa` says it came from Kolada and when it was fetched (the report's
+    source lines name Kolada from it).
     A table whose KPIs the response does not hold is not written (its count is None).
     Returns counts and warnings for the message."""
     data = read_response(path)
@@ -666,6 +834,10 @@ def import_response(
         )
     county = county_code(settings)
     warnings = list(totals.flagged)
+    if totals.deleted:
+        warnings.append(deleted_line(totals.deleted))
+    fetched = _fetched_date(data)
+    source = f"Kolada, hämtat {fetched}" if fetched else "Kolada"
     asked = {str(item.get("kpi")) for item in data["values"]}
     counts: dict = {
         "rader": None,
@@ -684,15 +856,13 @@ def import_response(
             names = ", ".join(f"{c} ({region_name(c, county)})" for c in regions)
             warnings.append(f"värden för {names} är inte kommuner och skrevs inte till NKI-tabellerna")
         own.insert(1, "kommun", own.pop("kommunkod").map(members))
-        nki = own.assign(antal_svar=pd.NA, ki_nedre=pd.NA, ki_övre=pd.NA)
+        nki = own.assign(antal_svar=pd.NA, ki_nedre=pd.NA, ki_övre=pd.NA, källa=source)
         _write_table(output, nki)
         counts["rader"] = len(nki)
         if national_output is not None and counts["andra_kommuner"]:
-            _write_table(national_output, nki_rows.assign(antal_svar=pd.NA))
+            _write_table(national_output, nki_rows.assign(antal_svar=pd.NA, källa=source))
             counts["riket"] = len(nki_rows)
     if context_output is not None and asked & set(context):
-        fetched = _fetched_date(data)
-        source = f"Kolada, hämtat {fetched}" if fetched else "Kolada"
         frame = context_rows(rows, context, [*members, county, COUNTRY_CODE], source)
         _write_table(context_output, frame)
         counts["kontext"] = len(frame)

@@ -194,7 +194,7 @@ def page_one(info: dict, made: dt.date) -> str:
         "bedömning, per område i planen"
     )
     source = Source(
-        f"{ORIGINS['nki']} (NKI) och BRO:s register; bedömning BRO",
+        f"{info.get('nki_origin') or ORIGINS['nki'] + ' (NKI)'} och BRO:s register; bedömning BRO",
         info["example"],
     )
     return (
