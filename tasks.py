@@ -1,0 +1,335 @@
+"""The workbook's front door on Windows, macOS and Linux: `python tasks.py report`,
+`python tasks.py test` and the other tasks below. The Makefile calls this script, so
+`make report` and `python tasks.py report` are the same steps.
+
+Standard library only, and readable by any Python 3 (it must run before .venv exists, and
+say so in Swedish when the Python is too old). The first task creates .venv with the
+Python that runs it, bootstraps there the uv that pyproject.toml requires, and installs
+exactly what uv.lock pins: for a report only the package and what it needs, for `test`,
+`lint`, `lab` and `hooks` also the test extra and the developers' tools.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
+
+ROOT = Path(__file__).resolve().parent
+VENV = ".venv"
+STAMP = ".installed-stamp"  # in .venv: what was installed, from which lock
+SUPPORTED = ((3, 11), (3, 13))  # as pyproject's requires-python and [tool.uv] environments
+DEFAULT_DATA = "data/example"
+DEFAULT_JOBS = "2"  # pytest-xdist workers for the full suite (each test module stays on one worker)
+
+# What a task installs. A higher level includes the lower ones.
+NOTHING, INSTALLER, REPORT, DEV = 0, 1, 2, 3
+SYNC = {
+    # the package and its dependencies, and uv itself (kept in .venv)
+    REPORT: ["sync", "--locked", "--no-dev", "--group", "installer"],
+    # everything the lock pins: the test extra and the dev group (which includes uv)
+    DEV: ["sync", "--locked", "--all-extras"],
+}
+LEVEL_TEXT = {
+    REPORT: "paketet och det en rapport behöver",
+    DEV: "paketet med test- och utvecklarverktyg",
+}
+# The git filter that strips notebook outputs on staging (.gitattributes). The path is
+# relative (git runs filters at the top of the working tree), so it survives a move.
+NBSTRIPOUT_ARGS = ["-m", "nbstripout", "--keep-id"]
+
+HELP = """\
+Användning: python tasks.py UPPGIFT [-v] [flaggor]   (Windows: py tasks.py …)
+
+  report           kör alla notebooks för standardperioden på exempeldatan -> outputs/
+                     --period 2026-08  --data MAPP  (andra flaggor går till bro-analysis run)
+  test             hela testsviten (det CI kör); --jobs N parallella arbetare
+  test-fast        den snabba delen: inga kärnor, ingen webbläsare
+  lint             ruff check, ruff format --check, mypy och lint-imports
+  format           ruff format och ruffs säkra rättningar
+  lab              öppna JupyterLab på notebooks/ (och git-filtret för notebooks)
+  hooks            installera pre-commit-krokarna och git-filtret för notebooks
+  notebook-filter  bara git-filtret som håller utdata ur notebooks i git (.gitattributes)
+  validate         kontrollera varje tabell i --data MAPP (standard: exempeldatan)
+  example-data     gör om data/example/ från sin generator
+  bench            prestandamätningen
+  backtest         prövar varje månads prognoser mot årets faktiska utfall
+  lock             uppdatera uv.lock till de nyaste versioner pyproject.toml tillåter
+  clean            ta bort outputs/ och verktygens cachar
+
+Första gången skapas .venv och allt installeras exakt enligt uv.lock, med en rad per steg;
+-v visar installationens detaljer. Flaggor efter -- går oförändrade till kommandot.
+"""
+
+TASKS = {
+    "report": REPORT,
+    "validate": REPORT,
+    "example-data": REPORT,
+    "bench": REPORT,
+    "backtest": REPORT,
+    "test": DEV,
+    "test-fast": DEV,
+    "lint": DEV,
+    "format": DEV,
+    "lab": DEV,
+    "hooks": DEV,
+    "lock": INSTALLER,
+    "notebook-filter": NOTHING,
+    "clean": NOTHING,
+    "help": NOTHING,
+}
+
+
+class TaskError(Exception):
+    """A step that failed; the message is for the reader, the code is the exit code."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+# ------------------------------------------------------------------ paths per system
+
+
+def scripts_dir(root: PurePath = ROOT, system: str = os.name) -> PurePath:
+    """The venv's folder of programs: Scripts on Windows, bin elsewhere."""
+    flavour = PureWindowsPath if system == "nt" else PurePosixPath
+    return flavour(root) / VENV / ("Scripts" if system == "nt" else "bin")
+
+
+def program(name: str, root: PurePath = ROOT, system: str = os.name) -> PurePath:
+    """A program installed in .venv (python, uv, bro-analysis …), with .exe on Windows."""
+    return scripts_dir(root, system) / (f"{name}.exe" if system == "nt" else name)
+
+
+def notebook_filter(system: str = os.name) -> str:
+    """The nbstripout clean command for git, relative to the top of the working tree."""
+    python = program("python", PurePath("."), system).as_posix()  # git runs it through sh, also on Windows
+    return " ".join([python, *NBSTRIPOUT_ARGS])
+
+
+def required_uv(pyproject: str) -> str:
+    """The uv version pyproject.toml's [tool.uv] required-version pins ("==X")."""
+    match = re.search(r'^required-version\s*=\s*"==([^"]+)"', pyproject, re.MULTILINE)
+    if not match:
+        raise TaskError('pyproject.toml saknar required-version = "==…" under [tool.uv].')
+    return match.group(1)
+
+
+# ------------------------------------------------------------------ the tasks' commands
+
+
+def commands(task: str, options: dict, root: PurePath = ROOT, system: str = os.name) -> list[list[str]]:
+    """The commands a task runs once .venv is installed, in order."""
+
+    def run(name: str, *args: str) -> list[str]:
+        return [str(program(name, root, system)), *args]
+
+    extra = list(options.get("extra", []))
+    data = options.get("data") or DEFAULT_DATA
+    period = ["--period", options["period"]] if options.get("period") else []
+    jobs = options.get("jobs") or DEFAULT_JOBS
+    table = {
+        "report": [run("bro-analysis", "run", "--data", data, *period, *extra)],
+        "validate": [run("bro-analysis", "validate", "--data", data, *extra)],
+        "example-data": [run("bro-analysis", "example-data", "--out", DEFAULT_DATA, *extra)],
+        "bench": [run("python", "-m", "bro_analysis.running.benchmark", *extra)],
+        "backtest": [run("python", "-m", "bro_analysis.running.backtest", *extra)],
+        "test": [run("python", "-m", "pytest", "-n", jobs, "--dist", "loadfile", *extra)],
+        "test-fast": [run("python", "-m", "pytest", "-m", "not e2e", "-n", jobs, *extra)],
+        "lint": [
+            run("ruff", "check", "."),
+            run("ruff", "format", "--check", "."),
+            run("mypy"),
+            run("lint-imports", "--no-cache"),
+        ],
+        "format": [run("ruff", "check", "--fix", "."), run("ruff", "format", ".")],
+        "lock": [run("uv", "lock", "--upgrade", *extra)],
+        "hooks": [*filter_config(system), run("pre-commit", "install")],
+        "lab": [*filter_config(system), run("jupyter", "lab", "notebooks", *extra)],
+        "notebook-filter": filter_config(system),
+    }
+    return table.get(task, [])
+
+
+def filter_config(system: str = os.name) -> list[list[str]]:
+    """git config of the notebook filter (.gitattributes): outputs never show as a change."""
+    return [
+        ["git", "config", "filter.nbstripout.clean", notebook_filter(system)],
+        ["git", "config", "filter.nbstripout.smudge", "cat"],
+    ]
+
+
+def sync_command(level: int, verbose: bool, root: PurePath = ROOT, system: str = os.name) -> list[str]:
+    """uv sync for an install level: exactly the lock's versions, quiet unless -v."""
+    uv, python = str(program("uv", root, system)), str(program("python", root, system))
+    return [uv, *SYNC[level], "--python", python, *([] if verbose else ["--quiet"])]
+
+
+# ------------------------------------------------------------------ installing
+
+
+def lock_digest(root: Path = ROOT) -> str:
+    """What an install depends on: uv.lock and pyproject.toml."""
+    digest = hashlib.sha256()
+    for name in ("uv.lock", "pyproject.toml"):
+        digest.update((root / name).read_bytes())
+    return digest.hexdigest()
+
+
+def installed_level(root: Path = ROOT) -> int:
+    """The level .venv was installed at from today's lock (NOTHING when stale or absent)."""
+    try:
+        stamp = json.loads((root / VENV / STAMP).read_text(encoding="utf-8"))
+        return int(stamp["level"]) if stamp.get("lock") == lock_digest(root) else NOTHING
+    except (OSError, ValueError, KeyError, TypeError):
+        return NOTHING
+
+
+def previous_level(root: Path = ROOT) -> int:
+    """The level .venv was last installed at, whatever the lock was then."""
+    try:
+        return int(json.loads((root / VENV / STAMP).read_text(encoding="utf-8"))["level"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return NOTHING
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def step(command: list, verbose: bool, failure: str, cwd: Path = ROOT) -> None:
+    """Run an install step: its output only with -v or when it fails."""
+    if verbose:
+        code = subprocess.run(command, cwd=cwd).returncode
+        output = ""
+    else:
+        done = subprocess.run(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        code, output = done.returncode, done.stdout
+    if code != 0:
+        raise TaskError(f"{output.rstrip()}\n{failure}".strip(), code)
+
+
+def check_python(version: tuple = tuple(sys.version_info[:2])) -> None:
+    low, high = SUPPORTED
+    if not low <= version <= high:
+        have = ".".join(map(str, version))
+        raise TaskError(
+            f"Python {have} kan inte köra arbetsboken; den behöver Python 3.11, 3.12 eller 3.13. "
+            "Installera en av dem (python.org) och kör till exempel `py -3.12 tasks.py report` (Windows) "
+            "eller `python3.12 tasks.py report` (macOS, Linux)."
+        )
+
+
+def create_venv(verbose: bool, root: Path = ROOT) -> None:
+    if Path(program("python", root)).exists():
+        return
+    check_python()
+    say(f"Skapar miljön {VENV} med Python {sys.version.split()[0]} …")
+    step([sys.executable, "-m", "venv", VENV], verbose, f"Kunde inte skapa {VENV} med {sys.executable}.", root)
+
+
+def bootstrap_uv(verbose: bool, root: Path = ROOT) -> None:
+    """uv at the version pyproject.toml requires, installed in .venv with pip."""
+    version = required_uv((root / "pyproject.toml").read_text(encoding="utf-8"))
+    uv = Path(program("uv", root))
+    if uv.exists():
+        found = subprocess.run([str(uv), "--version"], capture_output=True, text=True).stdout.split()
+        if found[1:2] == [version]:
+            return
+    say(f"Installerar uv {version} i {VENV} …")
+    pip = [str(program("python", root)), "-m", "pip", "install", "--disable-pip-version-check"]
+    quiet = [] if verbose else ["--quiet"]
+    step([*pip, *quiet, f"uv=={version}"], verbose, f"Kunde inte installera uv {version}.", root)
+
+
+def install(level: int, verbose: bool, root: Path = ROOT) -> None:
+    """.venv installed at `level` or above from today's uv.lock, one line per step."""
+    if level == NOTHING or installed_level(root) >= level:
+        return
+    create_venv(verbose, root)
+    bootstrap_uv(verbose, root)
+    if level == INSTALLER:
+        return
+    level = max(level, previous_level(root))  # never take away what an earlier task installed
+    say(f"Installerar {LEVEL_TEXT[level]} exakt enligt uv.lock …")
+    failure = "Installationen misslyckades; kör igen med -v för detaljer."
+    step(sync_command(level, verbose, root), verbose, failure, root)
+    stamp = {"level": level, "lock": lock_digest(root)}
+    (root / VENV / STAMP).write_text(json.dumps(stamp) + "\n", encoding="utf-8")
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def parse(argv: list[str]) -> tuple[str, dict]:
+    """The task and its options: -v, --data, --period, --jobs; everything else (and all
+    after --) goes to the task's command."""
+    task, rest = (argv[0], argv[1:]) if argv else ("help", [])
+    if task in ("-h", "--help"):
+        task = "help"
+    if task not in TASKS:
+        raise TaskError(f"Okänd uppgift: {task}. Välj en av: {', '.join(TASKS)}.", 2)
+    options: dict = {"verbose": False, "extra": []}
+    i = 0
+    while i < len(rest):
+        arg = rest[i]
+        name, _, value = arg.partition("=")
+        if arg == "--":
+            options["extra"] += rest[i + 1 :]
+            break
+        if arg in ("-v", "--verbose"):
+            options["verbose"] = True
+        elif name in ("--data", "--period", "--jobs"):
+            if not value:
+                if i + 1 >= len(rest):
+                    raise TaskError(f"{name} behöver ett värde.", 2)
+                i, value = i + 1, rest[i + 1]
+            options[name[2:]] = value
+        else:
+            options["extra"].append(arg)
+        i += 1
+    return task, options
+
+
+def shown(command: list[str]) -> str:
+    text = [os.path.relpath(command[0], ROOT) if os.path.isabs(command[0]) else command[0], *command[1:]]
+    return subprocess.list2cmdline(text) if os.name == "nt" else shlex.join(text)
+
+
+def clean() -> None:
+    for name in ("outputs", ".pytest_cache", ".mypy_cache", ".ruff_cache"):
+        shutil.rmtree(ROOT / name, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        task, options = parse(sys.argv[1:] if argv is None else argv)
+        if task == "help":
+            print(HELP, end="")
+            return 0
+        if task == "clean":
+            clean()
+            return 0
+        install(TASKS[task], options["verbose"])
+        for command in commands(task, options):
+            say(shown(command))
+            code = subprocess.run(command, cwd=ROOT).returncode
+            if code != 0:
+                return code
+        return 0
+    except TaskError as exc:
+        print(exc, file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
