@@ -16,10 +16,19 @@ from bro_analysis.running.combine import area_sections
 from bro_analysis.running.notebook_rules import check_notebooks, notebook_problems
 
 NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
-MARKETING = PROJECT_ROOT / "notebooks" / "30_marknadsforing.ipynb"
 
 
-def _copy(tmp_path: Path, name: str = "31_kopia.ipynb", source: Path = MARKETING, change=None) -> Path:
+def _area(path: Path) -> str | None:
+    return json.loads(path.read_text(encoding="utf-8"))["metadata"]["bro"].get("area")
+
+
+# The first notebook of a plan area, its area, and the area misspelt (a letter left out).
+SOURCE = next(p for p in NOTEBOOKS if _area(p))
+AREA = _area(SOURCE) or ""
+MISSPELT = AREA[:3] + AREA[4:]
+
+
+def _copy(tmp_path: Path, name: str = "31_kopia.ipynb", source: Path = SOURCE, change=None) -> Path:
     """A copy of a committed notebook, its JSON changed by `change(nb)`."""
     nb = json.loads(source.read_text(encoding="utf-8"))
     if change is not None:
@@ -39,12 +48,12 @@ def test_every_notebook_keeps_the_rules(path):
 
 
 def test_every_area_notebook_names_an_area_of_the_plan():
-    areas = {json.loads(p.read_text(encoding="utf-8"))["metadata"]["bro"].get("area") for p in NOTEBOOKS}
+    areas = {_area(p) for p in NOTEBOOKS}
     assert areas - {None} == set(load_plan().areas)  # every area of the plan has a notebook
 
 
 def _misspelt(nb):
-    nb["metadata"]["bro"]["area"] = "Marknadsförning"
+    nb["metadata"]["bro"]["area"] = MISSPELT
 
 
 def test_a_misspelt_area_names_the_notebook_the_name_and_the_nearest_area(tmp_path):
@@ -52,20 +61,20 @@ def test_a_misspelt_area_names_the_notebook_the_name_and_the_nearest_area(tmp_pa
     with pytest.raises(ConfigError) as err:
         check_notebooks([path], load_plan())
     message = str(err.value)
-    assert "31_kopia.ipynb: området 'Marknadsförning' finns inte i planen" in message
-    assert "Närmast: 'Marknadsföring'" in message
+    assert f"31_kopia.ipynb: området '{MISSPELT}' finns inte i planen" in message
+    assert f"Närmast: '{AREA}'" in message
     assert "ingen cell har körts" in message
 
 
 def test_a_misspelt_area_is_exit_2_before_any_cell_runs(tmp_path, monkeypatch, capsys):
-    good = _copy(tmp_path, "30_marknadsforing.ipynb")
+    good = _copy(tmp_path, SOURCE.name)
     bad = _copy(tmp_path, change=_misspelt)
     monkeypatch.setattr(runner, "list_notebooks", lambda *a, **k: [good, bad])
     out = tmp_path / "out"
     assert cli.main(["run", "--period", "2025", "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "31_kopia.ipynb" in err and "'Marknadsförning'" in err and "'Marknadsföring'" in err
-    assert "30_marknadsforing.ipynb" not in err  # the good copy keeps every rule
+    assert "31_kopia.ipynb" in err and f"'{MISSPELT}'" in err and f"Närmast: '{AREA}'" in err
+    assert SOURCE.name not in err  # the good copy keeps every rule
     assert not out.exists()
 
 
@@ -73,7 +82,7 @@ def test_validate_checks_the_notebooks_too(tmp_path, monkeypatch, capsys):
     bad = _copy(tmp_path, change=_misspelt)
     monkeypatch.setattr(runner, "list_notebooks", lambda *a, **k: [bad])
     assert cli.main(["validate"]) == 2
-    assert "'Marknadsförning'" in capsys.readouterr().err
+    assert f"'{MISSPELT}'" in capsys.readouterr().err
 
 
 def _one_heading(nb):
@@ -109,11 +118,11 @@ def _retag(old, new):
         ),
         (
             lambda nb: nb["metadata"]["bro"].update(section="Egen"),
-            "anger både area 'Marknadsföring' och section 'Egen'. Regel: en notebook hör till",
+            f"anger både area '{AREA}' och section 'Egen'. Regel: en notebook hör till",
         ),
         (
             lambda nb: nb["metadata"]["bro"].update(section=nb["metadata"]["bro"].pop("area")),
-            "section 'Marknadsföring' är ett planområde. Regel: ett planområde anges med \"area\"",
+            f"section '{AREA}' är ett planområde. Regel: ett planområde anges med \"area\"",
         ),
     ],
     ids=[
