@@ -116,7 +116,7 @@ def test_run_pdf_without_chromium_is_a_clear_error(monkeypatch, tmp_path, capsys
     monkeypatch.setenv("BRO_CHROMIUM", str(tmp_path / "finns-inte"))
     code = cli.main(["run", "--period", "2025", "--out", str(tmp_path), "--pdf"])
     assert code == 2
-    assert "Chromium saknas" in capsys.readouterr().err
+    assert f"BRO_CHROMIUM pekar på {tmp_path / 'finns-inte'}, som inte finns" in capsys.readouterr().err
     assert not list(tmp_path.rglob("*.html"))  # refused before any notebook ran
 
 

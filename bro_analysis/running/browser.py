@@ -1,7 +1,8 @@
 """Headless Chromium for the committee HTML: PDF export, screenshots, page checks.
 
-Chromium is the system's own (Debian's `chromium` package); it is driven through
-the DevTools protocol by Playwright, which never downloads a browser here.
+The browser is one already on the machine: Chromium (Debian's `chromium` package), Google
+Chrome or Microsoft Edge, found in the order of `find_browser`. It is driven through the
+DevTools protocol by Playwright, which never downloads a browser here.
 Every page is opened offline: requests for anything but the file itself and
 its data: URLs are refused and recorded, so a report that needs the network shows.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
@@ -20,8 +21,19 @@ from typing import Any
 
 from bro_analysis.core.files import replacing
 
-# Names of the Chromium executable, first found wins; BRO_CHROMIUM overrides.
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# Where a browser is looked for, in this order (BRO_CHROMIUM, a path, comes before all):
+# programs on PATH, the Chromium app on macOS, then Chrome and Edge where their makers
+# install them on Windows, macOS and Linux (Playwright's channels).
+EXECUTABLES = (
+    ("Chromium", "chromium"),
+    ("Chromium", "chromium-browser"),
+    ("Google Chrome", "google-chrome"),
+    ("Google Chrome", "google-chrome-stable"),
+    ("Microsoft Edge", "microsoft-edge"),
+    ("Microsoft Edge", "microsoft-edge-stable"),
+)
+APPS = (("Chromium", "/Applications/Chromium.app/Contents/MacOS/Chromium"),)
+CHANNELS = (("Google Chrome", "chrome"), ("Microsoft Edge", "msedge"))
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -46,36 +58,100 @@ TIMEOUT_MS = 120_000
 
 
 class BrowserMissing(RuntimeError):
-    """No Chromium on this machine."""
+    """No Chromium, Chrome or Edge on this machine (or no Playwright)."""
 
 
-def find_chromium() -> str | None:
-    """Path of the Chromium executable, or None when there is none."""
+@dataclass(frozen=True)
+class Found:
+    """A browser to drive: a program, or a Playwright channel (Chrome, Edge)."""
+
+    name: str
+    executable: str | None = None
+    channel: str | None = None
+
+    def launch_options(self) -> dict[str, str]:
+        return {"executable_path": self.executable} if self.executable else {"channel": str(self.channel)}
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.executable or f'Playwright-kanalen {self.channel}'})"
+
+
+def _installed() -> Iterator[Found]:
+    """The browsers found as programs: on PATH, then the macOS apps."""
+    for name, command in EXECUTABLES:
+        path = shutil.which(command)
+        if path:
+            yield Found(name, executable=path)
+    for name, app in APPS:
+        if Path(app).is_file():
+            yield Found(name, executable=app)
+
+
+def _launches(found: Found) -> bool:
+    """Whether Playwright can start the browser (a channel is known only by trying)."""
+    from playwright.sync_api import Error, sync_playwright
+
+    try:
+        with sync_playwright() as pw:
+            pw.chromium.launch(headless=True, args=CHROMIUM_ARGS, **found.launch_options()).close()  # type: ignore[arg-type]
+    except Error:
+        return False
+    return True
+
+
+def _tried() -> str:
+    programs = ", ".join(command for _, command in EXECUTABLES)
+    apps = ", ".join(app for _, app in APPS)
+    channels = ", ".join(channel for _, channel in CHANNELS)
+    return (
+        f"BRO_CHROMIUM (inte satt); programmen {programs} i PATH; {apps}; Google Chrome och "
+        f"Microsoft Edge där de brukar installeras (Playwright-kanalerna {channels})"
+    )
+
+
+def find_browser(launches: Callable[[Found], bool] = _launches) -> Found:
+    """The browser to use: BRO_CHROMIUM, else the first of EXECUTABLES and APPS that is
+    there, else the first of CHANNELS that starts; BrowserMissing (in Swedish, naming
+    every place tried) when there is none."""
     override = os.environ.get("BRO_CHROMIUM")
     if override:
-        return override if Path(override).exists() else None
-    for name in CHROMIUM_NAMES:
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-def check_available() -> str:
-    """The Chromium path; raises BrowserMissing (in Swedish) when Chromium or Playwright is missing."""
-    executable = find_chromium()
-    if executable is None:
+        if Path(override).exists():
+            return Found("webbläsaren i BRO_CHROMIUM", executable=override)
         raise BrowserMissing(
-            "Chromium saknas. Installera det (Debian: apt-get install chromium) "
-            "eller ange sökvägen i miljövariabeln BRO_CHROMIUM."
+            f"Miljövariabeln BRO_CHROMIUM pekar på {override}, som inte finns. "
+            "Ange sökvägen till Chromium, Chrome eller Edge, eller ta bort variabeln."
         )
+    found = next(_installed(), None)
+    if found is not None:
+        return found
+    for name, channel in CHANNELS:
+        found = Found(name, channel=channel)
+        if launches(found):
+            return found
+    raise BrowserMissing(
+        f"Ingen webbläsare för PDF hittades. Provade: {_tried()}. "
+        "Installera Chromium, Google Chrome eller Microsoft Edge (Debian: apt-get install chromium), "
+        "eller ange sökvägen till en av dem i miljövariabeln BRO_CHROMIUM."
+    )
+
+
+def find_chromium() -> Found | None:
+    """The browser `find_browser` would use, or None when there is none."""
+    try:
+        return check_available()
+    except BrowserMissing:
+        return None
+
+
+def check_available() -> Found:
+    """The browser to use; raises BrowserMissing (in Swedish) when no browser or no Playwright."""
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError as exc:
         raise BrowserMissing(
             "Python-paketet playwright saknas; installera projektet på nytt (pip install -e .)."
         ) from exc
-    return executable
+    return find_browser()
 
 
 def _local(url: str) -> bool:
@@ -93,14 +169,21 @@ class OfflinePage:
 
 @contextmanager
 def browser() -> Iterator[Any]:
-    """A headless Chromium with a fresh profile; raises BrowserMissing without one."""
-    executable = check_available()
+    """A headless browser context with a fresh profile; raises BrowserMissing without one."""
+    with _session() as (context, _found):
+        yield context
+
+
+@contextmanager
+def _session() -> Iterator[tuple[Any, Found]]:
+    """A headless browser context with a fresh profile, and which browser it is."""
+    found = check_available()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="bro-chromium-") as profile, sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
             profile,
-            executable_path=executable,
+            **found.launch_options(),  # type: ignore[arg-type]
             headless=True,
             args=CHROMIUM_ARGS,
             offline=True,
@@ -110,7 +193,7 @@ def browser() -> Iterator[Any]:
         )
         context.set_default_timeout(TIMEOUT_MS)  # a stuck page fails instead of hanging
         try:
-            yield context
+            yield context, found
         finally:
             context.close()
 
@@ -147,8 +230,9 @@ def write_pdf(html: Path, pdf: Path, running_header: str = "") -> Path:
 
 
 def write_pdfs(pairs: list[tuple[Path, Path]], running_header: str = "") -> list[Path]:
-    """write_pdf for many (html, pdf) pairs with one browser (a kommunblad each)."""
-    with browser() as context:
+    """write_pdf for many (html, pdf) pairs with one browser (a kommunblad each); says which browser."""
+    with _session() as (context, found):
+        print(f"PDF skrivs med {found}", flush=True)
         return [_print(context, Path(html), Path(pdf), running_header) for html, pdf in pairs]
 
 
