@@ -102,8 +102,8 @@ def test_a_target_area_recorded_later_has_no_numbers_in_the_area_table():
     inv, plan = ctx.dataset["investeringar"], ctx.plan
     area = plan.priority_areas[0]
     first = {area: pd.Timestamp(INTRODUCED)}
-    shown = investments.tables.area_table(
-        investments.numbers.by_area(inv, ctx.period, plan.priority_areas, plan.other_areas, first)
+    shown = investments.tables.target_area_table(
+        investments.numbers.by_target_area(inv, ctx.period, plan.priority_areas, plan.other_areas, first)
     )
     row = shown[shown["Målområde"].str.startswith(area)].iloc[0]
     assert row["Målområde"] == f"{area} (prioriterat) – kan inte bedömas, förs från 2026-03-01"
@@ -117,5 +117,5 @@ def test_a_target_area_recorded_later_has_no_numbers_in_the_area_table():
             if r["målområde"] == other and r["skede"] in ("beslut", "etablerad") and r["beslutsdatum"][:4] == "2025"
         )
     assert shown[shown["Målområde"].str.startswith(other)].iloc[0]["Beslutade projekt"] == decided
-    later = investments.numbers.by_area(inv, Period(2026, 8), plan.priority_areas, plan.other_areas, first)
+    later = investments.numbers.by_target_area(inv, Period(2026, 8), plan.priority_areas, plan.other_areas, first)
     assert later.loc[later["målområde"] == area, "förs_från"].isna().all()

@@ -280,8 +280,8 @@ def test_pipeline_is_open_at_period_end():
     assert sorted(inv.numbers.pipeline(REG, Period(2025, 6))["id"]) == ["P10", "P2", "P3", "P5"]
 
 
-def test_by_area_and_municipality_have_every_category():
-    areas = inv.numbers.by_area(REG, Period(2025), PRIO, ("energi", "övrigt"))
+def test_by_target_area_and_municipality_have_every_category():
+    areas = inv.numbers.by_target_area(REG, Period(2025), PRIO, ("energi", "övrigt"))
     assert areas["målområde"].tolist() == [*PRIO, "energi", "övrigt"]
     row = areas.set_index("målområde").loc["logistik"]
     assert row["värde_msek"] == 130 and row["pipeline_projekt"] == 1 and row["pipeline_msek"] == 60

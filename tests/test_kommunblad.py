@@ -85,7 +85,7 @@ def test_nki_is_the_municipalitys_row(ctx):
     assert total["föregående"] == _nki_rows(nki, 2024, "Örebro", "totalt")["värde"].iloc[0]
     county = _nki_rows(nki, 2025, area="totalt")
     assert total["länet"] == pytest.approx(county["värde"].mean())  # all twelve publishable in 2025
-    areas = profile.numbers.nki_areas(ctx, "Örebro").set_index("område")["värde"]
+    areas = profile.numbers.service_areas(ctx, "Örebro").set_index("område")["värde"]
     by_hand = _nki_rows(nki, 2025, "Örebro")
     by_hand = by_hand[by_hand["område"] != "totalt"]
     assert areas.to_dict() == by_hand.set_index("område")["värde"].to_dict()
@@ -224,7 +224,7 @@ def test_the_box_marks_lekebergs_bygglov_under_the_plans_70(ctx, parts_2025):
     s2 = _part(parts_2025["1814"], "S2")
     assert s2["roll"] == "håller tillbaka" and s2["under"] == [("bygglov", pytest.approx(68.5))]
     assert profile.text.key_result_part(s2, "2025") == "Håller tillbaka: bygglov 68,5, under 70."
-    areas = profile.tables.areas_table(profile.numbers.nki_areas(ctx, "Lekeberg"), 70)
+    areas = profile.tables.service_areas_table(profile.numbers.service_areas(ctx, "Lekeberg"), 70)
     assert areas.set_index("Myndighetsområde").at["bygglov", "Mot planens 70"] == "under 70"
 
 
@@ -303,7 +303,7 @@ def test_register_text_is_cleaned_without_hiding_content(raw, shown):
 
 
 def test_numbers_in_the_kommunblad_tables_are_right_aligned(ctx):
-    areas = profile.tables.areas_table(profile.numbers.nki_areas(ctx, "Örebro"), 70)
+    areas = profile.tables.service_areas_table(profile.numbers.service_areas(ctx, "Örebro"), 70)
     html = blocks.table_html(areas, "c", formats=profile.tables.AREA_FORMATS)
     cells = re.findall(r'<td class="num"[^>]*>([^<]+)</td>', html)
     assert len(cells) == 2 * len(areas) and all(re.fullmatch(r"\d+,\d", c) for c in cells)

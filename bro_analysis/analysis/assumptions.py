@@ -50,7 +50,7 @@ def _general(ctx) -> list[tuple[str, str]]:
     return items
 
 
-def areas(plan) -> list:
+def packages_in_plan_order(plan) -> list:
     """The area packages (registry.AREAS) in the order the plan first names one of their key
     results; packages the plan does not use come last."""
     first = {kr.metric: i for i, kr in reversed(list(enumerate(plan.key_results)))}
@@ -63,7 +63,9 @@ def areas(plan) -> list:
 
 def area_caveats(ctx) -> list[tuple[str, str]]:
     """Each area package's own caveats (its about.caveats), in the plan's order."""
-    return [item for area in areas(ctx.plan) if hasattr(area, "about") for item in area.about.caveats(ctx)]
+    return [
+        item for area in packages_in_plan_order(ctx.plan) if hasattr(area, "about") for item in area.about.caveats(ctx)
+    ]
 
 
 def log(ctx) -> list[tuple[str, str]]:

@@ -65,7 +65,12 @@ def accessibility_html(contact: dict) -> str:
 def glossary(ctx) -> list[tuple[str, str]]:
     """The words the main part uses, explained once (from the settings, so they stay true):
     each area package's own (its about.glossary, in the plan's order), then the report's."""
-    own = [w for area in assumptions.areas(ctx.plan) if hasattr(area, "about") for w in area.about.glossary(ctx)]
+    own = [
+        w
+        for area in assumptions.packages_in_plan_order(ctx.plan)
+        if hasattr(area, "about")
+        for w in area.about.glossary(ctx)
+    ]
     return own + [
         (
             MARGIN.capitalize(),

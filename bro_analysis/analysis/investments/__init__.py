@@ -1,6 +1,10 @@
 """Investments and establishments: realised value, heavy tails, jobs, the pipeline
 funnel, and the key results I1–I4.
 
+Words: "area" here is a target area (målområde: logistik, life science …; the plan's
+[målområden] lists the prioritised ones), never the plan's area (planområde) or an NKI
+service area (myndighetsområde).
+
 The register (`investeringar`) holds one row per project at the furthest stage
 it has reached *today*. A project is realised when it is at `beslut` or
 `etablerad`; it is dated by its `beslutsdatum`. Values are in MSEK; a value

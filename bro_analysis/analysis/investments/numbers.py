@@ -113,7 +113,7 @@ def summarise_by(rows: pd.DataFrame, by: str, categories=None) -> pd.DataFrame:
     return out.reset_index()
 
 
-def by_area(inv: pd.DataFrame, period: Period, priority_areas, other_areas, first=None) -> pd.DataFrame:
+def by_target_area(inv: pd.DataFrame, period: Period, priority_areas, other_areas, first=None) -> pd.DataFrame:
     """Per target area: realised in the period (value, jobs) and the pipeline open at its end.
     `first` (coverage.first_dates): a target area the register records only after the period
     has no numbers (NA, never 0) and its first day in `förs_från`."""

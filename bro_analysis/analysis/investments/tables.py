@@ -9,7 +9,7 @@ from .numbers import STAGE_LABELS
 
 
 def _totals_columns(frame: pd.DataFrame) -> dict:
-    """The columns `by_area` and `by_municipality` share, with their report names."""
+    """The columns `by_target_area` and `by_municipality` share, with their report names."""
     return {
         "Beslutade projekt": frame["projekt"],
         "Värde, MSEK": frame["värde_msek"],
@@ -20,8 +20,8 @@ def _totals_columns(frame: pd.DataFrame) -> dict:
     }
 
 
-def area_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """`by_area` for the report; an area recorded only after the period says so, without numbers."""
+def target_area_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """`by_target_area` for the report; an area recorded only after the period says so, without numbers."""
     label = frame["målområde"] + np.where(frame["prioriterat"], " (prioriterat)", "")
     if "förs_från" in frame:
         late = frame["förs_från"].notna()

@@ -1,5 +1,9 @@
-"""NKI (SKR Insikt) for myndighetsservice: county averages, areas, change, trend,
+"""NKI (SKR Insikt) for myndighetsservice: county averages, service areas, change, trend,
 service factors and the national comparison.
+
+Words: in this package "area" (column `område`) is always an NKI service area
+(myndighetsområde: bygglov, livsmedelskontroll …, or `totalt`), never the plan's area
+(planområde) or an investment target area (målområde).
 
 Conventions: a year without a measurement is a gap (never 0); a result with
 fewer responses than the configured minimum is flagged `osäker` and never

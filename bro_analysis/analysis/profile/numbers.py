@@ -74,7 +74,7 @@ def _year(move) -> int | None:
     return None if move is None or pd.isna(move["föregående_mätår"]) else int(move["föregående_mätår"])
 
 
-def nki_areas(ctx, name: str) -> pd.DataFrame:
+def service_areas(ctx, name: str) -> pd.DataFrame:
     """Each myndighetsområde: the municipality's result (publishable or not) and the county's."""
     nki, settings = ctx.dataset["nki"], ctx.settings
     year = measurement_year(nki, ctx.period.year)
@@ -261,7 +261,7 @@ def key_result_parts(ctx, code: str, name: str, results) -> pd.DataFrame:
                 value = total["värde"]
                 part = {"värde": value, "mätår": total["mätår"], "roll": COUNTS if value >= kr.target else HOLDS_BACK}
         elif kr.metric == S2:
-            areas = nki_areas(ctx, name)
+            areas = service_areas(ctx, name)
             firm = areas[~areas["osäker"].astype(bool)]
             below = firm[firm["värde"] < kr.target].sort_values("värde")
             if len(below):

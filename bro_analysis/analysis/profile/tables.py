@@ -17,7 +17,7 @@ def _one_decimal(value) -> str:
 AREA_FORMATS = {"Kommunen": _one_decimal, "Länet": _one_decimal}
 
 
-def areas_table(areas: pd.DataFrame, threshold: float | None) -> pd.DataFrame:
+def service_areas_table(areas: pd.DataFrame, threshold: float | None) -> pd.DataFrame:
     """Each myndighetsområde: the municipality's NKI, the county's, and the municipality's
     result against the plan's threshold (S2), or that it has too few responses to count
     (no such column when the plan has no threshold)."""
