@@ -12,7 +12,7 @@ finds them in the text).
 A key the code does not read is an error (a misspelled key would otherwise be
 ignored and its default used): a new setting is added here as well as in the file.
 
-Values that come from the data contracts (NKI areas, lead stages) are not known in
+Values that come from the data contracts (NKI service areas, lead stages) are not known in
 this layer; the caller passes them as `context["vocabularies"]`, and without them
 those values are not checked.
 """
@@ -178,7 +178,7 @@ def _members_rule(members: Any, context: Mapping[str, Any]) -> list[tuple[KeyPat
     return problems
 
 
-def _areas_rule(areas: Any, context: Mapping[str, Any]) -> list[tuple[KeyPath, str]]:
+def _target_areas_rule(areas: Any, context: Mapping[str, Any]) -> list[tuple[KeyPath, str]]:
     priority, other = areas.get("prioriterade"), areas.get("övriga")
     if isinstance(priority, list) and isinstance(other, list):
         both = [a for a in other if a in priority]
@@ -468,7 +468,7 @@ OKR_SCHEMA = Key(
         ),
         "målområden": Key(
             "table",
-            rule=_areas_rule,
+            rule=_target_areas_rule,
             items={
                 "prioriterade": Key("str_list", required=False),
                 "övriga": Key("str_list", required=False),
