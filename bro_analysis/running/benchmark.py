@@ -3,7 +3,8 @@ computations at 1×, 10× and 100× the example data. Not a test: run it with
 `make bench` (or `python -m bro_analysis.running.benchmark`); every figure is measured
 in the same run on the same machine and written to outputs/benchmark/. It begins with
 a simulation of how often M2's status is wrong (running/simulation.py; alone:
-`python -m bro_analysis.running.benchmark simulate`).
+`python -m bro_analysis.running.benchmark simulate`). `first-run` alone times `python tasks.py
+report` in a fresh clone (a new .venv, uv, the install and the report).
 
 Baseline: for each notebook and period, `papermill` then `jupyter nbconvert
 --to html --no-input` from the shell, one after another, as one would by hand.
@@ -14,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import resource
 import shutil
 import subprocess
 import sys
@@ -22,14 +22,21 @@ import tempfile
 import time
 from pathlib import Path
 
-from bro_analysis.core.config import EXAMPLE_DATA_DIR, OUTPUTS_DIR, load_plan
+from bro_analysis.core.config import EXAMPLE_DATA_DIR, OUTPUTS_DIR, PROJECT_ROOT, load_plan
 from bro_analysis.running.runner import is_per_member, list_notebooks
 
 BIN = Path(sys.executable).parent
 # Seven full years and a part year of the example data (a year not yet over cannot run as a full year).
 BACKFILL = [*(str(y) for y in range(2019, 2026)), "2026-08"]
 SCALES = (1, 10, 100)
-TARGETS = {"one_period": 0.3, "backfill": 0.2, "warm_seconds": 2.0, "compute_seconds_100x": 5.0, "profiles": 2.0}
+TARGETS = {
+    "first_run_seconds": 30.0,
+    "one_period": 0.3,
+    "backfill": 0.2,
+    "warm_seconds": 2.0,
+    "compute_seconds_100x": 5.0,
+    "profiles": 2.0,
+}
 
 
 def _timed(cmd: list[str]) -> float:
@@ -80,8 +87,26 @@ def compute_cells(notebook: Path, data_dir: Path, period: str) -> dict:
             code += f"\nperiod = {period!r}\ndata_dir = {str(data_dir)!r}\n"
         exec(compile(code, notebook.name, "exec"), namespace)
     seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "peak_mb": peak_mb}
+    return {"seconds": seconds, "peak_mb": _peak_mb()}
+
+
+def _peak_mb() -> float:
+    """This process's peak memory (POSIX only; NaN elsewhere)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return math.nan
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def first_run(root: Path) -> float:
+    """Seconds for `python tasks.py report` in a fresh clone of this checkout's last commit,
+    as a new analyst's first `make report`: a new .venv, uv, the install and the report.
+    uv's download cache is this machine's (usually warm: nothing is downloaded)."""
+    clone = root / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(PROJECT_ROOT), str(clone)], check=True)
+    python = getattr(sys, "_base_executable", sys.executable)  # the Python a new analyst has, not this venv
+    return _timed([python, str(clone / "tasks.py"), "report"])
 
 
 def scaled_data(factor: int, root: Path) -> Path:
@@ -150,6 +175,12 @@ def report(m: dict) -> str:
         "| what | naive s | bro-analysis s | ratio | target |",
         "|---|---|---|---|---|",
     ]
+    if "first_run" in m:
+        first, target = m["first_run"], TARGETS["first_run_seconds"]
+        lines.append(
+            f"| first run from a fresh clone (.venv, uv, install, report) | – | {first:.1f} | – | "
+            f"≤ {target:.0f} s {'✔' if first <= target else '✘'} |"
+        )
     for key, label in (("one_period", "one period (2025), cold"), ("backfill", "backfill 2019–2025 and 2026-08, cold")):
         if key in m["naive"]:
             ratio = m["runner"][key] / m["naive"][key]
@@ -199,9 +230,14 @@ def main(argv: list[str] | None = None) -> int:
     comp.add_argument("data_dir")
     comp.add_argument("period")
     sub.add_parser("simulate", help="only the simulation of M2's status")
+    sub.add_parser("first-run", help="only the first run from a fresh clone")
     args = parser.parse_args(argv)
     if args.command == "compute":
         print(json.dumps(compute_cells(Path(args.notebook), Path(args.data_dir), args.period)))
+        return 0
+    if args.command == "first-run":
+        with tempfile.TemporaryDirectory() as tmp:
+            print(f"first run from a fresh clone: {first_run(Path(tmp)):.1f} s")
         return 0
     print("M2 simulation …", flush=True)
     records, simulation_text = m2_simulation()
@@ -219,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp)
         data = root / "data"
         shutil.copytree(EXAMPLE_DATA_DIR, data)
+        print("first run from a fresh clone …", flush=True)
+        m["first_run"] = first_run(root)
         print("naive, one period …", flush=True)
         m["naive"]["one_period"] = naive(["2025"], data, root / "naive1")
         print("bro-analysis, one period, with and without the twelve kommunblad …", flush=True)
