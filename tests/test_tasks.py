@@ -211,6 +211,15 @@ def test_install_syncs_once_per_lock_and_never_takes_tools_away(tmp_path, monkey
     assert len(lines) == 3 and all(line.startswith("Installerar ") for line in lines)  # one line per install
 
 
+def test_commands_keep_the_bytecode_python_compiles():
+    """Nothing is compiled at install: a task's commands may write what they compile."""
+    environ = {"PATH": "/usr/bin", "PYTHONDONTWRITEBYTECODE": "1", "BRO_CHROMIUM": "x"}
+    assert tasks.task_env(environ) == {"PATH": "/usr/bin", "BRO_CHROMIUM": "x"}
+    pyproject = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "compile-bytecode" not in pyproject["tool"]["uv"]
+    assert not any("compile" in arg for level in tasks.SYNC.values() for arg in level)
+
+
 # ------------------------------------------------------------------ the command line
 
 
