@@ -271,7 +271,9 @@ def install(level: int, verbose: bool, root: Path = ROOT) -> None:
 def parse(argv: list[str]) -> tuple[str, dict]:
     """The task and its options: -v, --data, --period, --jobs; everything else (and all
     after --) goes to the task's command."""
-    task, rest = (argv[0], argv[1:]) if argv else ("help", [])
+    leading = [arg for arg in argv[:1] if arg in ("-v", "--verbose")]  # `make V=1` puts -v first
+    task, rest = (argv[len(leading)], argv[len(leading) + 1 :]) if argv[len(leading) :] else ("help", [])
+    rest = leading + rest
     if task in ("-h", "--help"):
         task = "help"
     if task not in TASKS:

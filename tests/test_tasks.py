@@ -227,6 +227,8 @@ def test_options_for_the_script_and_the_rest_for_the_command():
     task, options = tasks.parse(["report", "--period", "2026-08", "--data=x y", "--pdf", "-v", "--", "-v"])
     assert (task, options["period"], options["data"], options["verbose"]) == ("report", "2026-08", "x y", True)
     assert options["extra"] == ["--pdf", "-v"]
+    assert tasks.parse(["-v", "test", "--jobs", "3"]) == ("test", {"verbose": True, "jobs": "3", "extra": []})
+    assert tasks.parse([]) == ("help", {"verbose": False, "extra": []})
     with pytest.raises(tasks.TaskError) as unknown:
         tasks.parse(["rapport"])
     assert unknown.value.code == 2 and "Okänd uppgift: rapport" in str(unknown.value)
