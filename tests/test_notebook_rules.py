@@ -103,6 +103,15 @@ def _retag(old, new):
     return change
 
 
+def _parameters(source: str):
+    def change(nb):
+        for cell in nb["cells"]:
+            if "parameters" in cell.get("metadata", {}).get("tags", []):
+                cell["source"] = source
+
+    return change
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -110,6 +119,7 @@ def _retag(old, new):
         (_retag("nämnd", "nämd"), "har taggen 'nämd'. Närmast: 'nämnd'. Regel: taggarna stavas"),
         (_retag("nämnd", None), 'Regel: en notebook med "area" eller "section" har minst en cell med taggen "nämnd"'),
         (_retag("parameters", None), 'har 0 celler med taggen "parameters". Regel: exakt en kodcell'),
+        (_parameters('period: str = ""  # 2025\n'), "parametercellen sätter inte data_dir. Regel: exakt en kodcell"),
         (_retag("remove-cell", None), 'Regel: den första cellen är en markdowncell med taggen "remove-cell"'),
         (lambda nb: nb["metadata"]["bro"].pop("title"), 'saknar titel. Regel: metadata "bro" har "title"'),
         (
@@ -130,6 +140,7 @@ def _retag(old, new):
         "misspelt tag",
         "no committee cell",
         "no parameters",
+        "no data_dir",
         "no lab intro",
         "title",
         "key",

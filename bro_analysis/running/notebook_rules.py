@@ -60,6 +60,11 @@ def _tags(cell: dict) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
+def _assigns(cell: dict, name: str) -> bool:
+    """True when the cell sets `name` on a line of its own (`period = ""`, `period: str = ""`)."""
+    return re.search(rf"^{name}\s*(:[^=\n]*)?=", "".join(cell.get("source", "")), re.M) is not None
+
+
 def _metadata_problems(bro: dict, plan: Plan) -> list[str]:
     problems = []
     for key in bro:
@@ -84,9 +89,10 @@ def _metadata_problems(bro: dict, plan: Plan) -> list[str]:
 def _cell_problems(cells: list[dict], has_section: bool) -> list[str]:
     problems = []
     parameters = [c for c in cells if PARAMETERS_TAG in _tags(c)]
-    source = "".join(parameters[0].get("source", "")) if len(parameters) == 1 else ""
-    if len(parameters) != 1 or not all(re.search(rf"^{name}\s*=", source, re.M) for name in ("period", "data_dir")):
+    if len(parameters) != 1:
         problems.append(f'har {len(parameters)} celler med taggen "{PARAMETERS_TAG}". Regel: {RULE_PARAMETERS}.')
+    elif missing := [name for name in ("period", "data_dir") if not _assigns(parameters[0], name)]:
+        problems.append(f"parametercellen sätter inte {' och '.join(missing)}. Regel: {RULE_PARAMETERS}.")
     if not cells or cells[0].get("cell_type") != "markdown" or LAB_ONLY_TAG not in _tags(cells[0]):
         problems.append(f"börjar inte med introduktionen för JupyterLab. Regel: {RULE_LAB_ONLY}.")
     markdown = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "markdown")
