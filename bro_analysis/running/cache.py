@@ -1,15 +1,20 @@
 """Skip work whose inputs have not changed.
 
 A notebook's key is the SHA-256 of the notebook file, its parameters, every
-file in the data folder, the OKR and settings files and the package's own code
-and templates. The key of a successful run is stored beside its outputs in
-`<period>/.cache/<name>.json`; a later run with the same key reuses the outputs.
+file in the data folder, the OKR and settings files, the package's own code and
+templates, and the Python and the installed versions of the packages the package
+runs on (an upgrade of pandas or matplotlib can change a number or a figure). The
+key of a successful run is stored beside its outputs in `<period>/.cache/<name>.json`;
+a later run with the same key reuses the outputs.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
+import platform
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,11 +40,45 @@ def _files_digest(paths) -> str:
     return _digest(x for p in sorted(paths) for x in (p.name, p.read_bytes()))
 
 
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+# A requirement's name: what comes before a version, an extra or a marker ("pandas>=2.1").
+_REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def dependency_versions() -> dict[str, str]:
+    """Name -> installed version of the package and of every package it needs to run, the
+    dependencies of dependencies included (extras, such as the test tools, left out). Read
+    from the installed packages' metadata, which a wheel install has too (uv.lock it has not);
+    where the package itself is not installed, every installed package counts."""
+    installed = {_canonical(d.metadata["Name"]): d for d in importlib.metadata.distributions()}
+    root = "bro-analysis"
+    if root not in installed:
+        return {name: dist.version for name, dist in installed.items()}
+    versions: dict[str, str] = {}
+    todo = [root]
+    while todo:
+        name = todo.pop()
+        if name in versions or name not in installed:
+            continue  # seen, or not installed here (a requirement for another platform)
+        versions[name] = installed[name].version
+        for requirement in installed[name].requires or []:
+            match = _REQUIREMENT_NAME.match(requirement)
+            if match and "extra" not in requirement.partition(";")[2]:
+                todo.append(_canonical(match.group(1)))
+    return versions
+
+
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """The package's code and templates: a change in them invalidates every result."""
+    """The package's code and templates, the Python and the installed versions of what the
+    package runs on: a change in any of them invalidates every result."""
     files = [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    return _digest(x for p in sorted(files) for x in (p.relative_to(PACKAGE_DIR).as_posix(), p.read_bytes()))
+    code = [x for p in sorted(files) for x in (p.relative_to(PACKAGE_DIR).as_posix(), p.read_bytes())]
+    versions = json.dumps(dependency_versions(), sort_keys=True)
+    return _digest([*code, platform.python_implementation(), platform.python_version(), versions])
 
 
 def input_digest(data_dir: Path) -> str:
