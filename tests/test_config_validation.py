@@ -3,7 +3,7 @@ value is a ConfigError (exit 2) naming the file, the key with its section, its l
 and what was expected, every problem of a file at once; the committed files pass.
 
 Each test writes an edited copy of a committed file to tmp_path and points the command
-line at it (cli.SETTINGS_FILE, cli.OKR_FILE); the real files are never touched."""
+line at it (a working folder named by $BRO_ARBETSMAPP); the real files are never touched."""
 
 from __future__ import annotations
 
@@ -47,8 +47,7 @@ def _validate(tmp_path, monkeypatch, capsys, settings: str = SETTINGS_TEXT, okr:
     """`bro-analysis validate` with these files; asserts exit 2 and returns its message."""
     (tmp_path / "settings.toml").write_text(settings, encoding="utf-8")
     (tmp_path / "okr.toml").write_text(okr, encoding="utf-8")
-    monkeypatch.setattr(cli, "SETTINGS_FILE", tmp_path / "settings.toml")
-    monkeypatch.setattr(cli, "OKR_FILE", tmp_path / "okr.toml")
+    monkeypatch.setenv("BRO_ARBETSMAPP", str(tmp_path))
     assert cli.main(["validate"]) == 2
     return capsys.readouterr().err
 
@@ -333,7 +332,8 @@ def test_problems_in_both_files_are_reported_together(tmp_path, monkeypatch, cap
 def test_run_stops_before_any_notebook(tmp_path, monkeypatch, capsys):
     settings = tmp_path / "settings.toml"
     settings.write_text(_edited(SETTINGS_TEXT, ('"konfidensnivå" = 0.95\n# Trend', '"konfidensnivå" = 95\n# Trend')))
-    monkeypatch.setattr(cli, "SETTINGS_FILE", settings)
+    (tmp_path / "okr.toml").write_text(OKR_TEXT, encoding="utf-8")
+    monkeypatch.setenv("BRO_ARBETSMAPP", str(tmp_path))
     out = tmp_path / "out"
     assert cli.main(["run", "--period", "2025", "--out", str(out)]) == 2
     assert "[nki] konfidensnivå = 95" in capsys.readouterr().err

@@ -135,7 +135,7 @@ def test_unexpected_error_is_a_message_not_a_traceback(monkeypatch, capsys):
     monkeypatch.setattr(cli_module, "cmd_validate", broken)
     assert cli_module.main(["validate"]) == cli_module.EXIT_FAILED
     err = capsys.readouterr().err
-    assert "Oväntat fel" in err and "något oväntat" in err and "--debug" in err
+    assert "Oväntat fel" in err and "något oväntat" in err and "--felsök" in err
     assert "Traceback" not in err
     assert cli_module.main(["--debug", "validate"]) == cli_module.EXIT_FAILED
     assert "Traceback" in capsys.readouterr().err

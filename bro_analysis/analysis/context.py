@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bro_analysis.core.config import EXAMPLE_DATA_DIR, Plan, load_plan, load_settings
+from bro_analysis.core.config import Plan, data_folder, load_plan, load_settings
 from bro_analysis.core.periods import Period, PeriodError, parse_period, resolve_periods
 from bro_analysis.input.assessments import Assessment, load_assessment
 from bro_analysis.input.contracts import ORIGINS
@@ -126,11 +126,11 @@ def load_dataset_once(data_dir: Path) -> Dataset:
 
 
 def open_context(period: str = "", data_dir: str | Path = "") -> Context:
-    """Load the data folder (default: the example data) and resolve the period by the
+    """Load the data folder (default: the working folder's, see config.data_folder) and resolve the period by the
     same rule as the command line (periods.resolve_periods; default: the latest year
     that is over in the calendar and in the data)."""
     check_parameters(period, data_dir)
-    folder = Path(data_dir) if data_dir else EXAMPLE_DATA_DIR
+    folder = data_folder(data_dir or None)
     dataset = load_dataset_once(folder)
     (resolved,) = resolve_periods([str(period)] if period else None, dataset.tables)
     plan = load_plan()

@@ -1,7 +1,22 @@
-"""Paths and the editable configuration (`data/okr.toml`, `data/settings.toml`)."""
+"""Paths and the editable configuration (`okr.toml`, `settings.toml`).
+
+Where the plan, the settings, the notebooks and the data are is found in this order
+(`find_workdir`, `data_folder`):
+
+1. the command line: `--arbetsmapp MAPP` (and `--data MAPP` for the data);
+2. the environment variables `BRO_ARBETSMAPP` (and `BRO_DATA`);
+3. the working folder and the folders above it: the first that holds `okr.toml`, directly
+   (a working folder made by `bro-analysis init`) or in `data/` (a source checkout);
+4. the source checkout the package runs from, if any.
+
+A working folder made by `init` has okr.toml, settings.toml, notebooks/ and data/ (the
+analyst's tables); a source checkout keeps okr.toml and settings.toml in data/ and runs
+the example data (data/example) unless told otherwise.
+"""
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,6 +26,8 @@ from typing import Any
 
 from bro_analysis.core import settings_schema
 
+# The source checkout's folders (where the package is run from a clone of the repository).
+# A run finds its plan and data through `find_workdir` and `data_folder`, not these.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / "data"
 EXAMPLE_DATA_DIR = DATA_DIR / "example"
@@ -32,6 +49,11 @@ EXAMPLE_MARKER = "EXEMPELDATA.txt"
 
 TARGET_TYPES = settings_schema.TARGET_TYPES
 
+# The environment variables naming the working folder and the data folder.
+ENV_WORKDIR = "BRO_ARBETSMAPP"
+ENV_DATA = "BRO_DATA"
+PLAN_NAME, SETTINGS_NAME = "okr.toml", "settings.toml"
+
 
 class MemberError(ValueError):
     """A municipality parameter that is not one of the plan's members."""
@@ -39,6 +61,118 @@ class MemberError(ValueError):
 
 class ConfigError(ValueError):
     """The OKR or settings file is wrong; the message names file and entry."""
+
+
+@dataclass(frozen=True)
+class Workdir:
+    """Where a run finds its plan, settings, notebooks and data, and writes its outputs.
+
+    `root` holds okr.toml and settings.toml directly (a working folder from `bro-analysis
+    init`, whose data/ holds the analyst's tables) or in data/ (a source checkout, whose
+    data/example is the data a run takes by default)."""
+
+    root: Path
+    found_by: str = ""  # how it was found, for messages: "--arbetsmapp", "BRO_ARBETSMAPP", …
+
+    @property
+    def is_checkout(self) -> bool:
+        return not (self.root / PLAN_NAME).is_file()
+
+    @property
+    def config_dir(self) -> Path:
+        return self.root / "data" if self.is_checkout else self.root
+
+    @property
+    def plan(self) -> Path:
+        return self.config_dir / PLAN_NAME
+
+    @property
+    def settings(self) -> Path:
+        return self.config_dir / SETTINGS_NAME
+
+    @property
+    def data(self) -> Path:
+        """The data folder a run reads unless told otherwise."""
+        return self.root / "data" / "example" if self.is_checkout else self.root / "data"
+
+    @property
+    def example(self) -> Path:
+        """Where the example data is kept: data/example in a checkout, exempeldata/ in a working folder."""
+        return self.root / "data" / "example" if self.is_checkout else self.root / "exempeldata"
+
+    @property
+    def outputs(self) -> Path:
+        return self.root / "outputs"
+
+    @property
+    def notebooks(self) -> Path:
+        """The working folder's notebooks/, or the package's own when it has none."""
+        from bro_analysis.core.resources import shipped
+
+        own = self.root / "notebooks"
+        return own if any(own.glob("*.ipynb")) else shipped("notebooks")
+
+
+def _holds_plan(folder: Path) -> Workdir | None:
+    """The working folder rooted at `folder` when it holds okr.toml directly or in data/
+    (the source checkout's data/ itself counts as the checkout)."""
+    if folder == DATA_DIR and (folder / PLAN_NAME).is_file():
+        return Workdir(PROJECT_ROOT)
+    if (folder / PLAN_NAME).is_file() or (folder / "data" / PLAN_NAME).is_file():
+        return Workdir(folder)
+    return None
+
+
+def _named(folder: Path | str, how: str) -> Workdir:
+    """The working folder a user named; a ConfigError when it has no plan."""
+    path = Path(folder).expanduser().resolve()
+    found = _holds_plan(path)
+    if found is None:
+        raise ConfigError(
+            f"{how} {path}: där finns ingen {PLAN_NAME}, varken direkt i mappen eller i {Path('data', PLAN_NAME)}. "
+            "Skapa en arbetsmapp med bro-analysis init MAPP."
+        )
+    return Workdir(found.root, how)
+
+
+def find_workdir(chosen: Path | str | None = None, cwd: Path | str | None = None) -> Workdir:
+    """The working folder, in the documented order (see the module's docstring): `chosen`
+    (the command line's --arbetsmapp), $BRO_ARBETSMAPP, `cwd` (default: the current folder)
+    and the folders above it, the source checkout. A ConfigError listing every place looked
+    when none holds a plan."""
+    if chosen:
+        return _named(chosen, "--arbetsmapp")
+    if os.environ.get(ENV_WORKDIR):
+        return _named(os.environ[ENV_WORKDIR], ENV_WORKDIR)
+    here = Path(cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        found = _holds_plan(folder)
+        if found is not None:
+            return Workdir(found.root, "arbetsmappen")
+    if (PROJECT_ROOT / "data" / PLAN_NAME).is_file():
+        return Workdir(PROJECT_ROOT, "källkoden")
+    folders = ", ".join(str(f) for f in (here, *here.parents))
+    looked = [
+        "kommandoradens --arbetsmapp: inte angiven",
+        f"miljövariabeln {ENV_WORKDIR}: inte satt",
+        f"mappen du står i och mapparna ovanför ({folders}): ingen har {PLAN_NAME} direkt eller i data/",
+        f"källkoden paketet körs från: {PROJECT_ROOT / 'data' / PLAN_NAME} finns inte (paketet är installerat)",
+    ]
+    raise ConfigError(
+        f"Hittar ingen arbetsmapp med planen ({PLAN_NAME}) och inställningarna ({SETTINGS_NAME}). Letade här:\n"
+        + "\n".join(f"  {i}. {place}" for i, place in enumerate(looked, 1))
+        + "\nSkapa en arbetsmapp med 'bro-analysis init MAPP' och kör kommandot i den, "
+        f"eller ange mappen med --arbetsmapp MAPP eller {ENV_WORKDIR}."
+    )
+
+
+def data_folder(chosen: Path | str | None = None) -> Path:
+    """The data folder: `chosen` (the command line's --data), $BRO_DATA, the working folder's."""
+    if chosen:
+        return Path(chosen)
+    if os.environ.get(ENV_DATA):
+        return Path(os.environ[ENV_DATA]).expanduser()
+    return find_workdir().data
 
 
 @dataclass(frozen=True)
@@ -173,10 +307,14 @@ def _key_result(raw: dict, path: Path, index: int) -> KeyResult:
     )
 
 
+def load_plan(path: Path | str | None = None) -> Plan:
+    """Read the OKR file (default: the working folder's, see find_workdir) and check it
+    against its schema (settings_schema.OKR_SCHEMA)."""
+    return _load_plan(Path(path) if path else find_workdir().plan)
+
+
 @lru_cache(maxsize=8)
-def load_plan(path: Path | str = OKR_FILE) -> Plan:
-    """Read the OKR file and check it against its schema (settings_schema.OKR_SCHEMA)."""
-    path = Path(path)
+def _load_plan(path: Path) -> Plan:
     raw = _read_checked(path, settings_schema.OKR_SCHEMA)
     plan, areas = raw["plan"], raw["målområden"]
     return Plan(
@@ -192,15 +330,20 @@ def load_plan(path: Path | str = OKR_FILE) -> Plan:
     )
 
 
+def load_settings(path: Path | str | None = None) -> dict:
+    """Read the analysis settings (NKI bands, Kolada mapping, conversion definitions;
+    default: the working folder's, see find_workdir), checked against their schema
+    (settings_schema.SETTINGS_SCHEMA)."""
+    return _load_settings(Path(path) if path else find_workdir().settings)
+
+
 @lru_cache(maxsize=8)
-def load_settings(path: Path | str = SETTINGS_FILE) -> dict:
-    """Read the analysis settings (NKI bands, Kolada mapping, conversion definitions),
-    checked against their schema (settings_schema.SETTINGS_SCHEMA)."""
-    return _read_checked(Path(path), settings_schema.SETTINGS_SCHEMA)
+def _load_settings(path: Path) -> dict:
+    return _read_checked(path, settings_schema.SETTINGS_SCHEMA)
 
 
 def check_settings(
-    path: Path | str = SETTINGS_FILE,
+    path: Path | str | None = None,
     vocabularies: Mapping[str, tuple[str, ...]] | None = None,
     members: int | None = None,
 ) -> dict:
@@ -208,7 +351,7 @@ def check_settings(
     from the data contracts (`vocabularies`, see settings_schema) and the plan's number of
     member municipalities. Not cached: the command line calls it once per run."""
     context = {"vocabularies": dict(vocabularies or {}), "antal_medlemskommuner": members}
-    return _read_checked(Path(path), settings_schema.SETTINGS_SCHEMA, context)
+    return _read_checked(Path(path) if path else find_workdir().settings, settings_schema.SETTINGS_SCHEMA, context)
 
 
 def is_example_data(data_dir: Path | str) -> bool:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from bro_analysis import __version__
 from bro_analysis.analysis.changes import shown
-from bro_analysis.core.config import MEMBERS_DIR, OKR_FILE, REPORT_NAME, SETTINGS_FILE
+from bro_analysis.core.config import MEMBERS_DIR, REPORT_NAME, find_workdir
 from bro_analysis.core.files import finish_pending, write_atomic
 from bro_analysis.core.periods import Period, PeriodError, parse_period, period_label
 from bro_analysis.input.assessments import assessment_files
@@ -80,8 +80,8 @@ def write_run_manifest(period_dir: Path, data_dir: Path, made: dt.datetime) -> P
         "period": Path(period_dir).name,
         "data": str(data_dir),
         "filer": _entries(data_files(data_dir)),
-        "okr.toml": _sha256(OKR_FILE),
-        "settings.toml": _sha256(SETTINGS_FILE),
+        "okr.toml": _sha256(find_workdir().plan),
+        "settings.toml": _sha256(find_workdir().settings),
         "version": __version__,
         "tid": made.isoformat(timespec="seconds"),
     }
@@ -156,7 +156,7 @@ def _data_changes(manifest: dict, data_dir: Path) -> list[str]:
     changes = [f"{name} har ändrats" for name in then if name in now and _sha256(now[name]) != then[name]]
     changes += [f"{name} har tagits bort" for name in then if name not in now]
     changes += [f"{name} har tillkommit" for name in now if name not in then]
-    for name, path in (("okr.toml", OKR_FILE), ("settings.toml", SETTINGS_FILE)):
+    for name, path in (("okr.toml", find_workdir().plan), ("settings.toml", find_workdir().settings)):
         if manifest.get(name) != _sha256(path):
             changes.append(f"{path} har ändrats")
     return changes
@@ -242,7 +242,7 @@ def publish(out_root: Path, period_key: str, data_dir: Path, today: dt.date, dra
             dest = tmp / path.relative_to(period_dir)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, dest)
-        sources = {**data_files(data_dir), "okr.toml": OKR_FILE, "settings.toml": SETTINGS_FILE}
+        sources = {**data_files(data_dir), "okr.toml": find_workdir().plan, "settings.toml": find_workdir().settings}
         for name, path in sources.items():
             dest = tmp / SOURCES_DIR / name
             dest.parent.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from bro_analysis.core.config import OKR_FILE, SETTINGS_FILE
+from bro_analysis.core.config import find_workdir
 from bro_analysis.core.files import write_atomic
 from bro_analysis.core.periods import Period
 from bro_analysis.input.assessments import assessment_files
@@ -86,7 +86,8 @@ def input_digest(data_dir: Path) -> str:
     assessment files (bedomningar/), the plan, the settings and the package's code."""
     data_files = [p for p in Path(data_dir).iterdir() if p.is_file()]
     data_files += assessment_files(Path(data_dir))
-    return _digest([_files_digest(data_files), _files_digest([OKR_FILE, SETTINGS_FILE]), code_digest()])
+    workdir = find_workdir()
+    return _digest([_files_digest(data_files), _files_digest([workdir.plan, workdir.settings]), code_digest()])
 
 
 def notebook_key(notebook: Path, period: Period, data_dir: Path, inputs: str, member: str | None = None) -> str:

@@ -1,28 +1,33 @@
-"""Command line: `bro-analysis run | validate | bedömning | publicera | example-data | docs | kolada`.
+"""Command line: `bro-analysis init | run | validate | bedömning | publicera | example-data | docs | kolada`.
 
 Exit codes: 0 everything went well, 1 a notebook failed, 2 bad input or usage.
-Errors are printed as readable Swedish text; `--debug` shows the traceback.
+Errors are printed as readable Swedish text; `--felsök` (or `--debug`) shows the traceback.
+Every text, argparse's own included (swedish_argparse), is Swedish; options are named in
+Swedish, with the English name they had before kept as an alias.
+The plan, settings and data are found in the order config.find_workdir documents.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
 import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 from bro_analysis import __version__
 from bro_analysis.core.config import (
-    DATA_DIR,
-    EXAMPLE_DATA_DIR,
-    OKR_FILE,
-    OUTPUTS_DIR,
-    SETTINGS_FILE,
+    ENV_DATA,
+    ENV_WORKDIR,
     ConfigError,
     MemberError,
     check_settings,
+    data_folder,
+    find_workdir,
     load_plan,
 )
 from bro_analysis.core.periods import Period, PeriodError, resolve_periods
@@ -30,6 +35,7 @@ from bro_analysis.input.kolada import KoladaError
 from bro_analysis.input.loading import DataError, load_dataset
 from bro_analysis.running.archive import ArchiveError
 from bro_analysis.running.notebook_rules import check_notebooks
+from bro_analysis.running.swedish_argparse import SwedishParser, whole_number
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
@@ -42,8 +48,8 @@ def check_output_folder(out: Path, data: Path) -> None:
     """Outputs never go into the input folder or the repository's data/ folder: inputs are only read."""
     out = Path(out).resolve()
     if out.exists() and not out.is_dir():
-        raise UsageError(f"Utdatamappen {out} är en fil, inte en mapp; ange en mapp med --out.")
-    for folder in (Path(data).resolve(), DATA_DIR.resolve()):
+        raise UsageError(f"Utdatamappen {out} är en fil, inte en mapp; ange en mapp med --ut.")
+    for folder in (Path(data).resolve(), (find_workdir().root / "data").resolve()):
         if out == folder or folder in out.parents:
             raise UsageError(
                 f"Utdatamappen {out} ligger i datamappen {folder}; indata ska bara läsas. "
@@ -105,14 +111,14 @@ def check_plan(metrics: bool = True) -> None:
     both files is reported together (a ConfigError: exit 2)."""
     problems, members = [], None
     try:
-        plan = load_plan(OKR_FILE)
+        plan = load_plan()
         members = len(plan.members)
         if metrics:
             check_metrics(plan)
     except ConfigError as exc:
         problems.append(str(exc))
     try:
-        check_settings(SETTINGS_FILE, _vocabularies(), members)
+        check_settings(None, _vocabularies(), members)
     except ConfigError as exc:
         problems.append(str(exc))
     if problems:
@@ -137,6 +143,7 @@ def replaced_text(replaced: list[Path], out: Path) -> str:
 def cmd_run(args) -> int:
     from bro_analysis.running.runner import is_per_member, list_notebooks, run_periods
 
+    args.data, args.out = str(data_folder(args.data)), args.out or str(find_workdir().outputs)
     check_plan(metrics=False)  # the mått, which needs the whole analysis, only when something runs
     check_notebooks(list_notebooks(), load_plan())  # every notebook's area and rules, before any cell runs
 
@@ -156,22 +163,23 @@ def cmd_run(args) -> int:
     compare = Path(args.compare) if args.compare else None
     if compare is not None and not compare.is_file():
         raise UsageError(f"--jämför {compare}: filen finns inte (ange en tidigare rapports okr.json)")
-    plan = load_plan(OKR_FILE)
+    plan = load_plan()
     members = [plan.member(m)[0] for m in args.kommun] if args.kommun else None
     replaced: list[Path] = []
     try:
-        results = run_periods(
-            periods,
-            Path(args.data),
-            Path(args.out),
-            jobs=args.jobs,
-            force=args.force,
-            compare_with=compare,
-            replaced=replaced,
-            members=members,
-            notebooks=[nb for nb in list_notebooks() if not is_per_member(nb)] if args.no_profiles else None,
-            before_running=lambda: check_metrics(plan),
-        )
+        with _working_in(find_workdir().root):  # the kernels find the same plan, wherever their notebooks are
+            results = run_periods(
+                periods,
+                Path(args.data),
+                Path(args.out),
+                jobs=args.jobs,
+                force=args.force,
+                compare_with=compare,
+                replaced=replaced,
+                members=members,
+                notebooks=[nb for nb in list_notebooks() if not is_per_member(nb)] if args.no_profiles else None,
+                before_running=lambda: check_metrics(plan),
+            )
     except KeyboardInterrupt:
         if not args.debug:  # tasks the interrupt cut short are not worth a traceback
             logging.getLogger("asyncio").setLevel(logging.CRITICAL)
@@ -205,7 +213,7 @@ def check_assessments(data: Path, periods: list[str] | None = None) -> list[str]
     from bro_analysis.analysis.summary import assessment_warnings
     from bro_analysis.input.assessments import check_folder, load_assessment
 
-    ids = [kr.id for kr in load_plan(OKR_FILE).key_results]
+    ids = [kr.id for kr in load_plan().key_results]
     if periods is None:
         found, warnings = check_folder(data, ids)
     else:
@@ -216,6 +224,7 @@ def check_assessments(data: Path, periods: list[str] | None = None) -> list[str]
 
 
 def cmd_validate(args) -> int:
+    args.data = str(data_folder(args.data))
     check_plan()
     from bro_analysis.running.runner import list_notebooks
 
@@ -238,6 +247,7 @@ def cmd_assessment(args) -> int:
     from bro_analysis.core.files import write_new
     from bro_analysis.input.assessments import assessment_path
 
+    args.data = str(data_folder(args.data))
     check_plan()
     ctx = open_context(args.period, args.data)
     path = assessment_path(Path(args.data), ctx.period.key)
@@ -260,6 +270,7 @@ def cmd_publish(args) -> int:
 
     from bro_analysis.running.archive import publish, write_index
 
+    args.data, args.out = str(data_folder(args.data)), args.out or str(find_workdir().outputs)
     check_output_folder(Path(args.out), Path(args.data))
     folder = publish(Path(args.out), args.period, Path(args.data), dt.date.today(), draft_ok=args.utkast)
     index, history = write_index(Path(args.out))
@@ -271,6 +282,7 @@ def cmd_publish(args) -> int:
 def cmd_example_data(args) -> int:
     from bro_analysis.input.example_data import write_example_data
 
+    args.out = args.out or str(find_workdir().example)
     paths = write_example_data(Path(args.out), seed=args.seed)
     print(f"Skrev {len(paths)} filer till {args.out}")
     return EXIT_OK
@@ -279,6 +291,7 @@ def cmd_example_data(args) -> int:
 def cmd_docs(args) -> int:
     from bro_analysis.input.docs import write_data_readme
 
+    args.out = args.out or str(find_workdir().root / "data" / "README.md")
     write_data_readme(Path(args.out))
     print(f"Skrev {args.out}")
     return EXIT_OK
@@ -326,7 +339,8 @@ def cmd_kolada_fetch(args) -> int:
         kpis += [k for k in context_kpis(settings) if k not in kpis]
     if not kpis:
         raise KoladaError(
-            "Ange minst ett nyckeltal med --kpi, eller --kontext för nyckeltalen i [kolada.kontext] i settings.toml"
+            "Ange minst ett nyckeltal med --nyckeltal (--kpi), eller --kontext för nyckeltalen i "
+            "[kolada.kontext] i settings.toml"
         )
     client = client_from_settings(settings, args.base_url, args.cache, args.offline, args.refresh)
     wanted = split_ids(args.municipality or ["all"])
@@ -370,7 +384,7 @@ def cmd_kolada_import(args) -> int:
     elif counts["rader"] is not None and not args.utan_riket:
         print(
             "Svaret har bara medlemskommunerna, så ingen riksjämförelse skrevs; "
-            "hämta med --municipality all (standard) för att få den"
+            "hämta med --kommun alla (standard) för att få den"
         )
     if counts["kontext"] is not None:
         print(f"Skrev {counts['kontext']} rader med sammanhanget för RUS 2030 till {kontext}")
@@ -380,20 +394,112 @@ def cmd_kolada_import(args) -> int:
     return EXIT_OK
 
 
+def cmd_init(args) -> int:
+    from bro_analysis.running.workdir import WorkdirExists, create_workdir
+
+    try:
+        made = create_workdir(Path(args.folder), example=args.exempeldata)
+    except WorkdirExists as exc:
+        raise UsageError(str(exc)) from None
+    print(f"Skapade arbetsmappen {args.folder}: {', '.join(p.name for p in made)}")
+    data = " --data exempeldata" if args.exempeldata else ""
+    print(
+        f"Lägg dina tabeller i {Path(args.folder, 'data')} och kör i mappen:\n"
+        f"  cd {args.folder}\n  bro-analysis validate{data}\n  bro-analysis run{data}"
+    )
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _working_in(folder: str | Path | None) -> Iterator[None]:
+    """$BRO_ARBETSMAPP set to `folder` inside the block (when given), for this process and
+    the notebook kernels it starts; as it was afterwards."""
+    if not folder:
+        yield
+        return
+    before = os.environ.get(ENV_WORKDIR)
+    os.environ[ENV_WORKDIR] = str(Path(folder).resolve())
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ENV_WORKDIR, None)
+        else:
+            os.environ[ENV_WORKDIR] = before
+
+
+WORKDIR_HELP = (
+    f"mappen med okr.toml och settings.toml (standard: miljövariabeln {ENV_WORKDIR}, "
+    "annars mappen du står i eller närmaste mapp ovanför med okr.toml)"
+)
+DATA_HELP = (
+    f"datamappen med tabellerna (standard: miljövariabeln {ENV_DATA}, annars arbetsmappens data/; "
+    "i en källkodskopia exempeldatan data/example)"
+)
+
+
+def _common(p: argparse.ArgumentParser, data: str | None = DATA_HELP, workdir: bool = True) -> None:
+    """The options most commands share: the data folder, the working folder, --felsök."""
+    if data:
+        p.add_argument("--data", metavar="MAPP", help=data)
+    if workdir:
+        p.add_argument("--arbetsmapp", metavar="MAPP", help=WORKDIR_HELP)
+    p.add_argument(
+        "--felsök",
+        "--debug",
+        dest="debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="visa fullständig felsökningsinformation vid fel",
+    )
+
+
+def _out_option(p: argparse.ArgumentParser, help: str, dest: str = "out", **kwargs) -> None:
+    p.add_argument("--ut", f"--{'output' if dest == 'output' else 'out'}", dest=dest, help=help, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bro-analysis", description="BRO:s analysarbetsbok")
-    parser.add_argument("--version", action="version", version=__version__)
-    parser.add_argument("--debug", action="store_true", help="visa fullständig felsökningsinformation")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = SwedishParser(
+        prog="bro-analysis",
+        description="BRO:s analysarbetsbok: uppföljningen av verksamhetsplanens nyckelresultat.",
+        epilog="Hjälp för ett kommando: bro-analysis KOMMANDO --help",
+    )
+    parser.add_argument("--version", action="version", version=__version__, help="visa versionen och avsluta")
+    parser.add_argument(
+        "--felsök", "--debug", dest="debug", action="store_true", help="visa fullständig felsökningsinformation vid fel"
+    )
+    sub = parser.add_subparsers(
+        dest="command", required=True, title="kommandon", metavar="KOMMANDO", help="ett av kommandona nedan"
+    )
+
+    init = sub.add_parser("init", help="skapa en arbetsmapp med plan, inställningar, notebooks och en tom datamapp")
+    init.add_argument("folder", metavar="MAPP", help="arbetsmappen att skapa; ny eller tom")
+    init.add_argument(
+        "--exempeldata",
+        action="store_true",
+        help="lägg även exempeldatan i MAPP/exempeldata, så att du kan köra direkt",
+    )
+    _common(init, data=None, workdir=False)
+    init.set_defaults(func=cmd_init)
 
     run = sub.add_parser("run", help="kör alla notebooks för en eller flera perioder")
-    run.add_argument("--period", nargs="+", help="2025, 2026-08 (jan–aug) eller ett intervall 2019-2025")
-    run.add_argument("--data", default=str(EXAMPLE_DATA_DIR), help="datamapp (standard: exempeldata)")
-    run.add_argument("--out", default=str(OUTPUTS_DIR), help="utdatamapp (standard: outputs/)")
     run.add_argument(
-        "--jobs", type=int, default=None, help="antal notebooks som körs samtidigt (standard: antal kärnor)"
+        "--period",
+        nargs="+",
+        help="2025, 2026-08 (jan–aug) eller ett intervall 2019-2025 (standard: senaste hela året i datan)",
     )
-    run.add_argument("--force", action="store_true", help="kör om allt, även det som inte ändrats")
+    _out_option(run, "utdatamapp (standard: arbetsmappens outputs/)", metavar="MAPP")
+    run.add_argument(
+        "--jobb",
+        "--jobs",
+        dest="jobs",
+        type=whole_number,
+        metavar="N",
+        help="antal notebooks som körs samtidigt (standard: antal kärnor)",
+    )
+    run.add_argument(
+        "--kör-om", "--force", dest="force", action="store_true", help="kör om allt, även det som inte ändrats"
+    )
     run.add_argument(
         "--pdf", action="store_true", help="skriv även den samlade rapporten som PDF (A4, kräver Chromium)"
     )
@@ -416,12 +522,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="okr.json från den rapport som 'Sedan förra rapporten' jämför med "
         "(standard: den senast publicerade rapporten för en tidigare period, se publicera)",
     )
-    run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _common(run)
     run.set_defaults(func=cmd_run)
 
-    val = sub.add_parser("validate", help="kontrollera alla tabeller i en datamapp")
-    val.add_argument("--data", default=str(EXAMPLE_DATA_DIR))
-    val.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    val = sub.add_parser("validate", help="kontrollera planen, inställningarna och alla tabeller i en datamapp")
+    _common(val)
     val.set_defaults(func=cmd_validate)
 
     judge = sub.add_parser(
@@ -430,59 +535,92 @@ def build_parser() -> argparse.ArgumentParser:
         help="skriv periodens bedömningsfil (bedomningar/PERIOD.md) att fylla i; skriver aldrig över en fil",
     )
     judge.add_argument("--period", required=True, help="perioden, t.ex. 2025 eller 2026-08")
-    judge.add_argument("--data", default=str(EXAMPLE_DATA_DIR), help="datamapp (standard: exempeldata)")
-    judge.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _common(judge)
     judge.set_defaults(func=cmd_assessment)
 
     pub = sub.add_parser(
         "publicera", help="spara en körd periods rapport skrivskyddad i arkiv/ (det nämnden fick); skrivs aldrig över"
     )
     pub.add_argument("--period", required=True, help="den körda perioden, t.ex. 2025 eller 2026-08")
-    pub.add_argument("--out", default=str(OUTPUTS_DIR), help="utdatamappen perioden kördes till (standard: outputs/)")
-    pub.add_argument("--data", default=str(EXAMPLE_DATA_DIR), help="datamappen den kördes med (standard: exempeldata)")
+    _out_option(pub, "utdatamappen perioden kördes till (standard: arbetsmappens outputs/)", metavar="MAPP")
     pub.add_argument(
         "--utkast", action="store_true", help="publicera även om bedömningen inte är fastställd (märks som utkast)"
     )
-    pub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _common(pub, data="datamappen perioden kördes med (standard som för run)")
     pub.set_defaults(func=cmd_publish)
 
-    ex = sub.add_parser("example-data", help="skapa exempeldata med en fast slumpfrö")
-    ex.add_argument("--out", default=str(EXAMPLE_DATA_DIR))
-    ex.add_argument("--seed", type=int, default=2026)
+    ex = sub.add_parser("example-data", help="skapa exempeldata med ett fast slumpfrö")
+    _out_option(
+        ex, "mappen att skriva (standard: data/example i källkoden, exempeldata/ i en arbetsmapp)", metavar="MAPP"
+    )
+    ex.add_argument(
+        "--frö",
+        "--seed",
+        dest="seed",
+        type=whole_number,
+        default=2026,
+        metavar="TAL",
+        help="slumpfröet (standard 2026)",
+    )
+    _common(ex, data=None)
     ex.set_defaults(func=cmd_example_data)
 
     docs = sub.add_parser("docs", help="skriv data/README.md från datakontrakten")
-    docs.add_argument("--out", default=str(EXAMPLE_DATA_DIR.parent / "README.md"))
+    _out_option(docs, "filen att skriva (standard: arbetsmappens data/README.md)", metavar="FIL")
+    _common(docs, data=None)
     docs.set_defaults(func=cmd_docs)
 
     kolada = sub.add_parser("kolada", help="sök, hämta och importera nyckeltal från Kolada (API v3)")
-    kolada_sub = kolada.add_subparsers(dest="kolada_command", required=True)
+    kolada_sub = kolada.add_subparsers(
+        dest="kolada_command", required=True, title="kommandon", metavar="KOMMANDO", help="ett av kommandona nedan"
+    )
 
     def _kolada_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--base-url", help="Koladas adress (standard: bas_url i settings.toml)")
+        p.add_argument(
+            "--bas-url",
+            "--base-url",
+            dest="base_url",
+            metavar="URL",
+            help="Koladas adress (standard: bas_url i settings.toml)",
+        )
         p.add_argument("--offline", action="store_true", help="läs bara cachen; fråga inte Kolada")
         p.add_argument("--cache", metavar="MAPP", help="cachemappen (standard: cachemapp i settings.toml)")
+        _common(p, data=None)
 
     ksearch = kolada_sub.add_parser("search", help="sök nyckeltal i Koladas metadata (id, titel, beskrivning)")
-    ksearch.add_argument("text", nargs="+", help="sökord; alla måste finnas i id, titel eller beskrivning")
-    ksearch.add_argument("--max", type=int, default=50, help="visa högst så många träffar (standard 50)")
+    ksearch.add_argument(
+        "text", nargs="+", metavar="SÖKORD", help="sökord; alla måste finnas i id, titel eller beskrivning"
+    )
+    ksearch.add_argument(
+        "--max", type=whole_number, default=50, metavar="ANTAL", help="visa högst så många träffar (standard 50)"
+    )
     _kolada_options(ksearch)
     ksearch.set_defaults(func=cmd_kolada_search)
     kfetch = kolada_sub.add_parser("fetch", help="ladda ner nyckeltal från Kolada till en JSON-fil")
     kfetch.add_argument(
-        "--kpi", action="append", help="nyckeltalens id, t.ex. U07451 eller U07451,U07452 (kan upprepas)"
+        "--nyckeltal",
+        "--kpi",
+        dest="kpi",
+        metavar="ID",
+        action="append",
+        help="nyckeltalens id, t.ex. U07451 eller U07451,U07452 (kan upprepas)",
     )
     kfetch.add_argument(
         "--kontext", action="store_true", help="hämta även nyckeltalen i [kolada.kontext] (sammanhanget för RUS 2030)"
     )
     kfetch.add_argument(
+        "--kommun",
         "--municipality",
+        dest="municipality",
+        metavar="KOD",
         nargs="+",
-        help="kommunkoder, t.ex. 1880 1881; 'all' (standard) för alla kommuner, länet och riket; "
+        help="kommunkoder, t.ex. 1880 1881; 'alla' (standard) för alla kommuner, länet och riket; "
         "'bro' för medlemskommunerna, länet och riket",
     )
-    kfetch.add_argument("--years", required=True, help="år, t.ex. 2014-2025 eller 2023,2024")
-    kfetch.add_argument("--output", required=True, help="JSON-fil att skriva")
+    kfetch.add_argument(
+        "--år", "--years", dest="years", metavar="ÅR", required=True, help="år, t.ex. 2014-2025 eller 2023,2024"
+    )
+    _out_option(kfetch, "JSON-filen att skriva", dest="output", required=True, metavar="FIL")
     kfetch.add_argument(
         "--uppdatera", dest="refresh", action="store_true", help="hämta på nytt även det som finns i cachen"
     )
@@ -491,19 +629,24 @@ def build_parser() -> argparse.ArgumentParser:
     kimport = kolada_sub.add_parser(
         "import", help="gör om ett sparat Kolada-svar till nki.csv, nki_riket.csv och kontext.csv"
     )
-    kimport.add_argument("file", help="JSON-fil från 'kolada fetch'")
-    kimport.add_argument("--output", required=True, help="nki.csv att skriva")
-    kimport.add_argument("--riket", help="nki_riket.csv att skriva (standard: bredvid nki.csv)")
+    kimport.add_argument("file", metavar="FIL", help="JSON-fil från 'kolada fetch'")
+    _out_option(kimport, "nki.csv att skriva", dest="output", required=True, metavar="FIL")
+    kimport.add_argument("--riket", metavar="FIL", help="nki_riket.csv att skriva (standard: bredvid nki.csv)")
     kimport.add_argument("--utan-riket", action="store_true", help="skriv inte rikets kommuner")
-    kimport.add_argument("--kontext", help="kontext.csv att skriva (standard: bredvid nki.csv)")
+    kimport.add_argument("--kontext", metavar="FIL", help="kontext.csv att skriva (standard: bredvid nki.csv)")
+    _common(kimport, data=None)
     kimport.set_defaults(func=cmd_kolada_import)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    chosen = getattr(args, "arbetsmapp", None)
     try:
-        return args.func(args)
+        if chosen:
+            find_workdir(chosen)  # a folder without a plan is named as the option named it
+        with _working_in(chosen):
+            return args.func(args)
     except (DataError, PeriodError, ConfigError, KoladaError, UsageError, MemberError, ArchiveError) as exc:
         if args.debug:
             traceback.print_exc()
@@ -514,11 +657,11 @@ def main(argv: list[str] | None = None) -> int:
             logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         print("Avbrutet; tidigare resultat är orörda.", file=sys.stderr)
         return 130
-    except Exception as exc:  # unexpected: a short message, the traceback only with --debug
+    except Exception as exc:  # unexpected: a short message, the traceback only with --felsök
         if args.debug:
             traceback.print_exc()
         print(
-            f"Oväntat fel: {type(exc).__name__}: {exc}\nKör igen med --debug för fullständig felsökningsinformation.",
+            f"Oväntat fel: {type(exc).__name__}: {exc}\nKör igen med --felsök för fullständig felsökningsinformation.",
             file=sys.stderr,
         )
         return EXIT_FAILED

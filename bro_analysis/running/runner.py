@@ -31,7 +31,7 @@ from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from bro_analysis.core.config import MEMBERS_DIR, NOTEBOOKS_DIR, REPORT_NAME, load_plan
+from bro_analysis.core.config import MEMBERS_DIR, REPORT_NAME, find_workdir, load_plan
 from bro_analysis.core.files import write_atomic
 from bro_analysis.core.periods import Period
 from bro_analysis.running import cache
@@ -75,9 +75,10 @@ def publishes_summary(notebook: Path) -> bool:
     return bool(_bro_metadata(notebook).get("publishes_summary"))
 
 
-def list_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
-    """The notebooks to run, in name order."""
-    return sorted(p for p in Path(notebooks_dir).glob("*.ipynb") if not p.name.startswith("."))
+def list_notebooks(notebooks_dir: Path | None = None) -> list[Path]:
+    """The notebooks to run, in name order (default: the working folder's, see config.find_workdir)."""
+    folder = Path(notebooks_dir) if notebooks_dir else find_workdir().notebooks
+    return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
 
 
 def _error_text(exc: Exception) -> str:
@@ -128,9 +129,9 @@ class Kernel:
     The kernel imports the analysis package as it starts (exec_lines), so that
     kernels warm up while the runner itself imports papermill and nbconvert."""
 
-    def __init__(self, cwd: Path = NOTEBOOKS_DIR):
-        self.cwd = cwd
-        self.km = _start_kernel(cwd)
+    def __init__(self, cwd: Path | None = None):
+        self.cwd = cwd or find_workdir().notebooks
+        self.km = _start_kernel(self.cwd)
 
     def run_code(self, code: str) -> None:
         client = _blocking_client(self.km)  # made in the calling thread: zmq sockets are not thread-safe
@@ -381,7 +382,9 @@ def run_periods(
     if stale and before_running is not None:
         before_running()
     jobs = min(jobs, max(1, len(stale)))
-    say = _Progress(progress, len(work))
+    # The combined report of each period is counted with the notebooks, so the count ends where the CLI's does.
+    combining = combine and any(publishes_summary(nb) for nb in notebooks)
+    say = _Progress(progress, len(work) + (len(periods) if combining else 0))
     pool = _Pool(jobs if stale and reuse_kernels else 0)
     if stale:
         import nbconvert  # noqa: F401 - imported here, while the kernels start
@@ -432,21 +435,21 @@ def run_periods(
         pool.shutdown()
         shutil.rmtree(tmp_dir, ignore_errors=True)
     # The combined report needs the notebook that publishes the key-result summary (the overview).
-    if combine and any(publishes_summary(nb) for nb in notebooks):
+    if combining:
         for period in periods:
-            results.append(
-                _combine(
-                    period,
-                    data_dir,
-                    out_root / period.key,
-                    [r for r in results if r.period == period.key],
-                    inputs,
-                    force,
-                    progress,
-                    compare_with,
-                    replaced,
-                )
+            combined = _combine(
+                period,
+                data_dir,
+                out_root / period.key,
+                [r for r in results if r.period == period.key],
+                inputs,
+                force,
+                progress,
+                compare_with,
+                replaced,
             )
+            say.done(combined)
+            results.append(combined)
     return results
 
 
