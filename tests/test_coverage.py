@@ -119,3 +119,29 @@ def test_a_target_area_recorded_later_has_no_numbers_in_the_area_table():
     assert shown[shown["Målområde"].str.startswith(other)].iloc[0]["Beslutade projekt"] == decided
     later = investments.numbers.by_target_area(inv, Period(2026, 8), plan.priority_areas, plan.other_areas, first)
     assert later.loc[later["målområde"] == area, "förs_från"].isna().all()
+
+
+def test_marketing_support_text_and_table_say_it_cannot_be_assessed():
+    ctx = _ctx("2025", "marknadsföringsstöd")
+    why = okr.uncovered(marketing.support_register(ctx), ctx.period)
+    table = marketing.numbers.supported_municipalities(ctx.dataset["aktiviteter"], ctx.period, ctx.plan.members)
+    assert marketing.text.support_text(table, ctx.period, why) == (
+        "Marknadsföringsstödet kan inte bedömas: aktivitetsregistret för typen marknadsföringsstöd "
+        "först från 2026-03-01 och täcker inte 2025."
+    )
+    shown = marketing.tables.support_table(table, why)
+    assert shown["Fått stöd"].eq("kan inte bedömas").all() and shown["Insatser med marknadsföringsstöd"].isna().all()
+
+
+def test_the_kommunblad_says_which_activity_counts_cannot_be_assessed():
+    from bro_analysis.analysis import profile
+
+    ctx = _ctx("2025", "marknadsföringsstöd")
+    gaps = profile.numbers.uncovered(ctx)
+    assert gaps["aktiviteter"] is None and "marknadsföringsstöd" in gaps["marknadsföringsstöd"]
+    row = (
+        profile.numbers.since_previous(ctx, "1880", "Örebro").set_index("mått").loc["Insatser med marknadsföringsstöd"]
+    )
+    assert pd.isna(row["nu"]) and pd.isna(row["före"])  # missing, never 0
+    later = profile.numbers.uncovered(_ctx("2026-08", "marknadsföringsstöd"))
+    assert later["marknadsföringsstöd"] is None

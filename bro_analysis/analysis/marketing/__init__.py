@@ -333,6 +333,11 @@ def support_plan_end(ctx, full_years: list[tuple[int, set]], year_end: fc.Foreca
     )
 
 
+def support_register(ctx) -> okr.Register:
+    """The activity register counted over marketing support, from the day [täckning] dates it."""
+    return okr.category_register(ctx, "aktiviteter", "datum", "aktivitetsregistret", "typ", [numbers.SUPPORT_TYPE])
+
+
 def support_outcome(ctx, kr) -> okr.Outcome:
     """Members that received marketing support in the period. A part year is judged on its
     forecast for December (forecast.members_year_end: how often a member missing at this date
@@ -340,7 +345,7 @@ def support_outcome(ctx, kr) -> okr.Outcome:
     with every member as the target."""
     members, period = ctx.plan.members, ctx.period
     activities = ctx.dataset["aktiviteter"]
-    register = okr.category_register(ctx, "aktiviteter", "datum", "aktivitetsregistret", "typ", [numbers.SUPPORT_TYPE])
+    register = support_register(ctx)
     why = okr.uncovered(register, period)
     if why:
         return okr.Outcome(kr.id, None, None, okr.UNKNOWN, why, "–", "–", previous_label=ctx.period.previous.label)
@@ -403,4 +408,14 @@ def outcomes(ctx) -> list[okr.Outcome]:
     return okr.outcomes_for(ctx, METRICS)
 
 
-__all__ = ["METRICS", "about", "conversion_status", "figures", "numbers", "outcomes", "tables", "text"]
+__all__ = [
+    "METRICS",
+    "about",
+    "conversion_status",
+    "support_register",
+    "figures",
+    "numbers",
+    "outcomes",
+    "tables",
+    "text",
+]

@@ -65,12 +65,15 @@ def arena_table(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def support_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Municipal support with Swedish headers."""
+def support_table(table: pd.DataFrame, uncovered: str | None = None) -> pd.DataFrame:
+    """Municipal support with Swedish headers; without numbers where the register cannot say
+    (`uncovered`, okr.uncovered), never 0."""
     return pd.DataFrame(
         {
             "Kommun": table["kommun"].tolist(),
-            "Insatser med marknadsföringsstöd": table["insatser"].tolist(),
-            "Fått stöd": ["ja" if v else "nej" for v in table["stödd"]],
+            "Insatser med marknadsföringsstöd": [None] * len(table) if uncovered else table["insatser"].tolist(),
+            "Fått stöd": ["kan inte bedömas"] * len(table)
+            if uncovered
+            else ["ja" if v else "nej" for v in table["stödd"]],
         }
     )

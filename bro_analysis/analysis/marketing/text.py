@@ -299,8 +299,11 @@ def arenas_text(table: pd.DataFrame, period: Period, target: float | None) -> st
     return text
 
 
-def support_text(table: pd.DataFrame, period: Period) -> str:
-    """How many members got marketing support, naming those that did not."""
+def support_text(table: pd.DataFrame, period: Period, uncovered: str | None = None) -> str:
+    """How many members got marketing support, naming those that did not; or why the register
+    cannot say (`uncovered`, okr.uncovered), never a count of 0."""
+    if uncovered:
+        return f"Marknadsföringsstödet kan inte bedömas: {uncovered}."
     supported = int(table["stödd"].sum())
     text = (
         f"Under {period.label} fick {fmt_int(supported)} av {fmt_int(len(table))} medlemskommuner marknadsföringsstöd."

@@ -15,7 +15,7 @@ from bro_analysis.analysis.investments.numbers import (
     realised,
     summarise,
 )
-from bro_analysis.analysis.marketing.numbers import supported_municipalities
+from bro_analysis.analysis.marketing.numbers import SUPPORT_TYPE, supported_municipalities
 from bro_analysis.analysis.nki.numbers import (
     FACTORS,
     TOTAL,
@@ -157,15 +157,24 @@ def contribution(ctx, name: str) -> dict | None:
     return {"folkmängd": float(table.at[name, "folkmängd"]), "bidrag_kr": float(table.at[name, "bidrag_kr"])}
 
 
+def activity_gap(ctx, kinds, period: Period | None = None) -> str | None:
+    """Why the activity register cannot count these activity types in the period (it does not
+    reach back, or settings.toml [täckning] dates a type after it), or None when it can."""
+    register = okr.category_register(ctx, "aktiviteter", "datum", "aktivitetsregistret", "typ", kinds)
+    return okr.uncovered(register, period or ctx.period)
+
+
 def uncovered(ctx, period: Period | None = None) -> dict[str, str | None]:
     """Per register, why it cannot say anything about the period (None when it can): a
-    count there would be a false 0 (okr.uncovered)."""
+    count there would be a false 0 (okr.uncovered). "aktiviteter" is the joint work the
+    sheet counts (JOINT_TYPES), "marknadsföringsstöd" the support it counts."""
     period = period or ctx.period
-    registers = {
-        "investeringar": okr.Register(ctx.dataset["investeringar"], "första_kontakt", "investeringsregistret"),
-        "aktiviteter": okr.Register(ctx.dataset["aktiviteter"], "datum", "aktivitetsregistret"),
+    investments = okr.Register(ctx.dataset["investeringar"], "första_kontakt", "investeringsregistret")
+    return {
+        "investeringar": okr.uncovered(investments, period),
+        "aktiviteter": activity_gap(ctx, list(JOINT_TYPES), period),
+        "marknadsföringsstöd": activity_gap(ctx, [SUPPORT_TYPE], period),
     }
-    return {name: okr.uncovered(register, period) for name, register in registers.items()}
 
 
 def since_previous(ctx, code: str, name: str) -> pd.DataFrame:
@@ -181,7 +190,7 @@ def since_previous(ctx, code: str, name: str) -> pd.DataFrame:
             None if inv is None else inv["värde_msek"],
             None if inv is None else inv["arbetstillfällen"],
             None if joint is None else sum(joint.values()),
-            None if gaps["aktiviteter"] else support(ctx, name, period),
+            None if gaps["marknadsföringsstöd"] else support(ctx, name, period),
         ]
     labels = [
         "Beslutade investeringsprojekt, alla branscher",
@@ -269,18 +278,18 @@ def key_result_parts(ctx, code: str, name: str, results) -> pd.DataFrame:
             elif len(firm):
                 part = {"områden": len(firm), "osäkra": len(areas) - len(firm), "roll": COUNTS}
         elif kr.metric in (S4, I4, M3):
-            known = outcome.value is not None and not (kr.metric == M3 and gaps["aktiviteter"])
+            known = outcome.value is not None and not (kr.metric == M3 and gaps["marknadsföringsstöd"])
             if known:
                 part = {"roll": HOLDS_BACK if name in outcome.missing else COUNTS}
             if kr.metric == S4 and known:
                 tools = tools_and_readiness(ctx, name)
                 part["saknar"] = [t for t in ("Insikt", "Syna", "Objektvision") if not tools.get(t)]
-        elif kr.metric == S3 and not gaps["aktiviteter"]:
+        elif kr.metric == S3 and not activity_gap(ctx, ["samverkansprojekt"]):
             projects = collaboration_projects(acts, period)
             part = _count_part(code, projects[projects["räknas"]])
-        elif kr.metric == S5 and not gaps["aktiviteter"]:
+        elif kr.metric == S5 and not activity_gap(ctx, ["workshop"]):
             part = _count_part(code, activities_in(acts, "workshop", period))
-        elif kr.metric == I2 and not gaps["aktiviteter"]:
+        elif kr.metric == I2 and not activity_gap(ctx, [TRAINING]):
             part = _count_part(code, acts[(acts["typ"] == TRAINING) & period.contains(acts["datum"])])
         elif kr.metric == I1 and not gaps["investeringar"]:
             own = priority_investments(ctx, code)
