@@ -59,7 +59,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bro_analysis.core.config import PROJECT_ROOT
+from bro_analysis.core.config import find_workdir
 from bro_analysis.core.files import write_atomic
 from bro_analysis.input.contracts import COUNTRY_CODE, NKI_AREAS, NKI_MEASURES
 from bro_analysis.presentation.formatting import fmt_number
@@ -380,10 +380,10 @@ def client_from_settings(
     report: Callable[[str], None] | None = print_progress,
 ) -> Client:
     """A client as `[kolada]` in settings.toml says (address, time limit, retries, cache
-    folder relative to the workbook), with the command line's choices on top. Its progress
+    folder relative to the working folder), with the command line's choices on top. Its progress
     and retry lines go to `report` (default: stderr)."""
     kolada = settings.get("kolada", {})
-    folder = Path(cache_dir) if cache_dir else PROJECT_ROOT / kolada.get("cachemapp", ".bro-cache/kolada")
+    folder = Path(cache_dir) if cache_dir else find_workdir().root / kolada.get("cachemapp", ".bro-cache/kolada")
     return Client(
         base_url=base_url or kolada.get("bas_url", DEFAULT_BASE_URL),
         timeout=float(kolada.get("tidsgräns", 60)),
