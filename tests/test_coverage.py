@@ -145,3 +145,13 @@ def test_the_kommunblad_says_which_activity_counts_cannot_be_assessed():
     assert pd.isna(row["nu"]) and pd.isna(row["före"])  # missing, never 0
     later = profile.numbers.uncovered(_ctx("2026-08", "marknadsföringsstöd"))
     assert later["marknadsföringsstöd"] is None
+
+
+def test_investment_activity_texts_say_it_cannot_be_assessed():
+    ctx = _ctx("2025", "utbildning")
+    why = okr.uncovered(investments.activities_register(ctx, "utbildning"), ctx.period)
+    assert investments.text.training_text(0, 6, "2025", why) == (
+        "Antalet utbildningsinsatser kan inte bedömas: aktivitetsregistret för typen utbildning "
+        "först från 2026-03-01 och täcker inte 2025."
+    )
+    assert okr.uncovered(investments.activities_register(ctx, "företagsdialog"), ctx.period) is None

@@ -245,17 +245,22 @@ def value_plan_end(ctx, year_end: fc.Forecast | None) -> fc.Forecast | None:
     return okr.plan_end(ctx, year_end, no_projection)
 
 
+def activities_register(ctx, kind: str) -> okr.Register:
+    """The activity register counted over one type, from the day [täckning] dates it."""
+    return okr.category_register(ctx, "aktiviteter", "datum", "aktivitetsregistret", "typ", [kind])
+
+
 def training_outcome(ctx, kr) -> okr.Outcome:
     """Training efforts on investment and establishment counted in the period."""
     act = ctx.dataset["aktiviteter"]
-    register = okr.category_register(ctx, "aktiviteter", "datum", "aktivitetsregistret", "typ", [numbers.TRAINING])
+    register = activities_register(ctx, numbers.TRAINING)
     return okr.count_outcome(ctx, kr, register, lambda p: numbers.training_count(act, p))
 
 
 def strategic_companies_outcome(ctx, kr) -> okr.Outcome:
     """Distinct strategic companies in company dialogue in the period."""
     act = ctx.dataset["aktiviteter"]
-    register = okr.category_register(ctx, "aktiviteter", "datum", "aktivitetsregistret", "typ", [numbers.DIALOGUE])
+    register = activities_register(ctx, numbers.DIALOGUE)
     return okr.count_outcome(ctx, kr, register, lambda p: len(strategic_companies(act, p)))
 
 
@@ -347,4 +352,4 @@ def outcomes(ctx) -> list[okr.Outcome]:
     return okr.outcomes_for(ctx, METRICS)
 
 
-__all__ = ["METRICS", "about", "figures", "numbers", "outcomes", "stages", "tables", "text"]
+__all__ = ["METRICS", "about", "activities_register", "figures", "numbers", "outcomes", "stages", "tables", "text"]

@@ -224,8 +224,11 @@ def lead_time_text(lt: pd.Series, label: str) -> str:
     return text
 
 
-def training_text(count: int, target: float | None, label: str) -> str:
-    """Training efforts in the period, against the plan's target when it has one."""
+def training_text(count: int, target: float | None, label: str, uncovered: str | None = None) -> str:
+    """Training efforts in the period, against the plan's target when it has one; or why the
+    register cannot say (`uncovered`, okr.uncovered), never a count of 0."""
+    if uncovered:
+        return f"Antalet utbildningsinsatser kan inte bedömas: {uncovered}."
     goal = "" if target is None else f" Målet är minst {fmt_int(target)} per år."
     return (
         f"Under {label} genomfördes {fmt_int(count)} utbildningsinsatser om investeringar och etableringar."
@@ -233,8 +236,11 @@ def training_text(count: int, target: float | None, label: str) -> str:
     )
 
 
-def companies_text(count: int, target: float | None, label: str, unnamed: int) -> str:
-    """Strategic companies in dialogue, against the plan's target when it has one."""
+def companies_text(count: int, target: float | None, label: str, unnamed: int, uncovered: str | None = None) -> str:
+    """Strategic companies in dialogue, against the plan's target when it has one; or why the
+    register cannot say (`uncovered`, okr.uncovered), never a count of 0."""
+    if uncovered:
+        return f"Antalet strategiskt viktiga företag i dialog kan inte bedömas: {uncovered}."
     goal = "" if target is None else f" Målet är minst {fmt_int(target)}."
     text = (
         f"Under {label} fördes dokumenterade dialoger med {fmt_int(count)} olika strategiskt viktiga "
