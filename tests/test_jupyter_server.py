@@ -6,17 +6,21 @@ notebook in Lab does not. Here the cells run exactly as stored, so the parameter
 their defaults (the latest whole year of the example data), and the kernel is the one
 Lab starts, with the inline matplotlib backend.
 
-Nothing is saved through the server: the notebooks on disk must be byte for byte the
-same after each test.
+Nothing is saved into notebooks/: the notebooks there must be byte for byte the same
+after each test. The tests of the git filter save, as Lab does, into a repository of their
+own made from the committed notebooks, and check that git shows no change.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import re
 import secrets
+import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -32,7 +36,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from bro_analysis.core.config import NOTEBOOKS_DIR
+from bro_analysis.core.config import NOTEBOOKS_DIR, PROJECT_ROOT
+from bro_analysis.running.lab import refresh_git_index
 from bro_analysis.running.runner import list_notebooks
 
 websocket = pytest.importorskip("websocket", reason="websocket-client is needed to talk to the kernel")
@@ -87,6 +92,11 @@ class Server:
             raise AssertionError(
                 f"{method} {path} -> HTTP {exc.code}: {detail}\n\nserver log:\n{self.stderr()}"
             ) from exc
+        except urllib.error.URLError as exc:
+            alive = "running" if self.process.poll() is None else f"exited with code {self.process.returncode}"
+            raise AssertionError(
+                f"{method} {path} -> {exc.reason} (server {alive})\n\nserver log:\n{self.stderr()}"
+            ) from exc
         return json.loads(text) if text.strip() else None
 
 
@@ -127,8 +137,8 @@ def _server_env(home: Path, token: str) -> dict[str, str]:
 
 
 def _wait_for_runtime_file(process: subprocess.Popen, runtime_dir: Path, stderr_path: Path) -> dict:
-    """The server's runtime file (jpserver-<pid>.json), once written; the server writes it
-    after binding its port, so from then on it accepts connections."""
+    """The server's runtime file (jpserver-<pid>.json), once written; it names the port. The
+    server may write it before it listens there (jupyter_server binds from its event loop)."""
     info_file = runtime_dir / f"jpserver-{process.pid}.json"
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
@@ -139,6 +149,23 @@ def _wait_for_runtime_file(process: subprocess.Popen, runtime_dir: Path, stderr_
         except (OSError, ValueError):  # not there yet, or half written
             time.sleep(0.1)
     pytest.fail(f"jupyter server wrote no {info_file.name} within {SERVER_START_TIMEOUT} s:\n{_tail(stderr_path)}")
+
+
+def _wait_until_listening(server: Server) -> None:
+    """Block until the server answers GET api/status; a refused connection means its event
+    loop has not bound the port yet."""
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while True:
+        try:
+            server.request("GET", "api/status")
+            return
+        except AssertionError as exc:
+            refused = isinstance(exc.__cause__, urllib.error.URLError) and isinstance(
+                exc.__cause__.reason, ConnectionRefusedError
+            )
+            if not refused or server.process.poll() is not None or time.monotonic() > deadline:
+                raise
+        time.sleep(0.1)
 
 
 def _stop(server: Server) -> None:
@@ -156,10 +183,11 @@ def _stop(server: Server) -> None:
     process.wait(timeout=SHUTDOWN_TIMEOUT)
 
 
-@pytest.fixture(scope="module")
-def server():
-    """A Jupyter server on 127.0.0.1 serving notebooks/, as `make lab` does, with a random
-    token and private Jupyter folders; shut down and removed at the end of the module."""
+@contextlib.contextmanager
+def _running_server(root_dir: Path, options: tuple[str, ...] = ()):
+    """A Jupyter server on 127.0.0.1 serving root_dir, with a random token, private Jupyter
+    folders and the given command-line options; shut down and its folders removed when the
+    block ends."""
     with tempfile.TemporaryDirectory(prefix="bro-jupyter-", ignore_cleanup_errors=True) as tmp:
         home = Path(tmp)
         token = secrets.token_hex(24)
@@ -173,7 +201,8 @@ def server():
             "--ServerApp.open_browser=False",
             "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={_free_port()}",
-            f"--ServerApp.root_dir={NOTEBOOKS_DIR}",
+            f"--ServerApp.root_dir={root_dir}",
+            *options,
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.append("--allow-root")  # containers and CI often run as root
@@ -187,10 +216,17 @@ def server():
         try:
             info = _wait_for_runtime_file(process, Path(env["JUPYTER_RUNTIME_DIR"]), stderr_path)
             running.base_url = f"http://127.0.0.1:{info['port']}{info.get('base_url', '/')}"
-            running.request("GET", "api/status")  # answered once the event loop runs
+            _wait_until_listening(running)
             yield running
         finally:
             _stop(running)
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A server serving notebooks/, as `make lab` does."""
+    with _running_server(NOTEBOOKS_DIR) as running:
+        yield running
 
 
 # --- a kernel over its websocket ---------------------------------------------------
@@ -204,6 +240,8 @@ class CellResult:
     errors: list[dict] = field(default_factory=list)  # contents of iopub error messages
     displays: list[dict] = field(default_factory=list)  # contents of display_data/execute_result
     stdout: str = ""
+    outputs: list = field(default_factory=list)  # the cell's outputs, as Lab stores them in the notebook
+    timing: dict = field(default_factory=dict)  # what Lab records as the cell's "execution" metadata
 
     @property
     def failed(self) -> bool:
@@ -283,12 +321,15 @@ class Kernel:
             if isinstance(raw, str):  # binary frames are never sent to a client without the v1 subprotocol
                 yield json.loads(raw)
 
-    def wait_ready(self) -> None:
-        """Block until the kernel answers a kernel_info_request (Lab waits for it too)."""
+    def wait_ready(self) -> dict:
+        """Block until the kernel answers a kernel_info_request (Lab waits for it too); the
+        answer's content (its language_info is what Lab writes into the notebook)."""
         msg_id = self.send("shell", "kernel_info_request", {})
         for msg in self.messages(KERNEL_READY_TIMEOUT, "kernel_info_request"):
             if msg.get("parent_header", {}).get("msg_id") == msg_id and msg["msg_type"] == "kernel_info_reply":
-                return
+                self.info = msg["content"]
+                return self.info
+        raise AssertionError("unreachable: messages() fails on timeout")
 
     def execute(self, code: str, timeout: float = CELL_TIMEOUT) -> CellResult:
         """Run one cell; returns when both its execute_reply and its iopub 'idle' status
@@ -307,8 +348,15 @@ class Kernel:
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             kind, body = msg["msg_type"], msg["content"]
+            if kind in ("stream", "display_data", "execute_result", "error"):
+                result.outputs.append(nbformat.v4.output_from_msg(msg))
+            if kind in ("status", "execute_input"):  # Lab's recordTiming labels
+                label = f"status.{body.get('execution_state')}" if kind == "status" else kind
+                result.timing[f"iopub.{label}"] = msg["header"]["date"]
             if kind == "execute_reply":
                 result.reply, replied = body, True
+                result.timing["shell.execute_reply.started"] = msg.get("metadata", {}).get("started")
+                result.timing["shell.execute_reply"] = msg["header"]["date"]
             elif kind == "error":
                 result.errors.append(body)
             elif kind in ("display_data", "execute_result"):
@@ -321,9 +369,9 @@ class Kernel:
                 return result
 
 
-@pytest.fixture
-def kernel_for(server):
-    """kernel_for(path) -> a ready Kernel in a new session; every one is deleted afterwards."""
+@contextlib.contextmanager
+def _kernels(server: Server):
+    """make(path) -> a ready Kernel in a new session; every one is deleted afterwards."""
     made: list[Kernel] = []
 
     def make(path: str) -> Kernel:
@@ -332,9 +380,18 @@ def kernel_for(server):
         kernel.wait_ready()
         return kernel
 
-    yield make
-    for kernel in made:
-        kernel.close()
+    try:
+        yield make
+    finally:
+        for kernel in made:
+            kernel.close()
+
+
+@pytest.fixture
+def kernel_for(server):
+    """kernel_for(path) -> a ready Kernel for a notebook under notebooks/."""
+    with _kernels(server) as make:
+        yield make
 
 
 # --- the notebooks on disk -----------------------------------------------------------
@@ -396,3 +453,222 @@ def test_package_keeps_the_inline_backend(server, kernel_for):
         f"no image/png output for plt.show(); outputs: {[list(d.get('data', {})) for d in results[2].displays]}"
     )
     assert not _changes(before, _snapshot(NOTEBOOKS_DIR)), "the notebooks folder changed during the run"
+
+
+# --- saving in Lab leaves git clean ---------------------------------------------------
+
+# What git needs in a fresh clone to know which files to filter and which to ignore.
+REPO_FILES = (".gitattributes", ".gitignore")
+# What jupyterlab-widgets writes into a notebook's metadata when a notebook is saved.
+WIDGET_STATE = {"application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2, "version_minor": 0}}
+
+
+def _git_env() -> dict[str, str]:
+    """git without the user's or the system's configuration, as on a fresh machine."""
+    env = dict(os.environ)
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, GIT_TERMINAL_PROMPT="0")
+    return env
+
+
+def _git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=repo, env=_git_env(), capture_output=True, text=True)
+    assert done.returncode == 0, f"git {' '.join(args)}:\n{done.stderr}"
+    return done.stdout
+
+
+def _tasks():
+    """tasks.py, the front door that `make lab` and `make hooks` call (standard library only)."""
+    spec = importlib.util.spec_from_file_location("bro_tasks", PROJECT_ROOT / "tasks.py")
+    assert spec and spec.loader, "tasks.py is missing"
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _lab_options() -> tuple[str, ...]:
+    """The options `python tasks.py lab` gives `jupyter lab` (a server option there is one here too)."""
+    (lab,) = [command for command in _tasks().commands("lab", {}) if "lab" in command[1:2]]
+    return tuple(word for word in lab if word.startswith("--"))
+
+
+def _configure_filter(repo: Path) -> None:
+    """The git configuration `python tasks.py notebook-filter` (and so `make lab` and `make
+    hooks`) writes, run in the repository; its .venv is the environment running the tests."""
+    venv = repo / ".venv"  # a folder (git ignores .venv/) of links into the running environment
+    venv.mkdir()
+    for entry in Path(sys.prefix).iterdir():
+        (venv / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+    for command in _tasks().filter_config():
+        done = subprocess.run(command, cwd=repo, env=_git_env(), capture_output=True, text=True)
+        assert done.returncode == 0, f"{command}:\n{done.stderr}"
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    if shutil.which("git") is None:
+        pytest.skip("git behövs för att prova git-filtret för notebooks")
+    return tmp_path_factory.mktemp("lab-workspace")
+
+
+@pytest.fixture(scope="module")
+def lab_server(workspace):
+    """A server started as `make lab` (`python tasks.py lab`) starts Lab, serving the workspace, in which each test
+    makes its own repository."""
+    with _running_server(workspace, _lab_options()) as running:
+        yield running
+
+
+@pytest.fixture
+def lab_kernel_for(lab_server):
+    """lab_kernel_for(path) -> a ready Kernel for a path under the workspace."""
+    with _kernels(lab_server) as make:
+        yield make
+
+
+@pytest.fixture
+def lab_repo(workspace, request) -> Path:
+    """A repository holding the notebooks as committed here, with the git filter set up
+    as `make lab` and `make hooks` set it up."""
+    repo = workspace / request.node.name.replace("[", "-").replace("]", "")
+    (repo / "notebooks").mkdir(parents=True)
+    for name in REPO_FILES:
+        shutil.copy2(PROJECT_ROOT / name, repo / name)
+    for notebook in list_notebooks(NOTEBOOKS_DIR):
+        shutil.copy2(notebook, repo / "notebooks" / notebook.name)
+    _git(repo, "init", "--quiet")
+    _git(repo, "add", ".")  # before the filter exists: the blobs are the notebooks' bytes
+    _git(repo, "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "commit", "--quiet", "-m", "init")
+    _configure_filter(repo)
+    assert _git(repo, "config", "filter.nbstripout.clean"), "make notebook-filter set up no clean filter"
+    assert _git(repo, "status", "--porcelain") == ""
+    return repo
+
+
+def _lab_metadata(server: Server, kernel: Kernel) -> dict:
+    """The notebook metadata Lab writes on save: the kernel's spec, its language_info (with
+    the Python version) and the widget state."""
+    name = server.request("GET", f"api/kernels/{kernel.kernel_id}")["name"]
+    spec = server.request("GET", "api/kernelspecs")["kernelspecs"][name]["spec"]
+    kernelspec = {"display_name": spec["display_name"], "language": spec["language"], "name": name}
+    return {"kernelspec": kernelspec, "language_info": kernel.info["language_info"], "widgets": WIDGET_STATE}
+
+
+def _save(server: Server, path: str, notebook: dict) -> None:
+    """Save the notebook as Lab does: PUT /api/contents/<path>."""
+    server.request("PUT", f"api/contents/{path}", {"type": "notebook", "format": "json", "content": notebook})
+
+
+def _assert_git_clean(repo: Path) -> None:
+    status = _git(repo, "status", "--porcelain")
+    diff = _git(repo, "diff")
+    assert status == "" and diff == "", f"git status --porcelain:\n{status}\ngit diff:\n{diff[:3000]}"
+
+
+# Until tasks.py sets filter.nbstripout.extrakeys and starts Lab with the post-save hook
+# (bro_analysis/running/lab.py), both tests below fail; strict, so they fail again, as a
+# reminder to drop this mark, once it does.
+WAITING_FOR_TASKS = pytest.mark.xfail(
+    strict=True, reason="tasks.py: filter.nbstripout.extrakeys and Lab's post_save_hook not set up yet"
+)
+
+
+@WAITING_FOR_TASKS
+def test_saving_an_executed_notebook_in_lab_leaves_git_clean(lab_server, lab_kernel_for, lab_repo):
+    """Run 10_nki in a kernel the server started, store every output, execution count and
+    timing, the kernel's metadata and the widget state as Lab does, save it through the
+    contents API: git shows nothing, neither in `git status` nor in `git diff`."""
+    path = f"{lab_repo.name}/notebooks/10_nki.ipynb"
+    notebook = lab_server.request("GET", f"api/contents/{path}?content=1")["content"]
+    kernel = lab_kernel_for(path)
+    for index, cell in enumerate(notebook["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        result = kernel.execute(cell["source"])
+        if result.failed:
+            pytest.fail(f"10_nki, cell {index} failed:\n{_head(cell['source'])}\n\n{result.error_text()}")
+        cell["outputs"] = result.outputs
+        cell["execution_count"] = result.reply["execution_count"]
+        cell["metadata"]["execution"] = result.timing
+    notebook["metadata"].update(_lab_metadata(lab_server, kernel))
+    _save(lab_server, path, notebook)
+
+    saved = json.loads((lab_repo / "notebooks" / "10_nki.ipynb").read_text(encoding="utf-8"))
+    assert saved["metadata"]["language_info"]["version"], "the saved notebook has no Python version"
+    assert any(cell.get("outputs") for cell in saved["cells"]), "the saved notebook has no outputs"
+    _assert_git_clean(lab_repo)
+
+
+@WAITING_FOR_TASKS
+def test_saving_every_notebook_with_what_lab_and_papermill_add_leaves_git_clean(lab_server, lab_kernel_for, lab_repo):
+    """Every notebook, with outputs, execution counts and timings in its code cells and the
+    metadata Lab and papermill add, saved through the contents API: git shows nothing."""
+    kernel = lab_kernel_for(f"{lab_repo.name}/notebooks/metadata-check.ipynb")  # a session only: no file is made
+    metadata = _lab_metadata(lab_server, kernel)
+    stamp = "2026-01-01T00:00:00.000000Z"
+    for notebook_path in list_notebooks(lab_repo / "notebooks"):
+        path = f"{lab_repo.name}/notebooks/{notebook_path.name}"
+        notebook = lab_server.request("GET", f"api/contents/{path}?content=1")["content"]
+        for count, cell in enumerate((c for c in notebook["cells"] if c["cell_type"] == "code"), start=1):
+            cell["outputs"] = [nbformat.v4.new_output("stream", name="stdout", text="klart\n")]
+            cell["execution_count"] = count
+            cell["metadata"]["execution"] = {"iopub.status.busy": stamp, "shell.execute_reply": stamp}
+            cell["metadata"]["scrolled"] = True
+            cell["metadata"]["papermill"] = {"duration": 0.1, "exception": False, "status": "completed"}
+        notebook["metadata"].update(metadata, papermill={"duration": 1.0, "parameters": {"period": "2025"}})
+        _save(lab_server, path, notebook)
+    _assert_git_clean(lab_repo)
+
+
+def _repo_with_notebook(folder: Path) -> Path:
+    """A repository with 10_nki committed and the nbstripout filter of this environment."""
+    repo = folder / "repo"
+    (repo / "notebooks").mkdir(parents=True)
+    for name in REPO_FILES:
+        shutil.copy2(PROJECT_ROOT / name, repo / name)
+    shutil.copy2(NOTEBOOKS_DIR / "10_nki.ipynb", repo / "notebooks" / "10_nki.ipynb")
+    _git(repo, "init", "--quiet")
+    _git(repo, "add", ".")
+    _git(repo, "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "commit", "--quiet", "-m", "init")
+    _git(repo, "config", "filter.nbstripout.clean", f"{shlex.quote(sys.executable)} -m nbstripout --keep-id")
+    _git(repo, "config", "filter.nbstripout.smudge", "cat")
+    return repo
+
+
+def _rewrite(path: Path, change) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    change(notebook)
+    nbformat.write(notebook, path)
+
+
+def _with_outputs(notebook) -> None:
+    for count, cell in enumerate((c for c in notebook.cells if c.cell_type == "code"), start=1):
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="klart\n")]
+        cell.execution_count = count
+
+
+def test_the_save_hook_clears_what_only_outputs_changed_and_keeps_real_changes(tmp_path, monkeypatch):
+    """Without the hook git lists a notebook whose outputs alone changed; after it, git lists
+    nothing and stages nothing. A changed cell is still listed, and shown by git diff."""
+    if shutil.which("git") is None:
+        pytest.skip("git behövs")
+    for name in ("GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_GLOBAL"):
+        monkeypatch.setenv(name, _git_env()[name])  # the hook's git, too, on a fresh machine
+    repo = _repo_with_notebook(tmp_path)
+    notebook = repo / "notebooks" / "10_nki.ipynb"
+    model = {"type": "notebook", "path": "notebooks/10_nki.ipynb"}
+
+    _rewrite(notebook, _with_outputs)
+    assert _git(repo, "status", "--porcelain") == " M notebooks/10_nki.ipynb\n"  # git's size check
+    refresh_git_index(model=model, os_path=str(notebook), contents_manager=None)
+    assert _git(repo, "status", "--porcelain") == ""
+    assert _git(repo, "diff", "--cached") == ""
+
+    _rewrite(notebook, lambda nb: nb.cells.append(nbformat.v4.new_code_cell("x = 1")))
+    refresh_git_index(model=model, os_path=str(notebook), contents_manager=None)
+    assert _git(repo, "status", "--porcelain") == " M notebooks/10_nki.ipynb\n"
+    assert "x = 1" in _git(repo, "diff")
+
+    untracked = repo / "notebooks" / "egen.ipynb"
+    shutil.copy2(notebook, untracked)
+    refresh_git_index(model=model, os_path=str(untracked), contents_manager=None)  # nothing to do, no error
+    assert _git(repo, "diff", "--cached") == ""
