@@ -227,12 +227,37 @@ def check_python(version: tuple = tuple(sys.version_info[:2])) -> None:
         )
 
 
+def outer_pip() -> bool:
+    """Whether the Python running this script has a pip that installs into another Python
+    (`pip --python`, pip 22.3 and later)."""
+    try:
+        from importlib.metadata import version
+
+        return tuple(int(part) for part in version("pip").split(".")[:2]) >= (22, 3)
+    except Exception:  # no pip, or a version that is no number
+        return False
+
+
+def venv_command(has_outer_pip: bool) -> list[str]:
+    """`python -m venv`: without pip of its own when this Python's pip can install uv into
+    it (putting pip into the new .venv is the slowest part of making it)."""
+    return [sys.executable, "-m", "venv", *(["--without-pip"] if has_outer_pip else []), VENV]
+
+
+def pip_command(root: PurePath = ROOT, system: str = os.name) -> list[str]:
+    """pip installing into .venv: its own pip if it has one, else this Python's."""
+    python = str(program("python", root, system))
+    if Path(program("pip", root, system)).exists():
+        return [python, "-m", "pip", "install"]
+    return [sys.executable, "-m", "pip", "--python", python, "install"]
+
+
 def create_venv(verbose: bool, root: Path = ROOT) -> None:
     if Path(program("python", root)).exists():
         return
     check_python()
     say(f"Skapar miljön {VENV} med Python {sys.version.split()[0]} …")
-    step([sys.executable, "-m", "venv", VENV], verbose, f"Kunde inte skapa {VENV} med {sys.executable}.", root)
+    step(venv_command(outer_pip()), verbose, f"Kunde inte skapa {VENV} med {sys.executable}.", root)
 
 
 def bootstrap_uv(verbose: bool, root: Path = ROOT) -> None:
@@ -244,9 +269,9 @@ def bootstrap_uv(verbose: bool, root: Path = ROOT) -> None:
         if found[1:2] == [version]:
             return
     say(f"Installerar uv {version} i {VENV} …")
-    pip = [str(program("python", root)), "-m", "pip", "install", "--disable-pip-version-check"]
     quiet = [] if verbose else ["--quiet"]
-    step([*pip, *quiet, f"uv=={version}"], verbose, f"Kunde inte installera uv {version}.", root)
+    command = [*pip_command(root), "--disable-pip-version-check", *quiet, f"uv=={version}"]
+    step(command, verbose, f"Kunde inte installera uv {version}.", root)
 
 
 def install(level: int, verbose: bool, root: Path = ROOT) -> None:

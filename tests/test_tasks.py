@@ -180,6 +180,17 @@ def test_a_report_installs_no_developer_tool_but_keeps_uv():
     assert DEVELOPER_TOOLS | report <= everything
 
 
+def test_the_venv_gets_no_pip_of_its_own_when_this_pythons_pip_can_install_uv(tmp_path):
+    assert tasks.venv_command(True) == [sys.executable, "-m", "venv", "--without-pip", ".venv"]
+    assert tasks.venv_command(False) == [sys.executable, "-m", "venv", ".venv"]
+    scripts = tmp_path / ".venv" / ("Scripts" if os.name == "nt" else "bin")
+    scripts.mkdir(parents=True)
+    python = str(tasks.program("python", tmp_path))
+    assert tasks.pip_command(tmp_path) == [sys.executable, "-m", "pip", "--python", python, "install"]
+    (scripts / Path(tasks.program("pip", tmp_path)).name).write_text("", encoding="utf-8")
+    assert tasks.pip_command(tmp_path) == [python, "-m", "pip", "install"]
+
+
 def _project(tmp_path: Path, lock: str = "lås 1") -> Path:
     (tmp_path / ".venv").mkdir(exist_ok=True)
     (tmp_path / "uv.lock").write_text(lock, encoding="utf-8")
