@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import fixture_plan
 import pytest
 
 from bro_analysis.input.assessments import (
@@ -244,7 +245,8 @@ Bedömning: x
     assert "###" in messages[9]
     assert messages[10] == (
         "okänt nyckelresultat; menade du S1? Planens id (okr.toml): S1, S2, I1, I4, M2. "
-        "Har nyckelresultatet tagits bort ur planen, ta bort avsnittet ur filen."
+        "Har nyckelresultatet tagits bort ur planen: skriv id:t i listan utgångna under [plan] i okr.toml "
+        '("utgångna" = ["S9"]), så visas avsnittet inte och filen får vara kvar som den är.'
     )
     assert messages[11] == "avsnittet för S1 finns redan på rad 7; varje nyckelresultat får bara ett avsnitt"
 
@@ -265,9 +267,27 @@ def test_unknown_id_without_a_near_one(tmp_path):
             1,
             "Kommunerna",
             "okänt nyckelresultat; Planens id (okr.toml): S1, S2, I1, I4, M2. "
-            "Har nyckelresultatet tagits bort ur planen, ta bort avsnittet ur filen.",
+            "Har nyckelresultatet tagits bort ur planen: skriv id:t i listan utgångna under [plan] i okr.toml "
+            '("utgångna" = ["M1"]), så visas avsnittet inte och filen får vara kvar som den är.',
         )
     ]
+
+
+def test_a_retired_id_is_left_out_with_a_warning_and_an_unknown_one_stays_an_error(tmp_path):
+    text = "Diarienummer: 1\n\n## S1\nBedömning: Bra.\n\n## m1 – Arenor\nBedömning: Nått.\n\n## S2\nBedömning: Ja.\n"
+    path = _write(tmp_path, text)
+    judged = read_assessment(path, IDS, "2026-08", retired=("M1",))
+    assert list(judged.sections) == ["S1", "S2"]  # M1's lines do not spill into another section
+    assert judged.sections["S1"].text("Bedömning") == "Bra." and judged.sections["S2"].text("Bedömning") == "Ja."
+    assert judged.warnings[0] == (
+        f"{FOLDER}/2026-08.md, rad 6: M1 finns inte längre i planen (utgångna i okr.toml); avsnittet visas inte"
+    )
+    with pytest.raises(DataError, match=r"rad 6: värdet 'm1' – okänt nyckelresultat"):
+        read_assessment(path, IDS, "2026-08")  # not retired: still exit 2
+    with pytest.raises(DataError, match=r"rad 6: värdet 'm1' – okänt nyckelresultat"):
+        read_assessment(path, IDS, "2026-08", retired=("M11",))
+    assert load_assessment(tmp_path, "2026-08", IDS, ("M1",)).warnings == judged.warnings
+    assert check_folder(tmp_path, IDS, ("M1",))[0][0].warnings == judged.warnings
 
 
 def test_text_in_the_header_before_any_key(tmp_path):
@@ -431,24 +451,24 @@ EXAMPLE_NUMBERS = {
         "M3": {"7", "12"},
     },
 }
-PLAN_IDS = ("S1", "S2", "S3", "S4", "S5", "I1", "I2", "I3", "I4", "M1", "M2", "M3")
 
 
 @pytest.mark.parametrize("period", ["2025", "2026-08"])
 def test_example_assessments_read_cleanly_and_quote_only_current_numbers(tmp_path, period):
+    """The example files were written for the plan 2026–2027 (the fixture plan): a section
+    for each of its key results, quoting only that key result's values."""
     import re
 
-    from bro_analysis.core.config import load_plan
     from bro_analysis.input.example_assessments import write_example_assessments
 
-    assert tuple(kr.id for kr in load_plan().key_results) == PLAN_IDS
+    assert list(EXAMPLE_NUMBERS[period]) == fixture_plan.IDS
     write_example_assessments(tmp_path)
-    a = load_assessment(tmp_path, period, PLAN_IDS)
+    a = load_assessment(tmp_path, period, fixture_plan.IDS)
     assert a is not None and a.warnings == () and a.approved
     assert a.contact == ("Analytiker Exempel", "analys@example.se")
     assert a.approved_on is not None and a.meeting is not None and a.approved_on < a.meeting
     assert list(a.header) == list(HEADER_KEYS)
-    assert list(a.sections) == list(PLAN_IDS)
+    assert list(a.sections) == fixture_plan.IDS
     for sentence in re.split(r"(?<=\.) ", a.text("Sammanfattning")):
         assert len(sentence.split()) <= 20, sentence
     for section in a.sections.values():
@@ -469,6 +489,24 @@ def test_example_assessments_read_cleanly_and_quote_only_current_numbers(tmp_pat
 def test_example_folder_holds_the_generated_assessments():
     from bro_analysis.core.config import EXAMPLE_DATA_DIR
 
-    assessments, warnings = check_folder(EXAMPLE_DATA_DIR, PLAN_IDS)
+    assessments, warnings = check_folder(EXAMPLE_DATA_DIR, fixture_plan.IDS)
     assert [a.period for a in assessments] == ["2025", "2026-08"]
-    assert warnings == []
+    assert warnings == [] and all(a.warnings == () for a in assessments)
+
+
+def test_the_example_folder_reads_under_the_live_plan():
+    """Whatever data/okr.toml holds now, the example files read: a section is shown for each
+    of the plan's ids, and one of a retired id is left out with a warning (exit 0)."""
+    import re
+
+    from bro_analysis.core.config import EXAMPLE_DATA_DIR, load_plan
+
+    plan = load_plan()
+    ids = [kr.id for kr in plan.key_results]
+    assessments, _ = check_folder(EXAMPLE_DATA_DIR, ids, plan.retired)
+    for a in assessments:
+        text = (EXAMPLE_DATA_DIR / a.file).read_text(encoding="utf-8")
+        headings = re.findall(r"^## (\w+)", text, re.M)
+        assert list(a.sections) == [h for h in headings if h in ids]
+        left_out = [h for h in headings if h not in ids]
+        assert [w.split(": ")[1].split()[0] for w in a.warnings if "finns inte längre i planen" in w] == left_out

@@ -134,5 +134,5 @@ def open_context(period: str = "", data_dir: str | Path = "") -> Context:
     dataset = load_dataset_once(folder)
     (resolved,) = resolve_periods([str(period)] if period else None, dataset.tables)
     plan = load_plan()
-    assessment = load_assessment(folder, resolved.key, [kr.id for kr in plan.key_results])
+    assessment = load_assessment(folder, resolved.key, [kr.id for kr in plan.key_results], plan.retired)
     return Context(resolved, dataset, plan, load_settings(), assessment)

@@ -205,6 +205,7 @@ class Plan:
     other_areas: tuple[str, ...]
     key_results: tuple[KeyResult, ...]
     objectives: Mapping[str, str] = field(default_factory=dict)  # planområde -> its objective (okr.toml)
+    retired: tuple[str, ...] = ()  # ids of key results an earlier plan had (okr.toml [plan] utgångna)
 
     @property
     def areas(self) -> tuple[str, ...]:
@@ -327,6 +328,7 @@ def _load_plan(path: Path) -> Plan:
         other_areas=tuple(areas.get("övriga", ())),
         key_results=tuple(_key_result(k, path, i + 1) for i, k in enumerate(raw["nyckelresultat"])),
         objectives={a["namn"]: a["mål"] for a in raw.get("planområde", [])},
+        retired=tuple(plan.get("utgångna", ())),
     )
 
 

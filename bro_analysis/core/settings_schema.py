@@ -267,6 +267,23 @@ def _coverage_rule(coverage: Any, context: Mapping[str, Any]) -> list[tuple[KeyP
     return problems
 
 
+def _retired_rule(okr: Any, context: Mapping[str, Any]) -> list[tuple[KeyPath, str]]:
+    """No id is both a key result of the plan and retired ([plan] utgångna)."""
+    retired, krs = okr.get("plan", {}).get("utgångna"), okr.get("nyckelresultat")
+    if not isinstance(retired, list) or not isinstance(krs, list):
+        return []
+    ids = {kr.get("id") for kr in krs if isinstance(kr, dict)}
+    return [
+        (("plan", "utgångna"), f"{kr_id} är ett nyckelresultat i planen; ta bort det ur utgångna eller ur planen")
+        for kr_id in retired
+        if kr_id in ids
+    ]
+
+
+def _okr_rule(okr: Any, context: Mapping[str, Any]) -> list[tuple[KeyPath, str]]:
+    return _plan_areas_rule(okr, context) + _retired_rule(okr, context)
+
+
 # --- the schemas --------------------------------------------------------------------
 
 
@@ -446,7 +463,7 @@ SETTINGS_SCHEMA = Key(
 
 OKR_SCHEMA = Key(
     "table",
-    rule=_plan_areas_rule,
+    rule=_okr_rule,
     items={
         "plan": Key(
             "table",
@@ -456,6 +473,7 @@ OKR_SCHEMA = Key(
                 "första_år": _year(),
                 "sista_år": _year(),
                 "driftsbidrag_kr_per_invånare": Key("number", low=0, example="10"),
+                "utgångna": Key("str_list", required=False, what="id:n ur en tidigare plan", example='["M1"]'),
             },
         ),
         "medlemskommuner": Key(

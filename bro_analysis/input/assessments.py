@@ -40,6 +40,7 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PERIOD_NAME = re.compile(r"\d{4}(?:-\d{2})?")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_ID_LIKE = re.compile(r"[^\W\d_]{1,3}\d{1,2}")  # 'M1', 'S12': a word that reads as a key result's id
 
 
 README_SECTION = """## Bedömningar (BRO:s egen bedömning per period, valfri)
@@ -103,6 +104,11 @@ ett datum som inte är ett giltigt `ÅÅÅÅ-MM-DD` och en kommentar som aldrig
 avslutas. Varningar: `Fastställd av` utan `Fastställd datum` (eller tvärtom),
 `Handläggare` utan e-postadress, ett avsnitt där varken Bedömning, Orsak eller
 Åtgärd är ifyllt, och en fil i mappen vars namn inte är en period.
+
+När ett nyckelresultat tas bort ur planen får tidigare perioders filer vara kvar
+som de är: skriv dess id i listan `utgångna` under `[plan]` i `okr.toml`
+(`"utgångna" = ["M1"]`). Ett avsnitt för ett sådant id visas inte och ger bara en
+varning; ett id som varken finns i planen eller bland de utgångna är ett fel.
 """
 
 
@@ -210,17 +216,20 @@ def assessment_files(data_dir: Path) -> list[Path]:
     )
 
 
-def load_assessment(data_dir: Path, period_key: str, ids: Sequence[str]) -> Assessment | None:
-    """The period's assessment, None when there is no file for it."""
+def load_assessment(
+    data_dir: Path, period_key: str, ids: Sequence[str], retired: Sequence[str] = ()
+) -> Assessment | None:
+    """The period's assessment, None when there is no file for it. A section for a `retired`
+    id (okr.toml's utgångna) is left out with a warning; any other id not in `ids` is an error."""
     path = assessment_path(data_dir, period_key)
     if not path.exists():  # also 2026-08.MD
         path = next((p for p in assessment_files(data_dir) if p.name.lower() == path.name.lower()), path)
     if not path.exists() and not path.is_symlink():
         return None
-    return read_assessment(path, ids, period_key)
+    return read_assessment(path, ids, period_key, retired=retired)
 
 
-def check_folder(data_dir: Path, ids: Sequence[str]) -> tuple[list[Assessment], list[str]]:
+def check_folder(data_dir: Path, ids: Sequence[str], retired: Sequence[str] = ()) -> tuple[list[Assessment], list[str]]:
     """Read every assessment file of the folder; DataError listing every problem of every file.
 
     The warnings are about the folder (a file whose name is not a period, a file
@@ -239,7 +248,7 @@ def check_folder(data_dir: Path, ids: Sequence[str]) -> tuple[list[Assessment], 
             )
             continue
         try:
-            assessments.append(read_assessment(path, ids, path.stem))
+            assessments.append(read_assessment(path, ids, path.stem, retired=retired))
         except DataError as exc:
             problems += exc.problems
     if problems:
@@ -275,8 +284,11 @@ def _is_period_key(stem: str) -> bool:
 # --- reading one file --------------------------------------------------------------
 
 
-def read_assessment(path: Path, ids: Sequence[str], period_key: str, name: str | None = None) -> Assessment:
-    """Read and check one assessment file; DataError listing every problem of it."""
+def read_assessment(
+    path: Path, ids: Sequence[str], period_key: str, name: str | None = None, retired: Sequence[str] = ()
+) -> Assessment:
+    """Read and check one assessment file; DataError listing every problem of it. A section
+    for a `retired` id is left out with a warning."""
     path = Path(path)
     name = name or f"{FOLDER}/{path.name}"
     try:
@@ -289,13 +301,13 @@ def read_assessment(path: Path, ids: Sequence[str], period_key: str, name: str |
         raise DataError(
             [Problem(name, message="är ingen textfil; spara bedömningen som vanlig text (.md) i t.ex. Anteckningar")]
         )
-    reader = _Reader(name, ids)
+    reader = _Reader(name, ids, retired)
     reader.read(text)
     if reader.problems:
         raise DataError(reader.problems)
     header = reader.header
     sections = {s.id: s for s in reader.sections}
-    warnings = _warnings(name, header, reader.sections)
+    warnings = reader.left_out + _warnings(name, header, reader.sections)
     return Assessment(file=name, period=period_key, header=header, sections=sections, warnings=tuple(warnings))
 
 
@@ -351,7 +363,9 @@ class _Reader:
 
     file: str
     ids: Sequence[str]
+    retired: Sequence[str] = ()
     problems: list[Problem] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # warnings for the sections of retired ids
     header: dict[str, Entry] = field(default_factory=dict)
     sections: list[Section] = field(default_factory=list)
 
@@ -432,7 +446,13 @@ class _Reader:
             )
             return
         kr_id = self._plan_id(word.group(0))
-        if kr_id is None:
+        retired = self._retired_id(word.group(0))
+        if kr_id is None and retired is not None:
+            self.left_out.append(
+                f"{self.file}, rad {number}: {retired} finns inte längre i planen (utgångna i okr.toml); "
+                "avsnittet visas inte"
+            )
+        elif kr_id is None:
             self.problems.append(
                 Problem(self.file, row=number, value=word.group(0), message=self._unknown_id(word.group(0)))
             )
@@ -456,15 +476,20 @@ class _Reader:
     def _plan_id(self, word: str) -> str | None:
         return next((i for i in self.ids if i.casefold() == word.casefold()), None)
 
+    def _retired_id(self, word: str) -> str | None:
+        return next((i for i in self.retired if i.casefold() == word.casefold()), None)
+
     def _example_id(self) -> str:
         return self.ids[0] if self.ids else "S1"
 
     def _unknown_id(self, word: str) -> str:
         near = _nearest(word, self.ids, cutoff=0.5)
         hint = f"menade du {near}? " if near else ""
+        example = f'"utgångna" = ["{word}"]' if _ID_LIKE.fullmatch(word) else '"utgångna" = ["M1"]'
         return (
             f"okänt nyckelresultat; {hint}Planens id (okr.toml): {', '.join(self.ids)}. "
-            "Har nyckelresultatet tagits bort ur planen, ta bort avsnittet ur filen."
+            "Har nyckelresultatet tagits bort ur planen: skriv id:t i listan utgångna under [plan] i okr.toml "
+            f"({example}), så visas avsnittet inte och filen får vara kvar som den är."
         )
 
     def _key(self, number: int, written: str, rest: str) -> None:

@@ -213,11 +213,12 @@ def check_assessments(data: Path, periods: list[str] | None = None) -> list[str]
     from bro_analysis.analysis.summary import assessment_warnings
     from bro_analysis.input.assessments import check_folder, load_assessment
 
-    ids = [kr.id for kr in load_plan().key_results]
+    plan = load_plan()
+    ids, retired = [kr.id for kr in plan.key_results], plan.retired
     if periods is None:
-        found, warnings = check_folder(data, ids)
+        found, warnings = check_folder(data, ids, retired)
     else:
-        found, warnings = [a for a in (load_assessment(data, p, ids) for p in periods) if a], []
+        found, warnings = [a for a in (load_assessment(data, p, ids, retired) for p in periods) if a], []
     for assessment in found:
         warnings += assessment_warnings(assessment, data)
     return warnings
