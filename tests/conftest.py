@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from bro_analysis.core.config import load_plan
-
 
 @pytest.fixture(scope="session")
 def example_run(tmp_path_factory) -> Path:
@@ -36,8 +34,11 @@ def example_run(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def plan():
-    """The plan in data/okr.toml (12 members, målområden)."""
-    return load_plan()
+    """The tests' own copy of the plan 2026–2027 (tests/fixtures/okr.toml: 12 members,
+    målområden, S1–M3), so a test of a key result's numbers does not follow data/okr.toml."""
+    from fixture_plan import PLAN
+
+    return PLAN
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from fixture_plan import IDS, OKR_TEXT, PLAN, context
 
 from bro_analysis.analysis import assessment, okr, overview
-from bro_analysis.analysis.context import open_context
 from bro_analysis.core.config import ConfigError, load_plan
 from bro_analysis.core.files import write_new
 from bro_analysis.core.periods import Period
@@ -19,9 +19,6 @@ from bro_analysis.input.assessments import read_assessment
 from bro_analysis.presentation.blocks import assessment_html, assessment_list, key_result_table
 from bro_analysis.running import cache
 from bro_analysis.running.combine import DRAFT_BANNER, area_sections, page_one, running_header
-
-PLAN = load_plan()
-IDS = [kr.id for kr in PLAN.key_results]
 
 
 def _row(**more) -> dict:
@@ -161,7 +158,7 @@ def test_document_facts_and_draft(tmp_path):
 
 
 def test_the_template_has_every_key_result_and_reads_back_empty(tmp_path):
-    ctx = open_context("2026-08", "")
+    ctx = context("2026-08")
     rows = overview.page_one_rows(ctx, overview.outcomes(ctx))
     text = assessment.template(ctx.period, ctx.plan, rows, dt.date(2026, 12, 6))
     assert re.findall(r"^## (\S+)", text, re.M) == IDS
@@ -288,9 +285,7 @@ def test_the_plan_names_three_objectives_in_its_order():
 
 
 def _plan_file(tmp_path, old: str, new: str):
-    from bro_analysis.core.config import OKR_FILE
-
-    text = OKR_FILE.read_text(encoding="utf-8")
+    text = OKR_TEXT
     assert old in text
     path = tmp_path / "okr.toml"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -310,7 +305,7 @@ def test_a_misspelt_area_of_a_key_result_is_an_error_naming_the_objective(tmp_pa
 def test_an_owner_per_key_result(tmp_path):
     path = _plan_file(tmp_path, 'id = "M1"\n', 'id = "M1"\nansvarig = "Marknadschef"\n')
     assert load_plan(path).key_result("M1").owner == "Marknadschef"
-    assert load_plan().key_result("M1").owner == ""
+    assert PLAN.key_result("M1").owner == ""
 
 
 def test_an_edited_assessment_is_a_new_cache_key(tmp_path):
@@ -322,7 +317,7 @@ def test_an_edited_assessment_is_a_new_cache_key(tmp_path):
 
 
 def test_records_carry_the_assessment(tmp_path):
-    ctx = open_context("2026-08", "")
+    ctx = context("2026-08")
     records = overview.summary_records(ctx, overview.outcomes(ctx))
     i4 = next(r for r in records if r["id"] == "I4")
     assert i4["bedömning"] and i4["orsak"] and i4["åtgärd"] and i4["ansvarig"]

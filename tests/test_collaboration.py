@@ -3,12 +3,11 @@
 from types import SimpleNamespace
 
 import pandas as pd
+from fixture_plan import PLAN, context
 
 from bro_analysis.analysis import collaboration, okr
-from bro_analysis.core.config import load_plan
 from bro_analysis.core.periods import Period
 
-PLAN = load_plan()
 ALL = tuple(PLAN.members)
 
 
@@ -127,10 +126,9 @@ def test_display_tables_and_texts():
 
 def test_tools_have_no_forecast_within_the_year_but_one_for_the_plan_end():
     from bro_analysis.analysis import forecast
-    from bro_analysis.analysis.context import open_context
 
-    part = collaboration.tools_outcome(open_context("2026-08"), PLAN.key_result("S4"))
+    part = collaboration.tools_outcome(context("2026-08"), PLAN.key_result("S4"))
     assert not part.forecast.made and part.forecast.how == forecast.ONCE_A_YEAR
     assert part.plan_forecast.year == 2027 and part.plan_forecast.low <= part.plan_forecast.value <= 12
-    full = collaboration.tools_outcome(open_context("2025"), PLAN.key_result("S4"))
+    full = collaboration.tools_outcome(context("2025"), PLAN.key_result("S4"))
     assert full.forecast is None and full.plan_forecast.made

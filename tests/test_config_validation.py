@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import fixture_plan
 import pytest
 
 from bro_analysis.core import settings_schema
@@ -27,6 +28,7 @@ from bro_analysis.running import cli
 
 SETTINGS_TEXT = (DATA_DIR / "settings.toml").read_text(encoding="utf-8")
 OKR_TEXT = (DATA_DIR / "okr.toml").read_text(encoding="utf-8")
+FIXTURE_OKR = fixture_plan.OKR_TEXT  # a test's edits are made to a plan that stays as they expect
 
 
 def _edited(text: str, *replacements: tuple[str, str]) -> str:
@@ -84,8 +86,11 @@ def test_every_key_of_the_committed_files_is_found_on_its_line():
     assert found[("nki", "band", 1)] == _line(SETTINGS_TEXT, '{ namn = "högt"')
     assert found[("kolada", "kpi", "U07451", "mått")] == _line(SETTINGS_TEXT, '"mått" = "NKI"')
     okr = settings_schema.key_lines(OKR_TEXT)
-    assert okr[("nyckelresultat", 10, "mål")] == _line(OKR_TEXT, '"mål" = 0.20')
-    assert okr[("medlemskommuner", "1880")] == _line(OKR_TEXT, '"1880" = "Örebro"')
+    for i, kr in enumerate(load_plan(OKR_FILE).key_results):
+        assert okr[("nyckelresultat", i, "id")] == _line(OKR_TEXT, f'id = "{kr.id}"')
+    fixture = settings_schema.key_lines(FIXTURE_OKR)
+    assert fixture[("nyckelresultat", 10, "mål")] == _line(FIXTURE_OKR, '"mål" = 0.20')
+    assert fixture[("medlemskommuner", "1880")] == _line(FIXTURE_OKR, '"1880" = "Örebro"')
 
 
 def test_lines_are_found_past_multiline_strings_arrays_and_dotted_keys():
@@ -288,7 +293,7 @@ def test_load_settings_checks_too_so_a_notebook_gets_the_same_error(tmp_path):
 
 
 def test_an_increase_target_of_20_suggests_a_share(tmp_path, monkeypatch, capsys):
-    okr = _edited(OKR_TEXT, ('"mål" = 0.20', '"mål" = 20'))
+    okr = _edited(FIXTURE_OKR, ('"mål" = 0.20', '"mål" = 20'))
     err = _validate(tmp_path, monkeypatch, capsys, okr=okr)
     line = _line(okr, '"mål" = 20')
     assert f"{tmp_path / 'okr.toml'}, rad {line}: nyckelresultat nr 11 (M2): mål = 20 – ska vara en andel" in err
@@ -297,7 +302,7 @@ def test_an_increase_target_of_20_suggests_a_share(tmp_path, monkeypatch, capsys
 
 def test_okr_problems_are_reported_together(tmp_path, monkeypatch, capsys):
     okr = _edited(
-        OKR_TEXT,
+        FIXTURE_OKR,
         ('"sista_år" = 2027', '"sista_år" = 2025'),
         ('"1814" = "Lekeberg"', '"18140" = "Lekeberg"'),
         ('id = "S2"', 'id = "S1"'),
@@ -316,7 +321,7 @@ def test_okr_problems_are_reported_together(tmp_path, monkeypatch, capsys):
 
 
 def test_a_missing_target_names_the_key_results_line(tmp_path, monkeypatch, capsys):
-    okr = _edited(OKR_TEXT, ('"mål" = 80\n', ""))
+    okr = _edited(FIXTURE_OKR, ('"mål" = 80\n', ""))
     err = _validate(tmp_path, monkeypatch, capsys, okr=okr)
     line = _line(okr, 'id = "S1"') - 1  # the [[nyckelresultat]] header above it
     assert f'rad {line}: nyckelresultat nr 1 (S1): mål saknas – krävs för typ "minst"' in err
@@ -324,7 +329,7 @@ def test_a_missing_target_names_the_key_results_line(tmp_path, monkeypatch, caps
 
 def test_problems_in_both_files_are_reported_together(tmp_path, monkeypatch, capsys):
     settings = _edited(SETTINGS_TEXT, ('"konfidensnivå" = 0.95\n# Trend', '"konfidensnivå" = 95\n# Trend'))
-    okr = _edited(OKR_TEXT, ('"mål" = 0.20', '"mål" = 20'))
+    okr = _edited(FIXTURE_OKR, ('"mål" = 0.20', '"mål" = 20'))
     err = _validate(tmp_path, monkeypatch, capsys, settings=settings, okr=okr)
     assert "okr.toml, rad" in err and "settings.toml, rad" in err
 

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from bad_inputs.support import cli_in_process, copy_example
+from fixture_plan import context
 
 from bro_analysis.analysis import assumptions, okr
 from bro_analysis.analysis import forecast as fc
 from bro_analysis.analysis import investments as inv
-from bro_analysis.analysis.context import open_context
 from bro_analysis.core.config import EXAMPLE_DATA_DIR
 from bro_analysis.core.periods import Period
 from bro_analysis.input.loading import load_table
@@ -429,7 +429,7 @@ def test_i4_without_rows_for_the_year_is_unknown(plan):
 
 def test_example_data_i1_matches_plain_pandas():
     """I1 and I3 on the example data, computed straight from the CSV files."""
-    ctx = open_context("2025", EXAMPLE_DATA_DIR)
+    ctx = context("2025")
     raw = pd.read_csv(
         EXAMPLE_DATA_DIR / "investeringar.csv", sep=";", decimal=",", encoding="utf-8-sig", parse_dates=["beslutsdatum"]
     )
@@ -540,7 +540,7 @@ def test_priority_areas_are_named_as_brOs_reading(plan):
     assert text.startswith(
         "Planen räknar inte upp de prioriterade målområdena. BRO tolkar dem som logistik och industri,"
     )
-    ctx = open_context("2025", EXAMPLE_DATA_DIR)
+    ctx = context("2025")
     log = [t for area, t in assumptions.log(ctx) if area == "Investeringar"]
     assert any(inv.text.priority_areas_text(ctx.plan.priority_areas) in t for t in log)
     assert any(okr.ONE_PROJECT in t for t in log)
@@ -548,7 +548,7 @@ def test_priority_areas_are_named_as_brOs_reading(plan):
 
 @pytest.mark.parametrize("period, count", [("2024", 12), ("2025", 14)])
 def test_example_data_i1_says_one_project_decides(period, count):
-    ctx = open_context(period, EXAMPLE_DATA_DIR)
+    ctx = context(period)
     o = next(o for o in inv.outcomes(ctx) if o.id == ctx.plan.by_metric("investeringsvärde_prioriterat").id)
     assert o.qualifier == "avgörs av ett projekt"  # Korpåsen Datacenter AB is 93,6 % of 2024
     assert f"({count} projekt)" in o.value_text
@@ -557,7 +557,7 @@ def test_example_data_i1_says_one_project_decides(period, count):
 
 
 def test_example_data_i1_reason_names_total_without_largest():
-    ctx = open_context("2025", EXAMPLE_DATA_DIR)
+    ctx = context("2025")
     raw = pd.read_csv(
         EXAMPLE_DATA_DIR / "investeringar.csv", sep=";", decimal=",", encoding="utf-8-sig", parse_dates=["beslutsdatum"]
     )
@@ -843,7 +843,7 @@ def test_training_path_by_hand():
 
 
 def test_example_data_2026_08_forecasts():
-    ctx = open_context("2026-08", EXAMPLE_DATA_DIR)
+    ctx = context("2026-08")
     out = {o.id: o for o in inv.outcomes(ctx)}
     i1 = out[ctx.plan.by_metric("investeringsvärde_prioriterat").id]
     f = i1.forecast

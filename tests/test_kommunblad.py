@@ -9,10 +9,10 @@ import re
 
 import pandas as pd
 import pytest
+from fixture_plan import context
 from report_pages import PERIODS, page_path
 
 from bro_analysis.analysis import overview, profile
-from bro_analysis.analysis.context import open_context
 from bro_analysis.core.config import EXAMPLE_DATA_DIR, NOTEBOOKS_DIR, MemberError, Plan, load_plan
 from bro_analysis.core.periods import Period
 from bro_analysis.presentation import blocks
@@ -26,7 +26,7 @@ KOMMUNBLAD = NOTEBOOKS_DIR / "40_kommunblad.ipynb"
 
 @pytest.fixture(scope="module")
 def ctx():
-    return open_context("2025", EXAMPLE_DATA_DIR)
+    return context("2025")
 
 
 def _plan_with(members: dict[str, str]) -> Plan:
@@ -153,7 +153,7 @@ def test_every_member_gets_a_kommunblad_naming_it_and_the_report_links_them(exam
 
 @pytest.mark.e2e
 def test_the_kommunblad_nki_is_the_municipalitys_row_in_the_nki_analysis(example_run):
-    nki = open_context("2025", EXAMPLE_DATA_DIR).dataset["nki"]
+    nki = context("2025").dataset["nki"]
     rows = nki[(nki["mätår"] == 2025) & (nki["område"] == "totalt") & (nki["mått"] == "NKI")]
     for name, value in zip(rows["kommun"], rows["värde"]):
         code = next(c for c, n in load_plan().members.items() if n == name)
@@ -275,7 +275,7 @@ def test_orebros_investments_are_labelled_all_sectors_beside_the_priority_areas(
 
 
 def test_a_decision_after_the_period_is_not_a_contradiction():
-    ctx = open_context("2026-08", EXAMPLE_DATA_DIR)
+    ctx = context("2026-08")
     # Hällefors' only new project of the period is at beslut today, decided after August
     assert profile.numbers.decided_after(ctx, "1863") == 1
     text = profile.text.investments_text(

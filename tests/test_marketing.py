@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from fixture_plan import PLAN
 from scipy import stats
 
 from bro_analysis.analysis import forecast, marketing, okr
@@ -270,9 +271,7 @@ def _activities(rows):
 
 
 def _context(period, leads, arenas=ARENAS, activities=None):
-    from bro_analysis.core.config import load_plan
-
-    plan = load_plan()
+    plan = PLAN
     activities = (
         activities
         if activities is not None
@@ -593,7 +592,7 @@ def _by_hand(leads: pd.DataFrame, first: str, last: str | pd.Timestamp) -> tuple
 
 @pytest.mark.parametrize("end_month", [8, 10])
 def test_like_for_like_on_the_example_data_against_plain_pandas(end_month):
-    dataset = load_dataset(EXAMPLE_DATA_DIR)
+    dataset = load_dataset(EXAMPLE_DATA_DIR, PLAN)
     leads = dataset["leads"]
     cut = max(leads["datum"].max(), leads["konverteringsdatum"].max()) - pd.Timedelta(days=180)
     assert cut == pd.Timestamp("2026-05-04")
@@ -601,7 +600,7 @@ def test_like_for_like_on_the_example_data_against_plain_pandas(end_month):
     n0, k0 = _by_hand(leads, "2025-01-01", "2025-05-04")
     in_period = _by_hand(leads, "2026-01-01", Period(2026, end_month).end)[0]
     period = Period(2026, end_month)
-    ctx = Context(period, dataset, dataset.plan, load_settings())
+    ctx = Context(period, dataset, PLAN, load_settings())
     cmp = marketing.numbers.compare(leads, period, marketing.numbers.definitions(ctx.settings))
     assert (cmp.leads, cmp.converted, cmp.previous_leads, cmp.previous_converted) == (n1, k1, n0, k0)
     assert (n1, k1, n0, k0) == (140, 24, 110, 18)  # 17,1 % against 16,4 %: +4,8 %, not +14,4 %
@@ -829,9 +828,7 @@ def test_m1_pending_follow_ups_count_toward_the_forecast_at_the_historys_share()
 
 def _support(rows, first="2022-01-05"):
     """rows: (date, member indexes) of marketing support; a January workshop marks the register's start."""
-    from bro_analysis.core.config import load_plan
-
-    codes = sorted(load_plan().members)
+    codes = sorted(PLAN.members)
     acts = [("A-0", first, "workshop", "Start", (codes[0],), None)]
     acts += [
         (f"A-{i + 1}", d, "marknadsföringsstöd", "Stöd", tuple(codes[j] for j in idx), None)
@@ -918,8 +915,8 @@ def test_the_year_to_date_alt_text_and_caption_say_the_data():
 
 
 def _example(period: str):
-    dataset = load_dataset(EXAMPLE_DATA_DIR)
-    return Context(Period(*map(int, period.split("-"))), dataset, dataset.plan, load_settings())
+    dataset = load_dataset(EXAMPLE_DATA_DIR, PLAN)
+    return Context(Period(*map(int, period.split("-"))), dataset, PLAN, load_settings())
 
 
 def test_on_the_example_data_m1_in_august_follows_the_season():

@@ -928,9 +928,9 @@ def test_s2_forecast_says_when_an_area_has_too_few_mätår(plan):
 
 
 def test_a_part_year_on_the_example_data_forecasts_its_year_and_the_plans_last():
-    from bro_analysis.analysis.context import open_context
+    from fixture_plan import context
 
-    ctx = open_context("2026-08")
+    ctx = context("2026-08")
     s1, s2 = nki.outcomes(ctx)
     for outcome in (s1, s2):
         assert outcome.status == okr.UNKNOWN

@@ -4,10 +4,11 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from fixture_plan import PLAN
 from scipy import stats
 
 from bro_analysis.analysis import okr
-from bro_analysis.core.config import KeyResult, load_plan
+from bro_analysis.core.config import KeyResult
 from bro_analysis.core.periods import Period
 
 
@@ -149,8 +150,8 @@ def test_okning_relative():
     assert okr.judge(kr("ökning", 0.2), 0.1, None)[0] == okr.UNKNOWN
 
 
-def test_plan_has_the_twelve_key_results():
-    plan = load_plan()
+def test_the_fixture_plan_reads_as_the_plan_2026_2027():
+    plan = PLAN
     assert [k.id for k in plan.key_results] == ["S1", "S2", "S3", "S4", "S5", "I1", "I2", "I3", "I4", "M1", "M2", "M3"]
     assert plan.key_result("S1").target == 80
     assert plan.key_result("M2").target == pytest.approx(0.20)
@@ -164,7 +165,7 @@ def test_unknown_status_is_refused():
 
 
 def test_outcome_table_shows_target_status_symbol_and_reason():
-    plan = load_plan()
+    plan = PLAN
     results = [
         okr.Outcome(
             "S4", 11, 12, okr.NOT_MET, "11 av 12 kommuner; saknas: Laxå", "11 av 12", "12 av 12", previous_label="2024"
@@ -209,7 +210,7 @@ def test_previous_cell_names_the_period_once():
 
 
 def test_shown_number_rounds_as_the_report_shows_and_gives_shares_in_per_cent():
-    plan = load_plan()
+    plan = PLAN
     m2, s1, i1, s3 = (plan.key_result(k) for k in ("M2", "S1", "I1", "S3"))
     assert okr.shown_number(m2, 0.13392857) == 13.4 and okr.shown_number(m2, 0.2, target=True) == 20
     assert okr.shown_number(s1, 77.38333333333334) == 77.4 and okr.shown_number(s3, 4.0) == 4
@@ -229,7 +230,7 @@ def test_status_class_is_ascii_and_one_per_status():
 
 
 def test_why_text_says_the_distance_the_pace_or_the_detail():
-    plan = load_plan()
+    plan = PLAN
     s1, s3, s4, m2 = (plan.key_result(k) for k in ("S1", "S3", "S4", "M2"))
     assert okr.why_text(s1, okr.Outcome("S1", 77.4, 76.8, okr.NOT_MET, "r")) == "2,6 under målet."
     assert okr.why_text(s3, okr.Outcome("S3", 4, 2, okr.MET, "r")) == "Målet är nått."

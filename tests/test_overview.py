@@ -2,11 +2,10 @@
 
 from types import SimpleNamespace
 
-from bro_analysis.analysis import okr, overview
-from bro_analysis.core.config import load_plan
-from bro_analysis.core.periods import Period
+from fixture_plan import PLAN
 
-PLAN = load_plan()
+from bro_analysis.analysis import okr, overview
+from bro_analysis.core.periods import Period
 
 
 def _results(statuses):
