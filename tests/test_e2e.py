@@ -7,8 +7,9 @@ import sys
 
 import nbformat
 import pytest
+from fixture_plan import require_live
 
-from bro_analysis.core.config import EXAMPLE_DATA_DIR, NOTEBOOKS_DIR
+from bro_analysis.core.config import EXAMPLE_DATA_DIR, NOTEBOOKS_DIR, load_plan
 from bro_analysis.core.periods import Period
 from bro_analysis.running.runner import is_per_member, list_notebooks, run_periods
 
@@ -26,7 +27,7 @@ def test_every_notebook_runs(run_2025):
     names = [p.stem for p in list_notebooks(NOTEBOOKS_DIR) if not is_per_member(p)]
     assert sorted(p.stem for p in (out / "2025").glob("*.html")) == sorted([*names, "BRO_uppfoljning_2025"])
     assert sorted(p.name for p in (out / "2025" / "notebooks").glob("*.ipynb")) == sorted(f"{n}.ipynb" for n in names)
-    assert len(list((out / "2025" / "kommuner" / "notebooks").glob("*.ipynb"))) == 12
+    assert len(list((out / "2025" / "kommuner" / "notebooks").glob("*.ipynb"))) == len(load_plan().members)
 
 
 def _htmls(out):
@@ -59,11 +60,22 @@ def test_html_shows_no_code_or_prompts(run_2025):
         assert "No description has been provided" not in html, name
 
 
+def _made_figures(executed) -> bool:
+    """The executed notebook shows at least one figure (an image, or HTML holding one)."""
+    nb = nbformat.read(executed, as_version=4)
+    outputs = [o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    return any("image/png" in d or "<img" in str(d.get("text/html", "")) for d in outputs)
+
+
 def test_figures_present_with_alt_text(run_2025):
     out, _ = run_2025
     for name, html in _htmls(out).items():
         images = re.findall(r"<img\b[^>]*>", html)
-        assert images or name in ("00_oversikt.html", "15_samverkan.html"), name  # text and tables only
+        executed = out / "2025" / "notebooks" / name.replace(".html", ".ipynb")
+        if executed.exists():  # a notebook's page shows every figure it made; text and tables only is fine
+            assert bool(images) == _made_figures(executed), name
+        else:
+            assert images, name  # the committee report
         for img in images:
             assert 'src="data:image/png;base64,' in img
             assert re.search(r'alt="[^"]{20,}"', img), img[:200]
@@ -186,11 +198,7 @@ def test_summary_files_match_the_overview_table(run_2025):
     records = json.loads((out / "2025" / "okr.json").read_text(encoding="utf-8"))
     with open(out / "2025" / "okr.csv", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh, delimiter=";"))
-    assert (
-        [r["id"] for r in records]
-        == [r["id"] for r in rows]
-        == [f"{a}{i}" for a, n in (("S", 5), ("I", 4), ("M", 3)) for i in range(1, n + 1)]
-    )
+    assert [r["id"] for r in records] == [r["id"] for r in rows] == [kr.id for kr in load_plan().key_results]
     assert [r["status"] for r in records] == [r["status"] for r in rows]
     table = _table_rows(_combined(out), "Utgångsläget 2025 mot planens mål")  # 2025 is before the plan
     assert [t[0] for t in table] == [r["id"] for r in records]
@@ -199,7 +207,14 @@ def test_summary_files_match_the_overview_table(run_2025):
         assert t[5].split(":")[0].endswith(shown), (t, r)  # the status, then a short why
         assert r["exempeldata"] is True and r["utgångsläge"] is True
     assert rows[0]["exempeldata"] == "ja"
-    shares = {r["id"]: r for r in records}
+
+
+def test_summary_values_are_rounded_as_shown(run_2025):
+    import json
+
+    require_live("M2", "S1", "I1")
+    out, _ = run_2025
+    shares = {r["id"]: r for r in json.loads((out / "2025" / "okr.json").read_text(encoding="utf-8"))}
     assert shares["M2"]["utfall"] == 13.4 and shares["M2"]["mål"] == 20  # per cent, as shown
     assert shares["S1"]["utfall"] == 77.4 and shares["I1"]["utfall"] == 1272  # rounded as shown
 
@@ -208,14 +223,18 @@ def test_overview_agrees_with_the_area_notebooks(run_2025):
     """Each key result's outcome, as the overview shows it, also stands in its area's notebook."""
     from html import escape
 
-    from bro_analysis.analysis import overview
+    from bro_analysis.analysis import overview, registry
     from bro_analysis.analysis.context import open_context
 
     out, _ = run_2025
     pages = {p.stem: p.read_text(encoding="utf-8") for p in (out / "2025").glob("[0-9]*.html")}
-    area_page = {"S1": "10_nki", "S2": "10_nki", "I": "20_investeringar", "M": "30_marknadsforing", "S": "00_oversikt"}
-    for outcome in overview.outcomes(open_context("2025", EXAMPLE_DATA_DIR)):
-        page = area_page.get(outcome.id) or area_page[outcome.id[0]]
+    # The notebook of the package that computes a mått; collaboration's page shows tables,
+    # not its key results' values, and a new area's copied notebook has none of these names.
+    package_page = {"nki": "10_nki", "investments": "20_investeringar", "marketing": "30_marknadsforing"}
+    ctx = open_context("2025", EXAMPLE_DATA_DIR)
+    for outcome in overview.outcomes(ctx):
+        package = registry.METRICS[ctx.plan.key_result(outcome.id).metric].__module__.split(".")[2]
+        page = package_page.get(package, "00_oversikt")
         assert escape(outcome.value_text, quote=False) in pages[page], (outcome.id, outcome.value_text, page)
         assert escape(outcome.value_text, quote=False) in pages["00_oversikt"]
 
@@ -247,7 +266,7 @@ def test_every_summary_row_has_a_status_from_the_vocabulary_and_a_motivering(exa
 
     for period in ("2025", "2026-08"):
         records = json.loads((example_run / period / "okr.json").read_text(encoding="utf-8"))
-        assert len(records) == 12
+        assert [r["id"] for r in records] == [kr.id for kr in load_plan().key_results]
         for r in records:
             assert r["status"] in okr.STATUSES and r["motivering"].strip(), r
 
@@ -258,9 +277,15 @@ def test_a_part_year_marks_no_reachable_count_as_failed(example_run):
 
     records = json.loads((example_run / "2026-08" / "okr.json").read_text(encoding="utf-8"))
     counted = [r for r in records if r["enhet"] != "NKI"]
-    assert len(counted) == 10
+    assert len(counted) == len([kr for kr in load_plan().key_results if kr.unit != "NKI"])
     assert [r["id"] for r in counted if r["status"] == "ej uppnått"] == []
-    by_id = {r["id"]: r for r in records}
+
+
+def test_a_part_year_count_is_judged_on_its_seasonal_pace(example_run):
+    import json
+
+    require_live("S5")
+    by_id = {r["id"]: r for r in json.loads((example_run / "2026-08" / "okr.json").read_text(encoding="utf-8"))}
     assert by_id["S5"]["status"] in ("på väg", "risk") and "säsongstakt mot målet" in by_id["S5"]["motivering"]
 
 
@@ -291,7 +316,9 @@ def test_a_period_before_the_registers_runs_and_says_why_instead_of_zero(tmp_pat
     assert result.returncode == 0, result.stderr
     records = {r["id"]: r for r in json.loads((tmp_path / "out" / "2017" / "okr.json").read_text(encoding="utf-8"))}
     assert records["S1"]["status"] in ("uppnått", "ej uppnått") and "mätår 2017" in records["S1"]["motivering"]
-    for key in ("S3", "S5", "I1", "I2", "I3", "M1", "M2", "M3"):
+    counted_from_registers = [k for k in ("S3", "S5", "I1", "I2", "I3", "M1", "M2", "M3") if k in records]
+    assert counted_from_registers, "the plan has none of the register-based key results of 2026–2027 left"
+    for key in counted_from_registers:  # a key result the plan dropped has nothing to say
         assert records[key]["status"] == "kan inte bedömas" and records[key]["utfall"] is None, records[key]
         assert "täcker inte 2017" in records[key]["motivering"]
 
@@ -301,6 +328,8 @@ def test_verdicts_a_statistician_would_sign(example_run):
     mätår, every NKI row names its mätår, S2 for 2025 on the region's pooled areas with the
     municipality × area results under 70 named on page one, and 2025 as the baseline."""
     import json
+
+    require_live("S1", "S2")
 
     part = {r["id"]: r for r in json.loads((example_run / "2026-08" / "okr.json").read_text(encoding="utf-8"))}
     full = {r["id"]: r for r in json.loads((example_run / "2025" / "okr.json").read_text(encoding="utf-8"))}

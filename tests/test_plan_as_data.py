@@ -1,9 +1,12 @@
 """The plan is data: a changed target in okr.toml changes every mention of it in the
-committee report, a removed key result leaves the report, and an unknown mått is a
-clear error (exit 2) from both `validate` and `run`.
+committee report, a removed key result leaves the report (its sections in earlier
+assessment files are left out once okr.toml lists it under utgångna), an added area is
+one copied package, one copied notebook and the plan, and an unknown mått is a clear
+error (exit 2) from both `validate` and `run`.
 
-The e2e test runs a copy of the project (package, notebooks, data) whose okr.toml is
-edited, so the real data/okr.toml is never touched."""
+The e2e tests run a copy of the project (package, notebooks, data) whose okr.toml is the
+tests' own plan (tests/fixtures/okr.toml) edited, so the real data/okr.toml is never
+touched and the tests do not depend on it."""
 
 from __future__ import annotations
 
@@ -15,13 +18,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import fixture_plan
 import pytest
 
 from bro_analysis.analysis import registry
 from bro_analysis.core.config import DATA_DIR, PROJECT_ROOT, ConfigError, load_plan, target_words
 from bro_analysis.running import cli
 
-OKR_TEXT = (DATA_DIR / "okr.toml").read_text(encoding="utf-8")
+OKR_TEXT = fixture_plan.OKR_TEXT  # the edits below expect the plan 2026–2027, whatever data/okr.toml holds
 
 
 def _edited(text: str, kr_id: str, old: str, new: str) -> str:
@@ -39,6 +43,12 @@ def _without(text: str, kr_id: str) -> str:
     start = text.rindex("[[nyckelresultat]]", 0, text.index(f'id = "{kr_id}"'))
     end = text.find("[[nyckelresultat]]", start + 1)
     return text[:start] + (text[end:] if end >= 0 else "")
+
+
+def _retired(text: str, *ids: str) -> str:
+    """okr.toml listing `ids` under [plan] utgångna, as the assessment error tells a successor to."""
+    listed = ", ".join(f'"{i}"' for i in ids)
+    return text.replace("[plan]\n", f'[plan]\n"utgångna" = [{listed}]\n', 1)
 
 
 def _project_copy(root: Path, okr_text: str) -> Path:
@@ -65,27 +75,116 @@ def _visible_text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ")
 
 
+def _page_one_ids(html: str) -> list[str]:
+    table = re.search(r'<table class="key-results">.*?</table>', html, re.S).group(0)
+    return re.findall(r'<th\b[^>]*\bscope="row"[^>]*>([^<]+)</th>', table)
+
+
+def _s3_by_hand(year: int) -> int:
+    """S3 straight from the example data: projects of the year with two or more members."""
+    import pandas as pd
+
+    acts = pd.read_csv(DATA_DIR / "example" / "aktiviteter.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    acts = acts[(acts["typ"] == "samverkansprojekt") & acts["datum"].str.startswith(str(year))]
+    return int((acts["kommuner"].str.split(";").map(len) >= 2).sum())
+
+
 @pytest.mark.e2e
-def test_retargeting_and_removing_key_results_needs_no_code_change(tmp_path):
-    okr = _without(_edited(OKR_TEXT, "S1", '"mål" = 80', '"mål" = 75'), "M1")
+def test_a_removed_and_a_retargeted_key_result_need_no_code_change(tmp_path):
+    """M1 removed, S3's target 3 -> 5 and S1's 80 -> 75: okr.toml is the only file changed."""
+    okr = _without(_edited(_edited(OKR_TEXT, "S1", '"mål" = 80', '"mål" = 75'), "S3", '"mål" = 3', '"mål" = 5'), "M1")
     root = _project_copy(tmp_path / "project", okr)
-    judged = root / "data" / "example" / "bedomningar" / "2025.md"
-    refused = _run_copy(root, "validate")  # BRO's assessment of 2025 still judges M1
+    refused = _run_copy(root, "validate")  # BRO's assessments of 2025 and 2026-08 still judge M1
     assert refused.returncode == 2 and "'M1' – okänt nyckelresultat" in refused.stderr
-    assert "ta bort avsnittet ur filen" in refused.stderr
-    text = judged.read_text(encoding="utf-8")
-    judged.write_text(re.sub(r"^## M1\b.*?(?=^## )", "", text, flags=re.S | re.M), encoding="utf-8")
+    assert '"utgångna" = ["M1"]' in refused.stderr  # the message says what to write in okr.toml
+    (root / "data" / "okr.toml").write_text(_retired(okr, "M1"), encoding="utf-8")
     done = _run_copy(root, "run", "--period", "2025", "--out", str(root / "outputs"), "--jobs", "2")
     assert done.returncode == 0, done.stderr[-3000:]
+    assert "bedomningar/2025.md, rad" in done.stderr and "M1 finns inte längre i planen" in done.stderr
+    plan = load_plan(root / "data" / "okr.toml")
+    ids = [kr.id for kr in plan.key_results]
+    assert "M1" not in ids and len(ids) == len(fixture_plan.IDS) - 1
     out = root / "outputs" / "2025"
     records = {r["id"]: r for r in json.loads((out / "okr.json").read_text(encoding="utf-8"))}
-    assert "M1" not in records and len(records) == 11
+    assert list(records) == ids
+    html = (out / "BRO_uppfoljning_2025.html").read_text(encoding="utf-8")
+    assert _page_one_ids(html) == ids
+    # S3 follows its new target: 2025's count (4, from the CSV) met 3 and falls short of 5
+    s3 = records["S3"]
+    assert s3["mål"] == 5 and s3["utfall"] == _s3_by_hand(2025) == 4 and s3["status"] == "ej uppnått"
     assert records["S1"]["mål"] == 75 and records["S1"]["status"] == "uppnått"  # 77,4 meets 75
-    text = _visible_text((out / "BRO_uppfoljning_2025.html").read_text(encoding="utf-8"))
+    text = _visible_text(html)
+    s3_row = re.search(r'scope="row"[^>]*>S3</th>(.*?)</tr>', html, re.S).group(1)
+    assert "minst 5" in s3_row and "minst 3" not in s3_row  # page one's Mål
+    assert "Målet är minst 5 per år." in text and "Målet är minst 3" not in text  # the area's section
     assert "minst 75" in text and "målet 75" in text
     # No sentence, heading or table states the old target of the county mean.
     assert not re.search(r"(minst|målet|mål|nå minst|Planens mål) 80\b", text), re.findall(r".{60}\b80\b.{20}", text)
     assert "M1" not in text and "Delta i minst 4 nationella" not in text
+
+
+# The new area of the issue's trial: one key result counted from the activity register.
+NEW_AREA = "Kompetensförsörjning"
+NEW_AREA_OKR = """
+[["planområde"]]
+namn = "Kompetensförsörjning"
+"mål" = "Företagen i regionen hittar den kompetens de behöver."
+
+[[nyckelresultat]]
+id = "K1"
+"område" = "Kompetensförsörjning"
+text = "Minst {mål} kompetensinsatser tillsammans med företagen per år"
+kort = "Kompetensinsatser"
+"mått" = "kompetensinsatser"
+typ = "minst"
+"mål" = 6
+enhet = "insatser"
+"""
+
+
+def _copy_area(root: Path) -> None:
+    """collaboration/ copied to competence/ and 15_samverkan to 16_kompetens, renamed, with
+    one mått of its own: what the issue's successor did, by hand, in minutes."""
+    package = root / "bro_analysis" / "analysis"
+    shutil.copytree(package / "collaboration", package / "competence", ignore=shutil.ignore_patterns("__pycache__"))
+    init = package / "competence" / "__init__.py"
+    code = init.read_text(encoding="utf-8")
+    start, end = code.index("METRICS = {"), code.index("}\n", code.index("METRICS = {")) + 2
+    init.write_text(
+        code[:start] + 'METRICS = {"kompetensinsatser": workshops_outcome}\n' + code[end:], encoding="utf-8"
+    )
+    notebook = json.loads((root / "notebooks" / "15_samverkan.ipynb").read_text(encoding="utf-8"))
+    notebook["metadata"]["bro"] = {"area": NEW_AREA, "title": NEW_AREA}
+    for cell in notebook["cells"]:
+        cell["source"] = re.sub(r"\bcollaboration\b", "competence", "".join(cell["source"]))
+        if cell["source"].startswith("# Samverkan och verktyg"):
+            cell["source"] = cell["source"].replace("# Samverkan och verktyg", f"# {NEW_AREA}", 1)
+    (root / "notebooks" / "16_kompetens.ipynb").write_text(json.dumps(notebook, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.mark.e2e
+def test_an_added_area_is_one_copied_package_one_copied_notebook_and_the_plan(tmp_path):
+    root = _project_copy(tmp_path / "project", OKR_TEXT + NEW_AREA_OKR)
+    _copy_area(root)
+    done = _run_copy(root, "run", "--period", "2025", "--out", str(root / "outputs"), "--jobs", "2")
+    assert done.returncode == 0, done.stderr[-3000:]
+    plan = load_plan(root / "data" / "okr.toml")
+    assert plan.areas[-1] == NEW_AREA and [kr.id for kr in plan.key_results][-1] == "K1"
+    out = root / "outputs" / "2025"
+    records = {r["id"]: r for r in json.loads((out / "okr.json").read_text(encoding="utf-8"))}
+    assert list(records) == [kr.id for kr in plan.key_results]
+    html = (out / "BRO_uppfoljning_2025.html").read_text(encoding="utf-8")
+    assert _page_one_ids(html) == [kr.id for kr in plan.key_results]
+    # K1 counts the year's workshops (the copied function under its new mått): 5 in 2025 by the CSV
+    import pandas as pd
+
+    acts = pd.read_csv(DATA_DIR / "example" / "aktiviteter.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    workshops = int(((acts["typ"] == "workshop") & acts["datum"].str.startswith("2025")).sum())
+    assert records["K1"]["utfall"] == workshops == 5 and records["K1"]["status"] == "ej uppnått"  # 5 < 6
+    text = _visible_text(html)
+    assert f"{NEW_AREA}: Företagen i regionen hittar" in text  # its objective on page one
+    sections = re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.S)
+    assert any(NEW_AREA in s for s in sections), sections  # and a section of its own in the report
 
 
 def test_unknown_metric_is_an_error_naming_file_and_entry(tmp_path):
@@ -101,7 +200,7 @@ def test_unknown_metric_is_an_error_naming_file_and_entry(tmp_path):
 @pytest.mark.parametrize("command", [["validate"], ["run", "--period", "2025"]])
 def test_unknown_metric_exits_2_before_any_notebook_runs(tmp_path, monkeypatch, capsys, command):
     okr = tmp_path / "okr.toml"
-    okr.write_text(_edited(OKR_TEXT, "M2", '"mått" = "konverteringsgrad"', '"mått" = "konvertering"'))
+    okr.write_text(_retired(_edited(OKR_TEXT, "M2", '"mått" = "konverteringsgrad"', '"mått" = "konvertering"')))
     shutil.copy(DATA_DIR / "settings.toml", tmp_path / "settings.toml")
     monkeypatch.setenv("BRO_ARBETSMAPP", str(tmp_path))
     monkeypatch.setenv("BRO_DATA", str(DATA_DIR / "example"))
@@ -126,8 +225,9 @@ def test_target_placeholder_in_the_text(tmp_path):
         "2,5",
         "20 %",
     ]
-    plan = load_plan()
-    assert plan.key_result("S1").text == "NKI för myndighetsservice minst 80 i genomsnitt för länets kommuner"
+    assert (
+        fixture_plan.PLAN.key_result("S1").text == "NKI för myndighetsservice minst 80 i genomsnitt för länets kommuner"
+    )
     okr = tmp_path / "okr.toml"
     okr.write_text(_edited(OKR_TEXT, "S4", 'enhet = "kommuner"', 'enhet = "kommuner"\ntext = "Alla {mål}"'))
     with pytest.raises(ConfigError):  # a repeated key is bad TOML
@@ -137,3 +237,15 @@ def test_target_placeholder_in_the_text(tmp_path):
     )
     with pytest.raises(ConfigError, match=r"nyckelresultat nr 4: texten använder \{mål\}"):
         load_plan(okr)
+
+
+def test_a_retired_id_is_listed_once_and_is_no_key_result_of_the_plan(tmp_path):
+    okr = tmp_path / "okr.toml"
+    okr.write_text(_retired(_without(OKR_TEXT, "M1"), "M1"), encoding="utf-8")
+    plan = load_plan(okr)
+    assert plan.retired == ("M1",) and "M1" not in [kr.id for kr in plan.key_results]
+    assert fixture_plan.PLAN.retired == ()
+    both = tmp_path / "both.toml"  # load_plan remembers a file it has read
+    both.write_text(_retired(OKR_TEXT, "M1"), encoding="utf-8")  # M1 is still a key result
+    with pytest.raises(ConfigError, match=r"utgångna.*M1 är ett nyckelresultat i planen; ta bort det ur utgångna"):
+        load_plan(both)
