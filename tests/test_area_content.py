@@ -63,3 +63,18 @@ def test_the_shared_modules_hold_no_areas_words():
     shared = inspect.getsource(assumptions) + inspect.getsource(summary.glossary)
     for word in ("Investeringar", "Marknadsföring", "Samverkan", "Etableringsberedskap", "Konvertering", "Mätår"):
         assert word not in shared, word
+
+
+def test_every_kommunblad_line_comes_from_an_area_package():
+    from bro_analysis.analysis import profile
+
+    lines, counts = profile.text._member_words()
+    assert set(profile.numbers.MEMBER_METRICS) == set(lines) | set(counts)
+    owner = {metric: area for area in registry.AREAS for metric in area.METRICS}
+    for metric in lines:
+        assert metric in owner[metric].about.MEMBER_LINES  # declared by the package computing it
+    shared = inspect.getsource(profile.text.key_result_part)
+    for words in ("beredskap", "verktygen", "NKI", "stöd under perioden", "utbildningsinsatser"):
+        assert words not in shared, words
+    part = {"roll": "håller tillbaka", "mått": "kommuner_med_etableringsberedskap", "mål": None}
+    assert profile.text.key_result_part(part, "2025") == "Håller tillbaka: har inte beredskap."

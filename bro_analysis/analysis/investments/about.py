@@ -1,12 +1,13 @@
-"""What the report says about investments outside their section: the appendix's caveats
-and the word list's entries. Copying the package copies them; analysis.assumptions and
-analysis.summary collect every area's."""
+"""What the report says about investments outside their section: the appendix's caveats,
+the word list's entries and the kommunblad's line per key result. Copying the package
+copies them; analysis.assumptions, analysis.summary and the kommunblad (profile.text)
+collect every area's."""
 
 from __future__ import annotations
 
 from bro_analysis.analysis.okr import ONE_PROJECT
 from bro_analysis.input.contracts import DECIDED_STAGES
-from bro_analysis.presentation.formatting import fmt_int, fmt_percent
+from bro_analysis.presentation.formatting import fmt_int, fmt_msek, fmt_percent
 
 from . import stages
 from .numbers import ONE_PROJECT_SHARE
@@ -63,3 +64,19 @@ def glossary(ctx) -> list[tuple[str, str]]:
         ),
         ("MSEK", "Miljoner kronor."),
     ]
+
+
+def _readiness_line(part: dict, label: str) -> str:
+    return "har beredskap." if part["roll"] == "bidrar" else "har inte beredskap."
+
+
+def _value_line(part: dict, label: str) -> str:
+    if part["projekt"]:
+        return f"{fmt_int(part['projekt'])} beslutade projekt, {fmt_msek(part['värde'])}."
+    return "inga beslutade projekt i de områdena."
+
+
+# The kommunblad's line per key result (by mått), from profile.numbers.key_result_parts' row.
+MEMBER_LINES = {"kommuner_med_etableringsberedskap": _readiness_line, "investeringsvärde_prioriterat": _value_line}
+# Key results that count activities a member takes part in: the word for what is counted.
+MEMBER_COUNTS = {"utbildningsinsatser": "utbildningsinsatser"}

@@ -1,6 +1,7 @@
-"""What the report says about marketing outside its section: the appendix's caveats and
-the word list's entries. Copying the package copies them; analysis.assumptions and
-analysis.summary collect every area's."""
+"""What the report says about marketing outside its section: the appendix's caveats, the
+word list's entries and the kommunblad's line per key result. Copying the package copies
+them; analysis.assumptions, analysis.summary and the kommunblad (profile.text) collect
+every area's."""
 
 from __future__ import annotations
 
@@ -50,3 +51,11 @@ def glossary(ctx) -> list[tuple[str, str]]:
             f"Ett lead som nått steget ”{defs.converted_stage}”. Konverteringsgraden är andelen leads som konverterat.",
         ),
     ]
+
+
+def _support_line(part: dict, label: str) -> str:
+    return "fick stöd under perioden." if part["roll"] == "bidrar" else "fick inget stöd under perioden."
+
+
+# The kommunblad's line per key result (by mått), from profile.numbers.key_result_parts' row.
+MEMBER_LINES = {"kommuner_med_marknadsföringsstöd": _support_line}

@@ -1,6 +1,7 @@
-"""What the report says about NKI outside its section: the appendix's caveats and the
-word list's entries, from the settings and the plan so they stay true. Copying the
-package copies them; analysis.assumptions and analysis.summary collect every area's."""
+"""What the report says about NKI outside its section: the appendix's caveats, the word
+list's entries and the kommunblad's line per key result, from the settings and the plan so
+they stay true. Copying the package copies them; analysis.assumptions, analysis.summary and
+the kommunblad (profile.text) collect every area's."""
 
 from __future__ import annotations
 
@@ -87,3 +88,30 @@ def glossary(ctx) -> list[tuple[str, str]]:
             "Ett område där kommunen ger företag service, till exempel bygglov eller livsmedelskontroll.",
         ),
     ]
+
+
+def _county_mean_line(part: dict, label: str) -> str:
+    side = "minst" if part["roll"] == "bidrar" else "under"
+    value, year = fmt_number(part["värde"], 1), int(part["mätår"])
+    return f"NKI {value} (mätår {year}), {side} {fmt_number(part['mål'], 0)}."
+
+
+def _lowest_area_line(part: dict, label: str) -> str:
+    target = part["mål"]
+    if part["roll"] == "håller tillbaka":
+        below = join_sv(f"{area} {fmt_number(value, 1)}" for area, value in part["under"])
+        return f"{below}, under {fmt_number(target, 0)}."
+    firm = part["områden"]
+    text = (
+        f"alla {fmt_int(firm)} områden är minst {fmt_number(target, 0)}."
+        if firm > 1
+        else f"området med nog många svar är minst {fmt_number(target, 0)}."
+    )
+    if part.get("osäkra"):
+        text += f" {fmt_int(part['osäkra'])} andra har för få svar."
+    return text
+
+
+# The kommunblad's line per key result (by mått): the fact that decides a member's part, from
+# profile.numbers.key_result_parts' row (roll, mål and the facts for the mått).
+MEMBER_LINES = {"nki_länsmedel": _county_mean_line, "nki_lägsta_område": _lowest_area_line}

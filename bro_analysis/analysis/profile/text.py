@@ -152,54 +152,29 @@ def _role(word: str, sentence: str) -> str:
     return f"{word[:1].upper()}{word[1:]}: {sentence}"
 
 
+def _member_words() -> tuple[dict, dict]:
+    """Every area package's kommunblad lines (about.MEMBER_LINES) and counted words
+    (about.MEMBER_COUNTS), by mått."""
+    from bro_analysis.analysis import registry
+
+    abouts = [area.about for area in registry.AREAS if hasattr(area, "about")]
+    lines = {m: f for about in abouts for m, f in getattr(about, "MEMBER_LINES", {}).items()}
+    counts = {m: w for about in abouts for m, w in getattr(about, "MEMBER_COUNTS", {}).items()}
+    return lines, counts
+
+
 def key_result_part(part: dict, label: str) -> str:
     """One key result from the municipality's side (numbers.key_result_parts' row): whether it
-    counts toward the key result or holds it back, and the fact that decides it."""
-    role, target = part["roll"], part.get("mål")
-    kind = part["mått"]  # numbers.MEMBER_METRICS
+    counts toward the key result or holds it back, and the fact that decides it, in the words
+    of the area package that computes the key result (about.MEMBER_LINES), or for a count of
+    activities how many of the county's the municipality took part in (about.MEMBER_COUNTS)."""
+    role, kind = part["roll"], part["mått"]
     if role == "kan inte bedömas":
         return _role(role, "uppgift saknas eller för få svar.")
-    if kind == "nki_länsmedel":
-        side = "minst" if role == "bidrar" else "under"
-        value, year = fmt_number(part["värde"], 1), int(part["mätår"])
-        return _role(role, f"NKI {value} (mätår {year}), {side} {fmt_number(target, 0)}.")
-    if kind == "nki_lägsta_område":
-        if role == "håller tillbaka":
-            below = join_sv(f"{area} {fmt_number(value, 1)}" for area, value in part["under"])
-            return _role(role, f"{below}, under {fmt_number(target, 0)}.")
-        firm = part["områden"]
-        text = (
-            f"alla {fmt_int(firm)} områden är minst {fmt_number(target, 0)}."
-            if firm > 1
-            else f"området med nog många svar är minst {fmt_number(target, 0)}."
-        )
-        if part.get("osäkra"):
-            text += f" {fmt_int(part['osäkra'])} andra har för få svar."
-        return _role(role, text)
-    if kind == "kommuner_med_verktyg":
-        missing = part.get("saknar") or []
-        return _role(
-            role,
-            f"använder inte {join_sv(missing)}." if missing else "använder alla tre verktygen.",
-        )
-    if kind == "kommuner_med_etableringsberedskap":
-        return _role(
-            role,
-            "har beredskap." if role == "bidrar" else "har inte beredskap.",
-        )
-    if kind == "kommuner_med_marknadsföringsstöd":
-        return _role(
-            role,
-            "fick stöd under perioden." if role == "bidrar" else "fick inget stöd under perioden.",
-        )
-    if kind == "investeringsvärde_prioriterat":
-        return _role(
-            role,
-            f"{fmt_int(part['projekt'])} beslutade projekt, {fmt_msek(part['värde'])}."
-            if part["projekt"]
-            else "inga beslutade projekt i de områdena.",
-        )
-    things = {"samverkansprojekt": "samverkansprojekt", "workshops": "workshops"}.get(kind, "utbildningsinsatser")
+    lines, counts = _member_words()
+    if kind in lines:
+        return _role(role, lines[kind](part, label))
+    things = counts[kind]
     if part["antal"]:
         return _role(role, f"deltog i {fmt_int(part['antal'])} av länets {fmt_int(part['av'])} {things}.")
     if part["av"]:
