@@ -23,6 +23,7 @@ import pytest
 
 from bro_analysis.core import config
 from bro_analysis.core.config import PROJECT_ROOT, Workdir, data_folder, find_workdir
+from bro_analysis.input.templates import HAND_TABLES
 from bro_analysis.running import cli
 
 ENV = (config.ENV_WORKDIR, config.ENV_DATA)
@@ -113,6 +114,23 @@ def test_a_named_folder_without_plan_is_an_error_naming_it(tmp_path, monkeypatch
     assert config.ENV_WORKDIR not in os.environ or how == "environment"  # the option is not left behind
 
 
+# --- mallar ---------------------------------------------------------------------------
+
+
+def test_templates_command_writes_each_register_once_and_replaces_only_when_asked(tmp_path, capsys):
+    out = tmp_path / "mallar"
+    assert cli.main(["mallar", "--ut", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{name}.xlsx" for name in HAND_TABLES)
+    before = (out / "leads.xlsx").stat().st_mtime_ns
+    capsys.readouterr()
+    assert cli.main(["mallar", "--ut", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "leads.xlsx" in err and "--skriv-över" in err
+    assert (out / "leads.xlsx").stat().st_mtime_ns == before
+    assert cli.main(["mallar", "--ut", str(out), "--skriv-över"]) == 0
+    assert "Skrev över" in capsys.readouterr().out
+
+
 # --- init ------------------------------------------------------------------------------
 
 
@@ -127,6 +145,8 @@ def test_init_makes_a_working_folder(tmp_path, capsys):
     assert [p.name for p in (folder / "data").iterdir()] == ["README.md"]
     assert (folder / "data" / "README.md").read_bytes() == (PROJECT_ROOT / "data" / "README.md").read_bytes()
     assert not (folder / "exempeldata").exists()
+    templates = sorted(p.name for p in (folder / "mallar").iterdir())
+    assert templates == sorted(f"{name}.xlsx" for name in HAND_TABLES)
     found = find_workdir(cwd=folder)
     assert found.root == folder.resolve() and found.notebooks == folder.resolve() / "notebooks"
 

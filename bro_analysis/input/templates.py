@@ -319,7 +319,11 @@ def _conflicts(out: Path, names: tuple[str, ...], overwrite: bool) -> list[Probl
             if path.stem.lower() != target.stem.lower() or path.suffix.lower() not in SUFFIXES:
                 continue
             if path.suffix.lower() == ".xlsx" and not overwrite:
-                problems.append(Problem(str(path), message="finns redan och skrivs inte över (flagga för att ersätta)"))
+                problems.append(
+                    Problem(
+                        str(path), message="finns redan och skrivs inte över; ange --skriv-över för att ersätta den"
+                    )
+                )
             elif path.suffix.lower() != ".xlsx":
                 message = (
                     f"mappen har redan tabellens fil; en mall bredvid den ger två filer för '{target.stem}', "

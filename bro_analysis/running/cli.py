@@ -411,6 +411,20 @@ def cmd_init(args) -> int:
     return EXIT_OK
 
 
+def cmd_templates(args) -> int:
+    from bro_analysis.input.templates import HAND_TABLES, template_path, write_templates
+
+    out = Path(args.out)
+    existing = {template_path(out, name) for name in HAND_TABLES if template_path(out, name).exists()}
+    for path in write_templates(out, load_plan(), overwrite=args.skriv_over):
+        print(f"{'Skrev över' if path in existing else 'Skrev'} {path}")
+    print(
+        "Fyll i bladet med tabellens namn, spara filen i datamappen i stället för tabellens CSV-fil "
+        "och kontrollera den med bro-analysis validate."
+    )
+    return EXIT_OK
+
+
 @contextlib.contextmanager
 def _working_in(folder: str | Path | None) -> Iterator[None]:
     """$BRO_ARBETSMAPP set to `folder` inside the block (when given), for this process and
@@ -482,6 +496,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(init, data=None, workdir=False)
     init.set_defaults(func=cmd_init)
+
+    templates = sub.add_parser(
+        "mallar", help="skriv Excelmallar med rullistor och kontroller för registren som fylls i för hand"
+    )
+    _out_option(templates, "mappen att skriva mallarna till", metavar="MAPP", required=True)
+    templates.add_argument(
+        "--skriv-över",
+        dest="skriv_over",
+        action="store_true",
+        help="ersätt mallar som redan finns (en mall bredvid tabellens CSV-fil vägras alltid)",
+    )
+    _common(templates, data=None)
+    templates.set_defaults(func=cmd_templates)
 
     run = sub.add_parser("run", help="kör alla notebooks för en eller flera perioder")
     run.add_argument(

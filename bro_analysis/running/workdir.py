@@ -4,6 +4,7 @@
       okr.toml, settings.toml   the plan and the settings, as the package delivers them
       notebooks/                the notebooks a report runs (edit them here)
       data/README.md            the data contracts; the analyst's tables go beside it
+      mallar/                   an Excel entry template per hand-typed register
       exempeldata/              the example data, with --exempeldata
       outputs/                  made by the first run
 
@@ -17,6 +18,10 @@ from pathlib import Path
 
 from bro_analysis.core.config import PLAN_NAME, SETTINGS_NAME, Plan, load_plan
 from bro_analysis.core.resources import shipped, shipped_notebooks
+from bro_analysis.input.templates import write_templates
+
+# Where a new working folder keeps its Excel entry templates.
+TEMPLATES_FOLDER = "mallar"
 
 
 class WorkdirExists(ValueError):
@@ -47,4 +52,5 @@ def create_workdir(folder: Path | str, example: bool = False) -> list[Path]:
 
 
 def add_templates(folder: Path, plan: Plan) -> None:
-    """The Excel entry templates of a new working folder (none yet)."""
+    """The Excel entry templates of a new working folder, in mallar/ (bro-analysis mallar)."""
+    write_templates(folder / TEMPLATES_FOLDER, plan)
