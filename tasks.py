@@ -43,6 +43,17 @@ LEVEL_TEXT = {
 # The git filter that strips notebook outputs on staging (.gitattributes). The path is
 # relative (git runs filters at the top of the working tree), so it survives a move.
 NBSTRIPOUT_ARGS = ["-m", "nbstripout", "--keep-id"]
+# What JupyterLab and papermill write into a notebook besides its outputs (the Python
+# version in language_info, papermill's run records): stripped too, so a saved notebook is
+# no change to git. The committed notebooks keep language_info's name only.
+NOTEBOOK_EXTRA_KEYS = [
+    *(f"metadata.language_info.{key}" for key in ("codemirror_mode", "file_extension", "mimetype")),
+    *(f"metadata.language_info.{key}" for key in ("nbconvert_exporter", "pygments_lexer", "version")),
+    "metadata.papermill",
+    "cell.metadata.papermill",
+]
+# After each save Lab asks git to compare the notebook through the filter (bro_analysis.running.lab).
+LAB_OPTIONS = ["--ContentsManager.post_save_hook=bro_analysis.running.lab.refresh_git_index"]
 
 HELP = """\
 Användning: python tasks.py UPPGIFT [-v] [flaggor]   (Windows: py tasks.py …)
@@ -152,7 +163,7 @@ def commands(task: str, options: dict, root: PurePath = ROOT, system: str = os.n
         "format": [run("ruff", "check", "--fix", "."), run("ruff", "format", ".")],
         "lock": [run("uv", "lock", "--upgrade", *extra)],
         "hooks": [*filter_config(system), run("pre-commit", "install")],
-        "lab": [*filter_config(system), run("jupyter", "lab", "notebooks", *extra)],
+        "lab": [*filter_config(system), run("jupyter", "lab", *LAB_OPTIONS, "notebooks", *extra)],
         "notebook-filter": filter_config(system),
     }
     return table.get(task, [])
@@ -163,6 +174,7 @@ def filter_config(system: str = os.name) -> list[list[str]]:
     return [
         ["git", "config", "filter.nbstripout.clean", notebook_filter(system)],
         ["git", "config", "filter.nbstripout.smudge", "cat"],
+        ["git", "config", "filter.nbstripout.extrakeys", " ".join(NOTEBOOK_EXTRA_KEYS)],
     ]
 
 

@@ -564,15 +564,6 @@ def _assert_git_clean(repo: Path) -> None:
     assert status == "" and diff == "", f"git status --porcelain:\n{status}\ngit diff:\n{diff[:3000]}"
 
 
-# Until tasks.py sets filter.nbstripout.extrakeys and starts Lab with the post-save hook
-# (bro_analysis/running/lab.py), both tests below fail; strict, so they fail again, as a
-# reminder to drop this mark, once it does.
-WAITING_FOR_TASKS = pytest.mark.xfail(
-    strict=True, reason="tasks.py: filter.nbstripout.extrakeys and Lab's post_save_hook not set up yet"
-)
-
-
-@WAITING_FOR_TASKS
 def test_saving_an_executed_notebook_in_lab_leaves_git_clean(lab_server, lab_kernel_for, lab_repo):
     """Run 10_nki in a kernel the server started, store every output, execution count and
     timing, the kernel's metadata and the widget state as Lab does, save it through the
@@ -598,7 +589,6 @@ def test_saving_an_executed_notebook_in_lab_leaves_git_clean(lab_server, lab_ker
     _assert_git_clean(lab_repo)
 
 
-@WAITING_FOR_TASKS
 def test_saving_every_notebook_with_what_lab_and_papermill_add_leaves_git_clean(lab_server, lab_kernel_for, lab_repo):
     """Every notebook, with outputs, execution counts and timings in its code cells and the
     metadata Lab and papermill add, saved through the contents API: git shows nothing."""
