@@ -529,7 +529,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--kör-om", "--force", dest="force", action="store_true", help="kör om allt, även det som inte ändrats"
     )
     run.add_argument(
-        "--pdf", action="store_true", help="skriv även den samlade rapporten som PDF (A4, kräver Chromium)"
+        "--pdf",
+        action="store_true",
+        help="skriv även den samlade rapporten som PDF (A4; kräver Chromium, Google Chrome eller Microsoft Edge)",
     )
     run.add_argument(
         "--utan-kommunblad",
