@@ -127,9 +127,14 @@ def test_outcomes_follow_the_plan_not_the_order_areas_are_found(monkeypatch):
 
 
 def test_every_metric_in_the_plan_is_computed_and_every_computed_metric_used():
+    """Every mått of data/okr.toml is computed; every computed mått is used by it or by the plan
+    2026–2027 the computation tests hold (a dropped key result's mått may stay in its area)."""
+    from fixture_plan import PLAN
+
     plan = load_plan()
-    assert {kr.metric for kr in plan.key_results} == set(registry.METRICS)
     registry.check_plan(plan)
+    registry.check_plan(PLAN)
+    assert {kr.metric for kr in (*plan.key_results, *PLAN.key_results)} == set(registry.METRICS)
 
 
 def test_status_vocabulary_is_one():
