@@ -21,7 +21,7 @@ from bro_analysis.core.config import EXAMPLE_DATA_DIR, load_settings
 from bro_analysis.input import kolada
 from bro_analysis.input.loading import load_table
 from bro_analysis.running import cli
-from bro_analysis.running.combine import page_one
+from bro_analysis.running.combine import members_html, page_one
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kolada"
 QUERY = "/v3/data/kpi/U07451/municipality/1880,1881,0180/year/2023,2024"
@@ -907,6 +907,8 @@ def test_an_nki_imported_from_kolada_is_named_kolada_in_the_committee_report(tmp
     html = page_one(summary.summary(ctx), dt.date(2026, 12, 6))
     assert "Källa: Kolada (SKR Insikt, nyckeltal U07451, NKI) och BRO:s register; bedömning BRO." in html
     assert "SKR Insikt (NKI)" not in html
+    members = members_html([("1880", "Örebro", "kommuner/1880_Orebro.html")], True, summary.summary(ctx)["nki_origin"])
+    assert "Källa: Kolada (SKR Insikt, nyckeltal U07451, NKI), BRO:s" in members and "SKR Insikt (NKI)" not in members
 
 
 def test_an_nki_from_skr_insikt_s_own_export_is_named_skr_insikt():

@@ -48,9 +48,10 @@ HEADING_TAG = re.compile(r"<(/?)h([1-5])\b")
 MEMBER_TABLES = ("nki", "investeringar", "aktiviteter", "kommuner")
 
 
-def origins(tables: tuple[str, ...]) -> str:
-    """'SKR Insikt, BRO:s … och BRO:s …': who collected the data behind these tables."""
-    named = list(dict.fromkeys(ORIGINS[t] for t in tables))
+def origins(tables: tuple[str, ...], known: dict[str, str] | None = None) -> str:
+    """'SKR Insikt, BRO:s … och BRO:s …': who collected the data behind these tables; `known`
+    names a table's origin as this run found it (the NKI via Kolada)."""
+    named = list(dict.fromkeys((known or {}).get(t) or ORIGINS[t] for t in tables))
     return ", ".join(named[:-1]) + " och " + named[-1] if len(named) > 1 else named[0]
 
 
@@ -239,14 +240,15 @@ def since_last(info: dict, earlier: Earlier | None, revised: list | None = None)
     return heading + f'<p class="lead">{escape(lead)}</p>' + (f'<ul class="changes">{items}</ul>' if items else "")
 
 
-def members_html(members: list[tuple[str, str, str]], example: bool) -> str:
+def members_html(members: list[tuple[str, str, str]], example: bool, nki_origin: str | None = None) -> str:
     """The twelve municipalities with a relative link to each one's kommunblad, as a short
-    list in columns (a table of twelve rows took half a printed page)."""
+    list in columns (a table of twelve rows took half a printed page); `nki_origin` is where
+    this run's NKI came from ('Kolada (SKR Insikt, nyckeltal U07451, NKI)')."""
     items = "".join(
         f'<li><a href="{escape(href)}">Kommunblad för {escape(name)}</a> ({escape(code)})</li>'
         for code, name, href in sorted(members)
     )
-    source = Source(f"{origins(MEMBER_TABLES)}; bearbetning BRO", example)
+    source = Source(f"{origins(MEMBER_TABLES, {'nki': nki_origin or ''})}; bearbetning BRO", example)
     return (
         '<h2 id="kommuner">Varje medlemskommun</h2>'
         "<p>Varje kommun har ett eget kommunblad med sitt NKI, sina investeringar och sin del i det "
@@ -300,7 +302,7 @@ def build(
     entries += [("kommuner", "Varje medlemskommun")] if members else []
     entries += [("ord", "Ord i rapporten"), ("bilaga", "Bilaga: underlag och metod")]
     main = plain_words([page_one(info, made), changes, toc(entries), *(html for _, _, html in sections)])
-    main += [members_html(members, info["example"]) if members else ""]
+    main += [members_html(members, info["example"], info.get("nki_origin")) if members else ""]
     words = vocabulary.used_terms(info["glossary"], re.sub(r"<[^>]+>", " ", "".join(main)))
     parts = [*main, glossary_html(words), info["appendix"]]
     import nbformat
