@@ -682,6 +682,10 @@ def test_m1_a_pending_follow_up_is_neither_counted_nor_missing():
         "uppföljning pågår",
         "nej",
     ]
+    # A plan without M1 counts no arena toward any target: the column says only what the arena has.
+    without_m1 = marketing.tables.arena_table(table, in_plan=False)
+    assert "Räknas mot målet" not in without_m1.columns
+    assert without_m1["Mål och uppföljning"].tolist() == ["nej", "ja", "uppföljning pågår", "nej"]
     text = marketing.text.arenas_text(table, Period(2026, 5), 4)
     assert "varken med eller som saknade: Hannover Messe (22 april 2026)." in text
     assert (

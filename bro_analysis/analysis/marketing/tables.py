@@ -44,8 +44,10 @@ def funnel_table(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def arena_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Arenas in the period: type, date, goals, follow-up, and whether each counts (or is pending)."""
+def arena_table(table: pd.DataFrame, in_plan: bool = True) -> pd.DataFrame:
+    """Arenas in the period: type, date, goals, follow-up, and whether each counts (or is
+    pending); without a key result for arenas in the plan (`in_plan` false) the last column
+    says only whether the arena has both goals and follow-up, as no target counts it."""
 
     def yes_no(value):
         return "uppgift saknas" if pd.isna(value) else ("ja" if value else "nej")
@@ -57,7 +59,7 @@ def arena_table(table: pd.DataFrame) -> pd.DataFrame:
             "Datum": [d.date().isoformat() for d in table["datum"]],
             "Skriftliga mål": [yes_no(v) for v in table["mål_formulerade"]],
             "Uppföljning gjord": [yes_no(v) for v in table["uppföljning_gjord"]],
-            "Räknas mot målet": [
+            "Räknas mot målet" if in_plan else "Mål och uppföljning": [
                 "ja" if met else ("uppföljning pågår" if pending else "nej")
                 for met, pending in zip(table["uppfyller"], table["pågår"])
             ],
