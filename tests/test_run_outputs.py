@@ -31,7 +31,7 @@ def test_a_hanging_cell_is_stopped_and_named_and_the_next_notebook_runs(tmp_path
     )
     by_name = {r.notebook: r for r in results}
     hung = by_name["10_hangs"]
-    assert not hung.ok and "inte klar efter 3 s" in hung.error and "cell 3: import signal" in hung.error
+    assert not hung.ok and "inte klar efter 3 s" in hung.error and "cell 4: import signal" in hung.error
     assert hung.executed and hung.executed.name == "10_hangs.failed.ipynb"
     assert by_name["20_fine"].ok
 

@@ -77,15 +77,18 @@ def no_temp_files(folder: Path) -> list[str]:
 
 
 def make_notebook(path: Path, *codes: str) -> Path:
-    """A runnable notebook for the runner: a parameters cell (period, data_dir), then one code
-    cell per item of `codes`."""
+    """A runnable notebook for the runner that keeps the notebook rules (running/notebook_rules):
+    the Lab-only introduction with two `##` headings (cell 1), a parameters cell (period,
+    data_dir; cell 2), then one code cell per item of `codes` (cells 3 …)."""
     import nbformat
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["bro"] = {"title": path.stem}
+    intro = nbformat.v4.new_markdown_cell(f"# {path.stem}\n\n## Vad\n\nEn testnotebook.\n\n## Hur\n\nKör uppifrån.")
+    intro.metadata["tags"] = ["remove-cell"]
     params = nbformat.v4.new_code_cell('period = ""\ndata_dir = ""')
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, *(nbformat.v4.new_code_cell(code) for code in codes)]
+    nb.cells = [intro, params, *(nbformat.v4.new_code_cell(code) for code in codes)]
     nbformat.write(nb, path)
     return path
