@@ -52,13 +52,17 @@ def _retired(text: str, *ids: str) -> str:
 
 
 def _project_copy(root: Path, okr_text: str) -> Path:
-    """The package, notebooks and data in `root`, with okr.toml replaced."""
+    """The package, notebooks and data in `root`, with okr.toml replaced; a notebook of a
+    planområde that plan does not have (one a successor added to the live plan) is left out."""
     shutil.copytree(PROJECT_ROOT / "bro_analysis", root / "bro_analysis", ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "notebooks").mkdir()
-    for nb in (PROJECT_ROOT / "notebooks").glob("*.ipynb"):
-        shutil.copy(nb, root / "notebooks" / nb.name)
     shutil.copytree(DATA_DIR, root / "data")
     (root / "data" / "okr.toml").write_text(okr_text, encoding="utf-8")
+    areas = load_plan(root / "data" / "okr.toml").areas
+    (root / "notebooks").mkdir()
+    for nb in (PROJECT_ROOT / "notebooks").glob("*.ipynb"):
+        area = json.loads(nb.read_text(encoding="utf-8"))["metadata"].get("bro", {}).get("area")
+        if area is None or area in areas:
+            shutil.copy(nb, root / "notebooks" / nb.name)
     return root
 
 
@@ -135,7 +139,7 @@ id = "K1"
 "område" = "Kompetensförsörjning"
 text = "Minst {mål} kompetensinsatser tillsammans med företagen per år"
 kort = "Kompetensinsatser"
-"mått" = "kompetensinsatser"
+"mått" = "kompetensinsatser_prov"
 typ = "minst"
 "mål" = 6
 enhet = "insatser"
@@ -151,7 +155,7 @@ def _copy_area(root: Path) -> None:
     code = init.read_text(encoding="utf-8")
     start, end = code.index("METRICS = {"), code.index("}\n", code.index("METRICS = {")) + 2
     init.write_text(
-        code[:start] + 'METRICS = {"kompetensinsatser": workshops_outcome}\n' + code[end:], encoding="utf-8"
+        code[:start] + 'METRICS = {"kompetensinsatser_prov": workshops_outcome}\n' + code[end:], encoding="utf-8"
     )
     notebook = json.loads((root / "notebooks" / "15_samverkan.ipynb").read_text(encoding="utf-8"))
     notebook["metadata"]["bro"] = {"area": NEW_AREA, "title": NEW_AREA}
@@ -199,8 +203,11 @@ def test_unknown_metric_is_an_error_naming_file_and_entry(tmp_path):
 
 @pytest.mark.parametrize("command", [["validate"], ["run", "--period", "2025"]])
 def test_unknown_metric_exits_2_before_any_notebook_runs(tmp_path, monkeypatch, capsys, command):
+    # the live plan (its notebooks are the checkout's) with its first key result's mått misspelt
+    first = load_plan().key_results[0]
     okr = tmp_path / "okr.toml"
-    okr.write_text(_retired(_edited(OKR_TEXT, "M2", '"mått" = "konverteringsgrad"', '"mått" = "konvertering"')))
+    live = (DATA_DIR / "okr.toml").read_text(encoding="utf-8")
+    okr.write_text(live.replace(f'"mått" = "{first.metric}"', f'"mått" = "{first.metric}x"', 1), encoding="utf-8")
     shutil.copy(DATA_DIR / "settings.toml", tmp_path / "settings.toml")
     monkeypatch.setenv("BRO_ARBETSMAPP", str(tmp_path))
     monkeypatch.setenv("BRO_DATA", str(DATA_DIR / "example"))
@@ -208,7 +215,7 @@ def test_unknown_metric_exits_2_before_any_notebook_runs(tmp_path, monkeypatch, 
     code = cli.main([*command, "--out", str(out)] if command[0] == "run" else command)
     assert code == 2
     err = capsys.readouterr().err
-    assert "okänt mått 'konvertering'" in err and "(M2)" in err
+    assert f"okänt mått '{first.metric}x'" in err and f"({first.id})" in err
     assert not out.exists()
 
 
