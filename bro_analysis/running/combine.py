@@ -44,6 +44,7 @@ from bro_analysis.running.export import export_html
 from bro_analysis.running.notebook_rules import COMMITTEE_TAG, section_name
 
 HEADING_TAG = re.compile(r"<(/?)h([1-5])\b")
+IMAGE_ALT = re.compile(r'<img\b[^>]*?\balt="([^"]*)"')
 # Where the kommunblad's figures come from (the appendix lists the files).
 MEMBER_TABLES = ("nki", "investeringar", "aktiviteter", "kommuner")
 
@@ -97,6 +98,34 @@ def committee_cells(nb) -> list[str]:
             if html is not None and not is_lab_only(output):
                 parts.append(_demote("".join(html) if isinstance(html, list) else html))
     return parts
+
+
+def repeated_figure(named_parts: list[tuple[str, list[str]]]) -> tuple[str, str, str] | None:
+    """The first figure the report would show twice, as (alt text, first notebook, second
+    notebook), from each notebook's committee HTML. Alt texts describe the figure's data, so
+    a repeat is the same figure: typically a copied notebook that still draws the original's."""
+    seen: dict[str, str] = {}
+    for name, parts in named_parts:
+        for alt in IMAGE_ALT.findall("".join(parts)):
+            if alt in seen:
+                return alt, seen[alt], name
+            seen[alt] = name
+    return None
+
+
+def check_figures_unique(named_parts: list[tuple[str, list[str]]]) -> None:
+    """Stop the committee report when one figure would appear twice (repeated_figure)."""
+    repeat = repeated_figure(named_parts)
+    if repeat is None:
+        return
+    alt, first, second = repeat
+    where = f"i {first}" if first == second else f"både i {first} och i {second}"
+    short = alt if len(alt) <= 90 else alt[:87] + "…"
+    raise ValueError(
+        f"samma figur visas två gånger, {where}: ”{short}”. En kopierad notebook visar ofta "
+        "fortfarande originalets figurer – byt dem mot det nya områdets egna "
+        "(ARCHITECTURE.md, ”Lägga till ett område”)."
+    )
 
 
 def area_sections(notebooks: list, areas: list[str], rows: list[dict] | None = None) -> list[tuple[str, str, str]]:
@@ -379,6 +408,7 @@ def write_period_report(
     import nbformat
 
     notebooks = [nbformat.read(p, as_version=4) for p in executed]
+    check_figures_unique([(f"notebooks/{Path(p).name}", committee_cells(nb)) for p, nb in zip(executed, notebooks)])
     info = next((s for s in map(read_summary, notebooks) if s), None)
     if info is None:
         raise ValueError("ingen notebook publicerade nyckelresultaten (summary.publish saknas i översikten)")
