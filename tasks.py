@@ -7,6 +7,10 @@ say so in Swedish when the Python is too old). The first task creates .venv with
 Python that runs it, bootstraps there the uv that pyproject.toml requires, and installs
 exactly what uv.lock pins: for a report only the package and what it needs, for `test`,
 `lint`, `lab` and `hooks` also the test extra and the developers' tools.
+
+In an activated conda environment made from environment.yml (it holds the package), a
+checkout without .venv uses that environment instead: nothing is installed, and the tasks,
+the git filter for notebooks and the pre-commit hooks run its programs.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 
 ROOT = Path(__file__).resolve().parent
@@ -67,6 +72,7 @@ Användning: python tasks.py UPPGIFT [-v] [flaggor]   (Windows: py tasks.py …)
   lab              öppna JupyterLab på notebooks/ (och git-filtret för notebooks)
   hooks            installera pre-commit-krokarna och git-filtret för notebooks
   notebook-filter  bara git-filtret som håller utdata ur notebooks i git (.gitattributes)
+  tool PROGRAM …   kör ett av miljöns program (ruff, nbstripout …); pre-commit-krokarna gör så
   validate         kontrollera varje tabell i --data MAPP (standard: exempeldatan)
   example-data     gör om data/example/ från sin generator
   bench            prestandamätningen
@@ -76,6 +82,7 @@ Användning: python tasks.py UPPGIFT [-v] [flaggor]   (Windows: py tasks.py …)
 
 Första gången skapas .venv och allt installeras exakt enligt uv.lock, med en rad per steg;
 -v visar installationens detaljer. Flaggor efter -- går oförändrade till kommandot.
+I en aktiverad conda-miljö från environment.yml, och utan .venv, används conda-miljön.
 """
 
 TASKS = {
@@ -92,6 +99,7 @@ TASKS = {
     "hooks": DEV,
     "lock": INSTALLER,
     "notebook-filter": NOTHING,
+    "tool": NOTHING,
     "clean": NOTHING,
     "help": NOTHING,
 }
@@ -119,9 +127,35 @@ def program(name: str, root: PurePath = ROOT, system: str = os.name) -> PurePath
     return scripts_dir(root, system) / (f"{name}.exe" if system == "nt" else name)
 
 
-def notebook_filter(system: str = os.name) -> str:
-    """The nbstripout clean command for git, relative to the top of the working tree."""
-    python = program("python", PurePath("."), system).as_posix()  # git runs it through sh, also on Windows
+def conda_program(name: str, prefix: PurePath, system: str = os.name) -> PurePath:
+    """A program of a conda environment: on Windows python.exe at its top and the others
+    in Scripts, elsewhere all in bin."""
+    if system == "nt":
+        top = PureWindowsPath(prefix)
+        return top / "python.exe" if name == "python" else top / "Scripts" / f"{name}.exe"
+    return PurePosixPath(prefix) / "bin" / name
+
+
+def conda_env(root: Path = ROOT, environ: Mapping[str, str] = os.environ, system: str = os.name) -> Path | None:
+    """The activated conda environment (CONDA_PREFIX) that the tasks use instead of .venv:
+    only when the checkout has no .venv and the environment holds the package (its
+    bro-analysis program, which environment.yml's `pip install -e .` puts there). Not
+    conda's base environment, nor one without the package: then .venv as always."""
+    prefix = environ.get("CONDA_PREFIX")
+    if not prefix or Path(program("python", root, system)).exists():
+        return None
+    return Path(prefix) if Path(conda_program("bro-analysis", Path(prefix), system)).exists() else None
+
+
+def notebook_filter(system: str = os.name, conda: PurePath | None = None) -> str:
+    """The nbstripout clean command for git: .venv's python relative to the top of the
+    working tree (so the command survives a move of the checkout), or the conda
+    environment's python by its whole path, quoted (a Windows user name may hold a space)."""
+    # git runs the command through sh, also on Windows: forward slashes
+    if conda is None:
+        python = program("python", PurePath("."), system).as_posix()
+    else:
+        python = shlex.quote(conda_program("python", conda, system).as_posix())
     return " ".join([python, *NBSTRIPOUT_ARGS])
 
 
@@ -136,11 +170,14 @@ def required_uv(pyproject: str) -> str:
 # ------------------------------------------------------------------ the tasks' commands
 
 
-def commands(task: str, options: dict, root: PurePath = ROOT, system: str = os.name) -> list[list[str]]:
-    """The commands a task runs once .venv is installed, in order."""
+def commands(
+    task: str, options: dict, root: PurePath = ROOT, system: str = os.name, conda: PurePath | None = None
+) -> list[list[str]]:
+    """The commands a task runs once .venv is installed (or in the conda environment), in order."""
 
     def run(name: str, *args: str) -> list[str]:
-        return [str(program(name, root, system)), *args]
+        found = program(name, root, system) if conda is None else conda_program(name, conda, system)
+        return [str(found), *args]
 
     extra = list(options.get("extra", []))
     data = options.get("data") or DEFAULT_DATA
@@ -162,17 +199,19 @@ def commands(task: str, options: dict, root: PurePath = ROOT, system: str = os.n
         ],
         "format": [run("ruff", "check", "--fix", "."), run("ruff", "format", ".")],
         "lock": [run("uv", "lock", "--upgrade", *extra)],
-        "hooks": [*filter_config(system), run("pre-commit", "install")],
-        "lab": [*filter_config(system), run("jupyter", "lab", *LAB_OPTIONS, "notebooks", *extra)],
-        "notebook-filter": filter_config(system),
+        # --install-hooks: pre-commit makes the hooks' environment now, offline (hook_env)
+        "hooks": [*filter_config(system, conda), run("pre-commit", "install", "--install-hooks")],
+        "lab": [*filter_config(system, conda), run("jupyter", "lab", *LAB_OPTIONS, "notebooks", *extra)],
+        "notebook-filter": filter_config(system, conda),
+        "tool": [run(*extra)] if extra else [],
     }
     return table.get(task, [])
 
 
-def filter_config(system: str = os.name) -> list[list[str]]:
+def filter_config(system: str = os.name, conda: PurePath | None = None) -> list[list[str]]:
     """git config of the notebook filter (.gitattributes): outputs never show as a change."""
     return [
-        ["git", "config", "filter.nbstripout.clean", notebook_filter(system)],
+        ["git", "config", "filter.nbstripout.clean", notebook_filter(system, conda)],
         ["git", "config", "filter.nbstripout.smudge", "cat"],
         ["git", "config", "filter.nbstripout.extrakeys", " ".join(NOTEBOOK_EXTRA_KEYS)],
     ]
@@ -316,6 +355,10 @@ def parse(argv: list[str]) -> tuple[str, dict]:
     if task not in TASKS:
         raise TaskError(f"Okänd uppgift: {task}. Välj en av: {', '.join(TASKS)}.", 2)
     options: dict = {"verbose": False, "extra": []}
+    if task == "tool":  # the program and its arguments as they are (pre-commit adds file names)
+        if not argv[len(leading) + 1 :]:
+            raise TaskError("tool behöver ett program, till exempel: python tasks.py tool ruff check .", 2)
+        return task, {**options, "verbose": bool(leading), "extra": argv[len(leading) + 1 :]}
     i = 0
     while i < len(rest):
         arg = rest[i]
@@ -350,6 +393,30 @@ def task_env(environ: dict) -> dict:
     return {name: value for name, value in environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
+def hook_env(python: str) -> dict[str, str]:
+    """pip settings for `pre-commit install --install-hooks`. The hooks are `language: python`
+    (so that `python` runs tasks.py on every system), and pre-commit makes their environment
+    with `pip install` of a placeholder package, whose build needs setuptools: pip takes it
+    from the wheels that virtualenv (pre-commit's) carries, and asks no index."""
+    code = "from virtualenv.seed.wheels.embed import BUNDLE_FOLDER; print(BUNDLE_FOLDER)"
+    done = subprocess.run([python, "-c", code], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise TaskError(f"Hittar inte virtualenvs hjul med {python}:\n{done.stderr.strip()}")
+    return {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": done.stdout.strip()}
+
+
+def missing_program(command: list[str]) -> TaskError | None:
+    """An error that names the environment's program the command needs, when it is missing."""
+    path = Path(command[0])
+    if not path.is_absolute() or path.exists():
+        return None
+    return TaskError(
+        f"{path.name} finns inte i {path.parent}. Utvecklarverktygen installeras i {VENV} med "
+        "`python tasks.py hooks` (eller `make hooks`); i en conda-miljö med "
+        "`conda env update -f environment.yml`."
+    )
+
+
 def clean() -> None:
     for name in ("outputs", ".pytest_cache", ".mypy_cache", ".ruff_cache"):
         shutil.rmtree(ROOT / name, ignore_errors=True)
@@ -364,10 +431,21 @@ def main(argv: list[str] | None = None) -> int:
         if task == "clean":
             clean()
             return 0
-        install(TASKS[task], options["verbose"])
+        conda = conda_env()
+        if conda is None:
+            install(TASKS[task], options["verbose"])
+        elif task != "tool":
+            say(f"Använder conda-miljön {conda} (ingen {VENV} i mappen).")
         env = task_env(dict(os.environ))
-        for command in commands(task, options):
-            say(shown(command))
+        if task == "hooks":
+            python = program("python") if conda is None else conda_program("python", conda)
+            env.update(hook_env(str(python)))
+        for command in commands(task, options, conda=conda):
+            error = missing_program(command)
+            if error:
+                raise error
+            if task != "tool":  # a hook's output is the tool's own
+                say(shown(command))
             code = subprocess.run(command, cwd=ROOT, env=env).returncode
             if code != 0:
                 return code

@@ -8,6 +8,7 @@ import importlib.util
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import nbformat
 import pytest
+import yaml
 
 from bro_analysis.core.config import PROJECT_ROOT
 
@@ -251,7 +253,8 @@ def test_every_make_target_calls_the_task_of_the_same_name():
     """One entry point: make only passes its variables on to tasks.py."""
     makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
     recipes = dict(re.findall(r"^([a-z-]+):\n\t@\$\(TASKS\) ([a-z-]+)", makefile, re.MULTILINE))
-    assert recipes == {task: task for task in tasks.TASKS}
+    # `tool` is what the pre-commit hooks call, not a step of its own
+    assert recipes == {task: task for task in tasks.TASKS if task != "tool"}
 
 
 def test_the_script_needs_only_the_standard_library_and_an_old_python_can_read_it():
@@ -283,3 +286,204 @@ def test_the_script_for_real_validate_on_the_example_data():
     program = os.path.relpath(tasks.program("bro-analysis"), PROJECT_ROOT)
     assert done.stdout.splitlines()[0] == f"{program} validate --data data/example"
     assert "OK  nki.csv" in done.stdout and "Installerar" not in done.stdout
+
+
+# ------------------------------------------------------------------ pre-commit hooks
+
+
+def _hooks() -> list[dict]:
+    config = yaml.safe_load((PROJECT_ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    return [hook for repo in config["repos"] for hook in repo["hooks"]]
+
+
+def test_every_hook_runs_a_venv_tool_through_tasks_py_with_no_path_of_one_system():
+    """`python` is on PATH in a `language: python` hook on every system (pre-commit's own
+    virtualenv, nothing installed into it), and tasks.py finds .venv's program there."""
+    hooks = _hooks()
+    assert {hook["id"] for hook in hooks} == {"ruff-check", "ruff-format", "nbstripout"}
+    for hook in hooks:
+        assert hook["language"] == "python" and not hook.get("additional_dependencies"), hook
+        entry = shlex.split(hook["entry"])
+        assert entry[:3] == ["python", "tasks.py", "tool"], hook
+        assert not any("/" in word or "\\" in word for word in entry), hook
+    entry = {hook["id"]: shlex.split(hook["entry"])[2:] for hook in hooks}
+    task, options = tasks.parse([*entry["ruff-check"], "bro_analysis/a.py", "notebooks/10_nki.ipynb"])
+    assert tasks.commands(task, options, WINDOWS_ROOT, "nt") == [
+        [
+            r"C:\Users\analytiker\bro\.venv\Scripts\ruff.exe",
+            "check",
+            "--force-exclude",
+            "bro_analysis/a.py",
+            "notebooks/10_nki.ipynb",
+        ]
+    ]
+    task, options = tasks.parse([*entry["nbstripout"], "notebooks/10_nki.ipynb"])
+    assert tasks.commands(task, options, POSIX_ROOT, "posix") == [
+        ["/Users/analytiker/bro/.venv/bin/nbstripout", "--keep-id", "notebooks/10_nki.ipynb"]
+    ]
+
+
+def test_tool_passes_the_program_every_argument_as_it_is():
+    assert tasks.parse(["tool", "ruff", "check", "--data", "x", "-v", "--", "a.py"]) == (
+        "tool",
+        {"verbose": False, "extra": ["ruff", "check", "--data", "x", "-v", "--", "a.py"]},
+    )
+    with pytest.raises(tasks.TaskError, match="tool behöver ett program") as error:
+        tasks.parse(["tool"])
+    assert error.value.code == 2
+
+
+def test_tool_names_the_missing_program_and_how_to_install_it(tmp_path):
+    """Without .venv (and no conda environment) the hook says what to run, in Swedish."""
+    shutil.copy(SCRIPT, tmp_path / "tasks.py")
+    env = {name: value for name, value in os.environ.items() if name != "CONDA_PREFIX"}
+    done = subprocess.run(
+        [sys.executable, "tasks.py", "tool", "ruff", "check", "a.py"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1 and not done.stdout
+    assert "ruff finns inte i" in done.stderr and "python tasks.py hooks" in done.stderr
+    assert not (tmp_path / ".venv").exists()  # a hook installs nothing
+
+
+def _offline_env(home: Path) -> dict[str, str]:
+    """A fresh machine without network: no pip index or wheel folder of this machine's, a
+    pre-commit cache and a git configuration of its own."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("PIP_", "CONDA_", "UV_"))}
+    for name in ("HOME", "PRE_COMMIT_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        env[name] = str(home / name.lower())
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, GIT_TERMINAL_PROMPT="0")
+    env["PIP_INDEX_URL"] = "http://127.0.0.1:9/simple"  # would refuse: nothing may be fetched
+    return env
+
+
+@pytest.mark.e2e  # pre-commit makes a virtualenv: some seconds
+def test_the_hooks_for_real_offline_catch_a_lint_error_and_strip_a_notebook(tmp_path):
+    """`python tasks.py hooks` in a fresh clone whose .venv is this environment: pre-commit
+    makes the hooks' environment with no network, `git commit` of a file with a lint error
+    fails with ruff's message, and the nbstripout hook strips a notebook's outputs."""
+    if shutil.which("git") is None:
+        pytest.skip("git saknas")
+    repo, env = tmp_path / "repo", _offline_env(tmp_path)
+
+    def git(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+        command = ["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", *args]
+        return subprocess.run(command, cwd=repo, env=env, check=check, capture_output=True, text=True)
+
+    (repo / "notebooks").mkdir(parents=True)
+    for name in ("tasks.py", "pyproject.toml", ".pre-commit-config.yaml", ".gitattributes", ".gitignore"):
+        shutil.copy(PROJECT_ROOT / name, repo / name)
+    (repo / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
+    notebook = repo / "notebooks" / "10_a.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('hej')")])
+    nbformat.write(nb, notebook)
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-q", "--no-verify", "-m", "init")
+
+    # the commands of `python tasks.py hooks` (not its install step: .venv is this environment)
+    hook_env = {**env, **tasks.hook_env(str(tasks.program("python", repo)))}
+    for command in tasks.commands("hooks", {}, repo):
+        done = subprocess.run(command, cwd=repo, env=hook_env, capture_output=True, text=True)
+        assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
+    assert (repo / ".git" / "hooks" / "pre-commit").exists()
+
+    (repo / "fel.py").write_text("import os\n", encoding="utf-8")
+    git("add", "fel.py")
+    done = git("commit", "-m", "fel", check=False)
+    assert done.returncode != 0, done.stdout
+    assert "F401" in done.stderr and "fel.py" in done.stderr, done.stderr  # git's hooks write to stderr
+    assert git("log", "--format=%s").stdout.split() == ["init"]
+
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="hej\n")]
+    nb.cells[0].execution_count = 1
+    nbformat.write(nb, notebook)
+    run = [str(tasks.program("pre-commit", repo)), "run", "nbstripout", "--files", "notebooks/10_a.ipynb"]
+    done = subprocess.run(run, cwd=repo, env=env, capture_output=True, text=True)
+    # "Passed": pre-commit looks for changes through git, whose filter hides outputs already
+    assert done.returncode == 0, done.stdout
+    stripped = nbformat.read(notebook, as_version=4)
+    assert stripped.cells[0].outputs == [] and stripped.cells[0].execution_count is None
+
+
+# ------------------------------------------------------------------ conda
+
+
+def _conda_prefix(folder: Path, system: str = os.name) -> Path:
+    """A stand-in for a conda environment that holds the package (its bro-analysis program)."""
+    program = Path(tasks.conda_program("bro-analysis", folder, system))
+    program.parent.mkdir(parents=True)
+    program.write_text("", encoding="utf-8")
+    return folder
+
+
+def test_the_tasks_use_an_activated_conda_environment_with_the_package_when_there_is_no_venv(tmp_path):
+    root, prefix = tmp_path / "bro", _conda_prefix(tmp_path / "envs" / "bro-analysis")
+    root.mkdir()
+    assert tasks.conda_env(root, {"CONDA_PREFIX": str(prefix)}, "posix") == prefix
+    assert tasks.conda_env(root, {}, "posix") is None
+    base = tmp_path / "miniconda3"  # conda's base environment, without the package
+    base.mkdir()
+    assert tasks.conda_env(root, {"CONDA_PREFIX": str(base)}, "posix") is None
+    venv_python = Path(tasks.program("python", root, "posix"))
+    venv_python.parent.mkdir(parents=True)
+    venv_python.write_text("", encoding="utf-8")
+    assert tasks.conda_env(root, {"CONDA_PREFIX": str(prefix)}, "posix") is None  # .venv first
+
+
+def test_in_a_conda_environment_on_windows_python_is_at_the_top_and_the_filter_quotes_it():
+    prefix = PureWindowsPath(r"C:\Users\Anna Svensson\miniconda3\envs\bro-analysis")
+    assert tasks.notebook_filter("nt", prefix) == (
+        "'C:/Users/Anna Svensson/miniconda3/envs/bro-analysis/python.exe' -m nbstripout --keep-id"
+    )
+    (jupyter,) = [c for c in tasks.commands("lab", {}, WINDOWS_ROOT, "nt", prefix) if c[0] != "git"]
+    assert jupyter[0] == str(prefix / "Scripts" / "jupyter.exe")
+    assert tasks.commands("tool", {"extra": ["nbstripout", "a.ipynb"]}, WINDOWS_ROOT, "nt", prefix) == [
+        [str(prefix / "Scripts" / "nbstripout.exe"), "a.ipynb"]
+    ]
+    posix = PurePosixPath("/opt/conda/envs/bro-analysis")
+    assert tasks.notebook_filter("posix", posix) == "/opt/conda/envs/bro-analysis/bin/python -m nbstripout --keep-id"
+
+
+def test_notebook_filter_for_real_in_a_conda_environment_uses_its_python(tmp_path):
+    """`python tasks.py notebook-filter` in a clone without .venv, with this environment as
+    the activated conda environment: git's filter runs this environment's python by its
+    whole path and strips a notebook's outputs; without CONDA_PREFIX it is .venv's."""
+    if shutil.which("git") is None:
+        pytest.skip("git saknas")
+    env = {name: value for name, value in os.environ.items() if name != "CONDA_PREFIX"}
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
+    conda = {**env, "CONDA_PREFIX": sys.prefix}  # holds bro-analysis, as environment.yml's env does
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=tmp_path, env=env, check=True, capture_output=True, text=True).stdout
+
+    git("init", "-q")
+    for name in ("tasks.py", ".gitattributes"):
+        shutil.copy(PROJECT_ROOT / name, tmp_path / name)
+    script = [sys.executable, "tasks.py", "notebook-filter"]
+    done = subprocess.run(script, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert git("config", "filter.nbstripout.clean").strip() == tasks.notebook_filter()
+
+    done = subprocess.run(script, cwd=tmp_path, env=conda, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"Använder conda-miljön {sys.prefix}")
+    python = Path(sys.prefix) / ("python.exe" if os.name == "nt" else "bin/python")
+    assert (
+        git("config", "filter.nbstripout.clean").strip() == f"{shlex.quote(python.as_posix())} -m nbstripout --keep-id"
+    )
+    assert not (tmp_path / ".venv").exists()
+
+    notebook = tmp_path / "notebooks" / "10_a.ipynb"
+    notebook.parent.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('hej')")])
+    nbformat.write(nb, notebook)
+    git("add", ".")
+    git("-c", "user.name=T", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "nb")
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="hej\n")]
+    nbformat.write(nb, notebook)
+    assert git("diff") == ""
