@@ -1,13 +1,18 @@
 """The command line speaks Swedish throughout: argparse's own headings and errors, a help
-text for every option, Swedish option names with the English ones they had kept as aliases."""
+text for every option, Swedish command and option names with the English ones they had (and
+an ASCII spelling of a name with å, ä or ö) kept as aliases."""
 
 from __future__ import annotations
 
 import argparse
+import re
+from pathlib import Path
 
 import pytest
 
 from bro_analysis.running import cli
+
+ROOT = Path(__file__).resolve().parents[1]
 
 ENGLISH = ("usage:", "positional arguments", "options:", "optional arguments", "show this help", "show program")
 
@@ -15,7 +20,7 @@ ENGLISH = ("usage:", "positional arguments", "options:", "optional arguments", "
 def _commands(
     parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
 ) -> list[tuple[tuple[str, ...], argparse.ArgumentParser]]:
-    """Every parser of the command line with the words that reach it: ('kolada', 'fetch')."""
+    """Every parser of the command line with the words that reach it: ('kolada', 'hämta')."""
     found = [(path, parser)]
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
@@ -30,9 +35,15 @@ def _commands(
 COMMANDS = _commands(cli.build_parser())
 
 
+@pytest.fixture(autouse=True)
+def _terminal_width(monkeypatch):
+    """Help laid out for a common terminal's width, whatever terminal runs the tests."""
+    monkeypatch.setenv("COLUMNS", "80")
+
+
 def test_every_command_is_checked():
     names = {" ".join(path) for path, _ in COMMANDS}
-    assert {"", "init", "run", "validate", "bedömning", "publicera", "kolada fetch", "kolada import"} <= names
+    assert names == {"", *(" ".join(command) for command in ALIASES), "init", "mallar", "publicera", "kolada"}
 
 
 @pytest.mark.parametrize("path", [path for path, _ in COMMANDS], ids=lambda p: " ".join(p) or "bro-analysis")
@@ -57,8 +68,8 @@ def test_every_option_and_argument_has_help(path):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["run", "--jobb", "två"], "--jobb/--jobs: ogiltigt värde, inget heltal: 'två'"),
-        (["kolada", "fetch", "--nyckeltal", "U07451"], "det här måste anges: --år/--years, --ut/--output"),
+        (["kör", "--jobb", "två"], "--jobb/--jobs: ogiltigt värde, inget heltal: 'två'"),
+        (["kolada", "hämta", "--nyckeltal", "U07451"], "det här måste anges: --år/--years, --ut/--output"),
         (["körr"], "ogiltigt val: 'körr'"),
         ([], "det här måste anges: KOMMANDO"),
         (["run", "--okänd"], "okända argument: --okänd"),
@@ -82,11 +93,11 @@ def test_argparse_is_left_as_it_was():
 @pytest.mark.parametrize(
     ("swedish", "english"),
     [
-        (["run", "--ut", "U", "--jobb", "2", "--kör-om"], ["run", "--out", "U", "--jobs", "2", "--force"]),
-        (["--felsök", "validate"], ["--debug", "validate"]),
-        (["example-data", "--frö", "7", "--ut", "U"], ["example-data", "--seed", "7", "--out", "U"]),
+        (["kör", "--ut", "U", "--jobb", "2", "--kör-om"], ["run", "--out", "U", "--jobs", "2", "--force"]),
+        (["--felsök", "kontrollera"], ["--debug", "validate"]),
+        (["exempeldata", "--frö", "7", "--ut", "U"], ["example-data", "--seed", "7", "--out", "U"]),
         (
-            ["kolada", "fetch", "--nyckeltal", "U1", "--kommun", "1880", "--år", "2024", "--ut", "F", "--bas-url", "B"],
+            ["kolada", "hämta", "--nyckeltal", "U1", "--kommun", "1880", "--år", "2024", "--ut", "F", "--bas-url", "B"],
             [
                 "kolada",
                 "fetch",
@@ -102,7 +113,7 @@ def test_argparse_is_left_as_it_was():
                 "B",
             ],
         ),
-        (["kolada", "import", "F", "--ut", "N"], ["kolada", "import", "F", "--output", "N"]),
+        (["kolada", "importera", "F", "--ut", "N"], ["kolada", "import", "F", "--output", "N"]),
     ],
 )
 def test_the_english_names_are_aliases(swedish, english):
@@ -117,3 +128,108 @@ def test_options_are_named_in_swedish_first():
         for action in parser._actions:
             if action.option_strings:
                 assert action.option_strings[0] not in english | {"--base-url"}, (path, action.option_strings)
+
+
+# --- the commands' names ---------------------------------------------------------------
+
+ALIASES = {
+    ("kör",): ("kor", "run"),
+    ("kontrollera",): ("validate",),
+    ("bedömning",): ("bedomning",),
+    ("exempeldata",): ("example-data",),
+    ("dokumentera",): ("docs",),
+    ("kolada", "sök"): ("sok", "search"),
+    ("kolada", "hämta"): ("hamta", "fetch"),
+    ("kolada", "importera"): ("import",),
+}
+HANDLERS = {
+    "kör": cli.cmd_run,
+    "kontrollera": cli.cmd_validate,
+    "bedömning": cli.cmd_assessment,
+    "exempeldata": cli.cmd_example_data,
+    "dokumentera": cli.cmd_docs,
+    "sök": cli.cmd_kolada_search,
+    "hämta": cli.cmd_kolada_fetch,
+    "importera": cli.cmd_kolada_import,
+}
+# the least each command needs to parse
+REQUIRED = {
+    "bedömning": ["--period", "2025"],
+    "sök": ["ord"],
+    "hämta": ["--år", "2024", "--ut", "F"],
+    "importera": ["F", "--ut", "N"],
+}
+
+
+@pytest.mark.parametrize(
+    ("command", "alias"),
+    [(c, a) for c, aliases in ALIASES.items() for a in aliases],
+    ids=lambda x: x if isinstance(x, str) else " ".join(x),
+)
+def test_every_alias_runs_the_same_command_as_its_swedish_name(command, alias):
+    parser = cli.build_parser()
+    rest = REQUIRED.get(command[-1], [])
+    by_name = parser.parse_args([*command, *rest])
+    by_alias = parser.parse_args([*command[:-1], alias, *rest])
+    assert by_alias.func is by_name.func is HANDLERS[command[-1]]
+    assert vars(by_alias) == vars(by_name)  # the namespace names the command in Swedish, whichever was typed
+    assert (by_name.command, getattr(by_name, "kolada_command", None)) == (
+        (command[0], None) if len(command) == 1 else command
+    )
+
+
+def test_an_alias_with_a_non_ascii_letter_has_an_ascii_spelling():
+    ascii_of = str.maketrans("åäö", "aao")
+    for command, aliases in ALIASES.items():
+        name = command[-1]
+        assert name.isascii() or name.translate(ascii_of) in aliases, command
+
+
+@pytest.mark.parametrize("path", [(), ("kolada",)], ids=["bro-analysis", "kolada"])
+def test_help_lists_the_swedish_names_with_their_aliases(path, capsys):
+    with pytest.raises(SystemExit):
+        cli.main([*path, "--help"])
+    text = capsys.readouterr().out
+    usage = text.splitlines()[0]
+    assert usage == f"användning: bro-analysis {' '.join(path) + ' ' if path else ''}[-h] " + (
+        "[--version] [--felsök] KOMMANDO ..." if not path else "KOMMANDO ..."
+    )
+    listed = {command[-1]: aliases for command, aliases in ALIASES.items() if command[:-1] == path}
+    for name, aliases in listed.items():
+        # the name, its aliases in parentheses and its help on one line
+        shown = f"    {name} ({', '.join(aliases)})"
+        line = next((line for line in text.splitlines() if line.startswith(shown)), None)
+        assert line is not None and line[len(shown) :].strip(), (shown, text)
+
+
+def test_an_unknown_command_is_told_the_swedish_names_only(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["validera"])
+    err = capsys.readouterr().err
+    choices = err[err.index("välj bland") :]
+    assert "'kör'" in choices and "'kontrollera'" in choices and "'exempeldata'" in choices
+    assert not re.search(r"'(run|kor|validate|example-data|docs|bedomning)'", choices), err
+
+
+ENGLISH_COMMAND = re.compile(
+    r"bro-analysis (run|validate|docs|example-data|kolada (search|fetch|import))\b|[`'\"]kolada (search|fetch|import)\b"
+)
+
+
+def test_texts_that_name_a_command_name_it_in_swedish():
+    """Messages, generated texts and the documentation a user reads from the code name the
+    commands in Swedish (the English names still work, as aliases)."""
+    files = [
+        *(ROOT / "bro_analysis").rglob("*.py"),
+        *(ROOT / "notebooks").glob("*.ipynb"),
+        ROOT / "ARCHITECTURE.md",
+        ROOT / "data" / "README.md",
+        ROOT / "data" / "settings.toml",
+        ROOT / "data" / "example" / "EXEMPELDATA.txt",
+    ]
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in files
+        for match in ENGLISH_COMMAND.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, found

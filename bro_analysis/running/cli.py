@@ -1,9 +1,11 @@
-"""Command line: `bro-analysis init | run | validate | bedömning | publicera | example-data | docs | kolada`.
+"""Command line: `bro-analysis init | mallar | kör | kontrollera | bedömning | publicera | exempeldata |
+dokumentera | kolada sök | hämta | importera`.
 
 Exit codes: 0 everything went well, 1 a notebook failed, 2 bad input or usage.
 Errors are printed as readable Swedish text; `--felsök` (or `--debug`) shows the traceback.
-Every text, argparse's own included (swedish_argparse), is Swedish; options are named in
-Swedish, with the English name they had before kept as an alias.
+Every text, argparse's own included (swedish_argparse), is Swedish; commands and options are
+named in Swedish, with the English name they had before (and an ASCII spelling of a name
+with å, ä or ö) kept as an alias.
 The plan, settings and data are found in the order config.find_workdir documents.
 """
 
@@ -261,7 +263,7 @@ def cmd_assessment(args) -> int:
         write_new(path, template(ctx.period, ctx.plan, rows, dt.date.today()))
     except FileExistsError:
         raise UsageError(f"{path} finns redan och skrivs aldrig över.") from None
-    print(f"Skrev {path} med {len(rows)} nyckelresultat att bedöma. Fyll i och kontrollera med bro-analysis validate.")
+    print(f"Skrev {path} med {len(rows)} nyckelresultat att bedöma. Fyll i och pröva med bro-analysis kontrollera.")
     return EXIT_OK
 
 
@@ -406,7 +408,7 @@ def cmd_init(args) -> int:
     data = " --data exempeldata" if args.exempeldata else ""
     print(
         f"Lägg dina tabeller i {Path(args.folder, 'data')} och kör i mappen:\n"
-        f"  cd {args.folder}\n  bro-analysis validate{data}\n  bro-analysis run{data}"
+        f"  cd {args.folder}\n  bro-analysis kontrollera{data}\n  bro-analysis kör{data}"
     )
     return EXIT_OK
 
@@ -420,7 +422,7 @@ def cmd_templates(args) -> int:
         print(f"{'Skrev över' if path in existing else 'Skrev'} {path}")
     print(
         "Fyll i bladet med tabellens namn, spara filen i datamappen i stället för tabellens CSV-fil "
-        "och kontrollera den med bro-analysis validate."
+        "och pröva den med bro-analysis kontrollera."
     )
     return EXIT_OK
 
@@ -465,7 +467,7 @@ def _common(p: argparse.ArgumentParser, data: str | None = DATA_HELP, workdir: b
         dest="debug",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="visa fullständig felsökningsinformation vid fel",
+        help="visa hela felsökningsinformationen vid fel",
     )
 
 
@@ -481,7 +483,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=__version__, help="visa versionen och avsluta")
     parser.add_argument(
-        "--felsök", "--debug", dest="debug", action="store_true", help="visa fullständig felsökningsinformation vid fel"
+        "--felsök", "--debug", dest="debug", action="store_true", help="visa hela felsökningsinformationen vid fel"
     )
     sub = parser.add_subparsers(
         dest="command", required=True, title="kommandon", metavar="KOMMANDO", help="ett av kommandona nedan"
@@ -510,7 +512,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(templates, data=None)
     templates.set_defaults(func=cmd_templates)
 
-    run = sub.add_parser("run", help="kör alla notebooks för en eller flera perioder")
+    run = sub.add_parser("kör", aliases=["kor", "run"], help="kör alla notebooks för en eller flera perioder")
     run.add_argument(
         "--period",
         nargs="+",
@@ -555,7 +557,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(run)
     run.set_defaults(func=cmd_run)
 
-    val = sub.add_parser("validate", help="kontrollera planen, inställningarna och alla tabeller i en datamapp")
+    val = sub.add_parser(
+        "kontrollera", aliases=["validate"], help="kontrollera planen, inställningarna och alla tabeller i en datamapp"
+    )
     _common(val)
     val.set_defaults(func=cmd_validate)
 
@@ -576,10 +580,10 @@ def build_parser() -> argparse.ArgumentParser:
     pub.add_argument(
         "--utkast", action="store_true", help="publicera även om bedömningen inte är fastställd (märks som utkast)"
     )
-    _common(pub, data="datamappen perioden kördes med (standard som för run)")
+    _common(pub, data="datamappen perioden kördes med (standard som för kör)")
     pub.set_defaults(func=cmd_publish)
 
-    ex = sub.add_parser("example-data", help="skapa exempeldata med ett fast slumpfrö")
+    ex = sub.add_parser("exempeldata", aliases=["example-data"], help="skapa exempeldata med ett fast slumpfrö")
     _out_option(
         ex, "mappen att skriva (standard: data/example i källkoden, exempeldata/ i en arbetsmapp)", metavar="MAPP"
     )
@@ -595,7 +599,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(ex, data=None)
     ex.set_defaults(func=cmd_example_data)
 
-    docs = sub.add_parser("docs", help="skriv data/README.md från datakontrakten")
+    docs = sub.add_parser("dokumentera", aliases=["docs"], help="skriv data/README.md från datakontrakten")
     _out_option(docs, "filen att skriva (standard: arbetsmappens data/README.md)", metavar="FIL")
     _common(docs, data=None)
     docs.set_defaults(func=cmd_docs)
@@ -617,7 +621,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--cache", metavar="MAPP", help="cachemappen (standard: cachemapp i settings.toml)")
         _common(p, data=None)
 
-    ksearch = kolada_sub.add_parser("search", help="sök nyckeltal i Koladas metadata (id, titel, beskrivning)")
+    ksearch = kolada_sub.add_parser(
+        "sök", aliases=["sok", "search"], help="sök nyckeltal i Koladas metadata (id, titel, beskrivning)"
+    )
     ksearch.add_argument(
         "text", nargs="+", metavar="SÖKORD", help="sökord; alla måste finnas i id, titel eller beskrivning"
     )
@@ -626,7 +632,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _kolada_options(ksearch)
     ksearch.set_defaults(func=cmd_kolada_search)
-    kfetch = kolada_sub.add_parser("fetch", help="ladda ner nyckeltal från Kolada till en JSON-fil")
+    kfetch = kolada_sub.add_parser(
+        "hämta", aliases=["hamta", "fetch"], help="ladda ner nyckeltal från Kolada till en JSON-fil"
+    )
     kfetch.add_argument(
         "--nyckeltal",
         "--kpi",
@@ -657,9 +665,11 @@ def build_parser() -> argparse.ArgumentParser:
     _kolada_options(kfetch)
     kfetch.set_defaults(func=cmd_kolada_fetch)
     kimport = kolada_sub.add_parser(
-        "import", help="gör om ett sparat Kolada-svar till nki.csv, nki_riket.csv och kontext.csv"
+        "importera",
+        aliases=["import"],
+        help="gör om ett sparat Kolada-svar till nki.csv, nki_riket.csv och kontext.csv",
     )
-    kimport.add_argument("file", metavar="FIL", help="JSON-fil från 'kolada fetch'")
+    kimport.add_argument("file", metavar="FIL", help="JSON-fil från 'kolada hämta'")
     _out_option(kimport, "nki.csv att skriva", dest="output", required=True, metavar="FIL")
     kimport.add_argument("--riket", metavar="FIL", help="nki_riket.csv att skriva (standard: bredvid nki.csv)")
     kimport.add_argument("--utan-riket", action="store_true", help="skriv inte rikets kommuner")

@@ -1,5 +1,6 @@
 """argparse in Swedish: the headings, the help option and the error messages argparse
-writes itself ("usage:", "options", "error: the following arguments are required").
+writes itself ("usage:", "options", "error: the following arguments are required"), and
+commands named in Swedish with aliases (an ASCII spelling, the English name they had).
 
 argparse looks its own texts up through gettext (`argparse._`, `argparse.ngettext`) as it
 builds a parser and as it parses; `SwedishParser` answers those look-ups from `SWEDISH`
@@ -70,13 +71,50 @@ def whole_number(text: str) -> int:
 whole_number.__name__ = "heltal"
 
 
+class Commands(argparse._SubParsersAction):
+    """The subcommands. Each has its Swedish name and aliases (`kör`: `kor`, `run`); the
+    namespace holds the Swedish name whichever was typed, and an unknown command is told
+    the Swedish names only."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.names: dict[str, str] = {}  # every name and alias -> the command's Swedish name
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        self.names.update(dict.fromkeys((name, *kwargs.get("aliases", ())), name))
+        return super().add_parser(name, **kwargs)
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
+        super().__call__(parser, namespace, values, option_string)
+        if self.dest is not argparse.SUPPRESS:
+            setattr(namespace, self.dest, self.names[values[0]])
+
+
+class SwedishHelp(argparse.HelpFormatter):
+    """Help with room for a command and its aliases on one line: `kör (kor, run)`."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 32, width: int | None = None):
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        # argparse measures the commands one indent less than it shows them, which pushes
+        # a long one's help to the next line; measure them where they are shown
+        if isinstance(action, argparse._SubParsersAction) and action.help is not argparse.SUPPRESS:
+            for sub in action._get_subactions():
+                shown = self._current_indent + self._indent_increment + len(self._format_action_invocation(sub))
+                self._action_max_length = max(self._action_max_length, shown)
+
+
 class SwedishParser(argparse.ArgumentParser):
     """An ArgumentParser (and its subcommands' parsers) whose headings, help option and
     error messages are in Swedish."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", SwedishHelp)
         with in_swedish():
             super().__init__(*args, **kwargs)
+        self.register("action", "parsers", Commands)
 
     def add_subparsers(self, **kwargs: Any) -> Any:
         with in_swedish():
@@ -97,6 +135,13 @@ class SwedishParser(argparse.ArgumentParser):
     def format_help(self) -> str:
         with in_swedish():
             return super().format_help()
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        if isinstance(action, Commands) and value not in action.names:  # the Swedish names, not every alias
+            names = ", ".join(repr(name) for name in dict.fromkeys(action.names.values()))
+            message = SWEDISH["invalid choice: %(value)r (choose from %(choices)s)"]
+            raise argparse.ArgumentError(action, message % {"value": value, "choices": names})
+        super()._check_value(action, value)
 
     def error(self, message: str) -> NoReturn:
         with in_swedish():
