@@ -340,5 +340,5 @@ def test_the_analyst_sees_where_the_assessment_stands(tmp_path):
     assert assessment.analyst_note(judged, rows, period) == (
         "Bedömningen i bedomningar/2026-08.md är ett utkast (Fastställd av är tom). "
         "BRO:s bedömning saknas ännu för S2. 1 siffra i texten stämmer inte längre med data; "
-        "se varningarna från validate."
+        "se varningarna från bro-analysis kontrollera."
     )

@@ -7,7 +7,7 @@ from bro_analysis.input.docs import data_readme
 
 def test_data_readme_is_up_to_date():
     current = (DATA_DIR / "README.md").read_text(encoding="utf-8")
-    assert current == data_readme(), "run `bro-analysis docs` to regenerate data/README.md"
+    assert current == data_readme(), "run `bro-analysis dokumentera` to regenerate data/README.md"
 
 
 def test_every_column_is_documented():

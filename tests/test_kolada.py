@@ -376,7 +376,7 @@ def test_warnings_are_one_line_per_kpi_listing_the_codes_without_values(fake, wa
         # in the order asked; Gotland has only a missing value: nothing to use
         f"nyckeltalet U07451 gav inga värden för 2 av 3 koder: {NO_ITEMS}, {NULL_ONLY}",
         "nyckeltalet N12345 gav inga värden alls för de 3 koderna; finns det för kommuner i Kolada? "
-        "(bro-analysis kolada search N12345)",
+        "(bro-analysis kolada sök N12345)",
     ]
 
 
@@ -706,7 +706,7 @@ def test_a_saved_page_whose_next_page_was_never_fetched_is_an_error(tmp_path, ca
     with pytest.raises(kolada.KoladaError, match="nästa sida .* hämtades aldrig"):
         kolada.read_response(path)
     assert cli.main(["kolada", "import", str(path), "--output", str(tmp_path / "nki.csv")]) == 2
-    assert "kolada fetch" in capsys.readouterr().err
+    assert "bro-analysis kolada hämta" in capsys.readouterr().err
 
 
 def test_county_and_country_never_reach_the_nki_tables(tmp_path, plan):

@@ -228,5 +228,7 @@ def analyst_note(judged: Assessment | None, rows: list[dict], period) -> str:
     stale = sum(len(v) for r in rows for v in r["assessment"]["stale"].values())
     if stale:
         word = "siffra" if stale == 1 else "siffror"
-        parts.append(f"{stale} {word} i texten stämmer inte längre med data; se varningarna från validate.")
+        parts.append(
+            f"{stale} {word} i texten stämmer inte längre med data; se varningarna från bro-analysis kontrollera."
+        )
     return " ".join(parts)

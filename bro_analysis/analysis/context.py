@@ -61,7 +61,7 @@ class Context:
 
     def origin(self, table: str, *more: str) -> str:
         """Who collected a table's data, with `more` (the years covered …) in its brackets:
-        'SKR Insikt (2019–2025)', or for NKI rows `bro-analysis kolada import` wrote
+        'SKR Insikt (2019–2025)', or for NKI rows `bro-analysis kolada importera` wrote
         'Kolada (SKR Insikt, nyckeltal U07451, 2019–2025)', and both when the table mixes them."""
         frame = self.dataset.tables.get(table)
         label, details = nki_origin(frame, self.settings, table) if frame is not None else (ORIGINS[table], [])

@@ -69,7 +69,7 @@ de beräknade värdena. Filen läses bara, den skrivs aldrig över.
   nämndrapporten, och första sidan säger vilka nyckelresultat som saknar bedömning.
 - `Ansvarig` gäller för perioden; utan den visas `ansvarig` ur `okr.toml`.
 - En siffra i texten som inte är något av nyckelresultatets värden i rapporten
-  (utfall, mål, föregående, prognos) ger en varning från `validate` och `run`
+  (utfall, mål, föregående, prognos) ger en varning från `kontrollera` och `kör`
   med fil, rad, siffran och dagens värde, och rapporten markerar meningen. Årtal
   och datum räknas inte; skriv antal som inte är värden med bokstäver (”tre kommuner”).
 - Kommentarer `<!-- … -->`, även över flera rader, läses inte. Mallen från

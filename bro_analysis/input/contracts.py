@@ -1,7 +1,7 @@
 """Data contracts: every input table defined once.
 
 Column names are Swedish, as in the analysts' spreadsheets. `data/README.md`
-is generated from these definitions (`bro-analysis docs`), and a test checks
+is generated from these definitions (`bro-analysis dokumentera`), and a test checks
 that it is up to date.
 """
 
@@ -248,7 +248,7 @@ NKI = Table(
         Column(
             "källa",
             "str",
-            "Varifrån raden kommer: 'Kolada, hämtat …' när `bro-analysis kolada import` skrev den; "
+            "Varifrån raden kommer: 'Kolada, hämtat …' när `bro-analysis kolada importera` skrev den; "
             "tom när den kommer direkt från SKR Insikt. Rapportens källrader säger Kolada för sådana rader",
             required=False,
             example="Kolada, hämtat 2026-03-02",
@@ -314,7 +314,7 @@ NKI_NATIONAL = Table(
         Column(
             "källa",
             "str",
-            "Varifrån raden kommer: 'Kolada, hämtat …' när `bro-analysis kolada import` skrev den; "
+            "Varifrån raden kommer: 'Kolada, hämtat …' när `bro-analysis kolada importera` skrev den; "
             "tom när den kommer direkt från SKR Insikt",
             required=False,
             example="Kolada, hämtat 2026-03-02",
@@ -615,7 +615,7 @@ CONTEXT = Table(
         "Nyckeltal ur Kolada som belyser den regionala utvecklingsstrategins (RUS 2030) mål för "
         "näringslivet och talang, för medlemskommunerna, länet och riket. Vilket mål ett nyckeltal "
         "belyser, dess namn och var dess id har kontrollerats står i data/settings.toml "
-        "([kolada.kontext.<id>]); `bro-analysis kolada import` skriver tabellen. Valfri tabell: "
+        "([kolada.kontext.<id>]); `bro-analysis kolada importera` skriver tabellen. Valfri tabell: "
         "utan den säger RUS-avsnittet att underlaget saknas. Ett år utan värde saknas helt "
         "(skriv aldrig 0)."
     ),

@@ -17,7 +17,7 @@ def _words(words) -> str:
 
 INTRO = f"""# Data: tabellerna och deras kontrakt
 
-*Den här filen skapas från `bro_analysis/input/contracts.py` med `bro-analysis docs`;
+*Den här filen skapas från `bro_analysis/input/contracts.py` med `bro-analysis dokumentera`;
 ändra där, inte här (ett test kontrollerar att filen är aktuell).*
 
 En datamapp (t.ex. `data/example/`) innehåller en fil per tabell, med filnamnet
@@ -76,7 +76,7 @@ räknas utan den (då en varning).
 Allt annat som är fel ger ett felmeddelande med fil, rad (som i Excel), kolumn,
 värde och vad som väntades; hela filen kontrolleras på en gång, och varningarna skrivs
 ut tillsammans med felen. Kolumner med personuppgifter tas bort vid inläsning.
-Kontrollera en mapp med `bro-analysis validate --data MAPP` (eller `make validate`).
+Kontrollera en mapp med `bro-analysis kontrollera --data MAPP` (eller `make validate`).
 
 Mål och nyckelresultat står i [`okr.toml`](okr.toml), analysinställningar
 (NKI-band, minsta antal svar, Kolada-nyckeltal, definition av konvertering) i

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bro_analysis.input.assessments import FOLDER
 
-_MARK = "<!-- Exempeldata: en påhittad bedömning som visar filens form. Skapas av bro-analysis example-data. -->"
+_MARK = "<!-- Exempeldata: en påhittad bedömning som visar filens form. Skapas av bro-analysis exempeldata. -->"
 _HANDLER = "Analytiker Exempel, analys@example.se"
 _DECISION = "Regionala tillväxtnämnden godkänner uppföljningen och lägger den till handlingarna."
 _APPROVER = "BRO:s ledningsgrupp (exempel)"

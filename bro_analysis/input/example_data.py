@@ -316,7 +316,7 @@ leads, arenor och aktiviteter är slumpade (med fast frö) så att analysen och
 rapporterna kan köras och testas. Företagsnamnen är påhittade; likheter med
 verkliga företag är oavsiktliga.
 
-Filerna skapas av bro_analysis/input/example_data.py med `bro-analysis example-data`
+Filerna skapas av bro_analysis/input/example_data.py med `bro-analysis exempeldata`
 eller `make example-data`. Redigera dem inte för hand – ändra generatorn och
 skapa filerna på nytt. Rapporter som bygger på den här mappen märks "Exempeldata".
 """

@@ -461,7 +461,7 @@ def search_kpis(text: str, client: Client) -> list[dict]:
     from Kolada's full KPI list (cached like any page), sorted by id."""
     words = [w.casefold() for w in str(text).split()]
     if not words:
-        raise KoladaError("Ange ett eller flera sökord, till exempel: bro-analysis kolada search nystartade företag")
+        raise KoladaError("Ange ett eller flera sökord, till exempel: bro-analysis kolada sök nystartade företag")
     found = []
     for kpi in client.all_values(client.url("kpi")):
         haystack = " ".join(str(kpi.get(k) or "") for k in ("id", "title", "description")).casefold()
@@ -539,7 +539,7 @@ def empty_ids(
         if len(missing) == len(municipalities) and len(missing) > 1:
             warnings.append(
                 f"nyckeltalet {kpi} gav inga värden alls för de {len(missing)} koderna; finns det för kommuner "
-                f"i Kolada? (bro-analysis kolada search {kpi})"
+                f"i Kolada? (bro-analysis kolada sök {kpi})"
             )
             continue
         listed = ", ".join(_code_label(c, names) for c in missing)
@@ -648,7 +648,7 @@ def read_response(path: Path | str) -> dict:
     if nxt:
         raise KoladaError(
             f"{path}: filen är en sida ur ett längre svar; nästa sida ({nxt}) hämtades aldrig, så värden "
-            "saknas. Hämta med `bro-analysis kolada fetch`, som följer alla sidor"
+            "saknas. Hämta med `bro-analysis kolada hämta`, som följer alla sidor"
         )
     return data
 
@@ -727,7 +727,7 @@ def total_values(data: dict) -> Totals:
             if isinstance(raw, bool) or not isinstance(raw, int | float):
                 raise KoladaError(
                     f"Kolada gav texten {str(raw)!r:.60} i stället för ett tal för {_where(kpi, code, year)}; "
-                    "kontrollera nyckeltalet i Kolada (bro-analysis kolada search) eller ta bort det"
+                    "kontrollera nyckeltalet i Kolada (bro-analysis kolada sök) eller ta bort det"
                 )
             if _flagged_missing(entry):
                 flagged.append(

@@ -6,7 +6,7 @@ validation per column (drop-down lists for closed vocabularies, dates, numbers w
 contract's range, a Swedish input and error message), a sheet "Instruktioner" generated
 from the contract, and a hidden sheet "Listor" for lists too long to write inline.
 
-Excel's check is a first screen where the value is typed; `bro-analysis validate` stays the
+Excel's check is a first screen where the value is typed; `bro-analysis kontrollera` stays the
 final word (rules across columns, keys over several columns, a decimal value exactly at a
 suspect range's edge).
 """
@@ -77,7 +77,7 @@ def choices(col: Column, plan: Plan) -> tuple[str, ...]:
 
 def number_bounds(col: Column) -> tuple[float | None, float | None]:
     """The contract's min and max, narrowed by the suspect ranges at either end (kronor in a
-    MSEK column, a population in thousands): Excel refuses what `validate` would refuse. A
+    MSEK column, a population in thousands): Excel refuses what `kontrollera` would refuse. A
     whole number's bound is exact; a decimal's bound is the suspect range's edge."""
     whole = col.kind in ("int", "year")
     low, high = col.min, col.max
@@ -263,9 +263,9 @@ def _instructions(sheet: Worksheet, table: Table, plan: Plan) -> None:
     sheet.append(
         [
             f"Fyll i bladet '{table.stem}', en rad per post under rubrikraden; ändra inte rubrikerna. "
-            f"Spara filen som {table.stem}.xlsx i datamappen och kontrollera den med "
-            "'bro-analysis validate'. Listor och kontroller i Excel fångar de flesta skrivfel; "
-            "validate prövar också reglerna nedan."
+            f"Spara filen som {table.stem}.xlsx i datamappen och pröva den med "
+            "'bro-analysis kontrollera'. Listor och kontroller i Excel fångar de flesta skrivfel; "
+            "kommandot prövar också reglerna nedan."
         ]
     )
     sheet.append([])

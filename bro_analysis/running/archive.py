@@ -198,7 +198,7 @@ def _check_publishable(period_dir: Path, key: str, data_dir: Path, draft_ok: boo
         missing = " och ".join(p.name for p in (okr, run) if not p.is_file())
         raise ArchiveError(
             f"{period_dir}: perioden {key} är inte körd ({missing} saknas); "
-            f"kör först bro-analysis run --period {key} och publicera sedan."
+            f"kör den först (bro-analysis kör --period {key}) och publicera sedan."
         )
     try:
         manifest, records = _read_json(run), _read_json(okr)
@@ -208,7 +208,7 @@ def _check_publishable(period_dir: Path, key: str, data_dir: Path, draft_ok: boo
     if changes:
         raise ArchiveError(
             f"Datan i {data_dir} är inte densamma som när {key} kördes ({'; '.join(changes)}); "
-            f"kör om perioden först: bro-analysis run --period {key} --data {data_dir}"
+            f"kör om perioden först: bro-analysis kör --period {key} --data {data_dir}"
         )
     if not draft_ok and any(r.get("bedömning_fastställd") is False for r in records):
         raise ArchiveError(

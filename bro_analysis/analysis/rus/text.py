@@ -8,7 +8,7 @@ from bro_analysis.presentation.formatting import fmt_number, fmt_signed, join_sv
 
 MISSING_TABLE_TEXT = (
     "Datamappen har ingen kontexttabell (kontext.csv), så avsnittet om RUS 2030 visar inga tal; "
-    "`bro-analysis kolada fetch --kontext` och `bro-analysis kolada import` skriver den."
+    "`bro-analysis kolada hämta --kontext` och `bro-analysis kolada importera` skriver den."
 )
 
 
