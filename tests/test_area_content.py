@@ -68,11 +68,15 @@ def test_the_shared_modules_hold_no_areas_words():
 def test_every_kommunblad_line_comes_from_an_area_package():
     from bro_analysis.analysis import profile
 
-    lines, counts = profile.text._member_words()
-    assert set(profile.numbers.MEMBER_METRICS) == set(lines) | set(counts)
     owner = {metric: area for area in registry.AREAS for metric in area.METRICS}
-    for metric in lines:
-        assert metric in owner[metric].about.MEMBER_LINES  # declared by the package computing it
+    assert profile.numbers.member_metrics()  # the plan's kommunblad has key results to show
+    for metric in profile.numbers.member_metrics():
+        about = owner[metric].about  # declared by the package computing it
+        assert metric in about.MEMBER_PARTS
+        lines, counts = getattr(about, "MEMBER_LINES", {}), getattr(about, "MEMBER_COUNTS", {})
+        assert (metric in lines) != (metric in counts), metric  # a line or a counted word, not both
+    for area in registry.AREAS:  # a package declares parts only for what it computes
+        assert set(getattr(getattr(area, "about", None), "MEMBER_PARTS", {})) <= set(area.METRICS), area.__name__
     shared = inspect.getsource(profile.text.key_result_part)
     for words in ("beredskap", "verktygen", "NKI", "stöd under perioden", "utbildningsinsatser"):
         assert words not in shared, words

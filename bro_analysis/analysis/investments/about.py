@@ -1,16 +1,25 @@
 """What the report says about investments outside their section: the appendix's caveats,
-the word list's entries and the kommunblad's line per key result. Copying the package
-copies them; analysis.assumptions, analysis.summary and the kommunblad (profile.text)
-collect every area's."""
+the word list's entries and the kommunblad's part and line per key result (MEMBER_PARTS,
+built from analysis.member_parts, and MEMBER_LINES/MEMBER_COUNTS). Copying the package
+copies them; analysis.assumptions, analysis.summary and the kommunblad (profile) collect
+every area's."""
 
 from __future__ import annotations
 
+from bro_analysis.analysis import okr
+from bro_analysis.analysis.member_parts import (
+    NOT_TAKING_PART,
+    TAKES_PART,
+    UNKNOWN,
+    activity_count_part,
+    every_member_part,
+)
 from bro_analysis.analysis.okr import ONE_PROJECT
 from bro_analysis.input.contracts import DECIDED_STAGES
 from bro_analysis.presentation.formatting import fmt_int, fmt_msek, fmt_percent
 
 from . import stages
-from .numbers import ONE_PROJECT_SHARE
+from .numbers import ONE_PROJECT_SHARE, TRAINING, realised, summarise
 from .text import no_stage_log_text, priority_areas_text, stage_log_text
 
 AREA = "Investeringar"  # the appendix's label for these caveats
@@ -76,7 +85,25 @@ def _value_line(part: dict, label: str) -> str:
     return "inga beslutade projekt i de områdena."
 
 
-# The kommunblad's line per key result (by mått), from profile.numbers.key_result_parts' row.
+def _priority_value_part(ctx, kr, outcome, code: str, name: str) -> dict:
+    """I1: the municipality's realised projects in the prioritised target areas (deltar when
+    it has any); kan inte bedömas where the register does not reach back to the period."""
+    register = okr.Register(ctx.dataset["investeringar"], "första_kontakt", "investeringsregistret")
+    if okr.uncovered(register, ctx.period):
+        return {"roll": UNKNOWN}
+    rows = realised(ctx.dataset["investeringar"], ctx.period, ctx.plan.priority_areas)
+    own = summarise(rows[rows["kommunkod"] == code])
+    role = TAKES_PART if own["projekt"] else NOT_TAKING_PART
+    return {"värde": own["värde_msek"], "projekt": int(own["projekt"]), "roll": role}
+
+
+# The kommunblad's part per key result (by mått, analysis.member_parts) and its line, from
+# profile.numbers.key_result_parts' row.
+MEMBER_PARTS = {
+    "investeringsvärde_prioriterat": _priority_value_part,
+    "utbildningsinsatser": activity_count_part(TRAINING),
+    "kommuner_med_etableringsberedskap": every_member_part,
+}
 MEMBER_LINES = {"kommuner_med_etableringsberedskap": _readiness_line, "investeringsvärde_prioriterat": _value_line}
 # Key results that count activities a member takes part in: the word for what is counted.
 MEMBER_COUNTS = {"utbildningsinsatser": "utbildningsinsatser"}

@@ -1,14 +1,15 @@
 """What the report says about marketing outside its section: the appendix's caveats, the
-word list's entries and the kommunblad's line per key result. Copying the package copies
-them; analysis.assumptions, analysis.summary and the kommunblad (profile.text) collect
-every area's."""
+word list's entries and the kommunblad's part and line per key result (MEMBER_PARTS, built
+from analysis.member_parts, and MEMBER_LINES). Copying the package copies them;
+analysis.assumptions, analysis.summary and the kommunblad (profile) collect every area's."""
 
 from __future__ import annotations
 
+from bro_analysis.analysis.member_parts import UNKNOWN, activity_gap, every_member_part
 from bro_analysis.analysis.okr import target_text
 from bro_analysis.presentation.formatting import fmt_percent
 
-from .numbers import definitions
+from .numbers import SUPPORT_TYPE, definitions
 from .text import definitions_text
 
 AREA = "Marknadsföring"  # the appendix's label for these caveats
@@ -57,5 +58,15 @@ def _support_line(part: dict, label: str) -> str:
     return "fick stöd under perioden." if part["roll"] == "bidrar" else "fick inget stöd under perioden."
 
 
-# The kommunblad's line per key result (by mått), from profile.numbers.key_result_parts' row.
+def _support_part(ctx, kr, outcome, code: str, name: str) -> dict:
+    """M3: bidrar or håller tillbaka (every_member_part); kan inte bedömas where the activity
+    register does not cover marketing support in the period."""
+    if activity_gap(ctx, [SUPPORT_TYPE]):
+        return {"roll": UNKNOWN}
+    return every_member_part(ctx, kr, outcome, code, name)
+
+
+# The kommunblad's part per key result (by mått, analysis.member_parts) and its line, from
+# profile.numbers.key_result_parts' row.
+MEMBER_PARTS = {"kommuner_med_marknadsföringsstöd": _support_part}
 MEMBER_LINES = {"kommuner_med_marknadsföringsstöd": _support_line}

@@ -1,13 +1,17 @@
 """What the report says about NKI outside its section: the appendix's caveats, the word
-list's entries and the kommunblad's line per key result, from the settings and the plan so
-they stay true. Copying the package copies them; analysis.assumptions, analysis.summary and
-the kommunblad (profile.text) collect every area's."""
+list's entries and the kommunblad's part and line per key result (MEMBER_PARTS, built from
+analysis.member_parts, and MEMBER_LINES), from the settings and the plan so they stay true.
+Copying the package copies them; analysis.assumptions, analysis.summary and the kommunblad
+(profile) collect every area's."""
 
 from __future__ import annotations
 
+import pandas as pd
+
+from bro_analysis.analysis.member_parts import COUNTS, HOLDS_BACK, UNKNOWN
 from bro_analysis.presentation.formatting import fmt_int, fmt_number, join_sv
 
-from .numbers import bands, grade
+from .numbers import TOTAL, area_cells, bands, grade, measurement_year
 
 AREA = "NKI"  # the appendix's label for these caveats
 
@@ -112,6 +116,41 @@ def _lowest_area_line(part: dict, label: str) -> str:
     return text
 
 
-# The kommunblad's line per key result (by mått): the fact that decides a member's part, from
-# profile.numbers.key_result_parts' row (roll, mål and the facts for the mått).
+def _own_results(ctx, name: str) -> tuple[int | None, pd.DataFrame]:
+    """The period's mätår and the municipality's NKI per område (totalt too) in it."""
+    year = measurement_year(ctx.dataset["nki"], ctx.period.year)
+    if year is None:
+        return None, pd.DataFrame(columns=["kommun", "område", "värde", "osäker"])
+    cells = area_cells(ctx.dataset["nki"], year, ctx.settings)
+    return year, cells[cells["kommun"] == name]
+
+
+def _county_mean_part(ctx, kr, outcome, code: str, name: str) -> dict:
+    """S1: the municipality's published total NKI, at least the target (bidrar) or under it."""
+    year, own = _own_results(ctx, name)
+    total = own[own["område"] == TOTAL]
+    if total.empty or bool(total.iloc[0]["osäker"]):
+        return {"roll": UNKNOWN}
+    value = float(total.iloc[0]["värde"])
+    return {"värde": value, "mätår": year, "roll": COUNTS if value >= kr.target else HOLDS_BACK}
+
+
+def _lowest_area_part(ctx, kr, outcome, code: str, name: str) -> dict:
+    """S2: the municipality's published myndighetsområden under the target (håller tillbaka),
+    or how many are at least the target and how many have too few responses."""
+    _, own = _own_results(ctx, name)
+    areas = own[own["område"] != TOTAL]
+    firm = areas[~areas["osäker"].astype(bool)]
+    below = firm[firm["värde"] < kr.target].sort_values("värde")
+    if len(below):
+        return {"under": list(zip(below["område"], below["värde"])), "roll": HOLDS_BACK}
+    if len(firm):
+        return {"områden": len(firm), "osäkra": len(areas) - len(firm), "roll": COUNTS}
+    return {"roll": UNKNOWN}
+
+
+# The kommunblad's part per key result (by mått, analysis.member_parts): the facts that decide
+# a member's part; and its line, from profile.numbers.key_result_parts' row (roll, mål and the
+# facts for the mått).
+MEMBER_PARTS = {"nki_länsmedel": _county_mean_part, "nki_lägsta_område": _lowest_area_part}
 MEMBER_LINES = {"nki_länsmedel": _county_mean_line, "nki_lägsta_område": _lowest_area_line}

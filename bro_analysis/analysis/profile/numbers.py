@@ -3,12 +3,13 @@ anew), so that a kommunblad always agrees with the county report."""
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import pandas as pd
 
-from bro_analysis.analysis import okr
-from bro_analysis.analysis.collaboration.numbers import activities_in, collaboration_projects, contributions, tool_use
+from bro_analysis.analysis import okr, registry
+from bro_analysis.analysis.collaboration.numbers import contributions, tool_use
 from bro_analysis.analysis.investments.numbers import (
-    TRAINING,
     by_municipality,
     cohort,
     readiness,
@@ -16,6 +17,7 @@ from bro_analysis.analysis.investments.numbers import (
     summarise,
 )
 from bro_analysis.analysis.marketing.numbers import SUPPORT_TYPE, supported_municipalities
+from bro_analysis.analysis.member_parts import activity_gap
 from bro_analysis.analysis.nki.numbers import (
     FACTORS,
     TOTAL,
@@ -157,13 +159,6 @@ def contribution(ctx, name: str) -> dict | None:
     return {"folkmängd": float(table.at[name, "folkmängd"]), "bidrag_kr": float(table.at[name, "bidrag_kr"])}
 
 
-def activity_gap(ctx, kinds, period: Period | None = None) -> str | None:
-    """Why the activity register cannot count these activity types in the period (it does not
-    reach back, or settings.toml [täckning] dates a type after it), or None when it can."""
-    register = okr.category_register(ctx, "aktiviteter", "datum", "aktivitetsregistret", "typ", kinds)
-    return okr.uncovered(register, period or ctx.period)
-
-
 def uncovered(ctx, period: Period | None = None) -> dict[str, str | None]:
     """Per register, why it cannot say anything about the period (None when it can): a
     count there would be a false 0 (okr.uncovered). "aktiviteter" is the joint work the
@@ -233,68 +228,35 @@ def nki_history(ctx, name: str) -> pd.DataFrame:
     return out.astype({"kommunen": float, "länet": float})
 
 
-# The key results (by their mått in okr.toml) a member municipality counts toward or holds back.
-S1, S2, S3, S4, S5 = "nki_länsmedel", "nki_lägsta_område", "samverkansprojekt", "kommuner_med_verktyg", "workshops"
-I1, I2, I4, M3 = (
-    "investeringsvärde_prioriterat",
-    "utbildningsinsatser",
-    "kommuner_med_etableringsberedskap",
-    "kommuner_med_marknadsföringsstöd",
-)
-MEMBER_METRICS = (S1, S2, S3, S4, S5, I1, I2, I4, M3)
-COUNTS, HOLDS_BACK, UNKNOWN = "bidrar", "håller tillbaka", "kan inte bedömas"
-TAKES_PART, NOT_TAKING_PART = "deltar", "deltar inte"  # a count: taking part adds, staying out holds nothing back
+def member_abouts() -> dict[str, ModuleType]:
+    """The `about` module of the area package that computes each mått (its METRICS), for the
+    mått whose part a member has (the package's about.MEMBER_PARTS), in the order found."""
+    return {
+        metric: area.about
+        for area in registry.AREAS
+        for metric in area.METRICS
+        if metric in getattr(getattr(area, "about", None), "MEMBER_PARTS", {})
+    }
 
 
-def _count_part(code: str, rows: pd.DataFrame) -> dict:
-    taking_part = int(rows["kommuner"].map(lambda codes: code in codes).sum())
-    return {"antal": taking_part, "av": len(rows), "roll": TAKES_PART if taking_part else NOT_TAKING_PART}
+def member_metrics() -> tuple[str, ...]:
+    """The mått of the key results the kommunblad shows a member's part in."""
+    return tuple(member_abouts())
 
 
 def key_result_parts(ctx, code: str, name: str, results) -> pd.DataFrame:
-    """For each key result that counts members or their activities (MEMBER_METRICS): the
-    key result's status for the county and this municipality's part in it, with `roll` one of
-    bidrar, håller tillbaka, deltar or kan inte bedömas and the facts the sentence needs."""
+    """For each key result of the plan whose area package declares a member's part
+    (about.MEMBER_PARTS, analysis.member_parts): the key result's status for the county and
+    this municipality's part in it, with `roll` one of bidrar, håller tillbaka, deltar,
+    deltar inte or kan inte bedömas and the facts the package's sentence needs."""
     by_id = {o.id: o for o in results}
-    acts, period = ctx.dataset["aktiviteter"], ctx.period
-    gaps = uncovered(ctx)
+    abouts = member_abouts()
     rows = []
     for kr in ctx.plan.key_results:
-        if kr.metric not in MEMBER_METRICS or kr.id not in by_id:
+        if kr.metric not in abouts or kr.id not in by_id:
             continue
         outcome = by_id[kr.id]
-        part: dict = {"roll": UNKNOWN}
-        if kr.metric == S1:
-            total = nki_total(ctx, name)
-            if total and total.get("värde") is not None and total["publicerbart"]:
-                value = total["värde"]
-                part = {"värde": value, "mätår": total["mätår"], "roll": COUNTS if value >= kr.target else HOLDS_BACK}
-        elif kr.metric == S2:
-            areas = service_areas(ctx, name)
-            firm = areas[~areas["osäker"].astype(bool)]
-            below = firm[firm["värde"] < kr.target].sort_values("värde")
-            if len(below):
-                part = {"under": list(zip(below["område"], below["värde"])), "roll": HOLDS_BACK}
-            elif len(firm):
-                part = {"områden": len(firm), "osäkra": len(areas) - len(firm), "roll": COUNTS}
-        elif kr.metric in (S4, I4, M3):
-            known = outcome.value is not None and not (kr.metric == M3 and gaps["marknadsföringsstöd"])
-            if known:
-                part = {"roll": HOLDS_BACK if name in outcome.missing else COUNTS}
-            if kr.metric == S4 and known:
-                tools = tools_and_readiness(ctx, name)
-                part["saknar"] = [t for t in ("Insikt", "Syna", "Objektvision") if not tools.get(t)]
-        elif kr.metric == S3 and not activity_gap(ctx, ["samverkansprojekt"]):
-            projects = collaboration_projects(acts, period)
-            part = _count_part(code, projects[projects["räknas"]])
-        elif kr.metric == S5 and not activity_gap(ctx, ["workshop"]):
-            part = _count_part(code, activities_in(acts, "workshop", period))
-        elif kr.metric == I2 and not activity_gap(ctx, [TRAINING]):
-            part = _count_part(code, acts[(acts["typ"] == TRAINING) & period.contains(acts["datum"])])
-        elif kr.metric == I1 and not gaps["investeringar"]:
-            own = priority_investments(ctx, code)
-            part = {"värde": own["värde_msek"], "projekt": int(own["projekt"])}
-            part["roll"] = TAKES_PART if own["projekt"] else NOT_TAKING_PART
+        part = abouts[kr.metric].MEMBER_PARTS[kr.metric](ctx, kr, outcome, code, name)
         rows.append(
             {"id": kr.id, "mått": kr.metric, "kort": kr.short or kr.text, "mål": kr.target, "status": outcome.status}
             | part

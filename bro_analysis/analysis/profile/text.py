@@ -9,6 +9,8 @@ import pandas as pd
 
 from bro_analysis.presentation.formatting import fmt_int, fmt_msek, fmt_number, fmt_percent, fmt_signed, join_sv
 
+from . import numbers
+
 
 def genitive(name: str) -> str:
     """'Örebros', but 'Hällefors' (a name ending in s, x or z takes no extra s)."""
@@ -152,17 +154,6 @@ def _role(word: str, sentence: str) -> str:
     return f"{word[:1].upper()}{word[1:]}: {sentence}"
 
 
-def _member_words() -> tuple[dict, dict]:
-    """Every area package's kommunblad lines (about.MEMBER_LINES) and counted words
-    (about.MEMBER_COUNTS), by mått."""
-    from bro_analysis.analysis import registry
-
-    abouts = [area.about for area in registry.AREAS if hasattr(area, "about")]
-    lines = {m: f for about in abouts for m, f in getattr(about, "MEMBER_LINES", {}).items()}
-    counts = {m: w for about in abouts for m, w in getattr(about, "MEMBER_COUNTS", {}).items()}
-    return lines, counts
-
-
 def key_result_part(part: dict, label: str) -> str:
     """One key result from the municipality's side (numbers.key_result_parts' row): whether it
     counts toward the key result or holds it back, and the fact that decides it, in the words
@@ -171,10 +162,11 @@ def key_result_part(part: dict, label: str) -> str:
     role, kind = part["roll"], part["mått"]
     if role == "kan inte bedömas":
         return _role(role, "uppgift saknas eller för få svar.")
-    lines, counts = _member_words()
-    if kind in lines:
-        return _role(role, lines[kind](part, label))
-    things = counts[kind]
+    about = numbers.member_abouts()[kind]
+    line = getattr(about, "MEMBER_LINES", {}).get(kind)
+    if line is not None:
+        return _role(role, line(part, label))
+    things = about.MEMBER_COUNTS[kind]
     if part["antal"]:
         return _role(role, f"deltog i {fmt_int(part['antal'])} av länets {fmt_int(part['av'])} {things}.")
     if part["av"]:
