@@ -276,6 +276,18 @@ def _key_result_row(r: dict) -> str:
     )
 
 
+# Page one holds every key result on one landscape page: the plan 2026–2027's 12 rows at the
+# table's own print size, 13–14 rows tighter and 15–18 rows denser still (bro.css); a plan
+# of more continues on the next page at a planområde.
+DENSE_FROM, DENSER_FROM = 13, 15
+
+
+def page_one_density(rows: int) -> str:
+    """Page one's print density for a plan of `rows` key results: '' (as designed for the
+    plan 2026–2027), 'dense' or 'denser'; bro.css reads it as the page's data-density."""
+    return "denser" if rows >= DENSER_FROM else "dense" if rows >= DENSE_FROM else ""
+
+
 def key_result_table(
     rows: list[dict], caption: str, source: Source | None = None, objectives: list | None = None
 ) -> str:

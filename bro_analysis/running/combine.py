@@ -39,6 +39,7 @@ from bro_analysis.presentation.blocks import (
     is_lab_only,
     key_result_table,
     markdown_html,
+    page_one_density,
 )
 from bro_analysis.running.export import export_html
 from bro_analysis.running.notebook_rules import COMMITTEE_TAG, section_name
@@ -227,8 +228,11 @@ def page_one(info: dict, made: dt.date) -> str:
         f"{info.get('nki_origin') or ORIGINS['nki'] + ' (NKI)'} och BRO:s register; bedömning BRO",
         info["example"],
     )
+    density = page_one_density(len(info["rows"]))
     return (
-        '<section class="page-one"><header class="report-title">'
+        '<section class="page-one"'
+        + (f' data-density="{density}"' if density else "")
+        + '><header class="report-title">'
         f"<h1>Uppföljning av verksamhetsplanen – {_unbroken(info['label'])}</h1>"
         + _facts(document, made)
         + banners
