@@ -59,6 +59,13 @@ NOTEBOOK_EXTRA_KEYS = [
 ]
 # After each save Lab asks git to compare the notebook through the filter (bro_analysis.running.lab).
 LAB_OPTIONS = ["--ContentsManager.post_save_hook=bro_analysis.running.lab.refresh_git_index"]
+# The same for every Jupyter server of the environment, however started (`jupyter lab`, `uv run
+# jupyter lab`): this file in {prefix}/etc/jupyter enables the server extension that registers
+# the hook. A wheel installs it (pyproject's data-files); an editable install does not, so the
+# notebook tasks write it.
+JUPYTER_CONFIG = "bro_analysis/running/jupyter_server_config.d/bro_analysis.json"
+JUPYTER_CONFIG_DIR = ("etc", "jupyter", "jupyter_server_config.d")
+NOTEBOOK_TASKS = ("notebook-filter", "hooks", "lab")
 
 HELP = """\
 Användning: python tasks.py UPPGIFT [-v] [flaggor]   (Windows: py tasks.py …)
@@ -405,6 +412,22 @@ def hook_env(python: str) -> dict[str, str]:
     return {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": done.stdout.strip()}
 
 
+def write_jupyter_config(prefix: Path, root: Path = ROOT) -> Path | None:
+    """The post-save hook's configuration in the environment at prefix, for every Jupyter
+    server started from it: the file when it was written now; nothing when it was there
+    already or the environment does not exist yet."""
+    python = program("python", root) if prefix == root / VENV else conda_program("python", prefix)
+    if not Path(python).exists():
+        return None
+    target = prefix.joinpath(*JUPYTER_CONFIG_DIR, PurePosixPath(JUPYTER_CONFIG).name)
+    source = (root / JUPYTER_CONFIG).read_bytes()
+    if target.exists() and target.read_bytes() == source:
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(source)
+    return target
+
+
 def missing_program(command: list[str]) -> TaskError | None:
     """An error that names the environment's program the command needs, when it is missing."""
     path = Path(command[0])
@@ -436,6 +459,9 @@ def main(argv: list[str] | None = None) -> int:
             install(TASKS[task], options["verbose"])
         elif task != "tool":
             say(f"Använder conda-miljön {conda} (ingen {VENV} i mappen).")
+        written = write_jupyter_config(ROOT / VENV if conda is None else conda) if task in NOTEBOOK_TASKS else None
+        if written:
+            say(f"Jupyter i miljön kör git-kroken efter varje sparning ({written}).")
         env = task_env(dict(os.environ))
         if task == "hooks":
             python = program("python") if conda is None else conda_program("python", conda)

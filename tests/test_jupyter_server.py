@@ -24,6 +24,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 import urllib.error
@@ -184,17 +185,17 @@ def _stop(server: Server) -> None:
 
 
 @contextlib.contextmanager
-def _running_server(root_dir: Path, options: tuple[str, ...] = ()):
-    """A Jupyter server on 127.0.0.1 serving root_dir, with a random token, private Jupyter
-    folders and the given command-line options; shut down and its folders removed when the
-    block ends."""
+def _running_server(root_dir: Path, options: tuple[str, ...] = (), python: Path | str = sys.executable):
+    """A Jupyter server on 127.0.0.1 serving root_dir, run by python (this environment's
+    unless told), with a random token, private Jupyter folders and the given command-line
+    options; shut down and its folders removed when the block ends."""
     with tempfile.TemporaryDirectory(prefix="bro-jupyter-", ignore_cleanup_errors=True) as tmp:
         home = Path(tmp)
         token = secrets.token_hex(24)
         env = _server_env(home, token)
         stderr_path = home / "server.log"
         command = [
-            sys.executable,
+            str(python),
             "-m",
             "jupyter_server",
             "--no-browser",
@@ -609,6 +610,49 @@ def test_saving_every_notebook_with_what_lab_and_papermill_add_leaves_git_clean(
     _assert_git_clean(lab_repo)
 
 
+@pytest.fixture(scope="module")
+def plain_python(tmp_path_factory) -> Path:
+    """The python of an environment that `python tasks.py lab` (or `hooks`, `notebook-filter`)
+    has set up: a fresh venv that sees this environment's packages, holding the Jupyter
+    configuration tasks.py writes into its prefix, as it does into .venv or a conda env."""
+    venv = tmp_path_factory.mktemp("plain-env") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True, capture_output=True)
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    code = "import sysconfig; print(sysconfig.get_path('purelib'))"
+    purelib = subprocess.run([python, "-c", code], check=True, capture_output=True, text=True).stdout.strip()
+    # this environment's packages, and its .pth files (the editable bro_analysis among them)
+    line = f"import site; site.addsitedir({sysconfig.get_path('purelib')!r})\n"
+    Path(purelib, "environment.pth").write_text(line, encoding="utf-8")
+    written = _tasks().write_jupyter_config(venv)
+    assert written == venv / "etc" / "jupyter" / "jupyter_server_config.d" / "bro_analysis.json", written
+    return python
+
+
+@pytest.fixture(scope="module")
+def plain_server(workspace, plain_python):
+    """A server started the plain way (`jupyter lab`, `uv run jupyter lab`, conda): no option
+    on the command line, so only the environment's configuration names the hook."""
+    with _running_server(workspace, python=plain_python) as running:
+        yield running
+
+
+def test_saving_in_a_server_started_without_options_leaves_git_clean(plain_server, lab_repo):
+    """Every notebook saved with outputs, execution counts and Lab's metadata through the
+    contents API of a server started without LAB_OPTIONS: git shows nothing."""
+    language_info = {"name": "python", "version": "3.11.7", "mimetype": "text/x-python"}
+    for notebook_path in list_notebooks(lab_repo / "notebooks"):
+        path = f"{lab_repo.name}/notebooks/{notebook_path.name}"
+        notebook = plain_server.request("GET", f"api/contents/{path}?content=1")["content"]
+        for count, cell in enumerate((c for c in notebook["cells"] if c["cell_type"] == "code"), start=1):
+            cell["outputs"] = [nbformat.v4.new_output("stream", name="stdout", text="klart\n")]
+            cell["execution_count"] = count
+        notebook["metadata"].update(language_info=language_info, widgets=WIDGET_STATE)
+        _save(plain_server, path, notebook)
+    saved = nbformat.read(lab_repo / "notebooks" / "10_nki.ipynb", as_version=4)
+    assert any(cell.get("outputs") for cell in saved.cells), "the saved notebook has no outputs"
+    _assert_git_clean(lab_repo)
+
+
 def _repo_with_notebook(folder: Path) -> Path:
     """A repository with 10_nki committed and the nbstripout filter of this environment."""
     repo = folder / "repo"
@@ -662,3 +706,34 @@ def test_the_save_hook_clears_what_only_outputs_changed_and_keeps_real_changes(t
     shutil.copy2(notebook, untracked)
     refresh_git_index(model=model, os_path=str(untracked), contents_manager=None)  # nothing to do, no error
     assert _git(repo, "diff", "--cached") == ""
+
+
+def test_the_save_hook_does_nothing_outside_git_or_without_a_clean_filter(tmp_path, monkeypatch):
+    """The hook runs for every Jupyter server of the environment: outside a repository, or in
+    one whose notebooks git does not filter, it leaves git's index as it is (with the filter,
+    as a check of the check, it does write the entry back)."""
+    if shutil.which("git") is None:
+        pytest.skip("git behövs")
+    for name in ("GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_GLOBAL"):
+        monkeypatch.setenv(name, _git_env()[name])
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    model = {"type": "notebook", "path": "notebooks/10_nki.ipynb"}
+    outside = tmp_path / "utanför" / "10_nki.ipynb"
+    outside.parent.mkdir()
+    shutil.copy2(NOTEBOOKS_DIR / "10_nki.ipynb", outside)
+    refresh_git_index(model=model, os_path=str(outside), contents_manager=None)  # no error
+
+    repo = _repo_with_notebook(tmp_path)
+    notebook = repo / "notebooks" / "10_nki.ipynb"
+    _rewrite(notebook, _with_outputs)
+
+    def entry() -> str:
+        return _git(repo, "ls-files", "--debug", "--", "notebooks/10_nki.ipynb")
+
+    _git(repo, "config", "--unset", "filter.nbstripout.clean")
+    before = entry()
+    refresh_git_index(model=model, os_path=str(notebook), contents_manager=None)
+    assert entry() == before
+    _git(repo, "config", "filter.nbstripout.clean", f"{shlex.quote(sys.executable)} -m nbstripout --keep-id")
+    refresh_git_index(model=model, os_path=str(notebook), contents_manager=None)
+    assert entry() != before

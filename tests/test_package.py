@@ -233,6 +233,11 @@ def test_the_installed_wheel_makes_a_working_folder_and_runs_it(tmp_path):
     venv, env = _fresh_install(tmp_path)
     where = _run([_bin(venv, "python"), "-c", "import bro_analysis; print(bro_analysis.__file__)"], tmp_path, env)
     assert Path(where.stdout.strip()).is_relative_to(venv), where.stdout + where.stderr  # not the checkout
+    # every Jupyter server of the venv loads the extension whose save hook keeps git status clean
+    jupyter = venv / "etc" / "jupyter" / "jupyter_server_config.d" / "bro_analysis.json"
+    assert json.loads(jupyter.read_text(encoding="utf-8"))["ServerApp"]["jpserver_extensions"] == {
+        "bro_analysis.running.lab": True
+    }
 
     elsewhere = tmp_path / "någonstans"
     elsewhere.mkdir()

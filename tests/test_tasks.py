@@ -448,37 +448,52 @@ def test_in_a_conda_environment_on_windows_python_is_at_the_top_and_the_filter_q
     assert tasks.notebook_filter("posix", posix) == "/opt/conda/envs/bro-analysis/bin/python -m nbstripout --keep-id"
 
 
+def _linked_environment(prefix: Path) -> Path:
+    """An environment at prefix made of links into this one (its python, packages and
+    programs, bro-analysis among them), with an etc/ of its own: what is written there
+    stays out of this environment."""
+    prefix.mkdir(parents=True)
+    for entry in Path(sys.prefix).iterdir():
+        if entry.name != "etc":
+            (prefix / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+    return prefix
+
+
 def test_notebook_filter_for_real_in_a_conda_environment_uses_its_python(tmp_path):
-    """`python tasks.py notebook-filter` in a clone without .venv, with this environment as
-    the activated conda environment: git's filter runs this environment's python by its
-    whole path and strips a notebook's outputs; without CONDA_PREFIX it is .venv's."""
-    if shutil.which("git") is None:
-        pytest.skip("git saknas")
+    """`python tasks.py notebook-filter` in a clone without .venv, with an activated conda
+    environment that holds the package: git's filter runs that environment's python by its
+    whole path and strips a notebook's outputs, and its Jupyter servers get the save hook's
+    configuration; without CONDA_PREFIX the filter is .venv's."""
+    if shutil.which("git") is None or os.name == "nt":
+        pytest.skip("git och symboliska länkar behövs")
+    repo, prefix = tmp_path / "bro", _linked_environment(tmp_path / "envs" / "bro-analysis")
     env = {name: value for name, value in os.environ.items() if name != "CONDA_PREFIX"}
     env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
-    conda = {**env, "CONDA_PREFIX": sys.prefix}  # holds bro-analysis, as environment.yml's env does
 
     def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=tmp_path, env=env, check=True, capture_output=True, text=True).stdout
+        return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
 
+    for name in ("tasks.py", ".gitattributes", tasks.JUPYTER_CONFIG):
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(PROJECT_ROOT / name, repo / name)
     git("init", "-q")
-    for name in ("tasks.py", ".gitattributes"):
-        shutil.copy(PROJECT_ROOT / name, tmp_path / name)
     script = [sys.executable, "tasks.py", "notebook-filter"]
-    done = subprocess.run(script, cwd=tmp_path, env=env, capture_output=True, text=True)
+    done = subprocess.run(script, cwd=repo, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert git("config", "filter.nbstripout.clean").strip() == tasks.notebook_filter()
+    assert git("config", "filter.nbstripout.clean").strip() == ".venv/bin/python -m nbstripout --keep-id"
 
-    done = subprocess.run(script, cwd=tmp_path, env=conda, capture_output=True, text=True)
+    done = subprocess.run(script, cwd=repo, env={**env, "CONDA_PREFIX": str(prefix)}, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"Använder conda-miljön {sys.prefix}")
-    python = Path(sys.prefix) / ("python.exe" if os.name == "nt" else "bin/python")
-    assert (
-        git("config", "filter.nbstripout.clean").strip() == f"{shlex.quote(python.as_posix())} -m nbstripout --keep-id"
-    )
-    assert not (tmp_path / ".venv").exists()
+    assert done.stdout.startswith(f"Använder conda-miljön {prefix}")
+    clean = f"{shlex.quote(str(prefix / 'bin' / 'python'))} -m nbstripout --keep-id"
+    assert git("config", "filter.nbstripout.clean").strip() == clean
+    assert not (repo / ".venv").exists()
+    config = prefix / "etc" / "jupyter" / "jupyter_server_config.d" / "bro_analysis.json"
+    assert json.loads(config.read_text(encoding="utf-8")) == {
+        "ServerApp": {"jpserver_extensions": {"bro_analysis.running.lab": True}}
+    }
 
-    notebook = tmp_path / "notebooks" / "10_a.ipynb"
+    notebook = repo / "notebooks" / "10_a.ipynb"
     notebook.parent.mkdir()
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('hej')")])
     nbformat.write(nb, notebook)
@@ -487,3 +502,16 @@ def test_notebook_filter_for_real_in_a_conda_environment_uses_its_python(tmp_pat
     nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="hej\n")]
     nbformat.write(nb, notebook)
     assert git("diff") == ""
+
+
+def test_the_jupyter_configuration_is_written_once_into_an_environment_that_exists(tmp_path):
+    absent = tmp_path / "absent"
+    assert tasks.write_jupyter_config(absent, PROJECT_ROOT) is None and not absent.exists()
+    prefix = tmp_path / "env"
+    python = Path(tasks.conda_program("python", prefix))
+    python.parent.mkdir(parents=True)
+    python.write_text("", encoding="utf-8")
+    written = tasks.write_jupyter_config(prefix, PROJECT_ROOT)
+    assert written == prefix / "etc" / "jupyter" / "jupyter_server_config.d" / "bro_analysis.json"
+    assert written.read_bytes() == (PROJECT_ROOT / tasks.JUPYTER_CONFIG).read_bytes()
+    assert tasks.write_jupyter_config(prefix, PROJECT_ROOT) is None  # there already: no line again

@@ -7,14 +7,24 @@ status` would list the notebook until `git add`. After each save the hook makes 
 the file information it keeps in the index for the notebook (the staged content stays the
 same), so git compares the content itself, through the filter, the next time it looks.
 
-`make lab` (`python tasks.py lab`) starts Lab with it:
-`jupyter lab --ContentsManager.post_save_hook=bro_analysis.running.lab.refresh_git_index`.
+Every Jupyter server of the environment runs it, however it was started (`make lab`,
+`jupyter lab`, `uv run jupyter lab`, conda): this module is a server extension that
+registers the hook, enabled by `{sys.prefix}/etc/jupyter/jupyter_server_config.d/
+bro_analysis.json` (jupyter_server reads the extensions to load from those files; other
+settings there it ignores). An installed wheel puts the file there (pyproject.toml's
+data-files); in a checkout, whose install is editable and gets no data files, `python
+tasks.py lab`, `hooks` and `notebook-filter` write it into .venv (or the conda
+environment). `make lab` also names the hook on the command line
+(`--ContentsManager.post_save_hook=bro_analysis.running.lab.refresh_git_index`).
+Outside a git work tree, or where git has no clean filter for the notebook, the hook
+does nothing.
 """
 
 from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 
 def _git(folder: Path, *args: str) -> str | None:
@@ -26,14 +36,28 @@ def _git(folder: Path, *args: str) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
+def _filtered(path: Path) -> bool:
+    """Whether git cleans the file with a filter it has a clean command for (outside a work
+    tree git fails, and the answer is no)."""
+    # -z: "<path> NUL filter NUL <value> NUL"; the value is "unspecified" without an attribute
+    attribute = (_git(path.parent, "check-attr", "-z", "filter", "--", path.name) or "").split("\0")
+    name = attribute[2] if len(attribute) > 2 else "unspecified"
+    if name in ("unspecified", "unset", "set"):
+        return False
+    return bool((_git(path.parent, "config", "--get", f"filter.{name}.clean") or "").strip())
+
+
 def refresh_git_index(model: dict, os_path: str, **_: object) -> None:
     """After Lab saves a notebook that git tracks: write the index entry back with the same
     content and mode but no file information, so `git status` compares the notebook through
     the clean filter instead of by its size. Nothing new is staged; outside a repository,
-    for an untracked or conflicted notebook, or without git, it does nothing."""
+    without a clean filter for the notebook, for an untracked or conflicted notebook, or
+    without git, it does nothing."""
     if model.get("type") != "notebook":
         return
     path = Path(os_path)
+    if not _filtered(path):
+        return
     # -z: the path as it is (an å in a name is not quoted), each entry ended by a NUL
     listed = _git(path.parent, "--literal-pathspecs", "ls-files", "-z", "--stage", "--full-name", "--", path.name)
     entries = [e for e in (listed or "").split("\0") if e]
@@ -43,3 +67,16 @@ def refresh_git_index(model: dict, os_path: str, **_: object) -> None:
     mode, blob, stage = info.split()
     if stage == "0":
         _git(path.parent, "update-index", "--cacheinfo", f"{mode},{blob},{name}")  # a path from the top
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    """The server extension is this module (enabled in jupyter_server_config.d)."""
+    return [{"module": "bro_analysis.running.lab"}]
+
+
+def _load_jupyter_server_extension(serverapp: Any) -> None:
+    """Run refresh_git_index after every save, unless the command line made it the
+    post-save hook already (`make lab`)."""
+    contents = serverapp.contents_manager
+    if getattr(contents, "post_save_hook", None) is not refresh_git_index:
+        contents.register_post_save_hook(refresh_git_index)
