@@ -435,7 +435,8 @@ def missing_program(command: list[str]) -> TaskError | None:
         return None
     return TaskError(
         f"{path.name} finns inte i {path.parent}. Utvecklarverktygen installeras i {VENV} med "
-        "`python tasks.py hooks` (eller `make hooks`); i en conda-miljö med "
+        "`python tasks.py hooks` (eller `make hooks`). Med conda: aktivera miljön "
+        "(`conda activate bro-analysis`) innan du kör eller checkar in, eller installera den med "
         "`conda env update -f environment.yml`."
     )
 
