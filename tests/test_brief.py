@@ -94,8 +94,12 @@ def test_pages_within_the_plan_s_budget_before_and_with_the_appendix(pdfs, perio
 @pytest.mark.parametrize("period", PERIODS)
 def test_page_one_holds_every_key_result_with_its_value_and_status(pdfs, period):
     first = _squash(_pdftotext(_pdf(pdfs, period), "-raw")[0])  # content order: row by row
-    cells = _key_result_cells(page_path(pdfs, period, report_name(period)).read_text(encoding="utf-8"))
+    html = page_path(pdfs, period, report_name(period)).read_text(encoding="utf-8")
+    cells = _key_result_cells(html)
     assert [c[0] for c in cells] == [kr.id for kr in load_plan().key_results]
+    page_one = html[html.index('class="page-one"') : html.index("</section>")]
+    source = html_lib.unescape(re.findall(r'<p class="source">([^<]+)</p>', page_one)[-1])
+    assert _squash(source) in first  # the table's source line too (tests/test_page_one_fits.py: a larger plan)
     for key, _text, value, target, _previous, status, _forecast, _judged in cells:
         for shown in (key, value, target, status.split(":")[0]):  # the status, then a short why
             assert _squash(shown) in first, (key, shown)

@@ -125,3 +125,20 @@ def test_page_one_holds_every_key_result_of_a_grown_plan_and_its_source_line(tmp
     assert not ID_ROW.findall(second) and _squash(source) not in _squash(second)
     assert [line.strip() for line in second.splitlines() if line.strip()][1] == "Sedan förra rapporten"
     assert min(_font_sizes(pdf, 0)) >= 7  # denser, never smaller than 7pt
+
+
+@pytest.mark.e2e
+def test_a_plan_beyond_page_one_continues_at_a_planomrade_under_repeated_headings(tmp_path):
+    """22 key results: the fourth planområde's ten do not fit; they move to page two as a
+    whole, under the table's column headings, with the source line after them: no row and no
+    source line left alone on a page."""
+    require_chromium()
+    html, pdf = _printed(tmp_path, 22)
+    page_one = html[html.index('<section class="page-one"') : html.index("</section>")]
+    source = _squash(html_lib.unescape(re.findall(r'<p class="source">([^<]+)</p>', page_one)[-1]))
+    first, second = _pages(pdf)[:2]
+    assert ID_ROW.findall(first) == fixture_plan.IDS
+    assert ID_ROW.findall(second) == [f"K{n}" for n in range(1, 11)]
+    body = [line.split() for line in second.splitlines() if line.strip()][1:3]
+    assert body[0][:2] == ["Id", "Nyckelresultat"] and body[1][0] == "Kompetensförsörjning:"
+    assert source not in _squash(first) and source in _squash(second)
