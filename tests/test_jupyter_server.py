@@ -33,11 +33,13 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
 
 from bro_analysis.core.config import NOTEBOOKS_DIR, PROJECT_ROOT
+from bro_analysis.running import lab
 from bro_analysis.running.lab import refresh_git_index
 from bro_analysis.running.runner import list_notebooks
 
@@ -737,3 +739,21 @@ def test_the_save_hook_does_nothing_outside_git_or_without_a_clean_filter(tmp_pa
     _git(repo, "config", "filter.nbstripout.clean", f"{shlex.quote(sys.executable)} -m nbstripout --keep-id")
     refresh_git_index(model=model, os_path=str(notebook), contents_manager=None)
     assert entry() != before
+
+
+def test_the_extension_registers_the_hook_once_even_when_the_command_line_named_it():
+    """`make lab` names the hook on the command line and the environment's configuration
+    loads the extension too: the hook runs once after a save, not twice."""
+
+    class Contents:
+        def __init__(self, hook):
+            self.post_save_hook, self.registered = hook, []
+
+        def register_post_save_hook(self, hook):
+            self.registered.append(hook)
+
+    for named, expected in ((None, [refresh_git_index]), (refresh_git_index, [])):
+        contents = Contents(named)
+        lab._load_jupyter_server_extension(SimpleNamespace(contents_manager=contents))
+        assert contents.registered == expected
+    assert lab._jupyter_server_extension_points() == [{"module": "bro_analysis.running.lab"}]
