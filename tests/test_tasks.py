@@ -515,3 +515,10 @@ def test_the_jupyter_configuration_is_written_once_into_an_environment_that_exis
     assert written == prefix / "etc" / "jupyter" / "jupyter_server_config.d" / "bro_analysis.json"
     assert written.read_bytes() == (PROJECT_ROOT / tasks.JUPYTER_CONFIG).read_bytes()
     assert tasks.write_jupyter_config(prefix, PROJECT_ROOT) is None  # there already: no line again
+    root = tmp_path / "klon"  # .venv of a checkout: its python is in .venv's bin (Scripts)
+    (root / tasks.JUPYTER_CONFIG).parent.mkdir(parents=True)
+    shutil.copy(PROJECT_ROOT / tasks.JUPYTER_CONFIG, root / tasks.JUPYTER_CONFIG)
+    assert tasks.write_jupyter_config(root / ".venv", root) is None
+    Path(tasks.program("python", root)).parent.mkdir(parents=True)
+    Path(tasks.program("python", root)).write_text("", encoding="utf-8")
+    assert tasks.write_jupyter_config(root / ".venv", root) == root / ".venv" / written.relative_to(prefix)
