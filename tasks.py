@@ -463,6 +463,11 @@ def main(argv: list[str] | None = None) -> int:
         written = write_jupyter_config(ROOT / VENV if conda is None else conda) if task in NOTEBOOK_TASKS else None
         if written:
             say(f"Jupyter i miljön kör git-kroken efter varje sparning ({written}).")
+        if task == "notebook-filter" and conda is None and not Path(program("python")).exists():
+            say(
+                f"Obs: {VENV} finns inte ännu, så filtret fungerar först när `python tasks.py lab` eller "
+                "`hooks` har installerat den (med conda: aktivera miljön från environment.yml och kör igen)."
+            )
         env = task_env(dict(os.environ))
         if task == "hooks":
             python = program("python") if conda is None else conda_program("python", conda)

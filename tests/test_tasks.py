@@ -481,10 +481,12 @@ def test_notebook_filter_for_real_in_a_conda_environment_uses_its_python(tmp_pat
     done = subprocess.run(script, cwd=repo, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert git("config", "filter.nbstripout.clean").strip() == ".venv/bin/python -m nbstripout --keep-id"
+    assert "Obs: .venv finns inte ännu" in done.stdout
 
     done = subprocess.run(script, cwd=repo, env={**env, "CONDA_PREFIX": str(prefix)}, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"Använder conda-miljön {prefix}")
+    assert "Obs:" not in done.stdout
     clean = f"{shlex.quote(str(prefix / 'bin' / 'python'))} -m nbstripout --keep-id"
     assert git("config", "filter.nbstripout.clean").strip() == clean
     assert not (repo / ".venv").exists()
