@@ -173,6 +173,20 @@ def test_change_and_total_text_names_dominant_project():
     assert "80,0\u00a0MSEK mot 0,0\u00a0MSEK" in text  # without the largest
 
 
+def test_total_text_with_nothing_decided_yet_gives_no_change_in_per_cent():
+    # Nothing decided so far; the period before had one project (REG's 2024: 200 MSEK, told as the text's input).
+    none = inv.numbers.concentration(inv.numbers.realised(REG.iloc[0:0], Period(2025, 1), PRIO))
+    prev = inv.numbers.concentration(inv.numbers.realised(REG, Period(2024), PRIO))
+    first = inv.text.total_text(none, prev, Period(2025, 1), "i prioriterade målområden")[0]
+    assert plain(first) == (
+        "Under januari 2025 har ännu inga beslut fattats om investeringar i prioriterade målområden med angivet "
+        "värde. Under januari 2024 var värdet 200,0 MSEK (1 projekt)."
+    )
+    assert "100" not in first.replace("200,0", "")
+    full = inv.text.total_text(none, prev, Period(2025), "x")[0]
+    assert full.startswith("Under 2025 fattades inga beslut om investeringar x med angivet värde.")
+
+
 def test_total_text_does_not_name_a_project_at_half_or_less():
     rows = register(
         [
@@ -709,7 +723,10 @@ def test_i1_part_year_status_on_the_forecast_and_one_project_wins_over_uncertain
     assert plain(o.reason).startswith("prognos för helåret 165 (")
     assert "MSEK mot 100 MSEK hela 2024, chans att öka: " in plain(o.reason)
     assert " % (osäkert); beslutat hittills 40 MSEK" in plain(o.reason)
-    assert plain(o.detail).startswith("Hela 2024: 100 MSEK.")
+    assert o.year_target == 100  # the whole of 2024: B 50 + F 30 + H 20
+    assert plain(okr.why_text(plan.key_result("I1"), o, Period(2025, 6))).startswith(
+        f"Prognos för helåret {o.forecast.value:.0f} MSEK mot 100 MSEK hela 2024."
+    )
     assert "G AB är 67 % av de öppna projektens värde." in plain(o.detail)
     # The plan's last year: no forecast, with the reason and the complete years' range.
     assert o.plan_forecast.year == 2027 and not o.plan_forecast.made
@@ -840,6 +857,27 @@ def test_training_path_by_hand():
     alt = plain(fc.path_text(path, 6, "insatser", Period(2025, 6), "utbildningsinsatser"))
     assert "maj 2; juni 2." in alt and "2,3 i slutet av juni och 6,0 i december. Målet 6 insatser" in alt
     assert year_to_date(path, 6, "insatser", "Utbildningsinsatser 2025").axes
+
+
+@pytest.mark.parametrize("period", ["2026-01", "2026-02", "2026-08", "2025-06"])
+def test_example_data_i1_part_year_line_is_the_forecast_not_the_change_so_far(period):
+    # In January nothing is decided yet: 0 against a month that had one project would read
+    # "−100,0 %" beside "på väg". A part year judged on its forecast says the forecast instead.
+    ctx = context(period)
+    kr = ctx.plan.by_metric("investeringsvärde_prioriterat")
+    o = next(o for o in inv.outcomes(ctx) if o.id == kr.id)
+    assert o.forecast.made and o.status in (okr.ON_TRACK, okr.RISK)
+    raw = pd.read_csv(
+        EXAMPLE_DATA_DIR / "investeringar.csv", sep=";", decimal=",", encoding="utf-8-sig", parse_dates=["beslutsdatum"]
+    )
+    done = raw[raw["skede"].isin(["beslut", "etablerad"]) & raw["målområde"].isin(ctx.plan.priority_areas)]
+    whole = done.loc[done["beslutsdatum"].dt.year == ctx.period.year - 1, "investeringsvärde_msek"].sum()
+    line = plain(okr.why_text(kr, o, ctx.period))
+    assert line.startswith(f"Prognos för helåret {o.forecast.value:,.0f} MSEK mot ".replace(",", " "))
+    assert f"mot {whole:,.0f} MSEK hela {ctx.period.year - 1}.".replace(",", " ") in line
+    assert "%" not in line.split(".")[0]
+    if o.value == 0:  # nothing decided so far: no percentage change in the reason either
+        assert "hittills −100" not in plain(o.reason) and "inga beslutade projekt" in o.reason
 
 
 def test_example_data_2026_08_forecasts():

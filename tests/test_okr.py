@@ -7,6 +7,7 @@ import pytest
 from fixture_plan import PLAN
 from scipy import stats
 
+from bro_analysis.analysis import forecast as fc
 from bro_analysis.analysis import okr
 from bro_analysis.core.config import KeyResult
 from bro_analysis.core.periods import Period
@@ -244,3 +245,26 @@ def test_why_text_says_the_distance_the_pace_or_the_detail():
     assert okr.why_text(m2, rate) == "+0,6 % mot föregående år. Osäkert om målet är nått."
     unknown = okr.Outcome("S1", None, None, okr.UNKNOWN, "uppgift saknas för perioden; mer")
     assert okr.why_text(s1, unknown) == "Uppgift saknas för perioden."
+
+
+def test_why_text_of_a_part_year_judged_on_its_forecast_names_the_forecast_not_the_change():
+    # January: nothing decided yet (0 against 360 the same month last year). The status comes
+    # from the year's forecast against the whole previous year, so the line says that; a change
+    # of "−100,0 %" beside "på väg" would read as a collapse.
+    i1 = PLAN.key_result("I1")
+    year_end = fc.Forecast(2026, 3053.9, 475.4, 5311.0, 0.8, "så")
+    january = okr.Outcome("I1", 0.0, 359.8, okr.ON_TRACK, "r", forecast=year_end, year_target=1271.6)
+    why = okr.why_text(i1, january, Period(2026, 1))
+    assert why == "Prognos för helåret 3\u00a0054 MSEK mot 1\u00a0272 MSEK hela 2025."
+    assert "%" not in why
+    grown = okr.Outcome("I1", 1300.0, 359.8, okr.MET, "r", forecast=year_end, year_target=1271.6)
+    assert okr.why_text(i1, grown, Period(2026, 6)) == "Helårsmålet är redan nått."
+    # A relative target: what the year must reach is the target, said with its share.
+    more = KeyResult("I9", "Område", "text", "mått", "ökning", 0.2, "MSEK")
+    risk = okr.Outcome("I9", 100.0, 50.0, okr.RISK, "r", forecast=fc.Forecast(2026, 500.0), year_target=1200.0)
+    assert okr.why_text(more, risk, Period(2026, 8)) == (
+        "Prognos för helåret 500 MSEK mot målet 1\u00a0200 MSEK (+20\u00a0% mot hela 2025)."
+    )
+    # Without a forecast judgement (too little history), the change is the judgement's basis.
+    plain_change = okr.Outcome("I1", 50.0, 100.0, okr.RISK, "r")
+    assert okr.why_text(i1, plain_change, Period(2026, 8)) == "−50,0 % mot samma period föregående år."

@@ -21,6 +21,7 @@ from scipy import stats
 
 from bro_analysis.core.periods import MONTHS_SV, Period
 from bro_analysis.presentation.formatting import fmt_number, fmt_percent
+from bro_analysis.presentation.vocabulary import unit_word
 
 LIKELY, UNSURE, UNLIKELY = "troligt", "osäkert", "osannolikt"
 # Why a state recorded once a year (tools in use, readiness) has no forecast within the year.
@@ -286,5 +287,6 @@ def path_text(path: pd.DataFrame, target: float, unit: str, period: Period, what
         f"Linjediagram över {what} månad för månad {period.year}. I år hittills, räknat till varje månads slut: "
         f"{so_far}. Den streckade säsongstakten visar vad ett år som når målet brukar ha: "
         f"{fmt_number(pace.get(period.end_month), 1)} i slutet av {MONTHS_SV[period.end_month - 1]} och "
-        f"{fmt_number(pace.get(12), 1)} i december. Målet {fmt_number(target, 0)} {unit} är en vågrät linje."
+        f"{fmt_number(pace.get(12), 1)} i december. "
+        f"Målet {fmt_number(target, 0)} {unit_word(target, unit)} är en vågrät linje."
     )

@@ -17,7 +17,7 @@ from bro_analysis.analysis import forecast as fc
 from bro_analysis.core.config import KeyResult, Plan
 from bro_analysis.core.periods import Period, short_months
 from bro_analysis.presentation.formatting import fmt_int, fmt_number, fmt_percent, fmt_signed
-from bro_analysis.presentation.vocabulary import target_pct
+from bro_analysis.presentation.vocabulary import count_text, target_pct
 
 # The status vocabulary, the same in the HTML, okr.csv and okr.json. A finished year
 # is uppnått or ej uppnått; a part year is uppnått, på väg or risk (ej uppnått only
@@ -159,6 +159,8 @@ class Outcome:
     forecast: fc.Forecast | None = None  # the year's end, for a part year
     plan_forecast: fc.Forecast | None = None  # the plan's last year
     pace: float | None = None  # a part year: what a year that reaches the target has by this date
+    # A part year judged on its forecast against a total (I1): what the year's end must beat.
+    year_target: float | None = None
     previous_label: str = ""  # what `previous` refers to: 'mätår 2024', 'januari–augusti 2025', '2025'
     missing: tuple[str, ...] = ()  # an 'alla' key result: the members that do not meet it, by name
     accumulates: bool = True  # summed over the period (counts, totals, rates); False: a state at a time
@@ -342,11 +344,10 @@ def count_outcome(
     why = uncovered(register, period)
     value = None if why else count(period)
     previous = None if uncovered(register, period.previous) else count(period.previous)
-    unit = kr.unit if unit is None else unit
-    suffix = f" {unit}" if unit else ""
+    unit, one = (kr.unit, kr.unit_one) if unit is None else (unit, "")
 
     def text(v: int | None) -> str:
-        return "–" if v is None else f"{fmt_int(v)}{suffix}"
+        return "–" if v is None else count_text(v, unit, one)  # "1 insats", "2 insatser"
 
     label = period.previous.label
     if why or value is None:
@@ -418,6 +419,8 @@ def why_text(kr: KeyResult, outcome: Outcome, period: Period | None = None) -> s
             line = f"{fmt_number(target - value, decimals)} under målet."
     elif kr.kind == "alla":
         line = "Alla kommuner." if outcome.status == MET else ""
+    elif part_year and period is not None and outcome.year_target is not None and outcome.forecast is not None:
+        line = _year_target_line(kr, outcome, outcome.forecast, outcome.year_target, period)
     else:
         previous = outcome.previous
         against = "samma period föregående år" if part_year else "föregående år"
@@ -427,6 +430,22 @@ def why_text(kr: KeyResult, outcome: Outcome, period: Period | None = None) -> s
             else "Inget jämförbart utfall föregående år."
         )
     return " ".join(x for x in (line, detail) if x)
+
+
+def _year_target_line(kr: KeyResult, outcome: Outcome, year_end: fc.Forecast, to_beat: float, period: Period) -> str:
+    """Page one's line for a part year judged on its forecast against a total to beat: the
+    forecast against that total, never the change over a few months (0 decided in January
+    would read as "−100 %" beside "på väg")."""
+    if outcome.status == MET:
+        return "Helårsmålet är redan nått."
+    unit = f" {kr.unit}" if kr.unit else ""
+    beat = f"{fmt_number(to_beat, 0)}{unit}"
+    beat = (
+        f"{beat} hela {period.year - 1}"
+        if not kr.target
+        else f"målet {beat} ({target_pct(kr.target)} mot hela {period.year - 1})"
+    )
+    return f"Prognos för helåret {fmt_number(year_end.value, 0)}{unit} mot {beat}."
 
 
 def not_in_plan_text(metric: str) -> str:

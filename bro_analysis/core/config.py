@@ -190,6 +190,7 @@ class KeyResult:
     short: str = ""  # a few words for the committee's first page; the text when okr.toml has none
     reading: str = ""  # for a result over areas: "region" (pooled) or "varje kommun" (see okr.toml)
     owner: str = ""  # who answers for it, a role (okr.toml `ansvarig`); a period's assessment may override
+    unit_one: str = ""  # the unit for a count of 1 (okr.toml `enhet_ental`); "" -> vocabulary.SINGULAR's
 
 
 @dataclass(frozen=True)
@@ -302,6 +303,7 @@ def _key_result(raw: dict, path: Path, index: int) -> KeyResult:
         kind=kind,
         target=float(target) if target is not None else None,
         unit=raw.get("enhet", ""),
+        unit_one=raw.get("enhet_ental", ""),
         reading=raw.get("läsning", ""),
         owner=raw.get("ansvarig", ""),
         where=f"{path}, nyckelresultat nr {index} ({raw['id']})",

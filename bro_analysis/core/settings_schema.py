@@ -519,6 +519,9 @@ OKR_SCHEMA = Key(
                     "typ": Key("str", choices=TARGET_TYPES),
                     "mål": Key("number", required=False, low=0, example="80"),
                     "enhet": Key("str", required=False),
+                    "enhet_ental": Key(
+                        "str", required=False, what="enhetens ental inom citattecken", example='"insats"'
+                    ),
                     "läsning": Key("str", required=False, choices=READINGS),
                     "ansvarig": Key("str", required=False, what='en roll, t.ex. "Marknadschef"'),
                 },

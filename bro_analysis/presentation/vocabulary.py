@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from bro_analysis.presentation.formatting import NBSP, fmt_number
+from bro_analysis.presentation.formatting import NBSP, fmt_int, fmt_number
 
 # The interval around an estimate, in the main text.
 MARGIN = "osäkerhetsmarginal"
@@ -57,6 +57,37 @@ def spelled_out(abbreviation: str) -> str:
 def target_pct(share: float) -> str:
     """A relative target (0.2) written one way everywhere: '+20 %'."""
     return f"+{fmt_number(100 * share, 0)}{NBSP}%"
+
+
+# The singular of the plan's units (okr.toml `enhet`) and of the counted words the texts use,
+# for a count of one: "1 insats", "0 insatser". A key result's `enhet_ental` in okr.toml wins;
+# a word that is neither here nor given there keeps its plural ("projekt", "företag" are both).
+SINGULAR: dict[str, str] = {
+    "insatser": "insats",
+    "utbildningsinsatser": "utbildningsinsats",
+    "workshops": "workshop",
+    "arenor": "arena",
+    "kommuner": "kommun",
+    "medlemskommuner": "medlemskommun",
+    "leads": "lead",
+    "aktiviteter": "aktivitet",
+    "dialoger": "dialog",
+    "erfarenhetsutbyten": "erfarenhetsutbyte",
+}
+
+
+def unit_word(count, unit: str, singular: str = "") -> str:
+    """The unit for a whole count: its singular for exactly 1 (`singular`, else SINGULAR's,
+    else the unit itself), the plural otherwise: unit_word(1, 'insatser') -> 'insats'."""
+    if count is None or count != 1:
+        return unit
+    return singular or SINGULAR.get(unit, unit)
+
+
+def count_text(count, unit: str, singular: str = "") -> str:
+    """A whole count with its unit: '1 insats', '2 insatser', '0 workshops'; no unit: '1'."""
+    word = unit_word(count, unit, singular)
+    return f"{fmt_int(count)} {word}" if word else fmt_int(count)
 
 
 # English words the reader meets (the plan's own words, so they stay), marked for screen

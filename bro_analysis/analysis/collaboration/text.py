@@ -6,6 +6,7 @@ import pandas as pd
 
 from bro_analysis.core.config import Plan
 from bro_analysis.presentation.formatting import fmt_int
+from bro_analysis.presentation.vocabulary import count_text
 
 
 def _names(codes, plan: Plan) -> str:
@@ -46,5 +47,5 @@ def contributions_text(contrib: pd.DataFrame, plan: Plan, year: int) -> str:
         f"totalt {fmt_int(contrib['bidrag_kr'].sum())} kronor från {len(contrib)} kommuner."
     )
     if missing:
-        text += f" Folkmängd saknas för {missing} kommuner."
+        text += f" Folkmängd saknas för {count_text(missing, 'kommuner')}."
     return text

@@ -69,18 +69,19 @@ def priority_value_outcome(ctx, kr) -> okr.Outcome:
     reason += compared
     dominated = decided_by_one(cc) or decided_by_one(cp)
     detail = one_project_detail(cc, cp, period)
-    year_end, qualifier = None, ""
+    year_end, qualifier, year_target = None, "", None
     if not period.is_full_year:
         year_end, judged, extra = _value_on_forecast(ctx, kr, register, cc, cp)
         if judged is None:  # too little history: the same months as before, said so
             reason += f"; ingen prognos för helåret ({year_end.how})"
         else:
             status, qualifier, reason = judged
-            rel = change(value, previous) if previous is not None else float("nan")
-            if pd.notna(rel):
+            year_target = extra["to_beat"]  # page one's line: the forecast against it (okr.why_text)
+            rel = change(value, previous) if previous is not None and cc["projekt"] else float("nan")
+            if pd.notna(rel):  # nothing decided yet is no change of −100 %: the figures say "inga"
                 reason += f"; hittills {fmt_signed(100 * rel, 1)}\u00a0% mot samma period föregående år{compared}"
             dominated = dominated or extra["dominated"]
-            detail = " ".join(x for x in (extra["line"], detail, extra["names"]) if x)
+            detail = " ".join(x for x in (detail, extra["names"]) if x)
     reason += "; " + _value_figures_text(cc, cp, period, previous, int(cur[VALUE].isna().sum()))
     reason += _stage_changes(ctx)
     if status == okr.UNKNOWN:
@@ -99,6 +100,7 @@ def priority_value_outcome(ctx, kr) -> okr.Outcome:
         qualifier,
         forecast=year_end,
         plan_forecast=value_plan_end(ctx, year_end),
+        year_target=year_target,
         previous_label=period.previous.label,
     )
 
@@ -149,9 +151,9 @@ def _value_figures_text(cc: pd.Series, cp: pd.Series, period: Period, previous: 
 
 def _value_on_forecast(ctx, kr, register: okr.Register, cc: pd.Series, cp: pd.Series):
     """A part year of I1: its forecast for December, the judgement on it (None without a
-    forecast or a previous year to beat), and what it adds to the qualifier and page one's
-    line: {'dominated': one project decides the previous whole year or the open value,
-    'line': the forecast, 'names': that project where page one does not name it yet}."""
+    forecast or a previous year to beat), and what it adds: {'to_beat': the total the year
+    must beat, 'dominated': one project decides the previous whole year or the open value,
+    'names': that project where page one does not name it yet}."""
     inv, period, areas = ctx.dataset["investeringar"], ctx.period, ctx.plan.priority_areas
     rule = fc.rules(ctx.settings)
     last_year = Period(period.year - 1)
@@ -170,8 +172,8 @@ def _value_on_forecast(ctx, kr, register: okr.Register, cc: pd.Series, cp: pd.Se
     if decided_by_one(open_):
         names.append(text.open_project_detail(open_))
     extra = {
+        "to_beat": to_beat,
         "dominated": decided_by_one(whole) or decided_by_one(open_),
-        "line": text.value_forecast_detail(whole["total_msek"], last_year.label),
         "names": " ".join(names),
     }
     return year_end, judged, extra

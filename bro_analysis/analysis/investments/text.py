@@ -14,6 +14,7 @@ from bro_analysis.presentation.formatting import (
     fmt_signed,
     join_sv,
 )
+from bro_analysis.presentation.vocabulary import count_text
 
 from .numbers import FUNNEL, LOST, STAGE_LABELS, VALUE, change, decided_by_one
 
@@ -82,15 +83,21 @@ def one_project_detail(current: pd.Series, previous: pd.Series, period: Period) 
 
 def total_text(current: pd.Series, previous: pd.Series, period: Period, what: str) -> list[str]:
     """Sentences: the total against the same months a year earlier, and plainly how
-    far single projects drive the change (named when more than half of a total)."""
+    far single projects drive the change (named when more than half of a total). A period
+    with nothing decided says so, with no change in per cent: early in a year "0 MSEK, a
+    decrease of 100 %" would read as a collapse."""
     prev = period.previous
     cur_total, prev_total = current["total_msek"], previous["total_msek"]
-    rel = change(cur_total, prev_total)
-    out = [
-        f"Under {period.label} fattades beslut om investeringar {what} till ett sammanlagt värde av "
-        f"{fmt_msek(cur_total)} ({_projects(current['projekt'])}). Under {prev.label} var värdet "
-        f"{fmt_msek(prev_total)} ({_projects(previous['projekt'])}), {_change_phrase(rel)}."
-    ]
+    before = f"Under {prev.label} var värdet {fmt_msek(prev_total)} ({_projects(previous['projekt'])})"
+    if not current["projekt"]:
+        done = "fattades inga beslut" if period.is_full_year else "har ännu inga beslut fattats"
+        out = [f"Under {period.label} {done} om investeringar {what} med angivet värde. {before}."]
+    else:
+        out = [
+            f"Under {period.label} fattades beslut om investeringar {what} till ett sammanlagt värde av "
+            f"{fmt_msek(cur_total)} ({_projects(current['projekt'])}). {before}, "
+            f"{_change_phrase(change(cur_total, prev_total))}."
+        ]
     out.append("Totalen bestäms av ett fåtal stora projekt, så en förändring mellan åren kan bero på ett enda projekt.")
     for conc, label in ((current, period.label), (previous, prev.label)):
         name = dominant_project(conc)
@@ -231,7 +238,7 @@ def training_text(count: int, target: float | None, label: str, uncovered: str |
         return f"Antalet utbildningsinsatser kan inte bedömas: {uncovered}."
     goal = "" if target is None else f" Målet är minst {fmt_int(target)} per år."
     return (
-        f"Under {label} genomfördes {fmt_int(count)} utbildningsinsatser om investeringar och etableringar."
+        f"Under {label} genomfördes {count_text(count, 'utbildningsinsatser')} om investeringar och etableringar."
         f"{goal} Gemensamma workshops med kommunerna redovisas under samverkan och räknas inte här."
     )
 
@@ -417,11 +424,6 @@ def value_reached_text(value: float, to_beat: float, previous_label: str) -> str
         f"{fmt_msek(value, 0)} beslutat hittills, mer än hela {previous_label} ({fmt_msek(to_beat, 0)}); "
         "helårsmålet är redan nått"
     )
-
-
-def value_forecast_detail(previous_total: float, previous_label: str) -> str:
-    """Page one's short line beside I1's forecast: what the year must beat, 'Hela 2025: 1 272 MSEK.'"""
-    return f"Hela {previous_label}: {fmt_msek(previous_total, 0)}."
 
 
 def project_share_detail(conc: pd.Series, label: str) -> str:

@@ -14,7 +14,7 @@ from bro_analysis.presentation.formatting import (
     fmt_signed,
     join_sv,
 )
-from bro_analysis.presentation.vocabulary import CHANCE, MARGIN, target_pct
+from bro_analysis.presentation.vocabulary import CHANCE, MARGIN, target_pct, unit_word
 
 from .numbers import ABOVE, BELOW, MASK, Comparison, Definitions, Span, has_cohorts, leads_needed, observed_until
 
@@ -451,6 +451,7 @@ def arenas_path_caption(period: Period, first_year: int, target: float, unit: st
     years = years_text(range(first_year, period.year))
     return (
         f"Arenor med mål och uppföljning hittills {period.year}, vid varje månads slut. Jämförelsen är "
-        f"säsongstakten för ett år som når målet {fmt_number(target, 0)} {unit} (så som arenorna {years} "
+        f"säsongstakten för ett år som når målet {fmt_number(target, 0)} {unit_word(target, unit)} "
+        f"(så som arenorna {years} "
         "fördelade sig över året)."
     )
