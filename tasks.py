@@ -71,7 +71,7 @@ HELP = """\
 Användning: python tasks.py UPPGIFT [-v] [flaggor]   (Windows: py tasks.py …)
 
   report           kör alla notebooks för standardperioden på exempeldatan -> outputs/
-                     --period 2026-08  --data MAPP  (andra flaggor går till bro-analysis run)
+                     --period 2026-08  --data MAPP  (andra flaggor går till bro-analysis kör)
   test             hela testsviten (det CI kör); --jobs N parallella arbetare
   test-fast        den snabba delen: inga kärnor, ingen webbläsare
   lint             ruff check, ruff format --check, mypy och lint-imports
@@ -191,9 +191,9 @@ def commands(
     period = ["--period", options["period"]] if options.get("period") else []
     jobs = options.get("jobs") or DEFAULT_JOBS
     table = {
-        "report": [run("bro-analysis", "run", "--data", data, *period, *extra)],
-        "validate": [run("bro-analysis", "validate", "--data", data, *extra)],
-        "example-data": [run("bro-analysis", "example-data", "--out", DEFAULT_DATA, *extra)],
+        "report": [run("bro-analysis", "kör", "--data", data, *period, *extra)],
+        "validate": [run("bro-analysis", "kontrollera", "--data", data, *extra)],
+        "example-data": [run("bro-analysis", "exempeldata", "--out", DEFAULT_DATA, *extra)],
         "bench": [run("python", "-m", "bro_analysis.running.benchmark", *extra)],
         "backtest": [run("python", "-m", "bro_analysis.running.backtest", *extra)],
         "test": [run("python", "-m", "pytest", "-n", jobs, "--dist", "loadfile", *extra)],

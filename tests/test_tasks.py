@@ -53,9 +53,9 @@ def test_programs_are_in_scripts_with_exe_on_windows_and_in_bin_elsewhere():
 def test_report_runs_the_cli_of_the_venv_with_period_data_and_the_rest(system, root, expected):
     options = {"data": "D:/egna data", "period": "2026-08", "extra": ["--pdf"]}
     assert tasks.commands("report", options, root, system) == [
-        [expected, "run", "--data", "D:/egna data", "--period", "2026-08", "--pdf"]
+        [expected, "kör", "--data", "D:/egna data", "--period", "2026-08", "--pdf"]
     ]
-    assert tasks.commands("report", {}, root, system) == [[expected, "run", "--data", "data/example"]]
+    assert tasks.commands("report", {}, root, system) == [[expected, "kör", "--data", "data/example"]]
 
 
 def test_test_and_lint_run_the_same_tools_as_ci():
@@ -284,7 +284,7 @@ def test_the_script_for_real_validate_on_the_example_data():
     done = _script("validate")
     assert done.returncode == 0, done.stderr
     program = os.path.relpath(tasks.program("bro-analysis"), PROJECT_ROOT)
-    assert done.stdout.splitlines()[0] == f"{program} validate --data data/example"
+    assert done.stdout.splitlines()[0] == f"{program} kontrollera --data data/example"
     assert "OK  nki.csv" in done.stdout and "Installerar" not in done.stdout
 
 
