@@ -880,6 +880,28 @@ def test_example_data_i1_part_year_line_is_the_forecast_not_the_change_so_far(pe
         assert "hittills −100" not in plain(o.reason) and "inga beslutade projekt" in o.reason
 
 
+@pytest.mark.parametrize("period", ["2026-01", "2026-05"])
+def test_example_data_i1_part_year_is_not_qualified_by_the_same_months_a_year_ago(period):
+    # January–May 2025 had one project over half its value (Granmyren Tech AB); the whole of 2025
+    # had none. A part year of 2026 is judged on its forecast against the whole of 2025, so the
+    # months a year ago decide nothing: "på väg – avgörs av ett projekt" would point at nothing.
+    ctx = context(period)
+    raw = pd.read_csv(
+        EXAMPLE_DATA_DIR / "investeringar.csv", sep=";", decimal=",", encoding="utf-8-sig", parse_dates=["beslutsdatum"]
+    )
+    done = raw[raw["skede"].isin(["beslut", "etablerad"]) & raw["målområde"].isin(ctx.plan.priority_areas)]
+    done = done[done["investeringsvärde_msek"].notna()]
+    whole = done.loc[done["beslutsdatum"].dt.year == 2025, "investeringsvärde_msek"]
+    months = done.loc[
+        (done["beslutsdatum"].dt.year == 2025) & (done["beslutsdatum"].dt.month <= ctx.period.end_month),
+        "investeringsvärde_msek",
+    ]
+    assert months.max() > months.sum() / 2 and whole.max() <= whole.sum() / 2  # the case, from the file
+    o = next(o for o in inv.outcomes(ctx) if o.id == ctx.plan.by_metric("investeringsvärde_prioriterat").id)
+    assert o.forecast.made and o.year_target == pytest.approx(whole.sum())
+    assert o.qualifier != okr.ONE_PROJECT
+
+
 def test_example_data_2026_08_forecasts():
     ctx = context("2026-08")
     out = {o.id: o for o in inv.outcomes(ctx)}

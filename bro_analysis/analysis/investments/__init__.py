@@ -49,9 +49,9 @@ def priority_value_outcome(ctx, kr) -> okr.Outcome:
     with judge_on_forecast's rule (`judge_increase_on_forecast`); without a forecast (too
     little history) on the same months as before, saying why. The row also shows the number
     of projects, the median project and the total without the largest, and says "avgörs av
-    ett projekt" where one project is more than half of either period's total, or (a part
-    year judged on its forecast) of the previous whole year or of the open projects' value.
-    That qualifier wins over "osäkert": a status carries one."""
+    ett projekt" where one project is more than half of either period's total, or, for a part
+    year judged on its forecast, of the previous whole year or of the open projects' value
+    (what that judgement compares). That qualifier wins over "osäkert": a status carries one."""
     inv, period, plan = ctx.dataset["investeringar"], ctx.period, ctx.plan
     register = okr.category_register(
         ctx, "investeringar", "första_kontakt", "investeringsregistret", "målområde", plan.priority_areas
@@ -80,8 +80,10 @@ def priority_value_outcome(ctx, kr) -> okr.Outcome:
             rel = change(value, previous) if previous is not None and cc["projekt"] else float("nan")
             if pd.notna(rel):  # nothing decided yet is no change of −100 %: the figures say "inga"
                 reason += f"; hittills {fmt_signed(100 * rel, 1)}\u00a0% mot samma period föregående år{compared}"
-            dominated = dominated or extra["dominated"]
-            detail = " ".join(x for x in (detail, extra["names"]) if x)
+            # The forecast's own: a project decided so far, or one that decided the same months a
+            # year ago, does not decide a year judged on its December forecast against the whole year.
+            dominated = extra["dominated"]
+            detail = " ".join(x for x in (extra["names"], detail) if x)  # what decides it first
     reason += "; " + _value_figures_text(cc, cp, period, previous, int(cur[VALUE].isna().sum()))
     reason += _stage_changes(ctx)
     if status == okr.UNKNOWN:

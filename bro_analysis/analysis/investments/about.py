@@ -48,7 +48,8 @@ def caveats(ctx) -> list[tuple[str, str]]:
             "också utan det största projektet, med antal projekt och medianprojektet. Statusen bedömer "
             "totalen, som planen mäter den, men där ett projekt är mer än "
             f"{fmt_percent(ONE_PROJECT_SHARE, 0)} av periodens eller jämförelseperiodens totalsumma står det "
-            f"”{ONE_PROJECT}” efter statusen.",
+            f"”{ONE_PROJECT}” efter statusen. Ett delår bedöms på prognosen mot hela föregående år; "
+            "då gäller gränsen det årets totalsumma och de öppna projektens värde.",
         ),
     ]
 
