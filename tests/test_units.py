@@ -10,7 +10,7 @@ import pytest
 from fixture_plan import OKR_TEXT, context
 
 from bro_analysis.analysis import investments as inv
-from bro_analysis.analysis import okr, registry
+from bro_analysis.analysis import okr, profile, registry
 from bro_analysis.core.config import EXAMPLE_DATA_DIR, ConfigError, load_plan
 from bro_analysis.presentation.formatting import NBSP
 from bro_analysis.presentation.vocabulary import count_text, unit_word
@@ -99,3 +99,19 @@ def test_every_count_in_the_outcome_columns_agrees_with_its_number(period):
                     assert word not in SINGULAR or SINGULAR[word] == word, (o.id, shown)
                 else:
                     assert word not in plural_of, (o.id, shown)
+
+
+@pytest.mark.parametrize(
+    "taken, sentence",
+    [
+        (1, "Deltar: deltog i länets enda utbildningsinsats."),
+        (0, "Deltar inte: deltog inte i länets enda utbildningsinsats."),
+    ],
+)
+def test_the_kommunblad_says_the_countys_only_effort_not_1_of_1_insatser(taken, sentence):
+    # January 2025 of the example data: one training effort in the county (the case found).
+    role = "deltar" if taken else "deltar inte"
+    part = {"roll": role, "mått": "utbildningsinsatser", "antal": taken, "av": 1, "mål": 6}
+    assert profile.text.key_result_part(part, "januari 2025") == sentence
+    two = {**part, "antal": 1, "av": 2, "roll": "deltar"}
+    assert profile.text.key_result_part(two, "2025") == "Deltar: deltog i 1 av länets 2 utbildningsinsatser."

@@ -8,6 +8,7 @@ from html import escape
 import pandas as pd
 
 from bro_analysis.presentation.formatting import fmt_int, fmt_msek, fmt_number, fmt_percent, fmt_signed, join_sv
+from bro_analysis.presentation.vocabulary import unit_word
 
 from . import numbers
 
@@ -166,7 +167,9 @@ def key_result_part(part: dict, label: str) -> str:
     line = getattr(about, "MEMBER_LINES", {}).get(kind)
     if line is not None:
         return _role(role, line(part, label))
-    things = about.MEMBER_COUNTS[kind]
+    things, one = about.MEMBER_COUNTS[kind], unit_word(1, about.MEMBER_COUNTS[kind])
+    if part["av"] == 1 and one != things:  # "länets enda workshop", not "1 av länets 1 workshops"
+        return _role(role, f"deltog {'' if part['antal'] else 'inte '}i länets enda {one}.")
     if part["antal"]:
         return _role(role, f"deltog i {fmt_int(part['antal'])} av länets {fmt_int(part['av'])} {things}.")
     if part["av"]:
