@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from fixture_plan import OKR_TEXT, context
 
+from bro_analysis.analysis import changes, okr, profile, registry
 from bro_analysis.analysis import investments as inv
-from bro_analysis.analysis import okr, profile, registry
 from bro_analysis.core.config import EXAMPLE_DATA_DIR, ConfigError, load_plan
 from bro_analysis.presentation.formatting import NBSP
 from bro_analysis.presentation.vocabulary import count_text, unit_word
@@ -115,3 +115,10 @@ def test_the_kommunblad_says_the_countys_only_effort_not_1_of_1_insatser(taken, 
     assert profile.text.key_result_part(part, "januari 2025") == sentence
     two = {**part, "antal": 1, "av": 2, "roll": "deltar"}
     assert profile.text.key_result_part(two, "2025") == "Deltar: deltog i 1 av länets 2 utbildningsinsatser."
+
+
+def test_sedan_forra_rapporten_writes_a_count_of_one_in_the_singular():
+    record = {"id": "I2", "utfall": 1, "enhet": "insatser"}
+    assert changes.shown(record) == "1 insats"
+    assert changes.shown({**record, "utfall": 3}) == "3 insatser"
+    assert changes.shown({"id": "I1", "utfall": 1.0, "enhet": "MSEK"}) == "1 MSEK"

@@ -17,7 +17,7 @@ from bro_analysis.analysis import okr
 from bro_analysis.analysis.forecast import Rules, chance_word
 from bro_analysis.core.periods import parse_period
 from bro_analysis.presentation.formatting import fmt_number, join_sv
-from bro_analysis.presentation.vocabulary import target_pct
+from bro_analysis.presentation.vocabulary import target_pct, unit_word
 
 # The order in which the committee should notice them.
 KINDS = ("nått", "utom räckhåll", "kommuner", "status", "revidering", "plan", "ny", "borttagen")
@@ -34,13 +34,13 @@ class Change:
 
 
 def shown(record: Mapping) -> str:
-    """A record's outcome as the report writes it: '1 272 MSEK', '13,4 %', '–'."""
+    """A record's outcome as the report writes it: '1 272 MSEK', '13,4 %', '1 insats', '–'."""
     value = record.get("utfall")
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return "–" if value is None else str(value)
     number = fmt_number(value, 0 if float(value).is_integer() else 1)
     unit = record.get("enhet", "")
-    return f"{number} %" if unit == "%" else f"{number} {unit}".strip()
+    return f"{number} %" if unit == "%" else f"{number} {unit_word(value, unit)}".strip()
 
 
 def target(record: Mapping) -> str:
