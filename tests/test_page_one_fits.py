@@ -36,13 +36,19 @@ namn = "Kompetensförsörjning"
 ID_ROW = re.compile(r"^\s*([A-Z]\d+)\s", re.M)  # a key-result row of the printed table starts with its id
 
 
+def _measured_as(number: int):
+    """The plan 2026–2027's key result that added key result K<number> is measured as:
+    K1 as S3, K2 as I3, K3 as S1, … (each area's kind of row in turn)."""
+    return fixture_plan.PLAN.key_results[(5 * number - 3) % len(fixture_plan.IDS)]
+
+
 def _grown_plan(size: int) -> str:
     """The fixture plan with a fourth planområde holding key results K1 … up to `size` in all,
-    each measured as one of the plan's own key results (K1 as S3, K2 as I3, …), so that each
-    row's cells are as long as real ones."""
+    each measured as one of the plan's own key results, so that each row's cells are as long
+    as real ones."""
     text = fixture_plan.OKR_TEXT + NEW_AREA
     for number in range(1, size - len(fixture_plan.IDS) + 1):
-        like = fixture_plan.PLAN.key_results[(5 * number - 3) % len(fixture_plan.IDS)]
+        like = _measured_as(number)
         target = f'"mål" = {like.target}\n' if like.target is not None else ""
         text += (
             f'\n[[nyckelresultat]]\nid = "K{number}"\n"område" = "Kompetensförsörjning"\n'
@@ -61,7 +67,7 @@ def _context(okr: Path):
     added = [kr.id for kr in plan.key_results if kr.id not in fixture_plan.IDS]
     sections = dict(ctx.assessment.sections)
     for number, kr_id in enumerate(added[:-1], 1):
-        sections[kr_id] = replace(sections[fixture_plan.IDS[(5 * number - 3) % len(fixture_plan.IDS)]], id=kr_id)
+        sections[kr_id] = replace(sections[_measured_as(number).id], id=kr_id)
     judged = replace(ctx.assessment, sections=sections)
     return replace(ctx, plan=plan, dataset=replace(ctx.dataset, plan=plan), assessment=judged)
 
