@@ -95,7 +95,7 @@ def glossary(ctx) -> list[tuple[str, str]]:
             join_sv(okr.status_label(s) for s in okr.STATUSES)
             + f". ”– {okr.UNCERTAIN}” efter statusen betyder att {MARGIN}en rymmer målet, så resultatet "
             f"{CHANCE}. ”– {okr.ONE_PROJECT}” betyder att ett enda projekt står för mer än halva värdet "
-            "i det som jämförs (ett helt år, eller under ett delår det föregående året och de öppna projekten).",
+            "i det som jämförs. För ett helår är det året, för ett delår föregående år och de öppna projekten.",
         ),
     ]
 
