@@ -51,6 +51,8 @@ def accessibility_html(contact: dict) -> str:
         "Rapporten är delvis förenlig med lagen om tillgänglighet till digital offentlig service, "
         "som kräver nivå AA i WCAG 2.1. Det som inte är förenligt står nedan.</p>"
         f"<p>Kända brister:</p><ul>{gaps}</ul>"
+        # The statement's end stays together in print: never a last page with only its final lines.
+        '<div class="statement-end">'
         "<p>Så har vi granskat: en egen bedömning med automatiska kontroller (axe-core och "
         "Nu Html Checker) och manuell granskning av rubriker, tabeller, figurtexter, färger och PDF-taggar. "
         "Status står alltid med ord och symbol, aldrig bara med färg. "
@@ -58,7 +60,7 @@ def accessibility_html(contact: dict) -> str:
         f"<p>Behöver du rapporten i ett annat format, eller har du hittat en brist? Kontakta {escape(name)}"
         + (f": {reach}.</p>" if reach else ".</p>")
         + "<p>Är du inte nöjd med svaret kan du anmäla det till Myndigheten för digital förvaltning (DIGG): "
-        f'<a href="{DIGG_COMPLAINT}">digg.se/tdosanmalan</a>.</p>'
+        f'<a href="{DIGG_COMPLAINT}">digg.se/tdosanmalan</a>.</p></div>'
     )
 
 
