@@ -127,7 +127,8 @@ def test_a_removed_and_a_retargeted_key_result_need_no_code_change(tmp_path):
     assert "M1" not in text and "Delta i minst 4 nationella" not in text
 
 
-# The new area of the issue's trial: one key result counted from the activity register.
+# The new area of the issue's trial: one key result counted from the activity register,
+# added by the recipe in ARCHITECTURE.md ("Lägga till ett område").
 NEW_AREA = "Kompetensförsörjning"
 NEW_AREA_OKR = """
 [["planområde"]]
@@ -137,40 +138,130 @@ namn = "Kompetensförsörjning"
 [[nyckelresultat]]
 id = "K1"
 "område" = "Kompetensförsörjning"
-text = "Minst {mål} kompetensinsatser tillsammans med företagen per år"
-kort = "Kompetensinsatser"
-"mått" = "kompetensinsatser_prov"
+text = "Minst {mål} kompetensdialoger med företagen per år"
+kort = "Kompetensdialoger"
+"mått" = "kompetensdialoger"
 typ = "minst"
-"mål" = 6
-enhet = "insatser"
+"mål" = 60
+enhet = "dialoger"
+enhet_ental = "dialog"
 """
+
+# Step 2 of the recipe: the copy's own outcome, METRICS, sentence, caveat and kommunblad part.
+NEW_OUTCOME = '''
+
+def dialogues_outcome(ctx, kr) -> okr.Outcome:
+    """Company dialogues on skills counted in the period."""
+    acts = ctx.dataset["aktiviteter"]
+    return okr.count_outcome(
+        ctx, kr, activities_register(ctx, "företagsdialog"), lambda p: len(activities_in(acts, "företagsdialog", p))
+    )
+
+
+METRICS = {"kompetensdialoger": dialogues_outcome}
+'''
+NEW_TEXT = '''
+
+def dialogues_text(count: int, target: float | None, label: str) -> str:
+    """The section's sentence on company dialogues in the period."""
+    goal = f" Målet är minst {fmt_int(target)} per år." if target is not None else ""
+    return f"Under {label} hölls {count_text(count, 'kompetensdialoger', 'kompetensdialog')}.{goal}"
+'''
+NEW_ABOUT = '''
+def caveats(ctx) -> list[tuple[str, str]]:
+    """The appendix's caveats on skills: (label, text)."""
+    return [("Kompetens", "En kompetensdialog räknas som en företagsdialog i aktivitetsregistret.")]
+
+
+def glossary(ctx) -> list[tuple[str, str]]:
+    """No words of its own."""
+    return []
+
+
+MEMBER_PARTS = {"kompetensdialoger": activity_count_part("företagsdialog")}
+MEMBER_LINES: dict = {}
+MEMBER_COUNTS = {"kompetensdialoger": "kompetensdialoger"}
+'''
+# Step 3: the copied notebook keeps its intro, parameters and set-up; its cells are rewritten.
+NEW_CELLS = [
+    ("markdown", ["nämnd"], "## Kompetensdialoger\n\nEn kompetensdialog är ett samtal med ett företag om dess behov."),
+    (
+        "code",
+        ["nämnd"],
+        """kr = ctx.plan.by_metric("kompetensdialoger")
+acts = ctx.dataset["aktiviteter"]
+held = competence.numbers.activities_in(acts, "företagsdialog", ctx.period)
+display(blocks.paragraph(competence.text.dialogues_text(len(held), kr.target, ctx.period.label)))
+if not ctx.period.is_full_year:
+    path = forecast.seasonal_path(
+        lambda p: len(competence.numbers.activities_in(acts, "företagsdialog", p)),
+        forecast.first_full_year(acts["datum"]),
+        ctx.period,
+        kr.target,
+    )
+    display(
+        blocks.figure(
+            figures.year_to_date(path, kr.target, "dialoger", f"Kompetensdialoger {ctx.period.year}"),
+            alt=forecast.path_text(path, kr.target, "dialoger", ctx.period, "kompetensdialoger"),
+            caption=f"Kompetensdialoger {ctx.period.label} månad för månad mot målet.",
+            source=ctx.source("aktiviteter"),
+        )
+    )""",
+    ),
+    ("markdown", [], "## Dialogerna under perioden\n\nVarje dialog i aktivitetsregistret under perioden."),
+    (
+        "code",
+        [],
+        'display(blocks.table(held[["datum", "titel"]], caption="Dialogerna", source=ctx.source("aktiviteter")))',
+    ),
+]
 
 
 def _copy_area(root: Path) -> None:
-    """collaboration/ copied to competence/ and 15_samverkan to 16_kompetens, renamed, with
-    one mått of its own: what the issue's successor did, by hand, in minutes."""
+    """The recipe: collaboration/ copied to competence/ and 15_samverkan to 16_kompetens,
+    each rewritten for the new key result; nothing outside the copies and okr.toml changes."""
     package = root / "bro_analysis" / "analysis"
-    shutil.copytree(package / "collaboration", package / "competence", ignore=shutil.ignore_patterns("__pycache__"))
-    init = package / "competence" / "__init__.py"
+    new = package / "competence"
+    shutil.copytree(package / "collaboration", new, ignore=shutil.ignore_patterns("__pycache__"))
+    init = new / "__init__.py"
     code = init.read_text(encoding="utf-8")
-    start, end = code.index("METRICS = {"), code.index("}\n", code.index("METRICS = {")) + 2
-    init.write_text(
-        code[:start] + 'METRICS = {"kompetensinsatser_prov": workshops_outcome}\n' + code[end:], encoding="utf-8"
-    )
+    start = code.index("METRICS = {")
+    code = code[:start] + code[code.index("}\n", start) + 2 :] + NEW_OUTCOME
+    init.write_text(code, encoding="utf-8")
+    (new / "text.py").write_text((new / "text.py").read_text(encoding="utf-8") + NEW_TEXT, encoding="utf-8")
+    about = (new / "about.py").read_text(encoding="utf-8")
+    about = about[: about.index("def caveats(ctx)")] + about[about.index("def _tools_line") :]
+    about = about[: about.index("# The kommunblad's part per key result")] + NEW_ABOUT
+    (new / "about.py").write_text(about, encoding="utf-8")
     notebook = json.loads((root / "notebooks" / "15_samverkan.ipynb").read_text(encoding="utf-8"))
     notebook["metadata"]["bro"] = {"area": NEW_AREA, "title": NEW_AREA}
-    for cell in notebook["cells"]:
-        cell["source"] = re.sub(r"\bcollaboration\b", "competence", "".join(cell["source"]))
-        if cell["source"].startswith("# Samverkan och verktyg"):
-            cell["source"] = cell["source"].replace("# Samverkan och verktyg", f"# {NEW_AREA}", 1)
+    intro, parameters, setup = notebook["cells"][:3]
+    intro["source"] = f"# {NEW_AREA}\n\nKompetensdialoger med företagen; kör hela notebooken uppifrån."
+    setup["source"] = re.sub(r"\bcollaboration\b", "competence", "".join(setup["source"]))
+    setup["source"] = setup["source"].replace('"Samverkan och verktyg"', f'"{NEW_AREA}"')
+    cells = [intro, parameters, setup]
+    for i, (kind, tags, source) in enumerate(NEW_CELLS):
+        cell = {"cell_type": kind, "id": f"kompetens-{i}", "metadata": {"tags": tags}, "source": source}
+        cells.append(cell | ({"execution_count": None, "outputs": []} if kind == "code" else {}))
+    notebook["cells"] = cells
     (root / "notebooks" / "16_kompetens.ipynb").write_text(json.dumps(notebook, ensure_ascii=False), encoding="utf-8")
+
+
+def _dialogues_by_hand(prefix: str, member: str = "") -> int:
+    """Company dialogues whose date starts with `prefix` (and with `member` among the
+    municipalities), straight from the example data."""
+    import pandas as pd
+
+    acts = pd.read_csv(DATA_DIR / "example" / "aktiviteter.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    chosen = (acts["typ"] == "företagsdialog") & acts["datum"].str.startswith(prefix)
+    return int((chosen & acts["kommuner"].str.contains(member, regex=False)).sum())
 
 
 @pytest.mark.e2e
 def test_an_added_area_is_one_copied_package_one_copied_notebook_and_the_plan(tmp_path):
     root = _project_copy(tmp_path / "project", OKR_TEXT + NEW_AREA_OKR)
     _copy_area(root)
-    done = _run_copy(root, "run", "--period", "2025", "--out", str(root / "outputs"), "--jobs", "2")
+    done = _run_copy(root, "kör", "--period", "2025", "2026-08", "--out", str(root / "outputs"), "--jobs", "2")
     assert done.returncode == 0, done.stderr[-3000:]
     plan = load_plan(root / "data" / "okr.toml")
     assert plan.areas[-1] == NEW_AREA and [kr.id for kr in plan.key_results][-1] == "K1"
@@ -179,16 +270,25 @@ def test_an_added_area_is_one_copied_package_one_copied_notebook_and_the_plan(tm
     assert list(records) == [kr.id for kr in plan.key_results]
     html = (out / "BRO_uppfoljning_2025.html").read_text(encoding="utf-8")
     assert _page_one_ids(html) == [kr.id for kr in plan.key_results]
-    # K1 counts the year's workshops (the copied function under its new mått): 5 in 2025 by the CSV
-    import pandas as pd
-
-    acts = pd.read_csv(DATA_DIR / "example" / "aktiviteter.csv", sep=";", encoding="utf-8-sig", dtype=str)
-    workshops = int(((acts["typ"] == "workshop") & acts["datum"].str.startswith("2025")).sum())
-    assert records["K1"]["utfall"] == workshops == 5 and records["K1"]["status"] == "ej uppnått"  # 5 < 6
+    # K1 counts the year's company dialogues: 16 in 2025 by the CSV, short of 60
+    dialogues = _dialogues_by_hand("2025")
+    assert records["K1"]["utfall"] == dialogues == 16 and records["K1"]["status"] == "ej uppnått"
     text = _visible_text(html)
     assert f"{NEW_AREA}: Företagen i regionen hittar" in text  # its objective on page one
     sections = re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.S)
     assert any(NEW_AREA in s for s in sections), sections  # and a section of its own in the report
+    assert f"Under 2025 hölls {dialogues} kompetensdialoger. Målet är minst 60 per år." in text
+    # the copy's caveat in the appendix, collaboration's once only
+    assert "En kompetensdialog räknas som en företagsdialog" in text
+    assert text.count("Ett samverkansprojekt räknas när minst två kommuner deltar") == 1
+    # the kommunblad line comes from the copy's about.py, nothing in profile/ changed
+    lekeberg = _visible_text((out / "kommuner" / "1814_Lekeberg.html").read_text(encoding="utf-8"))
+    own = _dialogues_by_hand("2025", "Lekeberg")
+    assert f"deltog i {own} av länets {dialogues} kompetensdialoger" in lekeberg
+    # the part year: the copy's own figure in its section, page one with all 13 key results
+    part = (root / "outputs" / "2026-08" / "BRO_uppfoljning_2026-08.html").read_text(encoding="utf-8")
+    assert _page_one_ids(part) == [kr.id for kr in plan.key_results]
+    assert re.search(r'<img\b[^>]*alt="[^"]*kompetensdialoger', part)
 
 
 def test_unknown_metric_is_an_error_naming_file_and_entry(tmp_path):
