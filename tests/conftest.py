@@ -11,6 +11,14 @@ import pytest
 from filelock import FileLock
 
 
+def pytest_collection_modifyitems(items):
+    """A test that reads the real run (example_run, directly or through another fixture)
+    runs kernels, so it is e2e: `make test-fast` (-m "not e2e") never waits for the run."""
+    for item in items:
+        if "example_run" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(scope="session")
 def example_run(tmp_path_factory) -> Path:
     """outputs/ of one real `bro-analysis run --period 2025 2026-08 --force` on the

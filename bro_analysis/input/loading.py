@@ -1237,7 +1237,8 @@ def stage_log_problems(tables: dict[str, pd.DataFrame], files: dict[str, str]) -
     projects = dict(zip(_comparable(inv["id"].astype("string")), zip(inv["första_kontakt"], inv["skede"])))
     problems = []
     latest: dict[str, int] = {}
-    for i, (key, pid, date) in enumerate(zip(keys, log["id"], log["datum"])):
+    dates = log["datum"].tolist()  # positional lookups below: a list, not .iloc per row
+    for i, (key, pid, date) in enumerate(zip(keys, log["id"], dates)):
         if key not in projects:
             message = f"projektet finns inte i {register}; är id:t felstavat, eller är projektet borttaget där?"
             problems.append(Problem(file, rows[i], "id", str(pid), message))
@@ -1246,7 +1247,7 @@ def stage_log_problems(tables: dict[str, pd.DataFrame], files: dict[str, str]) -
         if pd.notna(date) and pd.notna(first) and date < first:
             message = f"datumet är före projektets första kontakt ({first:%Y-%m-%d} i {register})"
             problems.append(Problem(file, rows[i], "datum", f"{date:%Y-%m-%d}", message))
-        if key not in latest or date >= log["datum"].iloc[latest[key]]:
+        if key not in latest or date >= dates[latest[key]]:
             latest[key] = i
     for key, i in latest.items():
         stage, now = log["skede"].iloc[i], projects[key][1]

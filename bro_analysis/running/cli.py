@@ -232,7 +232,9 @@ def cmd_validate(args) -> int:
     from bro_analysis.running.runner import list_notebooks
 
     check_notebooks(list_notebooks(), load_plan())
-    dataset = load_dataset(args.data)
+    from bro_analysis.analysis.context import load_dataset_once
+
+    dataset = load_dataset_once(Path(args.data))  # read once: the assessment check below reuses it
     _print_warnings(dataset.warnings)
     for source in dataset.sources:
         print(f"OK  {source.file}: {source.rows} rader")
