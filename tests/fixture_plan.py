@@ -22,6 +22,14 @@ OKR_TEXT = OKR_FILE.read_text(encoding="utf-8")
 PLAN = load_plan(OKR_FILE)
 IDS = [kr.id for kr in PLAN.key_results]
 
+# The fourth planområde the tests of a successor's added area put after the plan's three.
+NEW_AREA = "Kompetensförsörjning"
+NEW_AREA_OKR = """
+[["planområde"]]
+namn = "Kompetensförsörjning"
+"mål" = "Företagen i regionen hittar den kompetens de behöver."
+"""
+
 
 def context(period: str = "", data_dir: str | Path = EXAMPLE_DATA_DIR) -> Context:
     """open_context on the data folder with the fixture plan, the period's assessment read

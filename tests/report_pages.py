@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -44,6 +45,23 @@ def page_path(root: Path, period: str, name: str) -> Path:
 def in_ci() -> bool:
     """Browser tools must be there: BRO_REQUIRE_BROWSER=1 (.ci/run sets it) or CI=true."""
     return os.environ.get("BRO_REQUIRE_BROWSER", "") == "1" or os.environ.get("CI", "").lower() == "true"
+
+
+def pdf_pages(pdf: Path, *args: str) -> list[str]:
+    """The PDF's text page by page (pdftotext, with `args` such as -layout or -raw); skip only
+    outside CI when pdftotext is absent."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        if in_ci():
+            pytest.fail("pdftotext saknas (Debian: poppler-utils)")
+        pytest.skip("pdftotext saknas (Debian: poppler-utils)")
+    text = subprocess.run([tool, *args, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def squash(text: str) -> str:
+    """Whitespace (also no-break spaces) as single spaces."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
 
 
 def require_chromium() -> str:

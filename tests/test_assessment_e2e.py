@@ -5,12 +5,10 @@ a quoted number that went stale, and an unknown id."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 
 import pytest
 from bad_inputs.support import cli, copy_example, read_rows, write_rows
-from report_pages import in_ci, page_path, require_chromium
+from report_pages import in_ci, page_path, pdf_pages, require_chromium
 
 from bro_analysis.core.config import EXAMPLE_DATA_DIR, load_plan
 from bro_analysis.input.assessments import read_assessment
@@ -85,20 +83,10 @@ def test_a_draft_on_every_page_and_a_stale_number_named_and_marked(tmp_path):
     assert re.search(r'<mark class="stale">[^<]*165 MSEK[^<]*</mark> <span class="stale-note">\[⚠ 165', html)
     if not more:
         pytest.skip("Chromium saknas: PDF:ens sidhuvud prövas inte")
-    pages = _pdf_pages(tmp_path / "out" / "2026-08" / report_name("2026-08").replace(".html", ".pdf"))
+    pages = pdf_pages(tmp_path / "out" / "2026-08" / report_name("2026-08").replace(".html", ".pdf"), "-layout")
     assert len(pages) > 5
     for number, page in enumerate(pages, 1):
         assert "Utkast – bedömningen är inte fastställd" in page, f"sida {number}"
-
-
-def _pdf_pages(pdf) -> list[str]:
-    tool = shutil.which("pdftotext")
-    if tool is None:
-        if in_ci():
-            pytest.fail("pdftotext saknas (Debian: poppler-utils)")
-        pytest.skip("pdftotext saknas")
-    text = subprocess.run([tool, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return text.split("\f")[:-1]
 
 
 def test_an_unknown_id_stops_validate_and_run_before_any_notebook(tmp_path):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from report_pages import PAGE_IDS, PAGES, PERIODS, in_ci, page_path, require_chromium
+from report_pages import PAGE_IDS, PAGES, PERIODS, page_path, pdf_pages, require_chromium, squash
 
 from bro_analysis.core.config import EXAMPLE_DATA_DIR, load_plan
 from bro_analysis.running.combine import report_name
@@ -42,20 +42,6 @@ def pdfs(example_run, tmp_path_factory) -> Path:
 
 def _pdf(root: Path, period: str) -> Path:
     return root / period / report_name(period).replace(".html", ".pdf")
-
-
-def _pdftotext(pdf: Path, *args: str) -> list[str]:
-    tool = shutil.which("pdftotext")
-    if tool is None:
-        if in_ci():
-            pytest.fail("pdftotext saknas (Debian: poppler-utils)")
-        pytest.skip("pdftotext saknas (Debian: poppler-utils)")
-    text = subprocess.run([tool, *args, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return text.split("\f")[:-1]
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
 
 
 def _key_result_cells(html: str) -> list[list[str]]:
@@ -93,22 +79,22 @@ def test_pages_within_the_plan_s_budget_before_and_with_the_appendix(pdfs, perio
 @pytest.mark.e2e
 @pytest.mark.parametrize("period", PERIODS)
 def test_page_one_holds_every_key_result_with_its_value_and_status(pdfs, period):
-    first = _squash(_pdftotext(_pdf(pdfs, period), "-raw")[0])  # content order: row by row
+    first = squash(pdf_pages(_pdf(pdfs, period), "-raw")[0])  # content order: row by row
     html = page_path(pdfs, period, report_name(period)).read_text(encoding="utf-8")
     cells = _key_result_cells(html)
     assert [c[0] for c in cells] == [kr.id for kr in load_plan().key_results]
     page_one = html[html.index('class="page-one"') : html.index("</section>")]
     source = html_lib.unescape(re.findall(r'<p class="source">([^<]+)</p>', page_one)[-1])
-    assert _squash(source) in first  # the table's source line too (tests/test_page_one_fits.py: a larger plan)
+    assert squash(source) in first  # the table's source line too (tests/test_page_one_fits.py: a larger plan)
     for key, _text, value, target, _previous, status, _forecast, _judged in cells:
         for shown in (key, value, target, status.split(":")[0]):  # the status, then a short why
-            assert _squash(shown) in first, (key, shown)
+            assert squash(shown) in first, (key, shown)
 
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("period", PERIODS)
 def test_every_page_says_exempeldata_and_sida_x_av_y(pdfs, period):
-    pages = _pdftotext(_pdf(pdfs, period), "-layout")
+    pages = pdf_pages(_pdf(pdfs, period), "-layout")
     for number, page in enumerate(pages, 1):
         assert "Exempeldata" in page, f"sida {number}"
         assert page.strip().splitlines()[-1].strip() == f"Sida {number} av {len(pages)}"
@@ -125,7 +111,7 @@ def test_the_pdf_is_tagged_with_title_language_and_a_bookmark_per_heading(pdfs, 
     html = page_path(pdfs, period, report_name(period)).read_text(encoding="utf-8")
     headings = [html_lib.unescape(re.sub(r"<[^>]+>", "", h)) for h in re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", html)]
     titles = [t for t, _ in _outline(reader)]
-    assert [_squash(h) for h in headings] == [_squash(t) for t in titles]  # spaces kept ('augusti 2026')
+    assert [squash(h) for h in headings] == [squash(t) for t in titles]  # spaces kept ('augusti 2026')
 
 
 @pytest.mark.e2e
@@ -146,7 +132,7 @@ def test_a_source_line_under_every_figure_and_table(example_run, period, name):
 def test_the_main_part_is_plain_swedish(example_run, period):
     html = page_path(example_run, period, report_name(period)).read_text(encoding="utf-8")
     main = html[html.index("<body") : html.index('id="bilaga"')]
-    text = _squash(html_lib.unescape(re.sub(r"<[^>]+>", " ", re.sub(r'src="data:[^"]+"', "", main))))
+    text = squash(html_lib.unescape(re.sub(r"<[^>]+>", " ", re.sub(r'src="data:[^"]+"', "", main))))
     assert not [w for w in JARGON if w in text]
     for word in ("Lead", "Konvertering", "SKR:s betyg", "Osäkerhetsmarginal"):
         assert word in text  # explained once in the word list
@@ -185,7 +171,7 @@ def test_every_kommunblad_prints_on_at_most_two_pages(pdfs, period):
     for pdf in printed:
         reader = PdfReader(pdf)
         assert len(reader.pages) <= 2, pdf.name
-        assert all("Exempeldata" in page for page in _pdftotext(pdf)), pdf.name
+        assert all("Exempeldata" in page for page in pdf_pages(pdf)), pdf.name
 
 
 def _structure(reader: PdfReader, kind: str) -> list:
@@ -232,7 +218,7 @@ def _body_lines(page: str) -> list[str]:
 @pytest.mark.e2e
 @pytest.mark.parametrize("period", PERIODS)
 def test_no_page_holds_only_its_header_footer_or_version_line(pdfs, period):
-    for number, page in enumerate(_pdftotext(_pdf(pdfs, period), "-layout"), 1):
+    for number, page in enumerate(pdf_pages(_pdf(pdfs, period), "-layout"), 1):
         assert page.strip().splitlines()[0].strip().startswith("Uppföljning av verksamhetsplanen"), number
         assert len(_body_lines(page)) >= 5, f"sida {number}: {_body_lines(page)}"
 
@@ -242,13 +228,13 @@ def test_no_page_holds_only_its_header_footer_or_version_line(pdfs, period):
 def test_headings_and_glossary_terms_stay_with_what_follows(pdfs, period):
     html = page_path(pdfs, period, report_name(period)).read_text(encoding="utf-8")
     kept = {
-        _squash(html_lib.unescape(re.sub(r"<[^>]+>", "", t)))
+        squash(html_lib.unescape(re.sub(r"<[^>]+>", "", t)))
         for t in re.findall(r"<(?:h[1-4]|dt)\b[^>]*>(.*?)</(?:h[1-4]|dt)>", html, re.S)
     }
-    pages = _pdftotext(_pdf(pdfs, period))
+    pages = pdf_pages(_pdf(pdfs, period))
     for number, page in enumerate(pages[:-1], 1):
         last = _body_lines(page)[-1]
-        assert _squash(last) not in kept, f"sida {number} slutar med rubriken eller ordet {last!r}"
+        assert squash(last) not in kept, f"sida {number} slutar med rubriken eller ordet {last!r}"
 
 
 @pytest.mark.e2e
@@ -258,9 +244,9 @@ def test_the_sources_tables_dates_are_never_broken(pdfs, period):
     spans = re.findall(r'data-label="Period i filen">([^<]+)</td>', html)
     dated = [s for s in spans if re.search(r"\d{4}-\d\d-\d\d", s)]
     assert dated, "källtabellen har inga datum"
-    printed = _squash(" ".join(_pdftotext(_pdf(pdfs, period), "-layout")))
+    printed = squash(" ".join(pdf_pages(_pdf(pdfs, period), "-layout")))
     for span in dated:
-        assert _squash(html_lib.unescape(span)) in printed, span
+        assert squash(html_lib.unescape(span)) in printed, span
 
 
 @pytest.mark.e2e

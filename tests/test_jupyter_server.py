@@ -592,6 +592,16 @@ def test_saving_an_executed_notebook_in_lab_leaves_git_clean(lab_server, lab_ker
     _assert_git_clean(lab_repo)
 
 
+def _run_as_lab_does(notebook: dict) -> list[dict]:
+    """Each code cell given an output and its execution count, as a run in Lab leaves them;
+    returns the code cells."""
+    cells = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    for count, cell in enumerate(cells, start=1):
+        cell["outputs"] = [nbformat.v4.new_output("stream", name="stdout", text="klart\n")]
+        cell["execution_count"] = count
+    return cells
+
+
 def test_saving_every_notebook_with_what_lab_and_papermill_add_leaves_git_clean(lab_server, lab_kernel_for, lab_repo):
     """Every notebook, with outputs, execution counts and timings in its code cells and the
     metadata Lab and papermill add, saved through the contents API: git shows nothing."""
@@ -601,9 +611,7 @@ def test_saving_every_notebook_with_what_lab_and_papermill_add_leaves_git_clean(
     for notebook_path in list_notebooks(lab_repo / "notebooks"):
         path = f"{lab_repo.name}/notebooks/{notebook_path.name}"
         notebook = lab_server.request("GET", f"api/contents/{path}?content=1")["content"]
-        for count, cell in enumerate((c for c in notebook["cells"] if c["cell_type"] == "code"), start=1):
-            cell["outputs"] = [nbformat.v4.new_output("stream", name="stdout", text="klart\n")]
-            cell["execution_count"] = count
+        for cell in _run_as_lab_does(notebook):
             cell["metadata"]["execution"] = {"iopub.status.busy": stamp, "shell.execute_reply": stamp}
             cell["metadata"]["scrolled"] = True
             cell["metadata"]["papermill"] = {"duration": 0.1, "exception": False, "status": "completed"}
@@ -645,9 +653,7 @@ def test_saving_in_a_server_started_without_options_leaves_git_clean(plain_serve
     for notebook_path in list_notebooks(lab_repo / "notebooks"):
         path = f"{lab_repo.name}/notebooks/{notebook_path.name}"
         notebook = plain_server.request("GET", f"api/contents/{path}?content=1")["content"]
-        for count, cell in enumerate((c for c in notebook["cells"] if c["cell_type"] == "code"), start=1):
-            cell["outputs"] = [nbformat.v4.new_output("stream", name="stdout", text="klart\n")]
-            cell["execution_count"] = count
+        _run_as_lab_does(notebook)
         notebook["metadata"].update(language_info=language_info, widgets=WIDGET_STATE)
         _save(plain_server, path, notebook)
     saved = nbformat.read(lab_repo / "notebooks" / "10_nki.ipynb", as_version=4)

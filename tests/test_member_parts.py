@@ -105,11 +105,9 @@ def test_profile_has_no_branch_per_metric():
 
 # --- a copied area package brings its kommunblad line ------------------------------------------
 
-NEW_KR = """
-[["planområde"]]
-namn = "Kompetensförsörjning"
-"mål" = "Företagen i regionen hittar den kompetens de behöver."
-
+NEW_KR = (
+    fixture_plan.NEW_AREA_OKR
+    + """
 [[nyckelresultat]]
 id = "K1"
 "område" = "Kompetensförsörjning"
@@ -120,6 +118,7 @@ typ = "minst"
 "mål" = 6
 enhet = "insatser"
 """
+)
 
 # What the successor writes in the copy: an outcome for the new mått, and in about.py its part
 # (a count of trainings the member took part in) and the word for what is counted.

@@ -13,26 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import html as html_lib
 import re
-import shutil
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
 import fixture_plan
 import pytest
 from pypdf import PdfReader
-from report_pages import in_ci, require_chromium
+from report_pages import pdf_pages, require_chromium, squash
 
 from bro_analysis.analysis import summary
 from bro_analysis.core.config import load_plan
 from bro_analysis.presentation.blocks import page_one_density
 from bro_analysis.running import browser, combine, export
 
-NEW_AREA = """
-[["planområde"]]
-namn = "Kompetensförsörjning"
-"mål" = "Företagen i regionen hittar den kompetens de behöver."
-"""
 ID_ROW = re.compile(r"^\s*([A-Z]\d+)\s", re.M)  # a key-result row of the printed table starts with its id
 
 
@@ -46,7 +39,7 @@ def _grown_plan(size: int) -> str:
     """The fixture plan with a fourth planområde holding key results K1 … up to `size` in all,
     each measured as one of the plan's own key results, so that each row's cells are as long
     as real ones."""
-    text = fixture_plan.OKR_TEXT + NEW_AREA
+    text = fixture_plan.OKR_TEXT + fixture_plan.NEW_AREA_OKR
     for number in range(1, size - len(fixture_plan.IDS) + 1):
         like = _measured_as(number)
         target = f'"mål" = {like.target}\n' if like.target is not None else ""
@@ -83,20 +76,6 @@ def _printed(tmp_path: Path, size: int) -> tuple[str, Path]:
     return html.read_text(encoding="utf-8"), browser.write_pdf(html, html.with_suffix(".pdf"))
 
 
-def _pages(pdf: Path) -> list[str]:
-    tool = shutil.which("pdftotext")
-    if tool is None:
-        if in_ci():
-            pytest.fail("pdftotext saknas (Debian: poppler-utils)")
-        pytest.skip("pdftotext saknas (Debian: poppler-utils)")
-    text = subprocess.run([tool, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return text.split("\f")[:-1]
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
-
-
 def _font_sizes(pdf: Path, page: int) -> set[float]:
     """The sizes (pt) of the text printed on one page."""
     sizes = set()
@@ -123,12 +102,12 @@ def test_page_one_holds_every_key_result_of_a_grown_plan_and_its_source_line(tmp
     page_one = html[html.index('<section class="page-one"') : html.index("</section>")]
     assert f'data-density="{page_one_density(size)}"' in page_one
     source = html_lib.unescape(re.findall(r'<p class="source">([^<]+)</p>', page_one)[-1])
-    pages = _pages(pdf)
+    pages = pdf_pages(pdf, "-layout")
     first, second = pages[0], pages[1]
     assert ID_ROW.findall(first) == ids
-    assert _squash(source) in _squash(first)
+    assert squash(source) in squash(first)
     # Nothing of page one is left over for page two: it starts with what follows the table.
-    assert not ID_ROW.findall(second) and _squash(source) not in _squash(second)
+    assert not ID_ROW.findall(second) and squash(source) not in squash(second)
     assert [line.strip() for line in second.splitlines() if line.strip()][1] == "Sedan förra rapporten"
     assert min(_font_sizes(pdf, 0)) >= 7  # denser, never smaller than 7pt
 
@@ -141,10 +120,10 @@ def test_a_plan_beyond_page_one_continues_at_a_planomrade_under_repeated_heading
     require_chromium()
     html, pdf = _printed(tmp_path, 22)
     page_one = html[html.index('<section class="page-one"') : html.index("</section>")]
-    source = _squash(html_lib.unescape(re.findall(r'<p class="source">([^<]+)</p>', page_one)[-1]))
-    first, second = _pages(pdf)[:2]
+    source = squash(html_lib.unescape(re.findall(r'<p class="source">([^<]+)</p>', page_one)[-1]))
+    first, second = pdf_pages(pdf, "-layout")[:2]
     assert ID_ROW.findall(first) == fixture_plan.IDS
     assert ID_ROW.findall(second) == [f"K{n}" for n in range(1, 11)]
     body = [line.split() for line in second.splitlines() if line.strip()][1:3]
     assert body[0][:2] == ["Id", "Nyckelresultat"] and body[1][0] == "Kompetensförsörjning:"
-    assert source not in _squash(first) and source in _squash(second)
+    assert source not in squash(first) and source in squash(second)

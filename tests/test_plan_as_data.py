@@ -129,12 +129,10 @@ def test_a_removed_and_a_retargeted_key_result_need_no_code_change(tmp_path):
 
 # The new area of the issue's trial: one key result counted from the activity register,
 # added by the recipe in ARCHITECTURE.md ("Lägga till ett område").
-NEW_AREA = "Kompetensförsörjning"
-NEW_AREA_OKR = """
-[["planområde"]]
-namn = "Kompetensförsörjning"
-"mål" = "Företagen i regionen hittar den kompetens de behöver."
-
+NEW_AREA = fixture_plan.NEW_AREA
+NEW_AREA_OKR = (
+    fixture_plan.NEW_AREA_OKR
+    + """
 [[nyckelresultat]]
 id = "K1"
 "område" = "Kompetensförsörjning"
@@ -146,6 +144,7 @@ typ = "minst"
 enhet = "dialoger"
 enhet_ental = "dialog"
 """
+)
 
 # Step 2 of the recipe: the copy's own outcome, METRICS, sentence, caveat and kommunblad part.
 NEW_OUTCOME = '''

@@ -91,6 +91,21 @@ def test_the_notebook_filter_is_relative_and_uses_the_venv_python_of_the_system(
     ]
 
 
+def _commit_then_save_with_outputs(repo: Path, git) -> None:
+    """A notebook committed clean, then saved with an output and an execution count, as Lab
+    saves it: `git diff` shows nothing through the notebook filter."""
+    notebook = repo / "notebooks" / "10_a.ipynb"
+    notebook.parent.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('hej')")])
+    nbformat.write(nb, notebook)
+    git("add", ".")
+    git("-c", "user.name=T", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "nb")
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="hej\n")]
+    nb.cells[0].execution_count = 1
+    nbformat.write(nb, notebook)
+    assert git("diff") == ""
+
+
 def test_the_notebook_filter_strips_outputs_for_real(tmp_path):
     """The filter as tasks.py configures it, run by git in a repository whose .venv is
     this environment: a notebook saved with outputs shows no change."""
@@ -107,16 +122,7 @@ def test_the_notebook_filter_strips_outputs_for_real(tmp_path):
     shutil.copy(PROJECT_ROOT / ".gitattributes", tmp_path / ".gitattributes")
     for command in tasks.filter_config():
         git(*command[1:])
-    notebook = tmp_path / "notebooks" / "10_a.ipynb"
-    notebook.parent.mkdir()
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('hej')")])
-    nbformat.write(nb, notebook)
-    git("add", ".")
-    git("-c", "user.name=T", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "nb")
-    nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="hej\n")]
-    nb.cells[0].execution_count = 1
-    nbformat.write(nb, notebook)
-    assert git("diff") == ""
+    _commit_then_save_with_outputs(tmp_path, git)
     git("add", "-A")
     assert git("status", "--porcelain") == ""
 
@@ -495,15 +501,7 @@ def test_notebook_filter_for_real_in_a_conda_environment_uses_its_python(tmp_pat
         "ServerApp": {"jpserver_extensions": {"bro_analysis.running.lab": True}}
     }
 
-    notebook = repo / "notebooks" / "10_a.ipynb"
-    notebook.parent.mkdir()
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('hej')")])
-    nbformat.write(nb, notebook)
-    git("add", ".")
-    git("-c", "user.name=T", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "nb")
-    nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="hej\n")]
-    nbformat.write(nb, notebook)
-    assert git("diff") == ""
+    _commit_then_save_with_outputs(repo, git)
 
 
 def test_the_jupyter_configuration_is_written_once_into_an_environment_that_exists(tmp_path):
