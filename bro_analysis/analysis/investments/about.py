@@ -6,7 +6,6 @@ every area's."""
 
 from __future__ import annotations
 
-from bro_analysis.analysis import okr
 from bro_analysis.analysis.member_parts import (
     NOT_TAKING_PART,
     TAKES_PART,
@@ -19,7 +18,7 @@ from bro_analysis.input.contracts import DECIDED_STAGES
 from bro_analysis.presentation.formatting import fmt_int, fmt_msek, fmt_percent
 
 from . import stages
-from .numbers import ONE_PROJECT_SHARE, TRAINING, realised, summarise
+from .numbers import ONE_PROJECT_SHARE, TRAINING, member_realised
 from .text import no_stage_log_text, priority_areas_text, stage_log_text
 
 AREA = "Investeringar"  # the appendix's label for these caveats
@@ -88,12 +87,11 @@ def _value_line(part: dict, label: str) -> str:
 
 def _priority_value_part(ctx, kr, outcome, code: str, name: str) -> dict:
     """I1: the municipality's realised projects in the prioritised target areas (deltar when
-    it has any); kan inte bedömas where the register does not reach back to the period."""
-    register = okr.Register(ctx.dataset["investeringar"], "första_kontakt", "investeringsregistret")
-    if okr.uncovered(register, ctx.period):
+    it has any); kan inte bedömas where the county's outcome has no value (the register does
+    not cover the period)."""
+    if outcome.value is None:
         return {"roll": UNKNOWN}
-    rows = realised(ctx.dataset["investeringar"], ctx.period, ctx.plan.priority_areas)
-    own = summarise(rows[rows["kommunkod"] == code])
+    own = member_realised(ctx.dataset["investeringar"], ctx.period, ctx.plan.priority_areas, code)
     role = TAKES_PART if own["projekt"] else NOT_TAKING_PART
     return {"värde": own["värde_msek"], "projekt": int(own["projekt"]), "roll": role}
 

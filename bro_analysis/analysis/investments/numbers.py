@@ -105,6 +105,12 @@ def summarise(rows: pd.DataFrame) -> pd.Series:
     )
 
 
+def member_realised(inv: pd.DataFrame, period: Period, areas, code: str) -> pd.Series:
+    """One member's realised projects in `areas` in the period, summarised (what counts in I1)."""
+    rows = realised(inv, period, areas)
+    return summarise(rows[rows["kommunkod"] == code])
+
+
 def summarise_by(rows: pd.DataFrame, by: str, categories=None) -> pd.DataFrame:
     """`summarise` per value of `by`; every category in `categories` gets a row (zeros if none)."""
     keys = list(categories) if categories is not None else sorted(rows[by].dropna().unique())

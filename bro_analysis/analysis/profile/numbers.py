@@ -12,9 +12,8 @@ from bro_analysis.analysis.collaboration.numbers import contributions, tool_use
 from bro_analysis.analysis.investments.numbers import (
     by_municipality,
     cohort,
+    member_realised,
     readiness,
-    realised,
-    summarise,
 )
 from bro_analysis.analysis.marketing.numbers import SUPPORT_TYPE, supported_municipalities
 from bro_analysis.analysis.member_parts import activity_gap
@@ -199,9 +198,7 @@ def since_previous(ctx, code: str, name: str) -> pd.DataFrame:
 
 def priority_investments(ctx, code: str, period: Period | None = None) -> pd.Series:
     """Realised investments in the plan's prioritised target areas (what counts in I1)."""
-    period = period or ctx.period
-    rows = realised(ctx.dataset["investeringar"], period, ctx.plan.priority_areas)
-    return summarise(rows[rows["kommunkod"] == code])
+    return member_realised(ctx.dataset["investeringar"], period or ctx.period, ctx.plan.priority_areas, code)
 
 
 def decided_after(ctx, code: str) -> int:
